@@ -1,0 +1,43 @@
+"""rollsim: deterministic, in-memory simulation of Kubernetes rollouts.
+
+Load real manifests, apply them to a ``Cluster``, advance its clock, and read
+what the Deployment and ReplicaSet controllers did, identically on every run.
+"""
+
+from rollsim import dist
+from rollsim.api import (
+    Deployment,
+    FieldError,
+    LabelSelector,
+    Pod,
+    ReplicaSet,
+    Service,
+    ValidationError,
+    load,
+    to_dict,
+    to_yaml,
+)
+from rollsim.behavior import PodBehavior
+from rollsim.cluster import Cluster, Event, NotFoundError
+from rollsim.controllers.deployment.util import resolve_fenceposts
+
+__all__ = [
+    "Cluster",
+    "Deployment",
+    "Event",
+    "FieldError",
+    "LabelSelector",
+    "NotFoundError",
+    "Pod",
+    "PodBehavior",
+    "ReplicaSet",
+    "Service",
+    "ValidationError",
+    "dist",
+    "load",
+    "resolve_fenceposts",
+    "to_dict",
+    "to_yaml",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""Kubernetes-shaped API objects, defaults, validation and manifest loading."""
+
+from rollsim.api.apps import (
+    Deployment,
+    DeploymentCondition,
+    DeploymentSpec,
+    DeploymentStatus,
+    DeploymentStrategy,
+    ReplicaSet,
+    ReplicaSetCondition,
+    ReplicaSetSpec,
+    ReplicaSetStatus,
+    RollingUpdateDeployment,
+)
+from rollsim.api.core import (
+    Container,
+    ContainerStatus,
+    EnvVar,
+    Pod,
+    PodCondition,
+    PodSpec,
+    PodStatus,
+    PodTemplateSpec,
+    Probe,
+    Service,
+    ServicePort,
+    ServiceSpec,
+)
+from rollsim.api.errors import FieldError, ValidationError
+from rollsim.api.manifest import load, to_dict, to_yaml
+from rollsim.api.meta import (
+    LabelSelector,
+    LabelSelectorRequirement,
+    ObjectMeta,
+    OwnerReference,
+    parse_selector,
+)
+
+__all__ = [
+    "Container",
+    "ContainerStatus",
+    "Deployment",
+    "DeploymentCondition",
+    "DeploymentSpec",
+    "DeploymentStatus",
+    "DeploymentStrategy",
+    "EnvVar",
+    "FieldError",
+    "LabelSelector",
+    "LabelSelectorRequirement",
+    "ObjectMeta",
+    "OwnerReference",
+    "Pod",
+    "PodCondition",
+    "PodSpec",
+    "PodStatus",
+    "PodTemplateSpec",
+    "Probe",
+    "ReplicaSet",
+    "ReplicaSetCondition",
+    "ReplicaSetSpec",
+    "ReplicaSetStatus",
+    "RollingUpdateDeployment",
+    "Service",
+    "ServicePort",
+    "ServiceSpec",
+    "ValidationError",
+    "load",
+    "parse_selector",
+    "to_dict",
+    "to_yaml",
+]

@@ -1,0 +1,172 @@
+"""core/v1 objects: Pod, its template, containers and probes, and Service.
+
+Only the fields that change what a rollout does are modelled as attributes;
+the rest of the PodSpec and Container schema is accepted and carried in
+``extra`` (part of the template, so it feeds the pod-template-hash).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rollsim.api.meta import ObjectMeta
+
+__all__ = [
+    "Container",
+    "ContainerStatus",
+    "EnvVar",
+    "Pod",
+    "PodCondition",
+    "PodSpec",
+    "PodStatus",
+    "PodTemplateSpec",
+    "Probe",
+    "Service",
+    "ServicePort",
+    "ServiceSpec",
+]
+
+IntOrString = int | str
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    OPAQUE = frozenset({"valueFrom"})
+
+    name: str = ""
+    value: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A readinessProbe's timing; the handler (httpGet, exec, ...) is opaque."""
+
+    OPAQUE = frozenset({"exec", "httpGet", "tcpSocket", "grpc", "terminationGracePeriodSeconds"})
+
+    initial_delay_seconds: int = field(default=0, metadata={"omitempty": True})
+    period_seconds: int = 0
+    timeout_seconds: int = 0
+    success_threshold: int = 0
+    failure_threshold: int = 0
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class Container:
+    OPAQUE = frozenset({
+        "command", "args", "workingDir", "ports", "envFrom", "resources", "resizePolicy",
+        "restartPolicy", "volumeMounts", "volumeDevices", "livenessProbe", "startupProbe",
+        "lifecycle", "securityContext", "stdin", "stdinOnce", "tty",
+    })
+
+    name: str = ""
+    image: str = ""
+    image_pull_policy: str = ""
+    env: tuple[EnvVar, ...] = ()
+    readiness_probe: Probe | None = None
+    termination_message_path: str = ""
+    termination_message_policy: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class PodSpec:
+    OPAQUE = frozenset({
+        "volumes", "initContainers", "ephemeralContainers", "activeDeadlineSeconds",
+        "nodeSelector", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",
+        "hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "imagePullSecrets",
+        "hostname", "subdomain", "affinity", "tolerations", "hostAliases", "priorityClassName",
+        "priority", "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks",
+        "preemptionPolicy", "overhead", "topologySpreadConstraints", "setHostnameAsFQDN", "os",
+        "hostUsers", "schedulingGates", "resourceClaims", "resources",
+    })
+
+    containers: tuple[Container, ...] = ()
+    restart_policy: str = ""
+    termination_grace_period_seconds: int | None = field(default=None, metadata={"go": "int64"})
+    dns_policy: str = ""
+    scheduler_name: str = ""
+    security_context: Mapping[str, Any] | None = None
+    node_name: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class PodTemplateSpec:
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: PodSpec = field(default_factory=PodSpec)
+
+
+@dataclass(frozen=True)
+class PodCondition:
+    type: str = ""
+    status: str = ""
+    last_probe_time: float | None = field(default=None, metadata={"time": True})
+    last_transition_time: float | None = field(default=None, metadata={"time": True})
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerStatus:
+    name: str = ""
+    image: str = ""
+    ready: bool = False
+    started: bool = False
+    restart_count: int = 0
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PodStatus:
+    phase: str = ""
+    conditions: tuple[PodCondition, ...] = ()
+    container_statuses: tuple[ContainerStatus, ...] = ()
+    start_time: float | None = field(default=None, metadata={"time": True})
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Pod:
+    api_version: str = "v1"
+    kind: str = "Pod"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: PodSpec = field(default_factory=PodSpec)
+    status: PodStatus = field(default_factory=PodStatus)
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    name: str = ""
+    protocol: str = ""
+    port: int = 0
+    target_port: IntOrString | None = None
+    node_port: int = field(default=0, metadata={"omitempty": True})
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    OPAQUE = frozenset({
+        "clusterIPs", "externalIPs", "sessionAffinity", "loadBalancerIP",
+        "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy",
+        "healthCheckNodePort", "publishNotReadyAddresses", "sessionAffinityConfig",
+        "ipFamilies", "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "loadBalancerClass",
+        "internalTrafficPolicy", "trafficDistribution",
+    })
+
+    selector: Mapping[str, str] = field(default_factory=dict)
+    ports: tuple[ServicePort, ...] = ()
+    type: str = ""
+    cluster_ip: str = field(default="", metadata={"wire": "clusterIP"})
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class Service:
+    api_version: str = "v1"
+    kind: str = "Service"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: ServiceSpec = field(default_factory=ServiceSpec)

@@ -1,0 +1,93 @@
+"""Field errors in the API server's words, and the exception that carries them.
+
+Mirrors k8s.io/apimachinery/pkg/util/validation/field (``field.Error`` and
+``ErrorList``) and the text ``kubectl`` prints for a rejected object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["FieldError", "GoText", "ValidationError", "go_value"]
+
+
+class GoText(str):
+    """A value already rendered in Go syntax, printed as it is."""
+
+
+def go_value(value: Any) -> str:
+    """Render a value the way ``field.Invalid`` prints it (Go's ``%#v`` for strings)."""
+    if isinstance(value, GoText):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        items = ", ".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in sorted(value.items()))
+        return "map[string]string{" + items + "}"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem at one field path, e.g. ``spec.replicas: Invalid value: -1: ...``.
+
+    ``type`` is the API server's error type text: ``Invalid value``,
+    ``Required value``, ``Forbidden``, ``Unsupported value``, ``Not found``,
+    or ``Decode`` for a body that cannot be decoded into the Go struct.
+    """
+
+    type: str
+    field: str
+    detail: str = ""
+    value: Any = None
+
+    def __str__(self) -> str:
+        if self.type == "Decode":
+            return self.detail
+        if self.type in ("Invalid value", "Unsupported value"):
+            text = f"{self.field}: {self.type}: {go_value(self.value)}"
+        else:
+            text = f"{self.field}: {self.type}"
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+class ValidationError(ValueError):
+    """An object, manifest or command argument was rejected; nothing was applied.
+
+    ``errors`` lists every problem found, each with the field path the API
+    server would name. ``str()`` is the text ``kubectl`` prints.
+    """
+
+    def __init__(
+        self,
+        errors: list[FieldError],
+        kind: str = "",
+        name: str = "",
+        source: str = "",
+    ) -> None:
+        self.errors = list(errors)
+        self.kind = kind
+        self.name = name
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        decode = [e for e in self.errors if e.type == "Decode"]
+        fields = [e for e in self.errors if e.type != "Decode"]
+        where = f'error when creating "{self.source}": ' if self.source else ""
+        lines: list[str] = []
+        for error in decode:
+            lines.append(f"{where}{error.detail}")
+        if fields:
+            head = f'{where}The {self.kind or "object"} "{self.name}" is invalid: '
+            if len(fields) == 1:
+                lines.append(head + str(fields[0]))
+            else:
+                lines.append(head + "\n" + "\n".join(f"* {e}" for e in fields))
+        return "\n".join(lines)

@@ -1,0 +1,317 @@
+"""API-server validation with upstream field paths and messages.
+
+Mirrors ``ValidateDeployment`` / ``ValidateDeploymentSpec`` /
+``ValidateDeploymentStrategy`` / ``ValidateRollingUpdateDeployment`` and
+``ValidateReplicaSet`` in pkg/apis/apps/validation, the pod template checks of
+pkg/apis/core/validation, and the name and percent checks of
+k8s.io/apimachinery/pkg/util/validation. Every problem is collected, so one
+``ValidationError`` lists them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rollsim.api.apps import Deployment, ReplicaSet, RollingUpdateDeployment
+from rollsim.api.core import PodTemplateSpec, Service
+from rollsim.api.errors import FieldError, GoText
+from rollsim.api.meta import LabelSelector, ObjectMeta
+
+__all__ = [
+    "is_valid_percent",
+    "validate_deployment",
+    "validate_deployment_update",
+    "validate_replica_set",
+    "validate_service",
+]
+
+
+def _regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """``RegexError``: the message, its examples and the regex, exactly as upstream."""
+    if not examples:
+        return f"{msg} (regex used for validation is '{fmt}')"
+    text = msg + " (e.g. "
+    for i, example in enumerate(examples):
+        if i > 0:
+            text += " or "
+        text += f"'{example}', "
+    return text + f"regex used for validation is '{fmt}')"
+
+
+_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + r"(\." + _DNS1123_LABEL_FMT + ")*"
+_DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_LABEL_VALUE_FMT = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"
+_QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_PERCENT_FMT = "[0-9]+%"
+
+
+def _dns1123_subdomain(value: str) -> list[str]:
+    errors = []
+    if len(value) > 253:
+        errors.append("must be no more than 253 characters")
+    if not re.fullmatch(_DNS1123_SUBDOMAIN_FMT, value):
+        errors.append(_regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+            "'-' or '.', and must start and end with an alphanumeric character",
+            _DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errors
+
+
+def _dns1123_label(value: str) -> list[str]:
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if not re.fullmatch(_DNS1123_LABEL_FMT, value):
+        errors.append(_regex_error(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+            "'-', and must start and end with an alphanumeric character",
+            _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errors
+
+
+def _dns1035_label(value: str) -> list[str]:
+    errors = []
+    if len(value) > 63:
+        errors.append("must be no more than 63 characters")
+    if not re.fullmatch(_DNS1035_LABEL_FMT, value):
+        errors.append(_regex_error(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
+            "start with an alphabetic character, and end with an alphanumeric character",
+            _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errors
+
+
+def is_valid_percent(value: str) -> bool:
+    return re.fullmatch(_PERCENT_FMT, value) is not None
+
+
+def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
+    errors = []
+    for key, value in sorted(labels.items()):
+        name = key.rsplit("/", 1)[-1]
+        if not re.fullmatch(_QUALIFIED_NAME_FMT, name) or len(name) > 63:
+            errors.append(FieldError("Invalid value", path, _regex_error(
+                "name part must consist of alphanumeric characters, '-', '_' or '.', and must "
+                "start and end with an alphanumeric character",
+                _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"), key))
+        if len(value) > 63:
+            errors.append(FieldError("Invalid value", path,
+                                     "must be no more than 63 characters", value))
+        if not re.fullmatch(_LABEL_VALUE_FMT, value):
+            errors.append(FieldError("Invalid value", path, _regex_error(
+                "a valid label must be an empty string or consist of alphanumeric characters, "
+                "'-', '_' or '.', and must start and end with an alphanumeric character",
+                _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"), value))
+    return errors
+
+
+def _validate_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not meta.name and not meta.generate_name:
+        errors.append(FieldError("Required value", "metadata.name",
+                                 "name or generateName is required"))
+    elif meta.name:
+        check = _dns1035_label if dns1035 else _dns1123_subdomain
+        errors += [FieldError("Invalid value", "metadata.name", m, meta.name)
+                   for m in check(meta.name)]
+    errors += _validate_labels(meta.labels, "metadata.labels")
+    return errors
+
+
+def _nonnegative(value: int | None, path: str) -> list[FieldError]:
+    if value is not None and value < 0:
+        return [FieldError("Invalid value", path, "must be greater than or equal to 0", value)]
+    return []
+
+
+def _validate_template(template: PodTemplateSpec, selector: LabelSelector | None,
+                       path: str) -> list[FieldError]:
+    """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
+    errors: list[FieldError] = []
+    labels = template.metadata.labels
+    # A nil selector selects nothing, so it never matches; an empty one matches everything.
+    if selector is None or (not selector.empty and not selector.matches(labels)):
+        errors.append(FieldError("Invalid value", f"{path}.metadata.labels",
+                                 "`selector` does not match template `labels`", dict(labels)))
+    errors += _validate_labels(labels, f"{path}.metadata.labels")
+    spec = template.spec
+    spec_path = f"{path}.spec"
+    if not spec.containers:
+        errors.append(FieldError("Required value", f"{spec_path}.containers"))
+    seen: set[str] = set()
+    for i, c in enumerate(spec.containers):
+        cpath = f"{spec_path}.containers[{i}]"
+        if not c.name:
+            errors.append(FieldError("Required value", f"{cpath}.name"))
+        else:
+            errors += [FieldError("Invalid value", f"{cpath}.name", m, c.name)
+                       for m in _dns1123_label(c.name)]
+            if c.name in seen:
+                errors.append(FieldError("Duplicate value", f"{cpath}.name", "", c.name))
+            seen.add(c.name)
+        if not c.image.strip():
+            errors.append(FieldError("Required value", f"{cpath}.image"))
+        if c.image_pull_policy not in ("", "Always", "IfNotPresent", "Never"):
+            errors.append(FieldError("Unsupported value", f"{cpath}.imagePullPolicy",
+                                     'supported values: "Always", "IfNotPresent", "Never"',
+                                     c.image_pull_policy))
+        probe = c.readiness_probe
+        if probe is not None:
+            ppath = f"{cpath}.readinessProbe"
+            for name, value in (("initialDelaySeconds", probe.initial_delay_seconds),
+                                ("periodSeconds", probe.period_seconds),
+                                ("timeoutSeconds", probe.timeout_seconds),
+                                ("successThreshold", probe.success_threshold),
+                                ("failureThreshold", probe.failure_threshold)):
+                errors += _nonnegative(value, f"{ppath}.{name}")
+            if probe.success_threshold not in (0, 1):
+                errors.append(FieldError("Invalid value", f"{ppath}.successThreshold",
+                                         "must be 1", probe.success_threshold))
+    if spec.restart_policy not in ("", "Always"):
+        errors.append(FieldError("Unsupported value", f"{spec_path}.restartPolicy",
+                                 'supported values: "Always"', spec.restart_policy))
+    errors += _nonnegative(spec.termination_grace_period_seconds,
+                           f"{spec_path}.terminationGracePeriodSeconds")
+    return errors
+
+
+def _percent_number(value: int | str | None) -> tuple[int, bool]:
+    """``getPercentValue``: the number of a valid ``N%`` string."""
+    if isinstance(value, str) and is_valid_percent(value):
+        return int(value[:-1]), True
+    return 0, False
+
+
+def _int_or_percent_number(value: int | str | None) -> int:
+    """``getIntOrPercentValue``: a malformed string counts as 0, like ``IntValue()``."""
+    number, is_percent = _percent_number(value)
+    if is_percent:
+        return number
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
+
+
+def _validate_positive_int_or_percent(value: int | str | None, path: str) -> list[FieldError]:
+    if isinstance(value, str):
+        if not is_valid_percent(value):
+            return [FieldError("Invalid value", path, _regex_error(
+                "a valid percent string must be a numeric string followed by an ending '%'",
+                _PERCENT_FMT, "1%", "93%"), value)]
+        return []
+    return _nonnegative(value, path)
+
+
+def _validate_rolling_update(ru: RollingUpdateDeployment, path: str) -> list[FieldError]:
+    errors = _validate_positive_int_or_percent(ru.max_unavailable, f"{path}.maxUnavailable")
+    errors += _validate_positive_int_or_percent(ru.max_surge, f"{path}.maxSurge")
+    both_zero = _int_or_percent_number(ru.max_unavailable) == 0 == _int_or_percent_number(
+        ru.max_surge)
+    if both_zero:
+        errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
+                                 "may not be 0 when `maxSurge` is 0", ru.max_unavailable))
+    number, is_percent = _percent_number(ru.max_unavailable)
+    if is_percent and number > 100:
+        errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
+                                 "must not be greater than 100%", ru.max_unavailable))
+    return errors
+
+
+def _validate_selector(selector: LabelSelector | None, kind: str) -> list[FieldError]:
+    if selector is None:
+        return [FieldError("Required value", "spec.selector")]
+    errors = []
+    if selector.empty:
+        errors.append(FieldError("Invalid value", "spec.selector",
+                                 f"empty selector is invalid for {kind}",
+                                 GoText(_go_selector(selector))))
+    for i, req in enumerate(selector.match_expressions):
+        rpath = f"spec.selector.matchExpressions[{i}]"
+        if req.operator in ("In", "NotIn") and not req.values:
+            errors.append(FieldError("Required value", f"{rpath}.values",
+                                     "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif req.operator in ("Exists", "DoesNotExist") and req.values:
+            errors.append(FieldError("Forbidden", f"{rpath}.values",
+                                     "may not be specified when `operator` is 'Exists' or "
+                                     "'DoesNotExist'"))
+        elif req.operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            errors.append(FieldError("Invalid value", f"{rpath}.operator",
+                                     "not a valid selector operator", req.operator))
+    return errors
+
+
+def _go_selector(selector: LabelSelector) -> str:
+    labels = ", ".join(f'"{k}":"{v}"' for k, v in sorted(selector.match_labels.items()))
+    match_labels = f"map[string]string{{{labels}}}" if labels else "map[string]string(nil)"
+    exprs = "[]v1.LabelSelectorRequirement(nil)" if not selector.match_expressions else (
+        "[]v1.LabelSelectorRequirement{" + ", ".join(
+            f'v1.LabelSelectorRequirement{{Key:"{r.key}", Operator:"{r.operator}", '
+            f'Values:[]string{{{", ".join(chr(34) + v + chr(34) for v in r.values)}}}}}'
+            for r in selector.match_expressions) + "}")
+    return f"v1.LabelSelector{{MatchLabels:{match_labels}, MatchExpressions:{exprs}}}"
+
+
+def validate_deployment(d: Deployment) -> list[FieldError]:
+    """Every problem with a defaulted Deployment, in upstream's order."""
+    spec = d.spec
+    errors = _validate_meta(d.metadata)
+    errors += _nonnegative(spec.replicas, "spec.replicas")
+    errors += _validate_selector(spec.selector, "deployment")
+    errors += _validate_template(spec.template, spec.selector, "spec.template")
+    strategy = spec.strategy
+    if strategy.type == "Recreate":
+        if strategy.rolling_update is not None:
+            errors.append(FieldError("Forbidden", "spec.strategy.rollingUpdate",
+                                     "may not be specified when strategy `type` is 'Recreate'"))
+    elif strategy.type == "RollingUpdate":
+        if strategy.rolling_update is not None:
+            errors += _validate_rolling_update(strategy.rolling_update,
+                                               "spec.strategy.rollingUpdate")
+    else:
+        errors.append(FieldError("Unsupported value", "spec.strategy.type",
+                                 'supported values: "Recreate", "RollingUpdate"', strategy.type))
+    errors += _nonnegative(spec.revision_history_limit, "spec.revisionHistoryLimit")
+    errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
+    pds = spec.progress_deadline_seconds
+    if pds is not None:
+        errors += _nonnegative(pds, "spec.progressDeadlineSeconds")
+        if pds <= spec.min_ready_seconds:
+            errors.append(FieldError("Invalid value", "spec.progressDeadlineSeconds",
+                                     "must be greater than minReadySeconds", pds))
+    return errors
+
+
+def validate_deployment_update(new: Deployment, old: Deployment) -> list[FieldError]:
+    """``ValidateDeploymentUpdate``: the spec checks plus the immutable selector."""
+    errors = validate_deployment(new)
+    if new.spec.selector != old.spec.selector and new.spec.selector is not None:
+        errors.append(FieldError("Invalid value", "spec.selector", "field is immutable",
+                                 GoText(_go_selector(new.spec.selector))))
+    return errors
+
+
+def validate_replica_set(rs: ReplicaSet) -> list[FieldError]:
+    spec = rs.spec
+    errors = _validate_meta(rs.metadata)
+    errors += _nonnegative(spec.replicas, "spec.replicas")
+    errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
+    errors += _validate_selector(spec.selector, "replicaset")
+    errors += _validate_template(spec.template, spec.selector, "spec.template")
+    return errors
+
+
+def validate_service(svc: Service) -> list[FieldError]:
+    errors = _validate_meta(svc.metadata, dns1035=True)
+    if svc.spec.type not in ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"):
+        errors.append(FieldError("Unsupported value", "spec.type",
+                                 'supported values: "ClusterIP", "ExternalName", '
+                                 '"LoadBalancer", "NodePort"', svc.spec.type))
+    for i, port in enumerate(svc.spec.ports):
+        if not 1 <= port.port <= 65535:
+            errors.append(FieldError("Invalid value", f"spec.ports[{i}].port",
+                                     "must be between 1 and 65535, inclusive", port.port))
+    if svc.spec.type != "ExternalName" and not svc.spec.ports:
+        errors.append(FieldError("Required value", "spec.ports"))
+    return errors

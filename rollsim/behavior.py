@@ -1,0 +1,66 @@
+"""How simulated pods behave: timings, faults and service quality.
+
+A ``PodBehavior`` is given per cluster (the default for every pod) and per
+image (``Cluster(images={"nginx:1.27": PodBehavior(...)})``). Timing fields
+are seconds or ``rollsim.dist`` distributions, sampled once per pod.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rollsim.dist import Distribution
+
+__all__ = ["PodBehavior"]
+
+Duration = float | Distribution
+
+
+@dataclass(frozen=True)
+class PodBehavior:
+    """Timings and fault modes of one kind of pod.
+
+    Timeline of a healthy pod: created, then ``schedule`` until it is bound
+    to a node, ``pull`` for the image, ``startup`` until the container runs
+    (phase Running), ``ready`` until the application would answer its
+    readiness probe. Without a readinessProbe the pod turns Ready then; with
+    one, at the first probe (``initialDelaySeconds`` + k * ``periodSeconds``
+    after start) that finds the application ready, plus further periods up to
+    ``successThreshold``. On deletion the pod leaves its ReplicaSet's counts at
+    once and is gone ``shutdown`` seconds later, capped by
+    ``terminationGracePeriodSeconds``.
+
+    Fault modes:
+
+    - ``image_pull_error``: the pull fails; the pod stays Pending in
+      ErrImagePull / ImagePullBackOff.
+    - ``crash_loop``: the container exits after running this long; the kubelet
+      restarts it after 10 s, doubling up to 300 s (CrashLoopBackOff).
+    - ``never_ready``: the container runs but never passes readiness.
+    - ``unready_after``: a Ready pod turns NotReady this long after becoming
+      Ready, and stays so.
+
+    ``error_rate`` (0..1) and ``latency`` (seconds) describe the requests this
+    version serves, for the traffic model.
+    """
+
+    schedule: Duration = 0.0
+    pull: Duration = 0.0
+    startup: Duration = 0.0
+    ready: Duration = 0.0
+    shutdown: Duration = 0.0
+    image_pull_error: bool = False
+    crash_loop: Duration | None = None
+    never_ready: bool = False
+    unready_after: Duration | None = None
+    error_rate: float = 0.0
+    latency: Duration = 0.0
+
+    def __post_init__(self) -> None:
+        for name in ("schedule", "pull", "startup", "ready", "shutdown"):
+            value = getattr(self, name)
+            if not isinstance(value, Distribution) and value < 0:
+                raise ValueError(f"PodBehavior.{name} must be >= 0, got {value}")
+        if not 0.0 <= self.error_rate <= 1.0:
+            raise ValueError(f"PodBehavior.error_rate must be within [0, 1], got "
+                             f"{self.error_rate}")

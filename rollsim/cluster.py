@@ -1,0 +1,501 @@
+"""The simulated cluster: clock, object store, controllers, kubelet and event log.
+
+One ``simpy.Environment`` carries time. Pod transitions are scheduled at
+normal priority; the controllers run in a later-priority pass at the same
+instant, so every pod change of an instant is seen before any controller
+acts ("pod transitions first, then controllers to quiescence"). Within a
+pass, pending ReplicaSet work always runs before the next Deployment sync,
+so a sync reads fresh ReplicaSet status. Work queues de-duplicate keys like
+client-go's; ``latency`` delays a controller's reaction to a change.
+
+Nothing reads the wall clock; every random draw (timings, pod names, UIDs)
+comes from one ``numpy.random.Generator`` seeded by ``seed``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, NamedTuple
+
+import numpy as np
+import simpy
+import simpy.events
+
+from rollsim.api.apps import Deployment
+from rollsim.api.errors import ValidationError
+from rollsim.api.manifest import KIND_ALIASES, load_documents
+from rollsim.api.meta import LabelSelector
+from rollsim.api.timefmt import format_time
+from rollsim.api.validation import validate_deployment_update
+from rollsim.behavior import PodBehavior
+from rollsim.controllers.deployment import util
+from rollsim.controllers.deployment.controller import DeploymentController
+from rollsim.controllers.deployment.rollback import plan_rollback
+from rollsim.controllers.replicaset import ReplicaSetController
+from rollsim.kubelet import Kubelet, PodRecord
+from rollsim.store import Store
+
+__all__ = ["Cluster", "Event", "NotFoundError"]
+
+#: SimPy priority of the controller pass: after every normal event of the same instant.
+CONTROLLER_PRIORITY = simpy.events.EventPriority(2)
+#: Syncs in one instant beyond which the controllers are taken to be looping (a bug).
+MAX_SYNCS_PER_INSTANT = 1_000_000
+
+_GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps",
+           "Pod": "pods", "Service": "services"}
+
+
+class Event(NamedTuple):
+    """One Kubernetes event: when, Normal/Warning, reason, the object, and the message."""
+
+    time: float
+    type: str
+    reason: str
+    kind: str
+    name: str
+    message: str
+    namespace: str = "default"
+    source: str = ""
+
+
+class NotFoundError(LookupError):
+    """The named object does not exist; the message is the API server's."""
+
+
+class _ControllerPass(simpy.events.Event):
+    """Fires once every pod transition of its instant has been processed."""
+
+    def __init__(self, env: simpy.Environment) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, CONTROLLER_PRIORITY)
+
+
+class Cluster:
+    """A deterministic, in-memory Kubernetes control plane.
+
+    ``pods`` is the default ``PodBehavior``; ``images`` maps an image to its own.
+    ``latency`` (seconds, or per controller: ``{"deployment": 0.5}``) delays
+    each controller's reaction to changes; the default 0 is an idealised
+    control plane, which upstream's unit tables assume.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        pods: PodBehavior | None = None,
+        images: Mapping[str, PodBehavior] | None = None,
+        latency: float | Mapping[str, float] = 0.0,
+    ) -> None:
+        self.env = simpy.Environment()
+        self.rng = np.random.default_rng(seed)
+        self.pod_behavior = pods if pods is not None else PodBehavior()
+        self.images = dict(images or {})
+        self._latency = latency
+        self._events: list[Event] = []
+        self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
+        self._queues: dict[str, dict[Any, None]] = {"replicaset": {}, "deployment": {}}
+        self._delayed: dict[tuple[str, Any], float] = {}
+        self._pass: _ControllerPass | None = None
+        self.store = Store(self._new_uid, lambda: self.env.now)
+        self.replicasets = ReplicaSetController(self)
+        self.deployments = DeploymentController(self)
+        self.kubelet = Kubelet(self, self.replicasets.pod_changed, self.replicasets.pod_gone)
+        self._handlers: dict[str, Callable[[tuple[str, str]], None]] = {
+            "replicaset": self.replicasets.sync,
+            "deployment": self.deployments.sync,
+        }
+        self.store.watchers.append(self._watch)
+
+    # Time.
+
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the cluster started."""
+        return float(self.env.now)
+
+    def at(self, delay: float, action: Callable[[Any], None], arg: Any) -> None:
+        """Run ``action(arg)`` ``delay`` seconds from now, batched with others at that instant."""
+        when = self.env.now + delay
+        batch = self._agenda.get(when)
+        if batch is None:
+            batch = self._agenda[when] = []
+            self.env.timeout(delay).callbacks.append(self._fire)
+        batch.append((action, arg))
+
+    def _fire(self, _: simpy.events.Event) -> None:
+        for action, arg in self._agenda.pop(self.env.now):
+            action(arg)
+
+    def run(self, until: float | None = None) -> None:
+        """Advance the clock to ``until`` (absolute seconds), processing everything at it.
+
+        Without ``until``, run until nothing is left to happen.
+        """
+        if until is None:
+            self.env.run()
+            return
+        if until < self.now:
+            raise ValueError(f"until={until} is before now ({self.now})")
+        if until > self.now:
+            self.env.run(until=until)
+        while self.env.peek() <= until:
+            self.env.step()
+
+    def run_until_complete(self, ref: str | tuple[str, str], timeout: float = 3600.0,
+                           namespace: str = "default") -> bool:
+        """Run until the rollout of ``ref`` is complete, at most ``timeout`` seconds more.
+
+        Complete means what ``kubectl rollout status`` reports as "successfully
+        rolled out": the spec change observed, every replica updated, no old
+        replica left, every updated replica available. Returns whether it
+        completed; the clock stops at the completing instant.
+        """
+        kind, name = self._resolve(ref)
+        deadline = self.now + timeout
+        self.run(self.now)
+        while True:
+            if self._rollout_complete(kind, namespace, name):
+                return True
+            next_time = self.env.peek()
+            if next_time > deadline:
+                self.run(deadline)
+                return self._rollout_complete(kind, namespace, name)
+            self.run(next_time)
+
+    def _rollout_complete(self, kind: str, namespace: str, name: str) -> bool:
+        obj = self.store.get(kind, namespace, name)
+        if obj is None:
+            raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{name}" not found')
+        if kind == "Deployment":
+            s = obj.status
+            return bool(obj.metadata.generation <= s.observed_generation
+                        and s.updated_replicas >= obj.replicas
+                        and s.replicas <= s.updated_replicas
+                        and s.available_replicas >= s.updated_replicas)
+        if kind == "ReplicaSet":
+            return bool(obj.status.available_replicas >= obj.replicas
+                        and obj.status.replicas == obj.replicas)
+        raise ValueError(f"no rollout status for kind {kind}")
+
+    # Work queues.
+
+    def _latency_of(self, controller: str) -> float:
+        if isinstance(self._latency, Mapping):
+            return float(self._latency.get(controller, 0.0))
+        return float(self._latency)
+
+    def enqueue(self, controller: str, key: Any) -> None:
+        """A change this controller watches: queue ``key`` after its latency."""
+        latency = self._latency_of(controller)
+        if latency > 0:
+            self.enqueue_after(controller, key, latency)
+            return
+        self._queues[controller][key] = None
+        self._kick()
+
+    def enqueue_after(self, controller: str, key: Any, delay: float) -> None:
+        """``AddAfter``: queue ``key`` in ``delay`` seconds (the earliest request wins)."""
+        due = self.env.now + delay
+        pending = self._delayed.get((controller, key))
+        if pending is not None and pending <= due:
+            return
+        self._delayed[(controller, key)] = due
+
+        def release(_: Any) -> None:
+            if self._delayed.get((controller, key)) == due:
+                del self._delayed[(controller, key)]
+                self._queues[controller][key] = None
+                self._kick()
+
+        self.at(delay, release, None)
+
+    def _kick(self) -> None:
+        if self._pass is None:
+            self._pass = _ControllerPass(self.env)
+            self._pass.callbacks.append(self._run_controllers)
+
+    def _run_controllers(self, _: simpy.events.Event) -> None:
+        syncs = 0
+        queues = list(self._queues.items())
+        try:
+            while True:
+                for name, queue in queues:
+                    if queue:
+                        key = next(iter(queue))
+                        del queue[key]
+                        self._handlers[name](key)
+                        break
+                else:
+                    return
+                syncs += 1
+                if syncs > MAX_SYNCS_PER_INSTANT:
+                    raise RuntimeError(f"controllers did not settle at t={self.now}")
+        finally:
+            self._pass = None
+
+    # Store watch: what each controller's informers would hear.
+
+    def _watch(self, kind: str, old: Any, new: Any) -> None:
+        obj = new if new is not None else old
+        namespace = obj.metadata.namespace
+        if kind == "ReplicaSet":
+            self.replicasets.replica_set_changed(old, new)
+            owner = self._controller_of(obj)
+            if owner is not None:
+                self.enqueue("deployment", (namespace, owner))
+        elif kind == "Deployment":
+            if new is None:
+                for rs in self.store.owned_replica_sets(old.metadata.uid):
+                    self.store.delete("ReplicaSet", rs.metadata.namespace, rs.metadata.name)
+            else:
+                self.enqueue("deployment", (namespace, obj.metadata.name))
+
+    @staticmethod
+    def _controller_of(obj: Any) -> str | None:
+        for ref in obj.metadata.owner_references:
+            if ref.controller:
+                return str(ref.name)
+        return None
+
+    def pod_gone(self, pod: PodRecord) -> None:
+        """A pod finished terminating: Recreate may be waiting for exactly this."""
+        rs = self.store.get("ReplicaSet", pod.namespace, pod.owner)
+        owner = self._controller_of(rs) if rs is not None else None
+        if owner is not None:
+            self.enqueue("deployment", (pod.namespace, owner))
+
+    # Bookkeeping.
+
+    def _new_uid(self) -> str:
+        return str(uuid.UUID(bytes=self.rng.bytes(16), version=4))
+
+    def record_event(self, type_: str, reason: str, kind: str, name: str, message: str,
+                     namespace: str = "default", source: str = "") -> None:
+        self._events.append(Event(self.now, type_, reason, kind, name, message, namespace,
+                                  source))
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event so far, in the order they happened."""
+        return list(self._events)
+
+    # Reading objects.
+
+    @staticmethod
+    def _resolve(ref: str | tuple[str, str], name: str | None = None) -> tuple[str, str]:
+        if isinstance(ref, tuple):
+            kind_text, obj_name = ref
+        elif name is not None:
+            kind_text, obj_name = ref, name
+        elif "/" in ref:
+            kind_text, obj_name = ref.split("/", 1)
+        else:
+            raise ValueError(f"expected KIND/NAME, got {ref!r}")
+        kind = KIND_ALIASES.get(kind_text.lower())
+        if kind is None:
+            kind = {"pod": "Pod", "pods": "Pod", "po": "Pod"}.get(kind_text.lower())
+        if kind is None:
+            raise ValueError(f'the server doesn\'t have a resource type "{kind_text}"')
+        return kind, obj_name
+
+    def get(self, kind: str, name: str | None = None, namespace: str = "default") -> Any:
+        """One object, e.g. ``get("deployment", "web")`` or ``get("deploy/web")``."""
+        kind, name = self._resolve(kind, name)
+        if kind == "Pod":
+            pod = self.kubelet.pods.get((namespace, name))
+            if pod is None:
+                raise NotFoundError(f'pods "{name}" not found')
+            return self.kubelet.view(pod)
+        obj = self.store.get(kind, namespace, name)
+        if obj is None:
+            raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{name}" not found')
+        return obj
+
+    def list(self, kind: str, namespace: str | None = "default",
+             selector: LabelSelector | None = None) -> builtins.list[Any]:
+        """Objects of a kind, sorted by name; ``namespace=None`` lists all namespaces."""
+        resolved = self._resolve(kind, "")[0]
+        if resolved == "Pod":
+            records = sorted((p for p in self.kubelet.pods.values()
+                              if namespace is None or p.namespace == namespace),
+                             key=lambda p: (p.namespace, p.name))
+            items = [self.kubelet.view(p) for p in records]
+        else:
+            items = self.store.list(resolved, namespace)
+        if selector is not None:
+            items = [o for o in items if selector.matches(o.metadata.labels)]
+        return items
+
+    # Writing objects.
+
+    def apply(self, source: Any) -> builtins.list[Any]:
+        """Create or update objects like ``kubectl apply``; all documents or none.
+
+        ``source`` is a path, YAML text (multi-document), a dict, an API object
+        or a list of those. Returns the stored objects. Raises
+        ``ValidationError`` (listing every problem) and changes nothing if any
+        document is invalid.
+        """
+        planned = []
+        errors: list[ValidationError] = []
+        for obj, manifest in load_documents(source):
+            obj = self._in_namespace(obj)
+            current = self.store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)
+            desired = self._applied(obj, manifest, current)
+            if current is not None and obj.kind == "Deployment":
+                problems = validate_deployment_update(desired, current)
+                if problems:
+                    errors.append(ValidationError(problems, obj.kind, obj.metadata.name))
+            planned.append((desired, current))
+        if errors:
+            raise errors[0] if len(errors) == 1 else ValidationError(
+                [e for err in errors for e in err.errors])
+        stored = []
+        for desired, current in planned:
+            if current is None:
+                stored.append(self.store.create(desired))
+            else:
+                stored.append(self.store.update(desired))
+        return stored
+
+    @staticmethod
+    def _in_namespace(obj: Any) -> Any:
+        if obj.metadata.namespace:
+            return obj
+        return replace(obj, metadata=replace(obj.metadata, namespace="default"))
+
+    @staticmethod
+    def _applied(obj: Any, manifest: dict[str, Any], current: Any) -> Any:
+        """The object ``kubectl apply`` would leave: the manifest's spec and labels, the
+        live object's system annotations and status, and the last-applied record."""
+        last_applied = json.dumps(manifest, separators=(",", ":"), ensure_ascii=False,
+                                  sort_keys=True) + "\n"
+        annotations = dict(obj.metadata.annotations)
+        annotations[util.LAST_APPLIED_ANNOTATION] = last_applied
+        if current is None:
+            return replace(obj, metadata=replace(obj.metadata, annotations=annotations))
+        previous: dict[str, Any] = {}
+        text = current.metadata.annotations.get(util.LAST_APPLIED_ANNOTATION)
+        if text:
+            previous = json.loads(text)
+        previously_applied = set((previous.get("metadata") or {}).get("annotations") or {})
+        kept = {k: v for k, v in current.metadata.annotations.items()
+                if k not in previously_applied}
+        annotations = {**kept, **annotations}
+        spec = obj.spec
+        if obj.kind in ("Deployment", "ReplicaSet") \
+                and "replicas" not in (manifest.get("spec") or {}) \
+                and "replicas" not in (previous.get("spec") or {}):
+            spec = replace(spec, replicas=current.spec.replicas)
+        meta = replace(current.metadata, labels=dict(obj.metadata.labels),
+                       annotations=annotations)
+        if hasattr(current, "status"):
+            return replace(obj, metadata=meta, spec=spec, status=current.status)
+        return replace(obj, metadata=meta, spec=spec)
+
+    def delete(self, ref: str | tuple[str, str], name: str | None = None,
+               namespace: str = "default") -> None:
+        """Delete an object; its ReplicaSets and pods go with it (background propagation)."""
+        kind, obj_name = self._resolve(ref, name)
+        if kind == "Pod":
+            pod = self.kubelet.pods.get((namespace, obj_name))
+            if pod is None or pod.deleted_at is not None:
+                raise NotFoundError(f'pods "{obj_name}" not found')
+            self.kubelet.terminate(pod)
+            return
+        if self.store.delete(kind, namespace, obj_name) is None:
+            raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{obj_name}" not found')
+
+    def _update(self, ref: str | tuple[str, str], namespace: str,
+                change: Callable[[Any], Any]) -> Any:
+        current = self.get(*self._resolve(ref), namespace=namespace)
+        desired = change(current)
+        if desired.kind == "Deployment":
+            problems = validate_deployment_update(desired, current)
+            if problems:
+                raise ValidationError(problems, desired.kind, desired.metadata.name)
+        return self.store.update(desired)
+
+    def scale(self, ref: str | tuple[str, str], replicas: int,
+              namespace: str = "default") -> Any:
+        """Set ``spec.replicas`` of a Deployment or ReplicaSet (``kubectl scale``)."""
+        return self._update(ref, namespace, lambda o: replace(
+            o, spec=replace(o.spec, replicas=replicas)))
+
+    def set_image(self, ref: str | tuple[str, str], images: Mapping[str, str] | None = None,
+                  namespace: str = "default", **by_container: str) -> Any:
+        """``kubectl set image``: ``set_image(ref, nginx="nginx:1.25")``; ``*``: all containers."""
+        wanted = {**(images or {}), **by_container}
+
+        def change(obj: Any) -> Any:
+            template = obj.spec.template
+            names = {c.name for c in template.spec.containers}
+            unknown = sorted(set(wanted) - names - {"*"})
+            if unknown:
+                raise NotFoundError(f'unable to find container named "{unknown[0]}"')
+            containers = tuple(
+                replace(c, image=wanted.get(c.name, wanted.get("*", c.image)))
+                for c in template.spec.containers)
+            return replace(obj, spec=replace(obj.spec, template=replace(
+                template, spec=replace(template.spec, containers=containers))))
+
+        return self._update(ref, namespace, change)
+
+    def pause(self, ref: str | tuple[str, str], namespace: str = "default") -> Deployment:
+        """``kubectl rollout pause``."""
+        return self._set_paused(ref, namespace, True)
+
+    def resume(self, ref: str | tuple[str, str], namespace: str = "default") -> Deployment:
+        """``kubectl rollout resume``."""
+        return self._set_paused(ref, namespace, False)
+
+    def _set_paused(self, ref: str | tuple[str, str], namespace: str, paused: bool) -> Deployment:
+        d = self.get(*self._resolve(ref), namespace=namespace)
+        if d.spec.paused == paused:
+            state = "already paused" if paused else "not paused"
+            raise ValueError(f'deployments.apps "{d.metadata.name}" is {state}')
+        updated: Deployment = self._update(ref, namespace, lambda o: replace(
+            o, spec=replace(o.spec, paused=paused)))
+        return updated
+
+    def restart(self, ref: str | tuple[str, str], namespace: str = "default") -> Deployment:
+        """``kubectl rollout restart``: stamp the template with restartedAt."""
+        d = self.get(*self._resolve(ref), namespace=namespace)
+        if d.spec.paused:
+            raise ValueError("can't restart paused deployment (run rollout resume first)")
+        stamp = format_time(self.now)
+
+        def change(obj: Deployment) -> Deployment:
+            template = obj.spec.template
+            annotations = {**template.metadata.annotations,
+                           "kubectl.kubernetes.io/restartedAt": stamp}
+            return replace(obj, spec=replace(obj.spec, template=replace(
+                template, metadata=replace(template.metadata, annotations=annotations))))
+
+        updated: Deployment = self._update(ref, namespace, change)
+        return updated
+
+    def rollback(self, ref: str | tuple[str, str], to_revision: int = 0,
+                 namespace: str = "default") -> str:
+        """``kubectl rollout undo``: returns ``rolled back`` or ``skipped rollback (...)``.
+
+        ``to_revision=0`` means the previous revision. Raises ``ValueError``
+        with kubectl's message when the revision does not exist or the
+        Deployment is paused.
+        """
+        d: Deployment = self.get(*self._resolve(ref), namespace=namespace)
+        rs_list = self.store.owned_replica_sets(d.metadata.uid)
+        plan = plan_rollback(d, rs_list, to_revision)
+        if plan.outcome == "skipped":
+            return f"skipped rollback (current template already matches revision {plan.revision})"
+        if plan.deployment is None:
+            raise ValueError(plan.outcome)
+        self.store.update(plan.deployment)
+        return "rolled back"

@@ -1,0 +1,1 @@
+"""The controllers that move simulated objects, one module per upstream controller."""

@@ -1,0 +1,1 @@
+"""The Deployment controller, split file for file as pkg/controller/deployment."""

@@ -1,0 +1,233 @@
+"""The ReplicaSet controller: make the pods match ``spec.replicas``, report status.
+
+Mirrors pkg/controller/replicaset/replica_set.go (``syncReplicaSet``,
+``manageReplicas``, ``getPodsToDelete``, ``calculateStatus``). Instead of
+listing pods on every sync it keeps, per ReplicaSet, its live pods in four
+buckets in deletion order (unscheduled, pending, running but not ready,
+ready) and counters for status, updated in O(1) on each pod change.
+"""
+
+from __future__ import annotations
+
+import heapq
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rollsim.api.apps import ReplicaSet, ReplicaSetStatus
+from rollsim.controllers.controller_utils import is_pod_available
+from rollsim.kubelet import PodRecord
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["BURST_REPLICAS", "ReplicaSetController", "ReplicaSetPods"]
+
+#: At most this many pods are created or deleted per sync (``BurstReplicas``).
+BURST_REPLICAS = 500
+#: ``names.SimpleNameGenerator``: the base is cut so that base + 5 random chars <= 63.
+MAX_GENERATED_NAME_BASE = 58
+_ALPHABET = np.array(list("bcdfghjklmnpqrstvwxz2456789"))
+
+
+def _age_rank(now: float, t: float | None) -> int:
+    """LogarithmicScaleDown's bucket of an age: ``floor(log2(ns))``, -1 for none."""
+    if t is None:
+        return -2
+    gap_ns = round((now - t) * 1e9)
+    return gap_ns.bit_length() - 1 if gap_ns > 0 else -1
+
+
+class ReplicaSetPods:
+    """The live pods of one ReplicaSet, bucketed in ``ActivePodsWithRanks`` order."""
+
+    __slots__ = ("available", "pending", "ready", "running", "terminating", "unscheduled")
+
+    def __init__(self) -> None:
+        self.unscheduled: dict[str, PodRecord] = {}
+        self.pending: dict[str, PodRecord] = {}
+        self.running: dict[str, PodRecord] = {}
+        self.ready: dict[str, PodRecord] = {}
+        self.available = 0
+        self.terminating = 0
+
+    @property
+    def active(self) -> int:
+        """Pods that count for ``status.replicas``: not terminating, not terminal."""
+        return len(self.unscheduled) + len(self.pending) + len(self.running) + len(self.ready)
+
+    def bucket_for(self, pod: PodRecord) -> dict[str, PodRecord] | None:
+        if pod.deleted_at is not None:
+            return None
+        if not pod.node:
+            return self.unscheduled
+        if pod.phase != "Running":
+            return self.pending
+        return self.ready if pod.ready else self.running
+
+    def place(self, pod: PodRecord) -> None:
+        """Move ``pod`` to the bucket its state calls for and keep the counters right."""
+        bucket = self.bucket_for(pod)
+        if bucket is not pod.bucket:
+            if pod.bucket is not None:
+                del pod.bucket[pod.uid]
+            elif pod.deleted_at is not None:
+                return
+            if bucket is None:
+                self.terminating += 1
+            else:
+                bucket[pod.uid] = pod
+            pod.bucket = bucket
+        counted = pod.available and pod.bucket is not None
+        if counted != pod.counted_available:
+            self.available += 1 if counted else -1
+            pod.counted_available = counted
+
+    def victims(self, count: int, now: float) -> list[PodRecord]:
+        """The ``count`` pods ``getPodsToDelete`` picks: the lowest-ranked first.
+
+        Buckets are taken whole while they fit; within the bucket where the
+        cut falls, ready pods rank by how recently they became Ready and
+        others by restarts then age, both by logarithmic bucket with the
+        smaller UID first, as ``ActivePodsWithRanks`` with LogarithmicScaleDown.
+        """
+        chosen: list[PodRecord] = []
+        for bucket in (self.unscheduled, self.pending, self.running, self.ready):
+            left = count - len(chosen)
+            if left <= 0:
+                break
+            if len(bucket) <= left:
+                chosen.extend(bucket.values())
+                continue
+            key: Callable[[PodRecord], tuple[int, ...] | tuple[int, int, str]]
+            if bucket is self.ready:
+                def key(p: PodRecord) -> tuple[int, int, str]:
+                    return (_age_rank(now, p.ready_since), 0, p.uid)
+            else:
+                def key(p: PodRecord) -> tuple[int, int, str]:
+                    return (-p.restarts, _age_rank(now, p.created), p.uid)
+            chosen.extend(heapq.nsmallest(left, bucket.values(), key=key))
+        return chosen
+
+
+class ReplicaSetController:
+    """Creates and deletes pods for every ReplicaSet and writes its status."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+        self._pods: dict[str, ReplicaSetPods] = {}
+
+    def pods_of(self, rs_uid: str) -> ReplicaSetPods:
+        return self._pods.setdefault(rs_uid, ReplicaSetPods())
+
+    def pod_changed(self, pod: PodRecord) -> None:
+        """Kubelet report: re-bucket the pod; start its minReadySeconds clock if it turned Ready."""
+        pods = self.pods_of(pod.owner_uid)
+        if pod.ready and not pod.available and pod.deleted_at is None:
+            self._start_availability(pod)
+        pods.place(pod)
+        self._cluster.enqueue("replicaset", (pod.namespace, pod.owner))
+
+    def pod_gone(self, pod: PodRecord) -> None:
+        pods = self._pods.get(pod.owner_uid)
+        if pods is not None:
+            pods.terminating -= 1
+            if pods.terminating == 0 and pods.active == 0 \
+                    and self._cluster.store.get("ReplicaSet", pod.namespace, pod.owner) is None:
+                del self._pods[pod.owner_uid]
+        self._cluster.pod_gone(pod)
+
+    def _start_availability(self, pod: PodRecord) -> None:
+        rs = self._cluster.store.get("ReplicaSet", pod.namespace, pod.owner)
+        min_ready = rs.spec.min_ready_seconds if rs is not None else 0
+        now = self._cluster.now
+        if is_pod_available(pod.ready, pod.ready_since, min_ready, now):
+            pod.available = True
+            return
+        ready_since = pod.ready_since
+        assert ready_since is not None
+        delay = max(0.0, ready_since + min_ready - now)
+
+        def check(p: PodRecord) -> None:
+            if p.deleted_at is None and p.ready and p.ready_since == ready_since \
+                    and not p.available:
+                current = self._cluster.store.get("ReplicaSet", p.namespace, p.owner)
+                mrs = current.spec.min_ready_seconds if current is not None else 0
+                if is_pod_available(True, ready_since, mrs, self._cluster.now):
+                    p.available = True
+                    self.pod_changed(p)
+
+        self._cluster.at(delay, check, pod)
+
+    def replica_set_changed(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
+        """Store watch: sync on any change; a deleted RS takes its pods with it."""
+        if new is None:
+            assert old is not None
+            pods = self._pods.get(old.metadata.uid)
+            if pods is not None:
+                for bucket in (pods.unscheduled, pods.pending, pods.running, pods.ready):
+                    for pod in list(bucket.values()):
+                        self._cluster.kubelet.terminate(pod)
+            return
+        if old is not None and old.spec.min_ready_seconds != new.spec.min_ready_seconds:
+            pods = self.pods_of(new.metadata.uid)
+            for pod in list(pods.ready.values()):
+                pod.available = False
+                self._start_availability(pod)
+                pods.place(pod)
+        self._cluster.enqueue("replicaset", (new.metadata.namespace, new.metadata.name))
+
+    def sync(self, key: tuple[str, str]) -> None:
+        """``syncReplicaSet``: create or delete at most ``BURST_REPLICAS`` pods, then status."""
+        cluster = self._cluster
+        rs = cluster.store.get("ReplicaSet", *key)
+        if rs is None:
+            return
+        pods = self.pods_of(rs.metadata.uid)
+        diff = pods.active - rs.replicas
+        if diff < 0:
+            self._create(rs, min(-diff, BURST_REPLICAS))
+        elif diff > 0:
+            for pod in pods.victims(min(diff, BURST_REPLICAS), cluster.now):
+                cluster.kubelet.terminate(pod)
+                cluster.record_event("Normal", "SuccessfulDelete", "ReplicaSet",
+                                     rs.metadata.name, f"Deleted pod: {pod.name}",
+                                     rs.metadata.namespace, "replicaset-controller")
+        if abs(diff) > BURST_REPLICAS:
+            cluster.enqueue("replicaset", key)
+        status = ReplicaSetStatus(
+            replicas=pods.active,
+            fully_labeled_replicas=pods.active,
+            ready_replicas=len(pods.ready),
+            available_replicas=pods.available,
+            observed_generation=rs.metadata.generation,
+            conditions=rs.status.conditions,
+        )
+        if status != rs.status:
+            cluster.store.update(replace(rs, status=status))
+
+    def _create(self, rs: ReplicaSet, count: int) -> None:
+        cluster = self._cluster
+        namespace = rs.metadata.namespace
+        base = rs.metadata.name[:MAX_GENERATED_NAME_BASE] + "-"
+        names: dict[str, None] = {}
+        taken = cluster.kubelet.pods
+        while len(names) < count:
+            letters = cluster.rng.integers(0, len(_ALPHABET), size=(count - len(names), 5))
+            for row in _ALPHABET[letters]:
+                name = base + "".join(row)
+                # The API server rejects a generated name that is taken; the client retries.
+                if (namespace, name) not in taken and name not in names:
+                    names[name] = None
+        raw = cluster.rng.integers(0, 256, size=(count, 16), dtype=np.uint8)
+        uids = [str(uuid.UUID(bytes=bytes(row), version=4)) for row in raw]
+        created = cluster.kubelet.create(list(names), uids, namespace, rs.metadata.name,
+                                         rs.metadata.uid, rs.spec.template)
+        pods = self.pods_of(rs.metadata.uid)
+        for pod in created:
+            pods.place(pod)
+            cluster.record_event("Normal", "SuccessfulCreate", "ReplicaSet", rs.metadata.name,
+                                 f"Created pod: {pod.name}", namespace, "replicaset-controller")

@@ -1,0 +1,337 @@
+"""Pod lifecycles, as the scheduler and the kubelet would drive them.
+
+Pods are compact mutable records (``PodRecord``), not stored API objects:
+a rollout of 100k replicas creates 200k pods, and each transition must cost
+O(1). ``Cluster.get("pod", ...)`` materialises a ``Pod`` view on demand.
+
+A pod's timings are drawn when it is created, one vectorised draw per batch
+and field, from the cluster's generator. Transitions are scheduled on the
+cluster's agenda; a per-pod ``epoch`` invalidates transitions that a crash or
+a deletion made stale, instead of cancelling events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rollsim.api.core import ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec
+from rollsim.api.meta import ObjectMeta, OwnerReference
+from rollsim.api.timefmt import format_time
+from rollsim.behavior import PodBehavior
+from rollsim.dist import as_distribution
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["NODE_NAME", "Kubelet", "PodRecord"]
+
+#: The one node rollsim schedules onto (node capacity is not modelled).
+NODE_NAME = "node-1"
+
+#: Kubelet crash-loop back-off: the first restart is immediate, then 10 s doubling to 300 s.
+BACKOFF_INITIAL = 10.0
+BACKOFF_MAX = 300.0
+
+
+def crash_backoff(restarts: int) -> float:
+    """Seconds the kubelet waits before restart number ``restarts`` (1-based)."""
+    if restarts <= 1:
+        return 0.0
+    return min(BACKOFF_INITIAL * 2.0 ** (restarts - 2), BACKOFF_MAX)
+
+
+class PodRecord:
+    """One pod's state. ``bucket`` and ``counted_available`` belong to the ReplicaSet index."""
+
+    __slots__ = (
+        "available",
+        "behavior",
+        "bucket",
+        "counted_available",
+        "crash_after",
+        "created",
+        "deleted_at",
+        "epoch",
+        "name",
+        "namespace",
+        "node",
+        "owner",
+        "owner_uid",
+        "phase",
+        "pull",
+        "ready",
+        "ready_delay",
+        "ready_since",
+        "restarts",
+        "shutdown",
+        "start_delay",
+        "started",
+        "started_at",
+        "template",
+        "uid",
+        "unready_after",
+        "waiting_reason",
+    )
+
+    def __init__(self, uid: str, name: str, namespace: str, owner: str, owner_uid: str,
+                 template: PodTemplateSpec, behavior: PodBehavior, created: float) -> None:
+        self.uid = uid
+        self.name = name
+        self.namespace = namespace
+        self.owner = owner
+        self.owner_uid = owner_uid
+        self.template = template
+        self.behavior = behavior
+        self.created = created
+        self.node = ""
+        self.phase = "Pending"
+        self.started = False
+        self.started_at: float | None = None
+        self.ready = False
+        self.ready_since: float | None = None
+        self.available = False
+        self.counted_available = False
+        self.deleted_at: float | None = None
+        self.restarts = 0
+        self.waiting_reason = "ContainerCreating"
+        self.epoch = 0
+        self.bucket: dict[str, PodRecord] | None = None
+        self.pull = 0.0
+        self.start_delay = 0.0
+        self.ready_delay = 0.0
+        self.shutdown = 0.0
+        self.crash_after: float | None = None
+        self.unready_after: float | None = None
+
+    @property
+    def image(self) -> str:
+        return self.template.spec.containers[0].image
+
+    @property
+    def container(self) -> str:
+        return self.template.spec.containers[0].name
+
+
+class Kubelet:
+    """Drives every pod from creation to gone; reports each change to ``on_change``."""
+
+    def __init__(self, cluster: Cluster, on_change: Callable[[PodRecord], None],
+                 on_gone: Callable[[PodRecord], None]) -> None:
+        self._cluster = cluster
+        self._on_change = on_change
+        self._on_gone = on_gone
+        self.pods: dict[tuple[str, str], PodRecord] = {}
+
+    def behavior_for(self, template: PodTemplateSpec) -> PodBehavior:
+        """The behaviour of the first container whose image has one, else the default."""
+        images = self._cluster.images
+        for container in template.spec.containers:
+            if container.image in images:
+                return images[container.image]
+        return self._cluster.pod_behavior
+
+    def create(self, names: Sequence[str], uids: Sequence[str], namespace: str, owner: str,
+               owner_uid: str, template: PodTemplateSpec) -> list[PodRecord]:
+        """Create a batch of pods of one template; each starts unscheduled and Pending."""
+        behavior = self.behavior_for(template)
+        n = len(names)
+        rng = self._cluster.rng
+
+        def draw(value: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+            return np.maximum(as_distribution(value).sample(rng, n), 0.0)
+
+        schedule = draw(behavior.schedule)
+        pull = draw(behavior.pull)
+        start = draw(behavior.startup)
+        ready = draw(behavior.ready)
+        shutdown = draw(behavior.shutdown)
+        crash = draw(behavior.crash_loop) if behavior.crash_loop is not None else None
+        unready = draw(behavior.unready_after) if behavior.unready_after is not None else None
+        now = self._cluster.now
+        pods = []
+        for i in range(n):
+            pod = PodRecord(uids[i], names[i], namespace, owner, owner_uid, template, behavior,
+                            now)
+            pod.pull = float(pull[i])
+            pod.start_delay = float(start[i])
+            pod.ready_delay = float(ready[i])
+            pod.shutdown = float(shutdown[i])
+            pod.crash_after = float(crash[i]) if crash is not None else None
+            pod.unready_after = float(unready[i]) if unready is not None else None
+            self.pods[(namespace, names[i])] = pod
+            pods.append(pod)
+            self._after(float(schedule[i]), self._bind, pod)
+        return pods
+
+    def _after(self, delay: float, action: Callable[[PodRecord], None], pod: PodRecord) -> None:
+        epoch = pod.epoch
+
+        def fire(p: PodRecord) -> None:
+            if p.epoch == epoch and p.deleted_at is None:
+                action(p)
+
+        self._cluster.at(delay, fire, pod)
+
+    def _event(self, pod: PodRecord, type_: str, reason: str, message: str,
+               source: str = "kubelet") -> None:
+        self._cluster.record_event(type_, reason, "Pod", pod.name, message, pod.namespace,
+                                   source)
+
+    def _bind(self, pod: PodRecord) -> None:
+        pod.node = NODE_NAME
+        self._event(pod, "Normal", "Scheduled",
+                    f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
+                    "default-scheduler")
+        self._on_change(pod)
+        if pod.behavior.image_pull_error:
+            self._after(pod.pull, self._pull_failed, pod)
+        else:
+            self._after(pod.pull, self._pulled, pod)
+
+    def _pull_failed(self, pod: PodRecord) -> None:
+        pod.waiting_reason = "ImagePullBackOff"
+        self._event(pod, "Normal", "Pulling", f'Pulling image "{pod.image}"')
+        self._event(pod, "Warning", "Failed",
+                    f'Failed to pull image "{pod.image}": rpc error: code = NotFound desc = '
+                    f'failed to pull and unpack image "{pod.image}": not found')
+        self._event(pod, "Warning", "Failed", "Error: ErrImagePull")
+        self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{pod.image}"')
+        self._on_change(pod)
+
+    def _pulled(self, pod: PodRecord) -> None:
+        if pod.pull > 0:
+            self._event(pod, "Normal", "Pulling", f'Pulling image "{pod.image}"')
+            self._event(pod, "Normal", "Pulled",
+                        f'Successfully pulled image "{pod.image}" in {pod.pull:.3g}s '
+                        f"({pod.pull:.3g}s including waiting)")
+        else:
+            self._event(pod, "Normal", "Pulled",
+                        f'Container image "{pod.image}" already present on machine')
+        self._after(pod.start_delay, self._start, pod)
+
+    def _start(self, pod: PodRecord) -> None:
+        now = self._cluster.now
+        pod.phase = "Running"
+        pod.started = True
+        pod.started_at = now
+        pod.waiting_reason = ""
+        self._event(pod, "Normal", "Created", f"Created container: {pod.container}")
+        self._event(pod, "Normal", "Started", f"Started container: {pod.container}")
+        self._on_change(pod)
+        if pod.crash_after is not None:
+            self._after(pod.crash_after, self._crash, pod)
+        if not pod.behavior.never_ready:
+            self._after(self._readiness_delay(pod), self._turn_ready, pod)
+
+    def _readiness_delay(self, pod: PodRecord) -> float:
+        """Seconds from container start to Ready: the probe grid, if there is a probe."""
+        probe = pod.template.spec.containers[0].readiness_probe
+        if probe is None:
+            return pod.ready_delay
+        period = float(probe.period_seconds or 10)
+        initial = float(probe.initial_delay_seconds)
+        probes = 0 if pod.ready_delay <= initial else math.ceil(
+            (pod.ready_delay - initial) / period)
+        return initial + (probes + max(probe.success_threshold, 1) - 1) * period
+
+    def _turn_ready(self, pod: PodRecord) -> None:
+        pod.ready = True
+        pod.ready_since = self._cluster.now
+        self._on_change(pod)
+        if pod.unready_after is not None:
+            self._after(pod.unready_after + self._failure_detection(pod), self._turn_unready,
+                        pod)
+
+    def _failure_detection(self, pod: PodRecord) -> float:
+        probe = pod.template.spec.containers[0].readiness_probe
+        if probe is None:
+            return 0.0
+        return (max(probe.failure_threshold, 1) - 1) * float(probe.period_seconds or 10)
+
+    def _turn_unready(self, pod: PodRecord) -> None:
+        pod.ready = False
+        pod.ready_since = self._cluster.now
+        pod.available = False
+        self._event(pod, "Warning", "Unhealthy",
+                    "Readiness probe failed: HTTP probe failed with statuscode: 503")
+        self._on_change(pod)
+
+    def _crash(self, pod: PodRecord) -> None:
+        pod.epoch += 1
+        pod.restarts += 1
+        pod.started = False
+        if pod.ready:
+            pod.ready = False
+            pod.ready_since = self._cluster.now
+        pod.available = False
+        backoff = crash_backoff(pod.restarts)
+        pod.waiting_reason = "CrashLoopBackOff" if backoff > 0 else ""
+        if backoff > 0:
+            self._event(pod, "Warning", "BackOff",
+                        f"Back-off restarting failed container {pod.container} in pod "
+                        f"{pod.name}_{pod.namespace}({pod.uid})")
+        self._on_change(pod)
+        self._after(backoff + pod.start_delay, self._start, pod)
+
+    def terminate(self, pod: PodRecord) -> None:
+        """Delete a pod: it leaves every count now and is gone after its shutdown."""
+        if pod.deleted_at is not None:
+            return
+        pod.deleted_at = self._cluster.now
+        pod.epoch += 1
+        pod.available = False
+        if pod.started:
+            self._event(pod, "Normal", "Killing", f"Stopping container {pod.container}")
+        self._on_change(pod)
+        grace = pod.template.spec.termination_grace_period_seconds
+        delay = pod.shutdown if grace is None else min(pod.shutdown, float(grace))
+        self._cluster.at(delay, self._gone, pod)
+
+    def _gone(self, pod: PodRecord) -> None:
+        del self.pods[(pod.namespace, pod.name)]
+        self._on_gone(pod)
+
+    def view(self, pod: PodRecord) -> Pod:
+        """The pod as the API server would return it."""
+        template = pod.template
+        meta = ObjectMeta(
+            name=pod.name, generate_name=pod.owner + "-", namespace=pod.namespace,
+            labels=dict(template.metadata.labels), annotations=dict(template.metadata.annotations),
+            uid=pod.uid, creation_timestamp=pod.created, deletion_timestamp=pod.deleted_at,
+            generation=1,
+            owner_references=(OwnerReference(api_version="apps/v1", kind="ReplicaSet",
+                                             name=pod.owner, uid=pod.owner_uid, controller=True,
+                                             block_owner_deletion=True),),
+        )
+        spec = replace(template.spec, node_name=pod.node)
+        ready_text = "True" if pod.ready else "False"
+        conditions = [PodCondition("PodScheduled", "True" if pod.node else "False",
+                                   last_transition_time=pod.created)]
+        if pod.node:
+            conditions.insert(0, PodCondition("Initialized", "True",
+                                              last_transition_time=pod.created))
+            ready_at = pod.ready_since if pod.ready_since is not None else pod.created
+            conditions[1:1] = [
+                PodCondition("Ready", ready_text, last_transition_time=ready_at),
+                PodCondition("ContainersReady", ready_text, last_transition_time=ready_at),
+            ]
+        state: dict[str, Any]
+        if pod.started and pod.started_at is not None:
+            state = {"running": {"startedAt": format_time(pod.started_at)}}
+        else:
+            state = {"waiting": {"reason": pod.waiting_reason or "ContainerCreating"}}
+        statuses = tuple(
+            ContainerStatus(name=c.name, image=c.image, ready=pod.ready, started=pod.started,
+                            restart_count=pod.restarts if i == 0 else 0,
+                            state=state)
+            for i, c in enumerate(template.spec.containers)
+        ) if pod.node else ()
+        status = PodStatus(phase=pod.phase, conditions=tuple(conditions),
+                           container_statuses=statuses,
+                           start_time=pod.created if pod.node else None)
+        return Pod(metadata=meta, spec=spec, status=status)
