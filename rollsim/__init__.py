@@ -20,12 +20,14 @@ from rollsim.api import (
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster, Event, NotFoundError
 from rollsim.controllers.deployment.util import resolve_fenceposts
+from rollsim.kubectl import KubectlError
 
 __all__ = [
     "Cluster",
     "Deployment",
     "Event",
     "FieldError",
+    "KubectlError",
     "LabelSelector",
     "NotFoundError",
     "Pod",

@@ -333,6 +333,16 @@ class Cluster:
             items = [o for o in items if selector.matches(o.metadata.labels)]
         return items
 
+    def kubectl(self, command: str, stdin: str | None = None) -> str:
+        """Run a kubectl command line; returns what kubectl prints.
+
+        Raises ``rollsim.KubectlError`` (kubectl's message and exit code) on
+        failure. ``rollout status`` advances the clock until done.
+        """
+        from rollsim.kubectl import run
+
+        return run(self, command, stdin=stdin)
+
     # Writing objects.
 
     def apply(self, source: Any) -> builtins.list[Any]:

@@ -57,6 +57,7 @@ class PodRecord:
         "created",
         "deleted_at",
         "epoch",
+        "ip",
         "name",
         "namespace",
         "node",
@@ -89,6 +90,7 @@ class PodRecord:
         self.behavior = behavior
         self.created = created
         self.node = ""
+        self.ip = ""
         self.phase = "Pending"
         self.started = False
         self.started_at: float | None = None
@@ -126,6 +128,7 @@ class Kubelet:
         self._on_change = on_change
         self._on_gone = on_gone
         self.pods: dict[tuple[str, str], PodRecord] = {}
+        self._bound = 0
 
     def behavior_for(self, template: PodTemplateSpec) -> PodBehavior:
         """The behaviour of the first container whose image has one, else the default."""
@@ -184,6 +187,8 @@ class Kubelet:
 
     def _bind(self, pod: PodRecord) -> None:
         pod.node = NODE_NAME
+        self._bound += 1
+        pod.ip = f"10.244.{self._bound // 250 % 256}.{self._bound % 250 + 2}"
         self._event(pod, "Normal", "Scheduled",
                     f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
                     "default-scheduler")
@@ -333,5 +338,6 @@ class Kubelet:
         ) if pod.node else ()
         status = PodStatus(phase=pod.phase, conditions=tuple(conditions),
                            container_statuses=statuses,
-                           start_time=pod.created if pod.node else None)
+                           start_time=pod.created if pod.node else None,
+                           host_ip="10.0.0.1" if pod.node else "", pod_ip=pod.ip)
         return Pod(metadata=meta, spec=spec, status=status)

@@ -127,6 +127,8 @@ class PodStatus:
     container_statuses: tuple[ContainerStatus, ...] = ()
     start_time: float | None = field(default=None, metadata={"time": True})
     reason: str = ""
+    host_ip: str = field(default="", metadata={"wire": "hostIP"})
+    pod_ip: str = field(default="", metadata={"wire": "podIP"})
 
 
 @dataclass(frozen=True)

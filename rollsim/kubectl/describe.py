@@ -1,0 +1,218 @@
+"""``kubectl describe deployment`` and the pod-template description.
+
+Mirrors pkg/describe/describe.go: ``DeploymentDescriber``,
+``DescribePodTemplate``, ``describeContainers``, ``DescribeProbe``,
+``printLabelsMultiline``, ``printAnnotationsMultiline`` and
+``DescribeEvents``. Text is written with tabs, then aligned by ``tabwrite``
+with describe's settings (padding 2); ``rollout history --revision`` prints
+the same template text with the raw tabs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from rollsim.api.apps import Deployment, ReplicaSet
+from rollsim.api.core import Container, PodTemplateSpec, Probe
+from rollsim.api.timefmt import EPOCH
+from rollsim.kubectl.printers import AggregatedEvent, since
+from rollsim.kubectl.tabwriter import tabwrite
+
+__all__ = ["describe_deployment", "describe_pod_template"]
+
+#: Annotations describe never prints.
+SKIPPED_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})
+MAX_ANNOTATION_LEN = 140
+
+
+def _labels(title: str, labels: Mapping[str, str], initial: str = "",
+            inner: str = "\t") -> str:
+    text = f"{initial}{title}:{inner}"
+    if not labels:
+        return text + "<none>\n"
+    lines = [f"{k}={labels[k]}\n" for k in sorted(labels)]
+    return text + (initial + inner).join(lines)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text[:limit] + "..." if len(text) > limit else text
+
+
+def _annotations(title: str, annotations: Mapping[str, str], initial: str = "",
+                 inner: str = "\t") -> str:
+    text = f"{initial}{title}:{inner}"
+    keys = sorted(k for k in annotations if k not in SKIPPED_ANNOTATIONS)
+    if not keys:
+        return text + "<none>\n"
+    indent = initial + inner
+    parts = []
+    for i, key in enumerate(keys):
+        value = annotations[key].removesuffix("\n")
+        prefix = indent if i else ""
+        if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+            part = f"{prefix}{key}:\n" + "".join(
+                f"{indent}  {_shorten(line, MAX_ANNOTATION_LEN - 2)}\n"
+                for line in value.split("\n"))
+        else:
+            part = f"{prefix}{key}: {value}\n"
+        parts.append(part)
+    return text + "".join(parts)
+
+
+def describe_probe(probe: Probe) -> str:
+    """``DescribeProbe``: the handler, then delay/timeout/period/thresholds."""
+    attrs = (f"delay={probe.initial_delay_seconds}s timeout={probe.timeout_seconds}s "
+             f"period={probe.period_seconds}s #success={probe.success_threshold} "
+             f"#failure={probe.failure_threshold}")
+    handler: Mapping[str, Any] = probe.extra
+    if "exec" in handler:
+        command = " ".join(str(c) for c in handler["exec"].get("command", []))
+        return f"exec [{command}] {attrs}"
+    if "httpGet" in handler:
+        get = handler["httpGet"]
+        scheme = str(get.get("scheme", "HTTP")).lower()
+        return f"http-get {scheme}://{get.get('host', '')}:{get.get('port', '')}" \
+               f"{get.get('path', '')} {attrs}"
+    if "tcpSocket" in handler:
+        sock = handler["tcpSocket"]
+        return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
+    if "grpc" in handler:
+        grpc = handler["grpc"]
+        return f"grpc <pod>:{grpc.get('port', '')} {grpc.get('service', '')} {attrs}"
+    return f"unknown {attrs}"
+
+
+def _ports(container: Container) -> tuple[str, str]:
+    ports = container.extra.get("ports") or []
+    plain = ", ".join(f"{p.get('containerPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+    host = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+    return plain, host
+
+
+def _container(container: Container) -> str:
+    out = f"   {container.name}:\n"
+    out += f"    Image:\t{container.image}\n"
+    ports, host_ports = _ports(container)
+    out += f"    Ports:\t{ports}\n" if "," in ports else f"    Port:\t{ports or '<none>'}\n"
+    out += (f"    Host Ports:\t{host_ports}\n" if "," in host_ports
+            else f"    Host Port:\t{host_ports or '<none>'}\n")
+    command = container.extra.get("command")
+    if command:
+        out += "    Command:\n" + "".join(f"      {c}\n" for c in command)
+    args = container.extra.get("args")
+    if args:
+        out += "    Args:\n" + "".join(f"      {a}\n" for a in args)
+    resources = container.extra.get("resources") or {}
+    for title, key in (("Limits", "limits"), ("Requests", "requests")):
+        values = resources.get(key) or {}
+        if values:
+            out += f"    {title}:\n" + "".join(
+                f"      {name}:\t{values[name]}\n" for name in sorted(values))
+    if container.readiness_probe is not None:
+        out += f"    Readiness:\t{describe_probe(container.readiness_probe)}\n"
+    if not container.env:
+        out += "    Environment:\t<none>\n"
+    else:
+        out += "    Environment:\n"
+        for var in container.env:
+            if var.extra.get("valueFrom"):
+                out += f"      {var.name}:\t<set from valueFrom>\n"
+            else:
+                out += f"      {var.name}:\t{var.value}\n"
+    mounts = container.extra.get("volumeMounts") or []
+    if not mounts:
+        out += "    Mounts:\t<none>\n"
+    else:
+        out += "    Mounts:\n" + "".join(
+            f"      {m.get('mountPath', '')} from {m.get('name', '')} "
+            f"({'ro' if m.get('readOnly') else 'rw'})\n" for m in mounts)
+    return out
+
+
+def describe_pod_template(template: PodTemplateSpec) -> str:
+    """``DescribePodTemplate``, with raw tabs (not yet aligned)."""
+    out = "Pod Template:\n"
+    out += _labels("  Labels", template.metadata.labels)
+    if template.metadata.annotations:
+        out += _annotations("  Annotations", template.metadata.annotations)
+    service_account = template.spec.extra.get("serviceAccountName")
+    if service_account:
+        out += f"  Service Account:\t{service_account}\n"
+    containers = template.spec.containers
+    out += "  Containers:" + ("" if containers else " <none>") + "\n"
+    out += "".join(_container(c) for c in containers)
+    volumes = template.spec.extra.get("volumes") or []
+    if not volumes:
+        out += "  Volumes:\t<none>\n"
+    else:
+        out += "  Volumes:\n" + "".join(f"   {v.get('name', '')}:\n" for v in volumes)
+    priority = template.spec.extra.get("priorityClassName")
+    if priority:
+        out += f"  Priority Class Name:\t{priority}\n"
+    out += _labels("  Node-Selectors", template.spec.extra.get("nodeSelector") or {})
+    tolerations = template.spec.extra.get("tolerations") or []
+    if not tolerations:
+        out += "  Tolerations:\t<none>\n"
+    else:
+        out += "  Tolerations:\t" + "\n\t".join(
+            f"{t.get('key', '')}"
+            + (f"={t['value']}" if t.get("value") else "")
+            + (f":{t['effect']}" if t.get("effect") else "")
+            for t in tolerations) + "\n"
+    return out
+
+
+def _rfc1123z(seconds: float | None) -> str:
+    if seconds is None:
+        return "<unknown>"
+    instant = EPOCH + timedelta(seconds=int(seconds // 1))
+    return instant.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def _replica_sets(rss: Sequence[ReplicaSet]) -> str:
+    return ", ".join(f"{rs.metadata.name} ({rs.status.replicas}/{rs.replicas} replicas created)"
+                     for rs in rss) or "<none>"
+
+
+def describe_events(events: Sequence[AggregatedEvent], now: float) -> str:
+    """``DescribeEvents``: oldest last-seen first, repeats folded as ``(xN over ...)``."""
+    if not events:
+        return "Events:\t<none>\n"
+    out = "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
+    for e in sorted(events, key=lambda e: e.last):
+        age = since(e.first, now)
+        if e.count > 1:
+            age = f"{since(e.last, now)} (x{e.count} over {age})"
+        out += f"  {e.type}\t{e.reason}\t{age}\t{e.source}\t{e.message.strip()}\n"
+    return out
+
+
+def describe_deployment(d: Deployment, old_rss: Sequence[ReplicaSet], new_rs: ReplicaSet | None,
+                        events: Sequence[AggregatedEvent], now: float) -> str:
+    """``DeploymentDescriber.Describe``."""
+    meta, spec, status = d.metadata, d.spec, d.status
+    out = f"Name:\t{meta.name}\n"
+    out += f"Namespace:\t{meta.namespace}\n"
+    out += f"CreationTimestamp:\t{_rfc1123z(meta.creation_timestamp)}\n"
+    out += _labels("Labels", meta.labels)
+    out += _annotations("Annotations", meta.annotations)
+    out += f"Selector:\t{spec.selector if spec.selector else '<none>'}\n"
+    out += (f"Replicas:\t{d.replicas} desired | {status.updated_replicas} updated | "
+            f"{status.replicas} total | {status.available_replicas} available | "
+            f"{status.unavailable_replicas} unavailable\n")
+    out += f"StrategyType:\t{spec.strategy.type}\n"
+    out += f"MinReadySeconds:\t{spec.min_ready_seconds}\n"
+    ru = spec.strategy.rolling_update
+    if ru is not None:
+        out += (f"RollingUpdateStrategy:\t{ru.max_unavailable} max unavailable, "
+                f"{ru.max_surge} max surge\n")
+    out += describe_pod_template(spec.template)
+    if status.conditions:
+        out += "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"
+        out += "".join(f"  {c.type} \t{c.status}\t{c.reason}\n" for c in status.conditions)
+    out += f"OldReplicaSets:\t{_replica_sets(old_rss)}\n"
+    out += f"NewReplicaSet:\t{_replica_sets([new_rs] if new_rs is not None else [])}\n"
+    out += describe_events(events, now)
+    return tabwrite(out, 0, 2)

@@ -1,0 +1,190 @@
+"""``kubectl get`` tables: the columns of kubectl's built-in printers.
+
+Mirrors pkg/printers/internalversion/printers.go (``printDeployment``,
+``printReplicaSet``, ``printPod``, ``printService``, ``printEvent``) and
+``duration.HumanDuration`` for AGE. Tables go through ``tabwrite`` with
+kubectl's settings (minimum width 6, padding 3).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from rollsim.api.apps import Deployment, ReplicaSet
+from rollsim.api.core import Pod, Service
+from rollsim.kubectl.tabwriter import tabwrite
+
+__all__ = ["AggregatedEvent", "human_duration", "print_table", "since"]
+
+
+def human_duration(seconds: float) -> str:
+    """``duration.HumanDuration``: 22s, 3m10s, 5h, 2d3h, ..."""
+    s = int(seconds)
+    if s < -1:
+        return "<invalid>"
+    if s < 0:
+        return "0s"
+    if s < 120:
+        return f"{s}s"
+    minutes = s // 60
+    if minutes < 10:
+        rest = s % 60
+        return f"{minutes}m" if rest == 0 else f"{minutes}m{rest}s"
+    if minutes < 180:
+        return f"{minutes}m"
+    hours = s // 3600
+    if hours < 8:
+        rest = minutes % 60
+        return f"{hours}h" if rest == 0 else f"{hours}h{rest}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        rest = hours % 24
+        return f"{hours // 24}d" if rest == 0 else f"{hours // 24}d{rest}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        days = (hours // 24) % 365
+        return f"{hours // 24 // 365}y" if days == 0 else f"{hours // 24 // 365}y{days}d"
+    return f"{hours // 24 // 365}y"
+
+
+def since(timestamp: float | None, now: float) -> str:
+    """``translateTimestampSince``: the API stores whole seconds, so the age does too."""
+    if timestamp is None:
+        return "<unknown>"
+    return human_duration(now - math.floor(timestamp))
+
+
+class AggregatedEvent:
+    """Identical events folded into one with a count, as the event recorder's correlator does."""
+
+    __slots__ = ("count", "first", "kind", "last", "message", "name", "reason", "source", "type")
+
+    def __init__(self, first: float, type_: str, reason: str, kind: str, name: str,
+                 message: str, source: str) -> None:
+        self.first = first
+        self.last = first
+        self.count = 1
+        self.type = type_
+        self.reason = reason
+        self.kind = kind
+        self.name = name
+        self.message = message
+        self.source = source
+
+
+def _join(values: Sequence[str]) -> str:
+    return ",".join(values)
+
+
+def _deployment_rows(items: Sequence[Deployment], now: float, wide: bool) -> list[list[str]]:
+    head = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]
+    if wide:
+        head += ["CONTAINERS", "IMAGES", "SELECTOR"]
+    rows = [head]
+    for d in items:
+        s = d.status
+        row = [d.metadata.name, f"{s.ready_replicas}/{d.replicas}", str(s.updated_replicas),
+               str(s.available_replicas), since(d.metadata.creation_timestamp, now)]
+        if wide:
+            containers = d.spec.template.spec.containers
+            row += [_join([c.name for c in containers]), _join([c.image for c in containers]),
+                    str(d.spec.selector) if d.spec.selector else "<none>"]
+        rows.append(row)
+    return rows
+
+
+def _replica_set_rows(items: Sequence[ReplicaSet], now: float, wide: bool) -> list[list[str]]:
+    head = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    if wide:
+        head += ["CONTAINERS", "IMAGES", "SELECTOR"]
+    rows = [head]
+    for rs in items:
+        row = [rs.metadata.name, str(rs.replicas), str(rs.status.replicas),
+               str(rs.status.ready_replicas), since(rs.metadata.creation_timestamp, now)]
+        if wide:
+            containers = rs.spec.template.spec.containers
+            row += [_join([c.name for c in containers]), _join([c.image for c in containers]),
+                    str(rs.spec.selector) if rs.spec.selector else "<none>"]
+        rows.append(row)
+    return rows
+
+
+def pod_status_reason(pod: Pod) -> str:
+    """``printPod``'s STATUS: the phase, overridden by a waiting reason, then Terminating."""
+    reason = pod.status.reason or pod.status.phase
+    for status in pod.status.container_statuses:
+        waiting = status.state.get("waiting")
+        if waiting and waiting.get("reason"):
+            reason = str(waiting["reason"])
+    if pod.metadata.deletion_timestamp is not None:
+        reason = "Terminating"
+    return reason
+
+
+def _pod_rows(items: Sequence[Pod], now: float, wide: bool) -> list[list[str]]:
+    head = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    if wide:
+        head += ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
+    rows = [head]
+    for pod in items:
+        total = len(pod.spec.containers)
+        ready = sum(1 for c in pod.status.container_statuses if c.ready)
+        restarts = sum(c.restart_count for c in pod.status.container_statuses)
+        row = [pod.metadata.name, f"{ready}/{total}", pod_status_reason(pod), str(restarts),
+               since(pod.metadata.creation_timestamp, now)]
+        if wide:
+            row += [pod.status.pod_ip or "<none>", pod.spec.node_name or "<none>",
+                    "<none>", "<none>"]
+        rows.append(row)
+    return rows
+
+
+def _service_rows(items: Sequence[Service], now: float, wide: bool) -> list[list[str]]:
+    head = ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    if wide:
+        head.append("SELECTOR")
+    rows = [head]
+    for svc in items:
+        ports = []
+        for p in svc.spec.ports:
+            ports.append(f"{p.port}:{p.node_port}/{p.protocol}" if p.node_port
+                         else f"{p.port}/{p.protocol}")
+        external = "<pending>" if svc.spec.type == "LoadBalancer" else "<none>"
+        row = [svc.metadata.name, svc.spec.type, svc.spec.cluster_ip or "<none>", external,
+               ",".join(ports) or "<none>", since(svc.metadata.creation_timestamp, now)]
+        if wide:
+            row.append(",".join(f"{k}={v}" for k, v in sorted(svc.spec.selector.items()))
+                       or "<none>")
+        rows.append(row)
+    return rows
+
+
+def _event_rows(items: Sequence[AggregatedEvent], now: float) -> list[list[str]]:
+    rows = [["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]]
+    for e in items:
+        seen = since(e.last, now)
+        if e.count > 1:
+            seen = f"{seen} (x{e.count} over {since(e.first, now)})"
+        rows.append([seen, e.type, e.reason, f"{e.kind.lower()}/{e.name}", e.message])
+    return rows
+
+
+def print_table(kind: str, items: Sequence[Any], now: float, wide: bool = False) -> str:
+    """The ``kubectl get`` table for ``items`` of one kind."""
+    if kind == "Deployment":
+        rows = _deployment_rows(items, now, wide)
+    elif kind == "ReplicaSet":
+        rows = _replica_set_rows(items, now, wide)
+    elif kind == "Pod":
+        rows = _pod_rows(items, now, wide)
+    elif kind == "Service":
+        rows = _service_rows(items, now, wide)
+    elif kind == "Event":
+        rows = _event_rows(items, now)
+    else:
+        raise ValueError(f"no table printer for {kind}")
+    return tabwrite("".join("\t".join(row) + "\n" for row in rows), 6, 3)
