@@ -21,6 +21,8 @@ from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster, Event, NotFoundError
 from rollsim.controllers.deployment.util import resolve_fenceposts
 from rollsim.kubectl import KubectlError
+from rollsim.metrics import RevisionTimeline, RolloutSummary, Timeline
+from rollsim.traffic import Traffic, diurnal
 
 __all__ = [
     "Cluster",
@@ -33,9 +35,14 @@ __all__ = [
     "Pod",
     "PodBehavior",
     "ReplicaSet",
+    "RevisionTimeline",
+    "RolloutSummary",
     "Service",
+    "Timeline",
+    "Traffic",
     "ValidationError",
     "dist",
+    "diurnal",
     "load",
     "resolve_fenceposts",
     "to_dict",

@@ -28,21 +28,26 @@ import simpy.events
 from rollsim.api.apps import Deployment
 from rollsim.api.errors import ValidationError
 from rollsim.api.manifest import KIND_ALIASES, load_documents
-from rollsim.api.meta import LabelSelector
+from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.api.validation import validate_deployment_update
 from rollsim.behavior import PodBehavior
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.controller import DeploymentController
 from rollsim.controllers.deployment.rollback import plan_rollback
+from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.replicaset import ReplicaSetController
 from rollsim.kubelet import Kubelet, PodRecord
+from rollsim.metrics import Recorder, RolloutSummary, Timeline, summarize
 from rollsim.store import Store
+from rollsim.traffic import Traffic, TrafficFlow
 
 __all__ = ["Cluster", "Event", "NotFoundError"]
 
 #: SimPy priority of the controller pass: after every normal event of the same instant.
 CONTROLLER_PRIORITY = simpy.events.EventPriority(2)
+#: SimPy priority of the recorder: last of all, once the instant has settled.
+RECORDER_PRIORITY = simpy.events.EventPriority(3)
 #: Syncs in one instant beyond which the controllers are taken to be looping (a bug).
 MAX_SYNCS_PER_INSTANT = 1_000_000
 
@@ -67,14 +72,14 @@ class NotFoundError(LookupError):
     """The named object does not exist; the message is the API server's."""
 
 
-class _ControllerPass(simpy.events.Event):
-    """Fires once every pod transition of its instant has been processed."""
+class _Pass(simpy.events.Event):
+    """Fires at the current instant after every event of a more urgent priority."""
 
-    def __init__(self, env: simpy.Environment) -> None:
+    def __init__(self, env: simpy.Environment, priority: simpy.events.EventPriority) -> None:
         super().__init__(env)
         self._ok = True
         self._value = None
-        env.schedule(self, CONTROLLER_PRIORITY)
+        env.schedule(self, priority)
 
 
 class Cluster:
@@ -102,11 +107,14 @@ class Cluster:
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
         self._queues: dict[str, dict[Any, None]] = {"replicaset": {}, "deployment": {}}
         self._delayed: dict[tuple[str, Any], float] = {}
-        self._pass: _ControllerPass | None = None
+        self._pass: _Pass | None = None
+        self._record: _Pass | None = None
         self.store = Store(self._new_uid, lambda: self.env.now)
         self.replicasets = ReplicaSetController(self)
         self.deployments = DeploymentController(self)
-        self.kubelet = Kubelet(self, self.replicasets.pod_changed, self.replicasets.pod_gone)
+        self.endpoints = EndpointsController(self)
+        self.recorder = Recorder(self)
+        self.kubelet = Kubelet(self, self._pod_changed, self._pod_gone)
         self._handlers: dict[str, Callable[[tuple[str, str]], None]] = {
             "replicaset": self.replicasets.sync,
             "deployment": self.deployments.sync,
@@ -174,15 +182,29 @@ class Cluster:
         if obj is None:
             raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{name}" not found')
         if kind == "Deployment":
-            s = obj.status
-            return bool(obj.metadata.generation <= s.observed_generation
-                        and s.updated_replicas >= obj.replicas
-                        and s.replicas <= s.updated_replicas
-                        and s.available_replicas >= s.updated_replicas)
+            return util.rollout_complete(obj)
         if kind == "ReplicaSet":
             return bool(obj.status.available_replicas >= obj.replicas
                         and obj.status.replicas == obj.replicas)
         raise ValueError(f"no rollout status for kind {kind}")
+
+    def changed(self) -> None:
+        """Something observable changed: record a row once this instant has settled."""
+        if self._record is None:
+            self._record = _Pass(self.env, RECORDER_PRIORITY)
+            self._record.callbacks.append(self._run_recorder)
+
+    def _run_recorder(self, _: simpy.events.Event) -> None:
+        self._record = None
+        self.recorder.record()
+
+    def _pod_changed(self, pod: PodRecord) -> None:
+        self.replicasets.pod_changed(pod)
+        self.endpoints.pod_changed(pod)
+
+    def _pod_gone(self, pod: PodRecord) -> None:
+        self.replicasets.pod_gone(pod)
+        self.endpoints.pod_gone(pod)
 
     # Work queues.
 
@@ -218,7 +240,7 @@ class Cluster:
 
     def _kick(self) -> None:
         if self._pass is None:
-            self._pass = _ControllerPass(self.env)
+            self._pass = _Pass(self.env, CONTROLLER_PRIORITY)
             self._pass.callbacks.append(self._run_controllers)
 
     def _run_controllers(self, _: simpy.events.Event) -> None:
@@ -245,6 +267,7 @@ class Cluster:
     def _watch(self, kind: str, old: Any, new: Any) -> None:
         obj = new if new is not None else old
         namespace = obj.metadata.namespace
+        self.changed()
         if kind == "ReplicaSet":
             self.replicasets.replica_set_changed(old, new)
             owner = self._controller_of(obj)
@@ -256,6 +279,11 @@ class Cluster:
                     self.store.delete("ReplicaSet", rs.metadata.namespace, rs.metadata.name)
             else:
                 self.enqueue("deployment", (namespace, obj.metadata.name))
+        elif kind == "Service":
+            old_selector = old.spec.selector if old is not None else None
+            new_selector = new.spec.selector if new is not None else None
+            if old_selector != new_selector:
+                self.endpoints.service_changed(namespace, obj.metadata.name, new_selector)
 
     @staticmethod
     def _controller_of(obj: Any) -> str | None:
@@ -342,6 +370,48 @@ class Cluster:
         from rollsim.kubectl import run
 
         return run(self, command, stdin=stdin)
+
+    # Metrics.
+
+    def add_traffic(self, traffic: Traffic) -> TrafficFlow:
+        """Offer ``traffic`` from now on; its counts feed timelines and summaries."""
+        namespace = traffic.namespace
+        if traffic.service is not None:
+            svc = self.store.get("Service", namespace, traffic.service)
+            selector = LabelSelector(match_labels=dict(svc.spec.selector)) \
+                if svc is not None and svc.spec.selector else None
+            key = ("service", namespace, traffic.service)
+        elif traffic.selector is not None:
+            selector = parse_selector(traffic.selector) if isinstance(traffic.selector, str) \
+                else LabelSelector(match_labels=dict(traffic.selector))
+            key = ("selector", namespace, str(selector))
+        else:
+            deployments = self.store.list("Deployment", namespace)
+            if len(deployments) != 1:
+                raise ValueError("Traffic needs a service or a selector when there is not "
+                                 f"exactly one Deployment (found {len(deployments)})")
+            selector = deployments[0].spec.selector
+            key = ("selector", namespace, str(selector))
+        route = self.endpoints.route((key[0], key[1], f"{key[2]}@{traffic.endpoint_lag}"),
+                                     selector, traffic.endpoint_lag) \
+            if key[0] == "selector" else self.endpoints.route(key, selector,
+                                                              traffic.endpoint_lag)
+        flow = TrafficFlow(traffic, route, self)
+        self.recorder.flows.append(flow)
+        self.changed()
+        return flow
+
+    def timeline(self, ref: str | tuple[str, str], namespace: str = "default") -> Timeline:
+        """The Deployment's recorded history as NumPy columns (see ``rollsim.Timeline``)."""
+        self.run(self.now)
+        kind, name = self._resolve(ref)
+        if kind != "Deployment":
+            raise ValueError(f"timelines are recorded for Deployments, not {kind}")
+        return self.recorder.timeline(namespace, name)
+
+    def summary(self, ref: str | tuple[str, str], namespace: str = "default") -> RolloutSummary:
+        """Figures of the Deployment's most recent rollout (see ``rollsim.RolloutSummary``)."""
+        return summarize(self.timeline(ref, namespace))
 
     # Writing objects.
 

@@ -49,6 +49,7 @@ __all__ = [
     "replicas_annotations_need_update",
     "resolve_fenceposts",
     "revision",
+    "rollout_complete",
     "scaled_value",
     "set_deployment_condition",
     "set_new_replica_set_annotations",
@@ -413,6 +414,16 @@ def deployment_complete(d: Deployment, status: DeploymentStatus) -> bool:
             and status.replicas == d.replicas
             and status.available_replicas == d.replicas
             and status.observed_generation >= d.metadata.generation)
+
+
+def rollout_complete(d: Deployment) -> bool:
+    """What ``kubectl rollout status`` reports as "successfully rolled out": the spec
+    change observed, every replica updated, no old replica left, all updated available."""
+    s = d.status
+    return (d.metadata.generation <= s.observed_generation
+            and s.updated_replicas >= d.replicas
+            and s.replicas <= s.updated_replicas
+            and s.available_replicas >= s.updated_replicas)
 
 
 def deployment_progressing(d: Deployment, status: DeploymentStatus) -> bool:

@@ -1,0 +1,175 @@
+"""Endpoints: which pods a Service (or a bare selector) sends traffic to.
+
+Mirrors what the EndpointSlice controller and kube-proxy do together: a pod
+is an endpoint while it is Ready; kube-proxy balances uniformly over
+endpoints. ``lag`` is the propagation delay (endpoints controller, then
+every node's proxy or a load balancer) before a pod turning Ready, turning
+NotReady or being deleted is reflected. A pod that stopped serving while it
+is still listed (it crashed, failed readiness, or finished terminating before
+the removal propagated) is a *dead* endpoint: requests sent to it fail. That
+is the classic source of 5xx during rollouts, and why a preStop sleep longer
+than the lag removes it.
+
+Counts are kept per (route, ReplicaSet) and updated on each pod change, so
+reading the split costs O(ReplicaSets), never O(pods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from rollsim.api.meta import LabelSelector
+from rollsim.kubelet import PodRecord
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["EndpointCounts", "EndpointsController", "Route"]
+
+
+class EndpointCounts:
+    """Endpoints of one ReplicaSet in one route: listed, and of those, not serving;
+    ``error_rate`` is what its live pods fail (the version's ``PodBehavior.error_rate``)."""
+
+    __slots__ = ("dead", "error_rate", "listed")
+
+    def __init__(self, error_rate: float) -> None:
+        self.listed = 0
+        self.dead = 0
+        self.error_rate = error_rate
+
+
+class Route:
+    """The endpoints behind one Service or selector."""
+
+    def __init__(self, selector: LabelSelector | None, lag: float) -> None:
+        self.selector = selector
+        self.lag = lag
+        self.members: dict[str, bool] = {}  # pod uid -> dead
+        self.counts: dict[str, EndpointCounts] = {}  # ReplicaSet uid -> counts
+        self._selects: dict[int, bool] = {}
+
+    def selects(self, pod: PodRecord) -> bool:
+        key = id(pod.template)
+        found = self._selects.get(key)
+        if found is None:
+            labels = pod.template.metadata.labels
+            found = self.selector is not None and not self.selector.empty \
+                and self.selector.matches(labels)
+            self._selects[key] = found
+        return found
+
+    @property
+    def listed(self) -> int:
+        return sum(c.listed for c in self.counts.values())
+
+    def _counts(self, pod: PodRecord) -> EndpointCounts:
+        counts = self.counts.get(pod.owner_uid)
+        if counts is None:
+            counts = self.counts[pod.owner_uid] = EndpointCounts(pod.behavior.error_rate)
+        return counts
+
+    def add(self, pod: PodRecord) -> None:
+        if pod.uid in self.members:
+            self.set_dead(pod, False)
+            return
+        self.members[pod.uid] = False
+        self._counts(pod).listed += 1
+
+    def remove(self, pod: PodRecord) -> None:
+        dead = self.members.pop(pod.uid, None)
+        if dead is None:
+            return
+        counts = self._counts(pod)
+        counts.listed -= 1
+        if dead:
+            counts.dead -= 1
+
+    def set_dead(self, pod: PodRecord, dead: bool) -> None:
+        current = self.members.get(pod.uid)
+        if current is None or current == dead:
+            return
+        self.members[pod.uid] = dead
+        self._counts(pod).dead += 1 if dead else -1
+
+
+RouteAction = Callable[[Route, PodRecord], None]
+
+
+class EndpointsController:
+    """Keeps every route's endpoints in step with pod readiness, after the route's lag."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+        self.routes: dict[tuple[str, str, str], Route] = {}
+
+    def route(self, key: tuple[str, str, str], selector: LabelSelector | None,
+              lag: float) -> Route:
+        """The route for ``key``, created (and filled from the live pods) on first use."""
+        route = self.routes.get(key)
+        if route is None:
+            route = self.routes[key] = Route(selector, lag)
+            self._refill(route)
+        return route
+
+    def service_changed(self, namespace: str, name: str,
+                        selector: Mapping[str, str] | None) -> None:
+        """A Service was applied, edited or deleted: re-select its endpoints."""
+        for key, route in self.routes.items():
+            if key == ("service", namespace, name):
+                route.selector = LabelSelector(match_labels=dict(selector)) if selector else None
+                route._selects.clear()
+                self._refill(route)
+
+    def _refill(self, route: Route) -> None:
+        """Re-select from scratch (a selector change): the one O(pods) operation here."""
+        route.members.clear()
+        route.counts.clear()
+        for pod in self._cluster.kubelet.pods.values():
+            if route.selects(pod) and pod.ready and pod.deleted_at is None:
+                route.add(pod)
+
+    def pod_changed(self, pod: PodRecord) -> None:
+        for route in self.routes.values():
+            if not route.selects(pod):
+                continue
+            listed = pod.uid in route.members
+            if pod.deleted_at is not None:
+                if listed:
+                    self._later(route, pod, self._remove_if_deleted)
+            elif pod.ready:
+                if not listed:
+                    self._later(route, pod, self._add_if_ready)
+                else:
+                    route.set_dead(pod, False)
+            elif listed:
+                route.set_dead(pod, True)
+                self._later(route, pod, self._remove_if_unready)
+        self._cluster.changed()
+
+    def pod_gone(self, pod: PodRecord) -> None:
+        for route in self.routes.values():
+            if pod.uid in route.members:
+                route.set_dead(pod, True)
+        self._cluster.changed()
+
+    def _later(self, route: Route, pod: PodRecord, action: RouteAction) -> None:
+        if route.lag <= 0:
+            action(route, pod)
+            return
+        self._cluster.at(route.lag, lambda p: action(route, p), pod)
+
+    def _add_if_ready(self, route: Route, pod: PodRecord) -> None:
+        if pod.ready and pod.deleted_at is None:
+            route.add(pod)
+            self._cluster.changed()
+
+    def _remove_if_unready(self, route: Route, pod: PodRecord) -> None:
+        if not pod.ready or pod.deleted_at is not None:
+            route.remove(pod)
+            self._cluster.changed()
+
+    def _remove_if_deleted(self, route: Route, pod: PodRecord) -> None:
+        route.remove(pod)
+        self._cluster.changed()

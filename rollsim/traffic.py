@@ -1,0 +1,176 @@
+"""A fluid model of request traffic through a Service.
+
+Between two state changes the set of endpoints is fixed, so every quantity
+is a rate times an integral of the offered load: requests sent to each
+ReplicaSet are its share of endpoints, failures are the dead endpoints plus
+the version's ``error_rate`` on the live ones, and with no endpoint at all
+every offered request fails. Integrating in closed form makes the cost
+depend on the number of state changes only, never on the request rate.
+``noise=True`` draws Poisson arrivals (and binomial failures) per interval
+from the cluster's generator instead of using the expectations.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from rollsim.controllers.endpoints import Route
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["Traffic", "TrafficFlow", "diurnal"]
+
+Profile = Sequence[tuple[float, float]] | Callable[[float], float]
+
+#: Subintervals of Simpson's rule when a profile is a callable.
+_SIMPSON_STEPS = 16
+
+
+def diurnal(period: float = 86400.0, trough: float = 0.3,
+            peak_at: float = 14 * 3600.0) -> Callable[[float], float]:
+    """A day-shaped multiplier: 1 at ``peak_at``, ``trough`` half a period later."""
+
+    def profile(t: float) -> float:
+        phase = math.cos(2 * math.pi * (t - peak_at) / period)
+        return trough + (1 - trough) * (1 + phase) / 2
+
+    return profile
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Requests offered to a Service (or to the pods a selector picks).
+
+    ``rps`` is the base rate; ``profile`` multiplies it over time: either a
+    callable ``t -> multiplier`` (e.g. ``diurnal()``), or ``[(t0, m0), (t1,
+    m1), ...]``, piecewise constant from each ``t`` on (1.0 before the first).
+    With neither ``service`` nor ``selector``, the traffic goes to the
+    cluster's only Deployment's pods. ``endpoint_lag`` is how long endpoint
+    changes take to reach the proxies.
+    """
+
+    rps: float
+    service: str | None = None
+    selector: str | Mapping[str, str] | None = None
+    profile: Profile | None = None
+    noise: bool = False
+    endpoint_lag: float = 0.0
+    namespace: str = "default"
+
+    def __post_init__(self) -> None:
+        if self.rps < 0:
+            raise ValueError(f"Traffic.rps must be >= 0, got {self.rps}")
+        if self.endpoint_lag < 0:
+            raise ValueError(f"Traffic.endpoint_lag must be >= 0, got {self.endpoint_lag}")
+        if self.service is not None and self.selector is not None:
+            raise ValueError("Traffic takes a service or a selector, not both")
+
+    def rate(self, t: float) -> float:
+        """Offered requests per second at ``t``."""
+        return self.rps * self._multiplier(t)
+
+    def _multiplier(self, t: float) -> float:
+        profile = self.profile
+        if profile is None:
+            return 1.0
+        if callable(profile):
+            return float(profile(t))
+        value = 1.0
+        for start, multiplier in profile:
+            if t >= start:
+                value = multiplier
+        return value
+
+    def offered(self, start: float, end: float) -> float:
+        """Requests offered in ``[start, end]``: exact for constant and piecewise profiles."""
+        if end <= start:
+            return 0.0
+        profile = self.profile
+        if profile is None:
+            return self.rps * (end - start)
+        if callable(profile):
+            h = (end - start) / _SIMPSON_STEPS
+            total = profile(start) + profile(end)
+            for i in range(1, _SIMPSON_STEPS):
+                total += (4 if i % 2 else 2) * profile(start + i * h)
+            return self.rps * total * h / 3
+        edges = sorted({start, end, *(t for t, _ in profile if start < t < end)})
+        return sum(self.rps * self._multiplier(a) * (b - a)
+                   for a, b in itertools.pairwise(edges))
+
+
+class TrafficFlow:
+    """One ``Traffic`` at run time: its route and cumulative request counts."""
+
+    def __init__(self, traffic: Traffic, route: Route, cluster: Cluster) -> None:
+        self.traffic = traffic
+        self.route = route
+        self._cluster = cluster
+        self.since = cluster.now
+        self.offered = 0.0
+        self.failed = 0.0
+        self.sent: dict[str, float] = {}
+        self.failed_by_rs: dict[str, float] = {}
+        self._split: dict[str, tuple[float, float]] = {}
+        self.snapshot()
+
+    def snapshot(self) -> None:
+        """Fix the split that holds until the next state change: per ReplicaSet,
+        (share of requests, share that fails)."""
+        listed = self.route.listed
+        split = {}
+        if listed:
+            for rs_uid, counts in self.route.counts.items():
+                if counts.listed:
+                    alive = counts.listed - counts.dead
+                    failing = counts.dead + alive * counts.error_rate
+                    split[rs_uid] = (counts.listed / listed, failing / listed)
+        self._split = split
+
+    def split_of(self, rs_uid: str) -> tuple[float, float]:
+        """(share of requests, share of requests that fail) going to one ReplicaSet now."""
+        return self._split.get(rs_uid, (0.0, 0.0))
+
+    def shares(self) -> dict[str, float]:
+        return {rs: share for rs, (share, _) in self._split.items()}
+
+    @property
+    def failing_fraction(self) -> float:
+        if not self._split:
+            return 1.0
+        return sum(failing for _, failing in self._split.values())
+
+    def advance(self, now: float) -> None:
+        """Account for the requests of ``[since, now]`` under the current split."""
+        offered = self.traffic.offered(self.since, now)
+        self.since = now
+        if offered <= 0:
+            return
+        rng = self._cluster.rng if self.traffic.noise else None
+        if rng is not None:
+            offered = float(rng.poisson(offered))
+        self.offered += offered
+        if not self._split:
+            self.failed += offered
+            return
+        uids = list(self._split)
+        shares = np.array([self._split[u][0] for u in uids])
+        if rng is not None:
+            sent = rng.multinomial(int(offered), shares / shares.sum()).astype(float)
+        else:
+            sent = offered * shares
+        for uid, count in zip(uids, sent, strict=True):
+            share, failing = self._split[uid]
+            fail_fraction = failing / share if share else 0.0
+            failed = float(rng.binomial(int(count), min(fail_fraction, 1.0))) \
+                if rng is not None else count * fail_fraction
+            self.sent[uid] = self.sent.get(uid, 0.0) + float(count)
+            self.failed_by_rs[uid] = self.failed_by_rs.get(uid, 0.0) + failed
+            self.failed += failed
