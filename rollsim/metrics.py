@@ -33,7 +33,8 @@ __all__ = ["Recorder", "RevisionTimeline", "RolloutSummary", "Timeline"]
 Array = npt.NDArray[np.float64]
 
 #: Deployment columns: gauges (step functions) then cumulative request counts.
-GAUGES = ("desired", "pods", "terminating", "ready", "available", "updated", "endpoints", "rps")
+GAUGES = ("desired", "pods", "terminating", "ready", "available", "updated", "endpoints", "rps",
+          "min_available", "max_pods")
 CUMULATIVE = ("requests", "errors")
 #: Per-revision columns.
 REVISION_GAUGES = ("pods", "terminating", "ready", "available", "endpoints", "traffic_share")
@@ -142,6 +143,8 @@ class Recorder:
         for name, value in totals.items():
             c[name].append(value)
         c["updated"].append(float(d.status.updated_replicas))
+        c["min_available"].append(float(d.replicas - util.max_unavailable(d)))
+        c["max_pods"].append(float(d.replicas + util.max_surge(d)))
         c["rps"].append(flow.traffic.rate(now) if flow is not None else 0.0)
         c["requests"].append(flow.offered if flow is not None else 0.0)
         c["errors"].append(flow.failed if flow is not None else 0.0)
@@ -297,8 +300,10 @@ class Timeline(_Columns):
 
     ``tl.t`` and ``tl["available"]`` are arrays; ``tl.by_revision[2]`` has the
     same columns per revision plus ``traffic_share``; ``requests`` and
-    ``errors`` are cumulative counts. ``rollouts`` lists (start, end or None,
-    target ReplicaSet UID, rolled_back) for every template change.
+    ``errors`` are cumulative counts. ``min_available`` and ``max_pods`` are
+    the strategy's band: replicas - maxUnavailable and replicas + maxSurge.
+    ``rollouts`` lists (start, end or None, target ReplicaSet UID, rolled_back)
+    for every template change.
     """
 
     def __init__(self, t: Array, columns: Mapping[str, Array],
