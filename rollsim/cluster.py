@@ -107,6 +107,7 @@ class Cluster:
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
         self._queues: dict[str, dict[Any, None]] = {"replicaset": {}, "deployment": {}}
         self._delayed: dict[tuple[str, Any], float] = {}
+        self._service_ips = 0
         self._pass: _Pass | None = None
         self._record: _Pass | None = None
         self.store = Store(self._new_uid, lambda: self.env.now)
@@ -429,6 +430,9 @@ class Cluster:
             obj = self._in_namespace(obj)
             current = self.store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)
             desired = self._applied(obj, manifest, current)
+            if desired.kind == "Service" and not desired.spec.cluster_ip:
+                ip = current.spec.cluster_ip if current is not None else self._cluster_ip()
+                desired = replace(desired, spec=replace(desired.spec, cluster_ip=ip))
             if current is not None and obj.kind == "Deployment":
                 problems = validate_deployment_update(desired, current)
                 if problems:
@@ -444,6 +448,12 @@ class Cluster:
             else:
                 stored.append(self.store.update(desired))
         return stored
+
+    def _cluster_ip(self) -> str:
+        """The next address of the service range (10.96.0.0/12; .1 is the API server)."""
+        self._service_ips += 1
+        n = self._service_ips + 1
+        return f"10.96.{n // 256 % 256}.{n % 256}"
 
     @staticmethod
     def _in_namespace(obj: Any) -> Any:
