@@ -17,7 +17,7 @@ from __future__ import annotations
 import builtins
 import json
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -37,8 +37,15 @@ from rollsim.controllers.deployment.controller import DeploymentController
 from rollsim.controllers.deployment.rollback import plan_rollback
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.replicaset import ReplicaSetController
+from rollsim.dist import as_distribution
 from rollsim.kubelet import Kubelet, PodRecord
-from rollsim.metrics import Recorder, RolloutSummary, Timeline, summarize
+from rollsim.metrics import (
+    Recorder,
+    RolloutSummary,
+    Timeline,
+    latency_percentiles,
+    summarize,
+)
 from rollsim.store import Store
 from rollsim.traffic import Traffic, TrafficFlow
 
@@ -99,6 +106,7 @@ class Cluster:
         latency: float | Mapping[str, float] = 0.0,
     ) -> None:
         self.env = simpy.Environment()
+        self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.pod_behavior = pods if pods is not None else PodBehavior()
         self.images = dict(images or {})
@@ -413,6 +421,22 @@ class Cluster:
     def summary(self, ref: str | tuple[str, str], namespace: str = "default") -> RolloutSummary:
         """Figures of the Deployment's most recent rollout (see ``rollsim.RolloutSummary``)."""
         return summarize(self.timeline(ref, namespace))
+
+    def latency(self, ref: str | tuple[str, str], quantiles: Sequence[float] = (0.5, 0.95, 0.99),
+                namespace: str = "default") -> dict[float, float]:
+        """Request latency percentiles (seconds) during the most recent rollout: the
+        mixture of every version's ``PodBehavior.latency``, weighted by requests served."""
+        tl = self.timeline(ref, namespace)
+        summary = summarize(tl)
+        latencies = {}
+        for name in tl.by_replica_set:
+            rs = self.store.get("ReplicaSet", namespace, name)
+            if rs is not None:
+                latencies[name] = as_distribution(
+                    self.kubelet.behavior_for(rs.spec.template).latency)
+        child = np.random.SeedSequence(self.seed, spawn_key=(1,))
+        return latency_percentiles(tl, latencies, child, quantiles, summary.start,
+                                   summary.start + summary.duration)
 
     # Writing objects.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from rollsim.api.apps import Deployment
 from rollsim.controllers.deployment import util
+from rollsim.dist import Distribution
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -469,3 +470,41 @@ def summarize(tl: Timeline) -> RolloutSummary:
         rolled_back=rolled_back,
     )
 
+
+#: Latency samples drawn per version to estimate mixture percentiles.
+LATENCY_SAMPLES = 4096
+
+
+def latency_percentiles(tl: Timeline, latencies: Mapping[str, Distribution],
+                        seed: np.random.SeedSequence, quantiles: Sequence[float],
+                        start: float, end: float) -> dict[float, float]:
+    """Percentiles of request latency over ``[start, end]``: the mixture of each
+    ReplicaSet's latency distribution, weighted by the requests it served.
+
+    ``latencies`` maps ReplicaSet names to distributions. Samples come from a
+    generator of ``seed`` (a child of the cluster's seed), so the figures are
+    reproducible and reading them never disturbs the simulation's own stream.
+    """
+    rng = np.random.default_rng(seed)
+    pooled: list[Array] = []
+    weights: list[Array] = []
+    for name in sorted(latencies):
+        rev = tl.by_replica_set.get(name)
+        if rev is None:
+            continue
+        served = (np.interp(end, tl.t, rev["requests"]) - np.interp(start, tl.t, rev["requests"])
+                  - (np.interp(end, tl.t, rev["errors"]) - np.interp(start, tl.t, rev["errors"])))
+        if served <= 0:
+            continue
+        samples = np.sort(latencies[name].sample(rng, LATENCY_SAMPLES))
+        pooled.append(samples)
+        weights.append(np.full(LATENCY_SAMPLES, served / LATENCY_SAMPLES))
+    if not pooled:
+        return {q: float("nan") for q in quantiles}
+    values = np.concatenate(pooled)
+    mass = np.concatenate(weights)
+    order = np.argsort(values, kind="stable")
+    values, mass = values[order], mass[order]
+    cumulative = np.cumsum(mass) / mass.sum()
+    return {q: float(values[min(int(np.searchsorted(cumulative, q)), len(values) - 1)])
+            for q in quantiles}

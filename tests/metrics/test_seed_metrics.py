@@ -199,3 +199,30 @@ def test_recreate_takes_the_service_down() -> None:
     # Old pods all go at 30; the new ones are ready at 32 and available at 52.
     assert (s.duration, s.min_available, s.peak_pods, s.peak_surge) == (22, 0, 4, 0)
     assert s.failed_requests == pytest.approx(200)  # no endpoint from 30 to 32
+
+
+def test_latency_percentiles_of_the_mixture() -> None:
+    # Old version answers in exactly 10 ms, new in exactly 50 ms. Over the rollout
+    # window (22..66) the old version serves 4400 - 2533.3 = 1866.7 requests and
+    # the new one 2533.3: the median is the new version's 50 ms (57.6% of the mass),
+    # the 40th percentile the old version's 10 ms.
+    c = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0, latency=0.010),
+                        images={"nginx:1.25-alpine": rollsim.PodBehavior(startup=2.0,
+                                                                         latency=0.050)})
+    c.apply(EXAMPLES / "ngx-dep-v1.yaml")
+    c.add_traffic(rollsim.Traffic(rps=100))
+    c.run(until=22)
+    c.apply(EXAMPLES / "ngx-dep-v2.yaml")
+    assert c.run_until_complete("deployment/ngx-dep")
+    assert c.latency("deployment/ngx-dep", (0.4, 0.5, 0.99)) == {0.4: 0.010, 0.5: 0.050,
+                                                                 0.99: 0.050}
+    c2 = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(
+        startup=2.0, latency=rollsim.dist.LogNormal(0.02, 0.5)))
+    c2.apply(EXAMPLES / "ngx-dep-v1.yaml")
+    c2.add_traffic(rollsim.Traffic(rps=100))
+    c2.run(until=22)
+    c2.apply(EXAMPLES / "ngx-dep-v2.yaml")
+    c2.run_until_complete("deployment/ngx-dep")
+    p = c2.latency("deployment/ngx-dep")
+    assert p == c2.latency("deployment/ngx-dep")  # reading it does not disturb anything
+    assert p[0.5] == pytest.approx(0.02, rel=0.1) and p[0.5] < p[0.95] < p[0.99]
