@@ -26,8 +26,8 @@ import simpy
 import simpy.events
 
 from rollsim.api.apps import Deployment
-from rollsim.api.errors import ValidationError
-from rollsim.api.manifest import KIND_ALIASES, load_documents
+from rollsim.api.errors import FieldError, GoText, ValidationError
+from rollsim.api.manifest import KIND_ALIASES, load_documents, to_dict
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.api.validation import validate_deployment_update
@@ -60,6 +60,19 @@ MAX_SYNCS_PER_INSTANT = 1_000_000
 
 _GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps",
            "Pod": "pods", "Service": "services"}
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, others replace."""
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
 
 
 class Event(NamedTuple):
@@ -531,6 +544,27 @@ class Cluster:
                 change: Callable[[Any], Any]) -> Any:
         current = self.get(*self._resolve(ref), namespace=namespace)
         desired = change(current)
+        if desired.kind == "Deployment":
+            problems = validate_deployment_update(desired, current)
+            if problems:
+                raise ValidationError(problems, desired.kind, desired.metadata.name)
+        return self.store.update(desired)
+
+    def patch(self, ref: str | tuple[str, str], patch: Mapping[str, Any],
+              namespace: str = "default") -> Any:
+        """Apply a JSON merge patch (RFC 7386) to an object, as ``kubectl patch --type merge``.
+
+        The patched object is decoded, defaulted and validated like a manifest;
+        on any error nothing changes.
+        """
+        kind, name = self._resolve(ref)
+        current = self.get(kind, name, namespace=namespace)
+        merged = merge_patch(to_dict(current), patch)
+        if not isinstance(merged, dict):
+            raise ValidationError([FieldError("Invalid value", "", "patch must be an object",
+                                              GoText("<patch>"))], kind, name)
+        ((obj, _),) = load_documents(merged)
+        desired = replace(obj, status=current.status) if hasattr(current, "status") else obj
         if desired.kind == "Deployment":
             problems = validate_deployment_update(desired, current)
             if problems:

@@ -22,6 +22,9 @@ __all__ = ["Store"]
 
 Watcher = Callable[[str, Any, Any], None]
 
+#: Kinds whose registry strategy keeps no ``metadata.generation``.
+UNVERSIONED_KINDS = frozenset({"Service"})
+
 
 def _controller_uid(obj: Any) -> str | None:
     for ref in obj.metadata.owner_references:
@@ -64,7 +67,8 @@ class Store:
             return None
         meta = replace(obj.metadata, uid=obj.metadata.uid or self._new_uid(),
                        resource_version=str(next(self._versions)),
-                       creation_timestamp=self._clock(), generation=1)
+                       creation_timestamp=self._clock(),
+                       generation=0 if kind in UNVERSIONED_KINDS else 1)
         stored = replace(obj, metadata=meta)
         bucket[key] = stored
         self._index(None, stored)
@@ -76,7 +80,8 @@ class Store:
         kind = obj.kind
         key = (obj.metadata.namespace, obj.metadata.name)
         old = self._objects[kind][key]
-        spec_changed = hasattr(obj, "spec") and obj.spec != old.spec
+        spec_changed = hasattr(obj, "spec") and obj.spec != old.spec \
+            and kind not in UNVERSIONED_KINDS
         generation = old.metadata.generation + (1 if spec_changed else 0)
         meta = replace(obj.metadata, uid=old.metadata.uid,
                        creation_timestamp=old.metadata.creation_timestamp,

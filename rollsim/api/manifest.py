@@ -26,6 +26,7 @@ from rollsim.api.wire import decode, encode
 __all__ = [
     "KIND_ALIASES",
     "KindInfo",
+    "dump_yaml",
     "load",
     "load_documents",
     "register_kind",
@@ -212,7 +213,29 @@ def to_dict(obj: Any) -> dict[str, Any]:
             "kind": wire.pop("kind", obj.kind), **wire}
 
 
+class _KubectlDumper(yaml.SafeDumper):
+    """Scalars styled as go-yaml (kubectl) writes them: double quotes where a plain
+    scalar would read as another type, literal blocks for multi-line text."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    resolved = dumper.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if resolved != "tag:yaml.org,2002:str" or value == "":
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_KubectlDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(document: Any) -> str:
+    """A wire document as ``kubectl ... -o yaml`` prints it (keys sorted, non-ASCII kept)."""
+    return yaml.dump(document, Dumper=_KubectlDumper, sort_keys=True, allow_unicode=True,
+                     default_flow_style=False)
+
+
 def to_yaml(obj: Any) -> str:
     """YAML as ``kubectl get -o yaml`` prints it (keys sorted, non-ASCII kept)."""
-    return yaml.safe_dump(to_dict(obj), sort_keys=True, allow_unicode=True,
-                          default_flow_style=False)
+    return dump_yaml(to_dict(obj))

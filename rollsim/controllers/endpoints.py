@@ -60,6 +60,9 @@ class Route:
             self._selects[key] = found
         return found
 
+    def forget_selection(self) -> None:
+        self._selects.clear()
+
     @property
     def listed(self) -> int:
         return sum(c.listed for c in self.counts.values())
@@ -118,9 +121,24 @@ class EndpointsController:
         """A Service was applied, edited or deleted: re-select its endpoints."""
         for key, route in self.routes.items():
             if key == ("service", namespace, name):
-                route.selector = LabelSelector(match_labels=dict(selector)) if selector else None
-                route._selects.clear()
-                self._refill(route)
+                new = LabelSelector(match_labels=dict(selector)) if selector else None
+                self._later_reselect(route, new)
+
+    def _later_reselect(self, route: Route, selector: LabelSelector | None) -> None:
+        if route.lag <= 0:
+            self._reselect(route, selector)
+            return
+
+        def reselect(new: LabelSelector | None) -> None:
+            self._reselect(route, new)
+
+        self._cluster.at(route.lag, reselect, selector)
+
+    def _reselect(self, route: Route, selector: LabelSelector | None) -> None:
+        route.selector = selector
+        route.forget_selection()
+        self._refill(route)
+        self._cluster.changed()
 
     def _refill(self, route: Route) -> None:
         """Re-select from scratch (a selector change): the one O(pods) operation here."""

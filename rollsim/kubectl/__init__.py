@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rollsim.api.errors import ValidationError
-from rollsim.api.manifest import KIND_ALIASES, load_documents, to_dict
+from rollsim.api.manifest import KIND_ALIASES, dump_yaml, load_documents, to_dict
 from rollsim.api.meta import parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
@@ -61,7 +61,7 @@ class _Args:
 
 
 _SHORT = {"-f": "filename", "-l": "selector", "-o": "output", "-n": "namespace",
-          "-w": "watch", "-A": "all-namespaces"}
+          "-w": "watch", "-A": "all-namespaces", "-p": "patch"}
 _BOOLEAN = {"watch", "overwrite", "all-namespaces", "full"}
 
 
@@ -274,8 +274,7 @@ class _Kubectl:
                 "metadata": {"resourceVersion": ""}}
             if output == "json":
                 return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
-            return yaml.safe_dump(document, sort_keys=True, allow_unicode=True,
-                                  default_flow_style=False)
+            return dump_yaml(document)
         return print_table(kind, items, self.c.now, wide=output == "wide")
 
     def aggregated_events(self, kind: str | None = None,
@@ -430,10 +429,35 @@ class _Kubectl:
 
     # set image / scale / annotate
 
+    def patch(self, args: _Args) -> str:
+        kind, name = _target(args, "patch")
+        text = args.flags.get("patch")
+        if text is None:
+            raise KubectlError("error: must specify -p to patch")
+        patch_type = args.flags.get("type", "strategic")
+        if patch_type not in ("strategic", "merge"):
+            raise KubectlError(f"error: rollsim supports --type merge and strategic, not "
+                               f"{patch_type}")
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise KubectlError(f"error: unable to parse \"{text}\": {err}") from None
+        if not isinstance(document, dict):
+            raise KubectlError(f'error: unable to parse "{text}": patch is not a JSON object')
+        before = self.get_object(kind, name, self.namespace)
+        try:
+            after = self.c.patch((kind, name), document, namespace=self.namespace)
+        except ValidationError as err:
+            raise KubectlError(_error_text(str(err))) from None
+        unchanged = after.metadata.resource_version == before.metadata.resource_version
+        return f"{_RESOURCES[kind]}/{name} patched{' (no change)' if unchanged else ''}\n"
+
     def set(self, args: _Args) -> str:
-        if not args.positional or args.positional[0] != "image":
-            raise KubectlError('error: rollsim supports "kubectl set image" only')
-        args.positional.pop(0)
+        if not args.positional or args.positional[0] not in ("image", "selector"):
+            raise KubectlError('error: rollsim supports "kubectl set image" and '
+                               '"kubectl set selector"')
+        if args.positional.pop(0) == "selector":
+            return self.set_selector(args)
         if not args.positional:
             raise KubectlError("error: you must specify a resource and at least one "
                                "container image")
@@ -459,6 +483,24 @@ class _Kubectl:
         except LookupError as err:
             raise KubectlError(f"error: {err}") from None
         return f"{_RESOURCES[kind]}/{name} image updated\n"
+
+    def set_selector(self, args: _Args) -> str:
+        kind, name = _target(args, "set selector")
+        rest = args.positional[1:] if "/" in args.positional[0] else args.positional[2:]
+        if kind != "Service" or len(rest) != 1:
+            raise KubectlError("error: usage: kubectl set selector service NAME "
+                               "'key=value,...' (rollsim sets Service selectors)")
+        selector: dict[str, str | None] = {}
+        for pair in rest[0].split(","):
+            key, eq, value = pair.partition("=")
+            if not eq or not key:
+                raise KubectlError(f"error: invalid selector: {rest[0]}")
+            selector[key.strip()] = value.strip()
+        current = self.get_object(kind, name, self.namespace)
+        for key in current.spec.selector:
+            selector.setdefault(key, None)
+        self.c.patch((kind, name), {"spec": {"selector": selector}}, namespace=self.namespace)
+        return f"service/{name} selector updated\n"
 
     def scale(self, args: _Args) -> str:
         kind, name = _target(args, "scale")
@@ -509,7 +551,7 @@ def _error_text(message: str) -> str:
 _VERBS: dict[str, Callable[[_Kubectl, _Args], str]] = {
     "apply": _Kubectl.apply, "get": _Kubectl.get, "describe": _Kubectl.describe,
     "rollout": _Kubectl.rollout, "set": _Kubectl.set, "scale": _Kubectl.scale,
-    "annotate": _Kubectl.annotate, "delete": _Kubectl.delete,
+    "annotate": _Kubectl.annotate, "delete": _Kubectl.delete, "patch": _Kubectl.patch,
 }
 
 
