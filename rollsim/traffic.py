@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from rollsim.controllers.endpoints import Route
 
@@ -106,8 +108,26 @@ class Traffic:
                    for a, b in itertools.pairwise(edges))
 
 
+def _route_split(route: Route) -> dict[str, tuple[float, float]]:
+    """Per ReplicaSet, (share of the route's requests, share that fails)."""
+    listed = route.listed
+    split = {}
+    if listed:
+        for rs_uid, counts in route.counts.items():
+            if counts.listed:
+                alive = counts.listed - counts.dead
+                failing = counts.dead + alive * counts.error_rate
+                split[rs_uid] = (counts.listed / listed, failing / listed)
+    return split
+
+
 class TrafficFlow:
-    """One ``Traffic`` at run time: its route and cumulative request counts."""
+    """One ``Traffic`` at run time: its route and cumulative request counts.
+
+    ``log_t`` and ``log`` keep each ReplicaSet's cumulative (sent, failed) at
+    every state change, so the requests of any window can be read back, as an
+    analysis queries its metrics provider.
+    """
 
     def __init__(self, traffic: Traffic, route: Route, cluster: Cluster) -> None:
         self.traffic = traffic
@@ -118,21 +138,32 @@ class TrafficFlow:
         self.failed = 0.0
         self.sent: dict[str, float] = {}
         self.failed_by_rs: dict[str, float] = {}
+        self.log_t: array[float] = array("d")
+        self.log: dict[str, tuple[int, array[float], array[float]]] = {}
         self._split: dict[str, tuple[float, float]] = {}
+        self._unrouted = 1.0
         self.snapshot()
 
     def snapshot(self) -> None:
         """Fix the split that holds until the next state change: per ReplicaSet,
-        (share of requests, share that fails)."""
-        listed = self.route.listed
-        split = {}
-        if listed:
-            for rs_uid, counts in self.route.counts.items():
-                if counts.listed:
-                    alive = counts.listed - counts.dead
-                    failing = counts.dead + alive * counts.error_rate
-                    split[rs_uid] = (counts.listed / listed, failing / listed)
+        (share of requests, share that fails), plus the share nothing can serve."""
+        weight = self.route.canary_weight if self.route.canary is not None else 0.0
+        parts = [(self.route, 1.0 - weight)]
+        if self.route.canary is not None and weight > 0:
+            parts.append((self.route.canary, weight))
+        split: dict[str, tuple[float, float]] = {}
+        unrouted = 0.0
+        for route, part in parts:
+            if part <= 0:
+                continue
+            route_split = _route_split(route)
+            if not route_split:
+                unrouted += part
+            for uid, (share, failing) in route_split.items():
+                old_share, old_failing = split.get(uid, (0.0, 0.0))
+                split[uid] = (old_share + part * share, old_failing + part * failing)
         self._split = split
+        self._unrouted = unrouted
 
     def split_of(self, rs_uid: str) -> tuple[float, float]:
         """(share of requests, share of requests that fail) going to one ReplicaSet now."""
@@ -143,34 +174,76 @@ class TrafficFlow:
 
     @property
     def failing_fraction(self) -> float:
-        if not self._split:
-            return 1.0
-        return sum(failing for _, failing in self._split.values())
+        return self._unrouted + sum(failing for _, failing in self._split.values())
 
     def advance(self, now: float) -> None:
         """Account for the requests of ``[since, now]`` under the current split."""
         offered = self.traffic.offered(self.since, now)
         self.since = now
-        if offered <= 0:
-            return
+        if offered > 0:
+            self._account(offered)
+        self._log(now)
+
+    def _account(self, offered: float) -> None:
         rng = self._cluster.rng if self.traffic.noise else None
         if rng is not None:
             offered = float(rng.poisson(offered))
         self.offered += offered
-        if not self._split:
-            self.failed += offered
-            return
         uids = list(self._split)
-        shares = np.array([self._split[u][0] for u in uids])
+        shares = [self._split[u][0] for u in uids] + [self._unrouted]
         if rng is not None:
-            sent = rng.multinomial(int(offered), shares / shares.sum()).astype(float)
+            total = sum(shares)
+            sent = rng.multinomial(int(offered), np.array(shares) / total).astype(float)
         else:
-            sent = offered * shares
-        for uid, count in zip(uids, sent, strict=True):
+            sent = offered * np.array(shares)
+        self.failed += float(sent[-1])
+        for uid, count in zip(uids, sent[:-1], strict=True):
             share, failing = self._split[uid]
-            fail_fraction = failing / share if share else 0.0
-            failed = float(rng.binomial(int(count), min(fail_fraction, 1.0))) \
-                if rng is not None else count * fail_fraction
+            fail_fraction = min(failing / share, 1.0) if share else 0.0
+            failed = float(rng.binomial(int(count), fail_fraction)) \
+                if rng is not None else float(count) * fail_fraction
             self.sent[uid] = self.sent.get(uid, 0.0) + float(count)
             self.failed_by_rs[uid] = self.failed_by_rs.get(uid, 0.0) + failed
             self.failed += failed
+
+    def _log(self, now: float) -> None:
+        row = len(self.log_t)
+        self.log_t.append(now)
+        for uid in self.sent:
+            entry = self.log.get(uid)
+            if entry is None:
+                # Nothing was sent to it before the previous row.
+                start = max(row - 1, 0)
+                entry = self.log[uid] = (start, array("d", [0.0] * (row - start)),
+                                         array("d", [0.0] * (row - start)))
+            entry[1].append(self.sent[uid])
+            entry[2].append(self.failed_by_rs[uid])
+
+    def window(self, rs_uids: Sequence[str], start: float, end: float) -> tuple[float, float]:
+        """Requests sent to these ReplicaSets in ``[start, end]``, and how many failed."""
+        sent = failed = 0.0
+        times = np.frombuffer(self.log_t, dtype=np.float64)
+        for uid in rs_uids:
+            entry = self.log.get(uid)
+            if entry is None or not len(times):
+                continue
+            first, sent_log, failed_log = entry
+            t = times[first:first + len(sent_log)]
+            s = np.frombuffer(sent_log, dtype=np.float64)
+            f = np.frombuffer(failed_log, dtype=np.float64)
+            sent += _cumulative_at(t, s, end) - _cumulative_at(t, s, start)
+            failed += _cumulative_at(t, f, end) - _cumulative_at(t, f, start)
+        if end > self.since:
+            offered = self.traffic.offered(max(self.since, start), end)
+            for uid in rs_uids:
+                share, failing = self.split_of(uid)
+                sent += offered * share
+                failed += offered * failing
+        return sent, failed
+
+
+def _cumulative_at(t: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
+                   at: float) -> float:
+    if at <= t[0]:
+        return 0.0 if at < t[0] else float(values[0])
+    return float(np.interp(at, t, values))

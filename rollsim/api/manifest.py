@@ -17,9 +17,17 @@ from typing import Any
 import yaml
 
 from rollsim.api.apps import Deployment, ReplicaSet
+from rollsim.api.argo import (
+    AnalysisTemplate,
+    Rollout,
+    default_rollout,
+    validate_analysis_template,
+    validate_rollout,
+)
 from rollsim.api.core import Service
 from rollsim.api.defaults import default_deployment, default_replica_set, default_service
 from rollsim.api.errors import FieldError, ValidationError
+from rollsim.api.flagger import Canary, default_canary, validate_canary
 from rollsim.api.validation import validate_deployment, validate_replica_set, validate_service
 from rollsim.api.wire import decode, encode
 
@@ -64,6 +72,12 @@ register_kind(KindInfo("apps/v1", "ReplicaSet", ReplicaSet, default_replica_set,
                        validate_replica_set), "replicasets", "rs")
 register_kind(KindInfo("v1", "Service", Service, default_service, validate_service),
               "services", "svc")
+register_kind(KindInfo("argoproj.io/v1alpha1", "Rollout", Rollout, default_rollout,
+                       validate_rollout), "rollouts", "ro")
+register_kind(KindInfo("argoproj.io/v1alpha1", "AnalysisTemplate", AnalysisTemplate,
+                       lambda t: t, validate_analysis_template), "analysistemplates")
+register_kind(KindInfo("flagger.app/v1beta1", "Canary", Canary, default_canary,
+                       validate_canary), "canaries")
 
 
 class _Loader(yaml.SafeLoader):

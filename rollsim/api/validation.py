@@ -22,6 +22,9 @@ __all__ = [
     "is_valid_percent",
     "validate_deployment",
     "validate_deployment_update",
+    "validate_object_meta",
+    "validate_pod_template",
+    "validate_replica_selector",
     "validate_replica_set",
     "validate_service",
 ]
@@ -107,7 +110,7 @@ def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
     return errors
 
 
-def _validate_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldError]:
+def validate_object_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldError]:
     errors: list[FieldError] = []
     if not meta.name and not meta.generate_name:
         errors.append(FieldError("Required value", "metadata.name",
@@ -126,7 +129,7 @@ def _nonnegative(value: int | None, path: str) -> list[FieldError]:
     return []
 
 
-def _validate_template(template: PodTemplateSpec, selector: LabelSelector | None,
+def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | None,
                        path: str) -> list[FieldError]:
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
     errors: list[FieldError] = []
@@ -219,7 +222,7 @@ def _validate_rolling_update(ru: RollingUpdateDeployment, path: str) -> list[Fie
     return errors
 
 
-def _validate_selector(selector: LabelSelector | None, kind: str) -> list[FieldError]:
+def validate_replica_selector(selector: LabelSelector | None, kind: str) -> list[FieldError]:
     if selector is None:
         return [FieldError("Required value", "spec.selector")]
     errors = []
@@ -256,10 +259,10 @@ def _go_selector(selector: LabelSelector) -> str:
 def validate_deployment(d: Deployment) -> list[FieldError]:
     """Every problem with a defaulted Deployment, in upstream's order."""
     spec = d.spec
-    errors = _validate_meta(d.metadata)
+    errors = validate_object_meta(d.metadata)
     errors += _nonnegative(spec.replicas, "spec.replicas")
-    errors += _validate_selector(spec.selector, "deployment")
-    errors += _validate_template(spec.template, spec.selector, "spec.template")
+    errors += validate_replica_selector(spec.selector, "deployment")
+    errors += validate_pod_template(spec.template, spec.selector, "spec.template")
     strategy = spec.strategy
     if strategy.type == "Recreate":
         if strategy.rolling_update is not None:
@@ -294,16 +297,16 @@ def validate_deployment_update(new: Deployment, old: Deployment) -> list[FieldEr
 
 def validate_replica_set(rs: ReplicaSet) -> list[FieldError]:
     spec = rs.spec
-    errors = _validate_meta(rs.metadata)
+    errors = validate_object_meta(rs.metadata)
     errors += _nonnegative(spec.replicas, "spec.replicas")
     errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
-    errors += _validate_selector(spec.selector, "replicaset")
-    errors += _validate_template(spec.template, spec.selector, "spec.template")
+    errors += validate_replica_selector(spec.selector, "replicaset")
+    errors += validate_pod_template(spec.template, spec.selector, "spec.template")
     return errors
 
 
 def validate_service(svc: Service) -> list[FieldError]:
-    errors = _validate_meta(svc.metadata, dns1035=True)
+    errors = validate_object_meta(svc.metadata, dns1035=True)
     if svc.spec.type not in ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"):
         errors.append(FieldError("Unsupported value", "spec.type",
                                  'supported values: "ClusterIP", "ExternalName", '

@@ -48,10 +48,14 @@ class Route:
         self.lag = lag
         self.members: dict[str, bool] = {}  # pod uid -> dead
         self.counts: dict[str, EndpointCounts] = {}  # ReplicaSet uid -> counts
-        self._selects: dict[int, bool] = {}
+        self._selects: dict[str, bool] = {}  # ReplicaSet uid -> selected
+        #: A router's split: this share of requests goes to ``canary``'s endpoints.
+        self.canary: Route | None = None
+        self.canary_weight = 0.0
 
     def selects(self, pod: PodRecord) -> bool:
-        key = id(pod.template)
+        # Every pod of a ReplicaSet carries its template's labels, so one answer per RS.
+        key = pod.owner_uid
         found = self._selects.get(key)
         if found is None:
             labels = pod.template.metadata.labels
@@ -115,6 +119,22 @@ class EndpointsController:
             route = self.routes[key] = Route(selector, lag)
             self._refill(route)
         return route
+
+    def set_weight(self, namespace: str, service: str, canary_service: str,
+                   weight: float) -> None:
+        """A router (Argo trafficRouting, Flagger's mesh) sends ``weight`` (0..1) of the
+        traffic addressed to ``service`` to ``canary_service``'s endpoints instead."""
+        route = self.service_route(namespace, service)
+        route.canary = self.service_route(namespace, canary_service) if weight > 0 else None
+        route.canary_weight = weight if weight > 0 else 0.0
+        self._cluster.changed()
+
+    def service_route(self, namespace: str, name: str) -> Route:
+        """The route of a Service, created from its current selector on first use."""
+        svc = self._cluster.store.get("Service", namespace, name)
+        selector = LabelSelector(match_labels=dict(svc.spec.selector)) \
+            if svc is not None and svc.spec.selector else None
+        return self.route(("service", namespace, name), selector, 0.0)
 
     def service_changed(self, namespace: str, name: str,
                         selector: Mapping[str, str] | None) -> None:

@@ -1,0 +1,400 @@
+"""argoproj.io/v1alpha1: Rollout and AnalysisTemplate, as Argo Rollouts defines them.
+
+Fields that change what a rollout does are attributes; router-specific
+configuration (nginx, istio, alb, ...), experiments and header/mirror routes
+are accepted and kept in ``extra``: the simulated router applies weights
+exactly as set, whatever the mesh. Defaults follow Argo Rollouts (see
+``default_rollout``); validation mirrors ``ValidateRollout``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rollsim.api.core import PodTemplateSpec
+from rollsim.api.defaults import default_template
+from rollsim.api.errors import FieldError
+from rollsim.api.meta import LabelSelector, ObjectMeta
+from rollsim.api.validation import (
+    is_valid_percent,
+    validate_object_meta,
+    validate_pod_template,
+    validate_replica_selector,
+)
+
+__all__ = [
+    "AnalysisMetric",
+    "AnalysisTemplate",
+    "AnalysisTemplateSpec",
+    "BlueGreenStrategy",
+    "CanaryStep",
+    "CanaryStrategy",
+    "PauseCondition",
+    "Rollout",
+    "RolloutAnalysis",
+    "RolloutCondition",
+    "RolloutSpec",
+    "RolloutStatus",
+    "RolloutStrategy",
+    "default_rollout",
+    "validate_analysis_template",
+    "validate_rollout",
+]
+
+IntOrString = int | str
+
+
+@dataclass(frozen=True)
+class RolloutPause:
+    """``pause: {}`` (until promoted) or ``pause: {duration: 30s}``."""
+
+    duration: IntOrString | None = None
+
+
+@dataclass(frozen=True)
+class SetCanaryScale:
+    replicas: int | None = None
+    weight: int | None = None
+    match_traffic_weight: bool = False
+
+
+@dataclass(frozen=True)
+class AnalysisTemplateRef:
+    OPAQUE = frozenset({"clusterScope"})
+
+    template_name: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class AnalysisArgument:
+    OPAQUE = frozenset({"valueFrom"})
+
+    name: str = ""
+    value: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class RolloutAnalysis:
+    """A step's, background or pre/post-promotion analysis: templates and arguments."""
+
+    OPAQUE = frozenset({"dryRun", "measurementRetention", "analysisRunMetadata"})
+
+    templates: tuple[AnalysisTemplateRef, ...] = ()
+    args: tuple[AnalysisArgument, ...] = ()
+    starting_step: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class CanaryStep:
+    """One canary step; exactly one kind is set."""
+
+    OPAQUE = frozenset({"experiment", "setHeaderRoute", "setMirrorRoute", "plugin"})
+
+    set_weight: int | None = None
+    pause: RolloutPause | None = None
+    set_canary_scale: SetCanaryScale | None = None
+    analysis: RolloutAnalysis | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+    @property
+    def kind(self) -> str:
+        for name in ("set_weight", "pause", "set_canary_scale", "analysis"):
+            if getattr(self, name) is not None:
+                return name
+        return next(iter(self.extra), "")
+
+
+@dataclass(frozen=True)
+class TrafficRouting:
+    """Any router: rollsim's router sets weights exactly as asked."""
+
+    OPAQUE = frozenset({"nginx", "istio", "smi", "alb", "ambassador", "appMesh", "traefik",
+                        "apisix", "plugins", "managedRoutes"})
+
+    max_traffic_weight: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class CanaryStrategy:
+    OPAQUE = frozenset({"canaryMetadata", "stableMetadata", "antiAffinity", "pingPong"})
+
+    steps: tuple[CanaryStep, ...] = ()
+    max_surge: IntOrString | None = None
+    max_unavailable: IntOrString | None = None
+    canary_service: str = ""
+    stable_service: str = ""
+    traffic_routing: TrafficRouting | None = None
+    analysis: RolloutAnalysis | None = None
+    scale_down_delay_seconds: int | None = None
+    scale_down_delay_revision_limit: int | None = None
+    abort_scale_down_delay_seconds: int | None = None
+    dynamic_stable_scale: bool = False
+    min_pods_per_replica_set: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class BlueGreenStrategy:
+    OPAQUE = frozenset({"previewMetadata", "activeMetadata", "antiAffinity"})
+
+    active_service: str = ""
+    preview_service: str = ""
+    preview_replica_count: int | None = None
+    auto_promotion_enabled: bool | None = None
+    auto_promotion_seconds: int | None = None
+    scale_down_delay_seconds: int | None = None
+    scale_down_delay_revision_limit: int | None = None
+    abort_scale_down_delay_seconds: int | None = None
+    pre_promotion_analysis: RolloutAnalysis | None = None
+    post_promotion_analysis: RolloutAnalysis | None = None
+    max_unavailable: IntOrString | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class RolloutStrategy:
+    canary: CanaryStrategy | None = None
+    blue_green: BlueGreenStrategy | None = None
+
+
+@dataclass(frozen=True)
+class RolloutSpec:
+    OPAQUE = frozenset({"workloadRef", "analysis", "rollbackWindow"})
+
+    replicas: int | None = None
+    selector: LabelSelector | None = None
+    template: PodTemplateSpec = field(default_factory=PodTemplateSpec)
+    min_ready_seconds: int = field(default=0, metadata={"omitempty": True})
+    revision_history_limit: int | None = None
+    paused: bool = False
+    progress_deadline_seconds: int | None = None
+    progress_deadline_abort: bool = False
+    strategy: RolloutStrategy = field(default_factory=RolloutStrategy)
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class PauseCondition:
+    reason: str = ""
+    start_time: float | None = field(default=None, metadata={"time": True})
+
+
+@dataclass(frozen=True)
+class RolloutCondition:
+    type: str = ""
+    status: str = ""
+    last_update_time: float | None = field(default=None, metadata={"time": True})
+    last_transition_time: float | None = field(default=None, metadata={"time": True})
+    reason: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class BlueGreenStatus:
+    active_selector: str = ""
+    preview_selector: str = ""
+    scale_up_preview_check_point: bool = False
+
+
+@dataclass(frozen=True)
+class RolloutStatus:
+    phase: str = ""
+    message: str = ""
+    abort: bool = False
+    aborted_at: float | None = field(default=None, metadata={"time": True})
+    pause_conditions: tuple[PauseCondition, ...] = ()
+    controller_pause: bool = False
+    current_pod_hash: str = ""
+    current_step_index: int | None = None
+    stable_rs: str = field(default="", metadata={"wire": "stableRS"})
+    promote_full: bool = False
+    replicas: int = field(default=0, metadata={"omitempty": True})
+    updated_replicas: int = field(default=0, metadata={"omitempty": True})
+    ready_replicas: int = field(default=0, metadata={"omitempty": True})
+    available_replicas: int = field(default=0, metadata={"omitempty": True})
+    observed_generation: str = ""
+    collision_count: int | None = None
+    canary_weight: int = field(default=0, metadata={"omitempty": True})
+    blue_green: BlueGreenStatus = field(default_factory=BlueGreenStatus)
+    conditions: tuple[RolloutCondition, ...] = ()
+    selector: str = ""
+
+
+@dataclass(frozen=True)
+class Rollout:
+    api_version: str = "argoproj.io/v1alpha1"
+    kind: str = "Rollout"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: RolloutSpec = field(default_factory=RolloutSpec)
+    status: RolloutStatus = field(default_factory=RolloutStatus)
+
+    @property
+    def replicas(self) -> int:
+        return 1 if self.spec.replicas is None else self.spec.replicas
+
+
+@dataclass(frozen=True)
+class AnalysisMetric:
+    """One metric of an AnalysisTemplate.
+
+    rollsim measures it from the traffic model: ``provider`` may name the
+    quantity as ``{rollsim: {metric: success-rate | error-rate | latency,
+    quantile: 0.99}}``; any other provider (prometheus, datadog, ...) is
+    read by the metric's name (containing ``success``, ``error`` or
+    ``latency``/``duration``).
+    """
+
+    name: str = ""
+    interval: str = ""
+    initial_delay: str = ""
+    count: IntOrString | None = None
+    success_condition: str = ""
+    failure_condition: str = ""
+    failure_limit: IntOrString | None = None
+    inconclusive_limit: IntOrString | None = None
+    consecutive_error_limit: IntOrString | None = None
+    provider: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalysisTemplateSpec:
+    OPAQUE = frozenset({"dryRun", "measurementRetention"})
+
+    metrics: tuple[AnalysisMetric, ...] = ()
+    args: tuple[AnalysisArgument, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class AnalysisTemplate:
+    api_version: str = "argoproj.io/v1alpha1"
+    kind: str = "AnalysisTemplate"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: AnalysisTemplateSpec = field(default_factory=AnalysisTemplateSpec)
+
+
+def default_rollout(r: Rollout) -> Rollout:
+    """Argo Rollouts' defaults: replicas 1, revisionHistoryLimit 10,
+    progressDeadlineSeconds 600, canary maxSurge/maxUnavailable 25%."""
+    spec = r.spec
+    strategy = spec.strategy
+    if strategy.canary is not None:
+        canary = strategy.canary
+        strategy = replace(strategy, canary=replace(
+            canary,
+            max_surge="25%" if canary.max_surge is None else canary.max_surge,
+            max_unavailable="25%" if canary.max_unavailable is None else canary.max_unavailable,
+        ))
+    return replace(r, spec=replace(
+        spec,
+        replicas=1 if spec.replicas is None else spec.replicas,
+        revision_history_limit=(10 if spec.revision_history_limit is None
+                                else spec.revision_history_limit),
+        progress_deadline_seconds=(600 if spec.progress_deadline_seconds is None
+                                   else spec.progress_deadline_seconds),
+        template=default_template(spec.template),
+        strategy=strategy,
+    ))
+
+
+def _check_int_or_percent(value: IntOrString | None, path: str) -> list[FieldError]:
+    if isinstance(value, str) and not is_valid_percent(value):
+        return [FieldError("Invalid value", path, "a valid percent string must be a numeric "
+                           "string followed by an ending '%' (e.g. '1%',  or '93%', regex used "
+                           "for validation is '[0-9]+%')", value)]
+    if isinstance(value, int) and value < 0:
+        return [FieldError("Invalid value", path, "must be greater than or equal to 0", value)]
+    return []
+
+
+def _percent_or_int(value: IntOrString | None) -> int:
+    if isinstance(value, str):
+        return int(value[:-1]) if is_valid_percent(value) else 0
+    return value or 0
+
+
+def validate_rollout(r: Rollout) -> list[FieldError]:
+    """``ValidateRollout``: the pod spec checks plus the strategy rules of Argo Rollouts."""
+    spec = r.spec
+    errors = validate_object_meta(r.metadata)
+    if spec.replicas is not None and spec.replicas < 0:
+        errors.append(FieldError("Invalid value", "spec.replicas",
+                                 "must be greater than or equal to 0", spec.replicas))
+    errors += validate_replica_selector(spec.selector, "rollout")
+    errors += validate_pod_template(spec.template, spec.selector, "spec.template")
+    canary, blue_green = spec.strategy.canary, spec.strategy.blue_green
+    if (canary is None) == (blue_green is None):
+        errors.append(FieldError("Required value", "spec.strategy",
+                                 "Rollout must have one and only one strategy (canary or "
+                                 "blueGreen)"))
+    if canary is not None:
+        path = "spec.strategy.canary"
+        errors += _check_int_or_percent(canary.max_surge, f"{path}.maxSurge")
+        errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
+        if _percent_or_int(canary.max_surge) == 0 == _percent_or_int(canary.max_unavailable):
+            errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
+                                     "MaxSurge and MaxUnavailable both can not be zero",
+                                     canary.max_unavailable))
+        for i, step in enumerate(canary.steps):
+            spath = f"{path}.steps[{i}]"
+            kinds = [k for k in ("set_weight", "pause", "set_canary_scale", "analysis")
+                     if getattr(step, k) is not None] + list(step.extra)
+            if len(kinds) != 1:
+                errors.append(FieldError("Invalid value", spath,
+                                         "Step must have one of the following set: "
+                                         "experiment, setWeight, setCanaryScale or pause",
+                                         len(kinds)))
+            if step.set_weight is not None and not 0 <= step.set_weight <= 100 \
+                    and canary.traffic_routing is None:
+                errors.append(FieldError("Invalid value", f"{spath}.setWeight",
+                                         "SetWeight must be between 0 and 100",
+                                         step.set_weight))
+            if step.set_canary_scale is not None and canary.traffic_routing is None:
+                errors.append(FieldError("Invalid value", f"{spath}.setCanaryScale",
+                                         "SetCanaryScale requires TrafficRouting to be set",
+                                         step.set_canary_scale.replicas or 0))
+        if canary.traffic_routing is None:
+            for name, wire in (("dynamic_stable_scale", "dynamicStableScale"),
+                               ("min_pods_per_replica_set", "minPodsPerReplicaSet")):
+                value = getattr(canary, name)
+                if value not in (None, False):
+                    errors.append(FieldError("Invalid value", f"{path}.{wire}",
+                                             f"{wire} requires TrafficRouting to be set", value))
+    if blue_green is not None:
+        path = "spec.strategy.blueGreen"
+        if not blue_green.active_service:
+            errors.append(FieldError("Required value", f"{path}.activeService",
+                                     "Active Service name is required"))
+        elif blue_green.active_service == blue_green.preview_service:
+            errors.append(FieldError("Invalid value", f"{path}.activeService",
+                                     "Preview service and Active service cannot be the same",
+                                     blue_green.active_service))
+        errors += _check_int_or_percent(blue_green.max_unavailable, f"{path}.maxUnavailable")
+    if spec.progress_deadline_seconds is not None and \
+            spec.progress_deadline_seconds <= spec.min_ready_seconds:
+        errors.append(FieldError("Invalid value", "spec.progressDeadlineSeconds",
+                                 "progressDeadlineSeconds must be greater than minReadySeconds",
+                                 spec.progress_deadline_seconds))
+    return errors
+
+
+def validate_analysis_template(t: AnalysisTemplate) -> list[FieldError]:
+    errors = validate_object_meta(t.metadata)
+    if not t.spec.metrics:
+        errors.append(FieldError("Required value", "spec.metrics",
+                                 "at least one metric is required"))
+    seen: set[str] = set()
+    for i, metric in enumerate(t.spec.metrics):
+        if not metric.name:
+            errors.append(FieldError("Required value", f"spec.metrics[{i}].name"))
+        elif metric.name in seen:
+            errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "",
+                                     metric.name))
+        seen.add(metric.name)
+    return errors
