@@ -40,6 +40,7 @@ from rollsim.controllers.replicaset import ReplicaSetController
 from rollsim.dist import as_distribution
 from rollsim.kubelet import Kubelet, PodRecord
 from rollsim.metrics import (
+    WORKLOADS,
     Recorder,
     RolloutSummary,
     Timeline,
@@ -427,9 +428,9 @@ class Cluster:
         """The Deployment's recorded history as NumPy columns (see ``rollsim.Timeline``)."""
         self.run(self.now)
         kind, name = self._resolve(ref)
-        if kind != "Deployment":
-            raise ValueError(f"timelines are recorded for Deployments, not {kind}")
-        return self.recorder.timeline(namespace, name)
+        if kind not in WORKLOADS:
+            raise ValueError(f"timelines are recorded for {', '.join(WORKLOADS)}, not {kind}")
+        return self.recorder.timeline(kind, namespace, name)
 
     def summary(self, ref: str | tuple[str, str], namespace: str = "default") -> RolloutSummary:
         """Figures of the Deployment's most recent rollout (see ``rollsim.RolloutSummary``)."""

@@ -1,6 +1,7 @@
-"""What happened, as data: per-Deployment timelines and rollout summaries.
+"""What happened, as data: per-workload timelines and rollout summaries.
 
-The ``Recorder`` appends one row per Deployment at the end of every instant
+The ``Recorder`` appends one row per workload (Deployment, or any kind
+registered with ``register_workload``, such as Argo's Rollout) at the end of every instant
 in which anything changed (after the controllers settled), so the columns are
 exact step functions of time. Rows go into compact ``array('d')`` buffers and
 become NumPy arrays in a ``Timeline``. Request counts come from the fluid
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import html
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from rollsim.api.apps import Deployment
+from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.controllers.deployment import util
 from rollsim.dist import Distribution
 
@@ -73,21 +74,68 @@ class _DeploymentSeries:
         self.template: Any = None
 
 
+@dataclass(frozen=True)
+class WorkloadFacts:
+    """What the recorder reads from a workload object and its ReplicaSets."""
+
+    desired: int
+    updated: int
+    min_available: int
+    max_pods: int
+    new_replica_set: ReplicaSet | None
+    complete: bool
+
+
+FactsFunction = Callable[[Any, Sequence[ReplicaSet]], WorkloadFacts]
+RevisionFunction = Callable[[ReplicaSet], int]
+
+
+def _deployment_facts(d: Deployment, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
+    return WorkloadFacts(
+        desired=d.replicas,
+        updated=d.status.updated_replicas,
+        min_available=d.replicas - util.max_unavailable(d),
+        max_pods=d.replicas + util.max_surge(d),
+        new_replica_set=util.find_new_replica_set(d, rss),
+        complete=util.rollout_complete(d),
+    )
+
+
+def _deployment_revision(rs: ReplicaSet) -> int:
+    try:
+        return util.revision(rs)
+    except ValueError:
+        return 0
+
+
+#: Workload kinds the recorder samples: how to read their facts and revisions.
+WORKLOADS: dict[str, tuple[FactsFunction, RevisionFunction]] = {
+    "Deployment": (_deployment_facts, _deployment_revision),
+}
+
+
+def register_workload(kind: str, facts: FactsFunction, revision: RevisionFunction) -> None:
+    """Record timelines for another kind of workload that owns ReplicaSets."""
+    WORKLOADS[kind] = (facts, revision)
+
+
 class Recorder:
-    """Samples every Deployment (and its ReplicaSets) after each instant with changes."""
+    """Samples every workload (and its ReplicaSets) after each instant with changes."""
 
     def __init__(self, cluster: Cluster) -> None:
         self._cluster = cluster
         self.flows: list[TrafficFlow] = []
-        self.series: dict[tuple[str, str], _DeploymentSeries] = {}
+        self.series: dict[tuple[str, str, str], _DeploymentSeries] = {}
 
-    def flow_for(self, d: Deployment) -> TrafficFlow | None:
-        """The first traffic whose route selects this Deployment's pods."""
+    def flow_for(self, d: Any) -> TrafficFlow | None:
+        """The first traffic whose route (or its router's canary route) selects this
+        workload's pods."""
         labels = d.spec.template.metadata.labels
         for flow in self.flows:
-            selector = flow.route.selector
-            if selector is not None and not selector.empty and selector.matches(labels):
-                return flow
+            for route in (flow.route, flow.route.canary):
+                selector = route.selector if route is not None else None
+                if selector is not None and not selector.empty and selector.matches(labels):
+                    return flow
         return None
 
     def record(self) -> None:
@@ -95,17 +143,20 @@ class Recorder:
         for flow in self.flows:
             flow.advance(now)
             flow.snapshot()
-        for d in self._cluster.store.list("Deployment", None):
-            key = (d.metadata.namespace, d.metadata.name)
-            series = self.series.get(key)
-            if series is None:
-                series = self.series[key] = _DeploymentSeries()
-            self._append(series, d, now)
+        for kind, (facts_of, revision_of) in WORKLOADS.items():
+            for d in self._cluster.store.list(kind, None):
+                key = (kind, d.metadata.namespace, d.metadata.name)
+                series = self.series.get(key)
+                if series is None:
+                    series = self.series[key] = _DeploymentSeries()
+                self._append(series, d, now, facts_of, revision_of)
 
-    def _append(self, series: _DeploymentSeries, d: Deployment, now: float) -> None:
+    def _append(self, series: _DeploymentSeries, d: Any, now: float,
+                facts_of: FactsFunction, revision_of: RevisionFunction) -> None:
         cluster = self._cluster
         rss = cluster.store.owned_replica_sets(d.metadata.uid)
-        self._track_rollout(series, d, rss, now)
+        facts = facts_of(d, rss)
+        self._track_rollout(series, d, facts, now)
         flow = self.flow_for(d)
         shares = flow.shares() if flow is not None else {}
         row = len(series.t)
@@ -117,10 +168,7 @@ class Recorder:
             if rs_series is None:
                 rs_series = series.replica_sets[uid] = _ReplicaSetSeries(uid, rs.metadata.name,
                                                                          row)
-            try:
-                rs_series.revision = util.revision(rs)
-            except ValueError:
-                rs_series.revision = 0
+            rs_series.revision = revision_of(rs)
             pods = cluster.replicasets.pods_of(uid)
             counts = flow.route.counts.get(uid) if flow is not None else None
             values = {
@@ -140,37 +188,37 @@ class Recorder:
             columns["errors"].append(flow.failed_by_rs.get(uid, 0.0) if flow is not None
                                      else 0.0)
         c = series.columns
-        c["desired"].append(float(d.replicas))
+        c["desired"].append(float(facts.desired))
         for name, value in totals.items():
             c[name].append(value)
-        c["updated"].append(float(d.status.updated_replicas))
-        c["min_available"].append(float(d.replicas - util.max_unavailable(d)))
-        c["max_pods"].append(float(d.replicas + util.max_surge(d)))
+        c["updated"].append(float(facts.updated))
+        c["min_available"].append(float(facts.min_available))
+        c["max_pods"].append(float(facts.max_pods))
         c["rps"].append(flow.traffic.rate(now) if flow is not None else 0.0)
         c["requests"].append(flow.offered if flow is not None else 0.0)
         c["errors"].append(flow.failed if flow is not None else 0.0)
 
-    def _track_rollout(self, series: _DeploymentSeries, d: Deployment, rss: list[Any],
+    @staticmethod
+    def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts,
                        now: float) -> None:
         template = d.spec.template
         if series.template is None or series.template != template:
             series.rollouts.append(_Rollout(start=now))
         series.template = template
         rollout = series.rollouts[-1]
-        if rollout.target is None:
-            new_rs = util.find_new_replica_set(d, rss)
-            if new_rs is not None:
-                rollout.target = new_rs.metadata.uid
-                created = new_rs.metadata.creation_timestamp
-                rollout.rolled_back = created is not None and created < rollout.start
-        if rollout.end is None and util.rollout_complete(d):
+        new_rs = facts.new_replica_set
+        if rollout.target is None and new_rs is not None:
+            rollout.target = new_rs.metadata.uid
+            created = new_rs.metadata.creation_timestamp
+            rollout.rolled_back = created is not None and created < rollout.start
+        if rollout.end is None and facts.complete:
             rollout.end = now
 
-    def timeline(self, namespace: str, name: str) -> Timeline:
+    def timeline(self, kind: str, namespace: str, name: str) -> Timeline:
         """The recorded rows, plus a final row at ``now`` if time has moved on since."""
-        series = self.series.get((namespace, name))
+        series = self.series.get((kind, namespace, name))
         if series is None or not len(series.t):
-            raise LookupError(f'no timeline recorded for deployment "{name}"')
+            raise LookupError(f'no timeline recorded for {kind.lower()} "{name}"')
         rows = len(series.t)
         t = np.frombuffer(series.t, dtype=np.float64).copy()
         columns = {k: np.frombuffer(v, dtype=np.float64).copy()
@@ -189,7 +237,7 @@ class Recorder:
             replica_sets[uid] = cols
         now = self._cluster.now
         if now > t[-1]:
-            d = self._cluster.store.get("Deployment", namespace, name)
+            d = self._cluster.store.get(kind, namespace, name)
             flow = self.flow_for(d) if d is not None else None
             offered = flow.traffic.offered(flow.since, now) if flow is not None else 0.0
             t = np.append(t, now)
