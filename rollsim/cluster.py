@@ -56,6 +56,10 @@ __all__ = ["Cluster", "Event", "NotFoundError"]
 CONTROLLER_PRIORITY = simpy.events.EventPriority(2)
 #: SimPy priority of the recorder: last of all, once the instant has settled.
 RECORDER_PRIORITY = simpy.events.EventPriority(3)
+#: client-go's DefaultControllerRateLimiter: 5 ms base delay, 10 qps bucket, burst 100.
+RATE_LIMIT_BASE_DELAY = 0.005
+RATE_LIMIT_QPS = 10.0
+RATE_LIMIT_BURST = 100
 #: Syncs in one instant beyond which the controllers are taken to be looping (a bug).
 MAX_SYNCS_PER_INSTANT = 1_000_000
 
@@ -129,6 +133,7 @@ class Cluster:
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
         self._queues: dict[str, dict[Any, None]] = {"replicaset": {}, "deployment": {}}
         self._delayed: dict[tuple[str, Any], float] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}
         self._service_ips = 0
         self._pass: _Pass | None = None
         self._record: _Pass | None = None
@@ -260,6 +265,16 @@ class Cluster:
                 self._kick()
 
         self.at(delay, release, None)
+
+    def enqueue_rate_limited(self, controller: str, key: Any) -> None:
+        """``AddRateLimited`` with client-go's default controller limiter: the larger of a
+        5 ms per-item back-off (reset by each successful sync) and a token bucket of
+        10 per second with a burst of 100, shared by the controller's queue."""
+        tokens, last = self._buckets.get(controller, (float(RATE_LIMIT_BURST), self.now))
+        tokens = min(float(RATE_LIMIT_BURST), tokens + (self.now - last) * RATE_LIMIT_QPS) - 1.0
+        self._buckets[controller] = (tokens, self.now)
+        wait = -tokens / RATE_LIMIT_QPS if tokens < 0 else 0.0
+        self.enqueue_after(controller, key, max(RATE_LIMIT_BASE_DELAY, wait))
 
     def _kick(self) -> None:
         if self._pass is None:

@@ -44,13 +44,16 @@ def _age_rank(now: float, t: float | None) -> int:
 class ReplicaSetPods:
     """The live pods of one ReplicaSet, bucketed in ``ActivePodsWithRanks`` order."""
 
-    __slots__ = ("available", "pending", "ready", "running", "terminating", "unscheduled")
+    __slots__ = ("available", "pending", "ready", "running", "terminating", "unscheduled",
+                 "waiting")
 
     def __init__(self) -> None:
         self.unscheduled: dict[str, PodRecord] = {}
         self.pending: dict[str, PodRecord] = {}
         self.running: dict[str, PodRecord] = {}
         self.ready: dict[str, PodRecord] = {}
+        #: Ready pods not yet available, in the order they turned Ready.
+        self.waiting: dict[str, PodRecord] = {}
         self.available = 0
         self.terminating = 0
 
@@ -124,12 +127,26 @@ class ReplicaSetController:
         return self._pods.setdefault(rs_uid, ReplicaSetPods())
 
     def pod_changed(self, pod: PodRecord) -> None:
-        """Kubelet report: re-bucket the pod; start its minReadySeconds clock if it turned Ready."""
+        """Kubelet report: re-bucket the pod and sync its ReplicaSet.
+
+        A pod that turned Ready waits to be found available by a sync at least
+        minReadySeconds later; as ``updatePod`` upstream, its ReplicaSet is
+        re-queued minReadySeconds + 1 s after the transition.
+        """
         pods = self.pods_of(pod.owner_uid)
-        if pod.ready and not pod.available and pod.deleted_at is None:
-            self._start_availability(pod)
+        key = (pod.namespace, pod.owner)
+        if pod.ready and pod.deleted_at is None:
+            if not pod.available and pod.uid not in pods.waiting:
+                pods.waiting[pod.uid] = pod
+                rs = self._cluster.store.get("ReplicaSet", *key)
+                if rs is not None and rs.spec.min_ready_seconds > 0:
+                    self._cluster.enqueue_after("replicaset", key,
+                                                rs.spec.min_ready_seconds + 1.0)
+        else:
+            pod.available = False
+            pods.waiting.pop(pod.uid, None)
         pods.place(pod)
-        self._cluster.enqueue("replicaset", (pod.namespace, pod.owner))
+        self._cluster.enqueue("replicaset", key)
 
     def pod_gone(self, pod: PodRecord) -> None:
         pods = self._pods.get(pod.owner_uid)
@@ -140,27 +157,16 @@ class ReplicaSetController:
                 del self._pods[pod.owner_uid]
         self._cluster.pod_gone(pod)
 
-    def _start_availability(self, pod: PodRecord) -> None:
-        rs = self._cluster.store.get("ReplicaSet", pod.namespace, pod.owner)
-        min_ready = rs.spec.min_ready_seconds if rs is not None else 0
-        now = self._cluster.now
-        if is_pod_available(pod.ready, pod.ready_since, min_ready, now):
+    @staticmethod
+    def _find_available(pods: ReplicaSetPods, min_ready_seconds: int, now: float) -> None:
+        """``IsPodAvailable`` for the ready pods still waiting, oldest Ready first."""
+        while pods.waiting:
+            uid, pod = next(iter(pods.waiting.items()))
+            if not is_pod_available(pod.ready, pod.ready_since, min_ready_seconds, now):
+                return
+            del pods.waiting[uid]
             pod.available = True
-            return
-        ready_since = pod.ready_since
-        assert ready_since is not None
-        delay = max(0.0, ready_since + min_ready - now)
-
-        def check(p: PodRecord) -> None:
-            if p.deleted_at is None and p.ready and p.ready_since == ready_since \
-                    and not p.available:
-                current = self._cluster.store.get("ReplicaSet", p.namespace, p.owner)
-                mrs = current.spec.min_ready_seconds if current is not None else 0
-                if is_pod_available(True, ready_since, mrs, self._cluster.now):
-                    p.available = True
-                    self.pod_changed(p)
-
-        self._cluster.at(delay, check, pod)
+            pods.place(pod)
 
     def replica_set_changed(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
         """Store watch: sync on any change; a deleted RS takes its pods with it."""
@@ -173,10 +179,12 @@ class ReplicaSetController:
                         self._cluster.kubelet.terminate(pod)
             return
         if old is not None and old.spec.min_ready_seconds != new.spec.min_ready_seconds:
+            # Availability is re-judged against the new minReadySeconds at the next sync.
             pods = self.pods_of(new.metadata.uid)
-            for pod in list(pods.ready.values()):
+            ready = sorted(pods.ready.values(), key=lambda p: p.ready_since or 0.0)
+            pods.waiting = {p.uid: p for p in ready}
+            for pod in ready:
                 pod.available = False
-                self._start_availability(pod)
                 pods.place(pod)
         self._cluster.enqueue("replicaset", (new.metadata.namespace, new.metadata.name))
 
@@ -187,6 +195,8 @@ class ReplicaSetController:
         if rs is None:
             return
         pods = self.pods_of(rs.metadata.uid)
+        min_ready = rs.spec.min_ready_seconds
+        self._find_available(pods, min_ready, cluster.now)
         diff = pods.active - rs.replicas
         if diff < 0:
             self._create(rs, min(-diff, BURST_REPLICAS))
@@ -208,6 +218,10 @@ class ReplicaSetController:
         )
         if status != rs.status:
             cluster.store.update(replace(rs, status=status))
+        # Every pod ready but not all available: look again once minReadySeconds passed.
+        if min_ready > 0 and status.ready_replicas == rs.replicas \
+                and status.available_replicas != rs.replicas:
+            cluster.enqueue_after("replicaset", key, float(min_ready))
 
     def _create(self, rs: ReplicaSet, count: int) -> None:
         cluster = self._cluster

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DeploymentController", "check_paused_conditions"]
 
-#: The work queue's base retry delay (``DefaultControllerRateLimiter``: 5 ms).
-RATE_LIMITED_DELAY = 0.005
-
 
 def check_paused_conditions(d: Deployment, now: float) -> Deployment | None:
     """``checkPausedConditions``: the Deployment with Progressing set to Unknown
@@ -134,7 +131,7 @@ class DeploymentController:
                                     delay)
 
     def requeue_rate_limited(self, d: Deployment) -> None:
-        self.requeue_after(d, RATE_LIMITED_DELAY)
+        self._cluster.enqueue_rate_limited("deployment", (d.metadata.namespace, d.metadata.name))
 
     def pod_phases_by_replica_set(self, d: Deployment,
                                   rs_list: Sequence[ReplicaSet]) -> dict[str, tuple[str, ...]]:
