@@ -399,15 +399,18 @@ class Cluster:
             items = [o for o in items if selector.matches(o.metadata.labels)]
         return items
 
-    def kubectl(self, command: str, stdin: str | None = None) -> str:
-        """Run a kubectl command line; returns what kubectl prints.
+    def kubectl(self, command: str, stdin: str | None = None,
+                stderr: Callable[[str], None] | None = None) -> str:
+        """Run a kubectl command line; returns what kubectl prints on stdout.
 
-        Raises ``rollsim.KubectlError`` (kubectl's message and exit code) on
-        failure. ``rollout status`` advances the clock until done.
+        Warnings and notices kubectl writes to stderr on success go to
+        ``stderr`` (e.g. ``print``) if given. Raises ``rollsim.KubectlError``
+        (kubectl's message and exit code) on failure. ``rollout status``
+        advances the clock until done.
         """
         from rollsim.kubectl import run
 
-        return run(self, command, stdin=stdin)
+        return run(self, command, stdin=stdin, stderr=stderr)
 
     # Metrics.
 

@@ -22,7 +22,7 @@ __all__ = ["Transcript", "replay"]
 
 @dataclass(frozen=True)
 class Transcript:
-    """The text of a replayed session and the exit status of its last failing command."""
+    """The text of a replayed session and its exit status: the last command's, as a shell's."""
 
     text: str
     exit_code: int
@@ -56,7 +56,8 @@ def replay(session: str, cluster: Cluster, cwd: str | Path = ".") -> Transcript:
             raise ValueError(f"line {number}: expected a kubectl or sleep command, got "
                              f"{words[0]!r}")
         try:
-            out.append(run(cluster, line, cwd=cwd))
+            out.append(run(cluster, line, cwd=cwd, stderr=out.append))
+            exit_code = 0
         except KubectlError as err:
             out.append(err.output)
             out.append(err.message + "\n")

@@ -23,6 +23,7 @@ from rollsim.api.errors import ValidationError
 from rollsim.api.manifest import KIND_ALIASES, dump_yaml, load_documents, to_dict
 from rollsim.api.meta import parse_selector
 from rollsim.api.timefmt import format_time
+from rollsim.controllers.controller_utils import replica_sets_by_creation
 from rollsim.controllers.deployment import util
 from rollsim.kubectl.describe import describe_deployment
 from rollsim.kubectl.printers import AggregatedEvent, print_table
@@ -37,6 +38,7 @@ _RESOURCES = {"Deployment": "deployment.apps", "ReplicaSet": "replicaset.apps", 
               "Service": "service"}
 _GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods",
            "Service": "services"}
+_GROUP_KINDS = {"Deployment": "Deployment.apps", "ReplicaSet": "ReplicaSet.apps"}
 _POD_ALIASES = {"pod": "Pod", "pods": "Pod", "po": "Pod"}
 _EVENT_ALIASES = {"event", "events", "ev"}
 #: How long ``rollout status`` watches when no ``--timeout`` is given (kubectl: forever).
@@ -167,10 +169,17 @@ def _duration_flag(args: _Args, name: str) -> float | None:
 
 
 class _Kubectl:
-    def __init__(self, cluster: Cluster, stdin: str | None, cwd: Path) -> None:
+    def __init__(self, cluster: Cluster, stdin: str | None, cwd: Path,
+                 stderr: Callable[[str], None] | None) -> None:
         self.c = cluster
         self.stdin = stdin
         self.cwd = cwd
+        self._stderr = stderr
+
+    def warn(self, text: str) -> None:
+        """What kubectl writes to stderr on success (warnings, "No resources found")."""
+        if self._stderr is not None:
+            self._stderr(text)
 
     @property
     def namespace(self) -> str:
@@ -237,7 +246,9 @@ class _Kubectl:
 
     def get(self, args: _Args) -> str:
         if not args.positional:
-            raise KubectlError("error: Required resource not specified.\nUse \"kubectl "
+            raise KubectlError('You must specify the type of resource to get. Use "kubectl '
+                               'api-resources" for a complete list of supported resources.'
+                               "\n\nerror: Required resource not specified.\nUse \"kubectl "
                                "explain <resource>\" for a detailed description of that "
                                "resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' "
                                "for help and examples")
@@ -264,7 +275,8 @@ class _Kubectl:
         else:
             items = self.c.list(kind, self.namespace, selector)
             if not items:
-                return f"No resources found in {self.namespace} namespace.\n"
+                self.warn(f"No resources found in {self.namespace} namespace.\n")
+                return ""
         if output == "name":
             return "".join(f"{_RESOURCES[kind]}/{o.metadata.name}\n" for o in items)
         if output in ("yaml", "json"):
@@ -300,19 +312,27 @@ class _Kubectl:
         d = self.get_object(kind, name, self.namespace)
         rss = self.c.store.owned_replica_sets(d.metadata.uid)
         new_rs = util.find_new_replica_set(d, rss)
-        active_old, _ = util.find_old_replica_sets(d, rss)
-        return describe_deployment(d, active_old, new_rs,
+        _, all_old = util.find_old_replica_sets(d, rss)
+        return describe_deployment(d, replica_sets_by_creation(all_old), new_rs,
                                    self.aggregated_events("Deployment", name), self.c.now)
 
     # rollout
 
     def deployment(self, args: _Args, verb: str) -> Any:
-        kind, name = _target(args, verb)
+        """The Deployment a rollout verb names; other kinds fail as kubectl's helpers do."""
+        kind, name = _target(args, f"rollout {verb}")
+        obj = self.get_object(kind, name, self.namespace)
         if kind != "Deployment":
-            raise KubectlError(f'error: no {verb} support for kind "{kind}"'
-                               if verb != "rollout status"
-                               else f"error: no status viewer has been implemented for {kind}")
-        return self.get_object(kind, name, self.namespace)
+            group_kind = _GROUP_KINDS.get(kind, kind)
+            messages = {
+                "status": f"no status viewer has been implemented for {group_kind}",
+                "history": f'no history viewer has been implemented for "{group_kind}"',
+                "undo": f'no rollbacker has been implemented for "{group_kind}"',
+            }
+            raise KubectlError("error: " + messages.get(
+                verb, f'{_GROUPS[kind]} "{name}" {verb[:-1] if verb.endswith("e") else verb}'
+                      f"ing is not supported"))
+        return obj
 
     def rollout(self, args: _Args) -> str:
         if not args.positional:
@@ -326,15 +346,15 @@ class _Kubectl:
         }
         handler = handlers.get(sub)
         if handler is None:
-            raise KubectlError(f'error: unknown command "{sub}" for "kubectl rollout"')
+            words = " ".join([sub, *args.positional])
+            raise KubectlError(f'error: unknown command "{words}"\n'
+                               f"See 'kubectl rollout -h' for help and examples")
         return handler(args)
 
     def rollout_status(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout status")
+        revision = _positive_revision(args)
+        d = self.deployment(args, "status")
         name = d.metadata.name
-        revision = _int_flag(args, "revision", 0)
-        if revision < 0:
-            raise KubectlError(f"error: revision must be a positive integer: {revision}")
         watch = args.flags.get("watch", "true").lower() != "false"
         timeout = _duration_flag(args, "timeout")
         output: list[str] = []
@@ -375,8 +395,8 @@ class _Kubectl:
             self.c.store.watchers.remove(watcher)
 
     def rollout_history(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout history")
-        revision = _int_flag(args, "revision", 0)
+        revision = _positive_revision(args)
+        d = self.deployment(args, "history")
         rss = self.c.store.owned_replica_sets(d.metadata.uid)
         try:
             text = view_history(rss, revision)
@@ -388,17 +408,24 @@ class _Kubectl:
         return f"{resource} \n{text}\n"
 
     def rollout_undo(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout undo")
+        d = self.deployment(args, "undo")
         to_revision = _int_flag(args, "to-revision", 0)
         try:
             outcome = self.c.rollback(("Deployment", d.metadata.name), to_revision,
                                       namespace=self.namespace)
         except ValueError as err:
             raise KubectlError(f"error: {err}") from None
+        if outcome == "rolled back" and \
+                util.LAST_APPLIED_ANNOTATION in d.metadata.annotations:
+            self.warn(f"Warning: resource deployments/{d.metadata.name} was previously managed "
+                      f"with 'kubectl apply'. Rolling back will not update the "
+                      f"kubectl.kubernetes.io/last-applied-configuration annotation, which may "
+                      f"cause unexpected behavior on future 'kubectl apply' operations. Consider "
+                      f"using 'kubectl apply' with your previous configuration file instead.\n")
         return f"deployment.apps/{d.metadata.name} {outcome}\n"
 
     def rollout_pause(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout pause")
+        d = self.deployment(args, "pause")
         try:
             self.c.pause(("Deployment", d.metadata.name), namespace=self.namespace)
         except ValueError as err:
@@ -406,7 +433,7 @@ class _Kubectl:
         return f"deployment.apps/{d.metadata.name} paused\n"
 
     def rollout_resume(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout resume")
+        d = self.deployment(args, "resume")
         try:
             self.c.resume(("Deployment", d.metadata.name), namespace=self.namespace)
         except ValueError as err:
@@ -414,7 +441,7 @@ class _Kubectl:
         return f"deployment.apps/{d.metadata.name} resumed\n"
 
     def rollout_restart(self, args: _Args) -> str:
-        d = self.deployment(args, "rollout restart")
+        d = self.deployment(args, "restart")
         name = d.metadata.name
         stamp = d.spec.template.metadata.annotations.get("kubectl.kubernetes.io/restartedAt")
         if d.spec.paused:
@@ -477,11 +504,13 @@ class _Kubectl:
             images[container] = image
         if not images:
             raise KubectlError("error: at least one image update is required")
-        self.get_object(kind, name, self.namespace)
+        before = self.get_object(kind, name, self.namespace)
         try:
-            self.c.set_image((kind, name), images, namespace=self.namespace)
+            after = self.c.set_image((kind, name), images, namespace=self.namespace)
         except LookupError as err:
             raise KubectlError(f"error: {err}") from None
+        if after.metadata.resource_version == before.metadata.resource_version:
+            return ""
         return f"{_RESOURCES[kind]}/{name} image updated\n"
 
     def set_selector(self, args: _Args) -> str:
@@ -532,7 +561,9 @@ class _Kubectl:
             key, eq, value = change.partition("=")
             if not eq:
                 raise KubectlError(f"error: invalid annotation format: {change}")
-            if key in annotations and not overwrite and annotations[key] != value:
+            # The change-cause may always be overwritten (annotate.go).
+            if key in annotations and not overwrite and annotations[key] != value \
+                    and key != util.CHANGE_CAUSE_ANNOTATION:
                 raise KubectlError(f"error: --overwrite is false but found the following "
                                    f"declared annotation(s): '{key}' already has a value "
                                    f"({annotations[key]})")
@@ -540,6 +571,14 @@ class _Kubectl:
         self.c.store.update(replace(obj, metadata=replace(obj.metadata,
                                                           annotations=annotations)))
         return f"{_RESOURCES[kind]}/{name} annotated\n"
+
+
+def _positive_revision(args: _Args) -> int:
+    """``--revision``, validated before anything is fetched (the commands' ``Validate``)."""
+    revision = _int_flag(args, "revision", 0)
+    if revision < 0:
+        raise KubectlError(f"error: revision must be a positive integer: {revision}")
+    return revision
 
 
 def _error_text(message: str) -> str:
@@ -556,8 +595,11 @@ _VERBS: dict[str, Callable[[_Kubectl, _Args], str]] = {
 
 
 def run(cluster: Cluster, command: str, stdin: str | None = None,
-        cwd: str | Path | None = None) -> str:
-    """Run one kubectl command line against ``cluster``; returns its stdout text."""
+        cwd: str | Path | None = None, stderr: Callable[[str], None] | None = None) -> str:
+    """Run one kubectl command line against ``cluster``; returns its stdout text.
+
+    What kubectl would write to stderr on success goes to ``stderr`` if given.
+    """
     try:
         tokens = shlex.split(command)
     except ValueError as err:
@@ -576,5 +618,5 @@ def run(cluster: Cluster, command: str, stdin: str | None = None,
         raise KubectlError(f'error: rollsim has a single namespace, "default" (not '
                            f'"{namespace}")')
     cluster.run(cluster.now)
-    kubectl = _Kubectl(cluster, stdin, Path(cwd) if cwd is not None else Path.cwd())
+    kubectl = _Kubectl(cluster, stdin, Path(cwd) if cwd is not None else Path.cwd(), stderr)
     return handler(kubectl, args)

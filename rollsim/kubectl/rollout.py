@@ -7,6 +7,7 @@ Mirrors staging/src/k8s.io/kubectl/pkg/polymorphichelpers: ``DeploymentStatusVie
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.controllers.deployment import util
@@ -24,9 +25,9 @@ def deployment_status(d: Deployment, revision: int = 0) -> tuple[str, bool]:
     """(message, done) for one observation of a Deployment, in kubectl's check order."""
     name = d.metadata.name
     if revision > 0:
-        text = d.metadata.annotations.get(util.REVISION_ANNOTATION, "")
+        text = d.metadata.annotations.get(util.REVISION_ANNOTATION)
         try:
-            running = int(text)
+            running = int(text) if text is not None else 0
         except ValueError:
             raise RolloutError(f'cannot get the revision of deployment "{name}": '
                                f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
@@ -65,15 +66,22 @@ def _by_revision(rss: Sequence[ReplicaSet]) -> dict[int, ReplicaSet]:
 
 
 def view_history(rss: Sequence[ReplicaSet], revision: int = 0) -> str:
-    """``ViewHistory``: the REVISION / CHANGE-CAUSE table, or one revision's pod template."""
+    """``ViewHistory``: the REVISION / CHANGE-CAUSE table, or one revision's pod template
+    (with the ReplicaSet's change-cause copied into its annotations, as kubectl does)."""
     history = _by_revision(rss)
+    if not history:
+        return "No rollout history found."
     if revision > 0:
         rs = history.get(revision)
         if rs is None:
             raise RolloutError("unable to find the specified revision")
-        return describe_pod_template(rs.spec.template)
-    if not history:
-        return "No rollout history found.\n"
+        template = rs.spec.template
+        cause = rs.metadata.annotations.get(util.CHANGE_CAUSE_ANNOTATION)
+        if cause:
+            annotations = {**template.metadata.annotations, util.CHANGE_CAUSE_ANNOTATION: cause}
+            template = replace(template, metadata=replace(template.metadata,
+                                                          annotations=annotations))
+        return describe_pod_template(template)
     table = "REVISION\tCHANGE-CAUSE\n"
     for number in sorted(history):
         cause = history[number].metadata.annotations.get(util.CHANGE_CAUSE_ANNOTATION) or "<none>"

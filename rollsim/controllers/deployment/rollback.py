@@ -54,16 +54,14 @@ def _rs_for_revision(rs_list: Sequence[ReplicaSet], to_revision: int) -> Replica
 
 
 def plan_rollback(d: Deployment, rs_list: Sequence[ReplicaSet], to_revision: int) -> RollbackPlan:
-    """kubectl's apps/v1 rollback: find the revision and build the patched Deployment.
+    """kubectl's apps/v1 ``DeploymentRollbacker.Rollback``: find the revision, refuse a
+    paused Deployment, skip an unchanged template, else build the patched Deployment.
 
     ``to_revision=0`` means the second-highest revision. The patch replaces
     the template (hash label removed) and the annotations: the Deployment's
     own values of the skipped keys plus the ReplicaSet's other annotations,
     so the old change-cause comes back with the old template.
     """
-    if d.spec.paused:
-        return RollbackPlan("you cannot rollback a paused deployment; resume it first with "
-                            "'kubectl rollout resume' and try again")
     if to_revision < 0:
         return RollbackPlan(f"unable to find specified revision {to_revision} in history")
     target = _rs_for_revision(rs_list, to_revision)
@@ -71,9 +69,14 @@ def plan_rollback(d: Deployment, rs_list: Sequence[ReplicaSet], to_revision: int
         if to_revision == 0:
             return RollbackPlan(f'no rollout history found for deployment "{d.metadata.name}"')
         return RollbackPlan(f"unable to find specified revision {to_revision} in history")
+    if d.spec.paused:
+        return RollbackPlan("you cannot rollback a paused deployment; resume it first with "
+                            f"'kubectl rollout resume deployment/{d.metadata.name}' and try "
+                            "again")
     target_revision = util.revision(target)
     if util.equal_ignore_hash(d.spec.template, target.spec.template):
-        return RollbackPlan("skipped", target_revision)
+        # kubectl names the revision it was asked for (0 for "the previous one").
+        return RollbackPlan("skipped", to_revision)
     annotations = {k: v for k, v in d.metadata.annotations.items()
                    if k in util.SKIPPED_ANNOTATIONS}
     annotations.update({k: v for k, v in target.metadata.annotations.items()

@@ -1,0 +1,1 @@
+"""Progressive delivery (Argo Rollouts and Flagger): the arithmetic, as pure functions."""
