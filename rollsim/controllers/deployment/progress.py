@@ -8,6 +8,7 @@ plain status write of ``sync.py``, which never touches Progressing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -94,7 +95,8 @@ def requeue_stuck_deployment(d: Deployment, status: DeploymentStatus, now: float
     if util.deployment_complete(d, status) or current.reason == util.TIMED_OUT_REASON:
         return NO_REQUEUE
     assert d.spec.progress_deadline_seconds is not None
-    after = (current.last_update_time or 0.0) + d.spec.progress_deadline_seconds - now
+    since = current.last_update_time if current.last_update_time is not None else -math.inf
+    after = since + d.spec.progress_deadline_seconds - now
     if after < 1.0:
         return 0.0
     return after

@@ -10,6 +10,7 @@ Mirrors pkg/controller/deployment/sync.go: ``sync``, ``isScalingEvent``,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -258,15 +259,22 @@ def replica_sets_to_clean_up(old_rss: Sequence[ReplicaSet], d: Deployment) -> li
         return []
     by_creation = {id(rs): i for i, rs in enumerate(replica_sets_by_creation(alive))}
 
-    def history_order(rs: ReplicaSet) -> tuple[int, int]:
+    def revision_or_none(rs: ReplicaSet) -> int | None:
         try:
-            number = util.revision(rs)
+            return util.revision(rs)
         except ValueError:
-            number = 0
-        return number, by_creation[id(rs)]
+            return None
+
+    def history_order(a: ReplicaSet, b: ReplicaSet) -> int:
+        """``ReplicaSetsByRevision.Less``: by revision, by creation when either is
+        unparseable or both are equal."""
+        ra, rb = revision_or_none(a), revision_or_none(b)
+        if ra is None or rb is None or ra == rb:
+            return by_creation[id(a)] - by_creation[id(b)]
+        return -1 if ra < rb else 1
 
     doomed = []
-    for rs in sorted(alive, key=history_order)[:surplus]:
+    for rs in sorted(alive, key=functools.cmp_to_key(history_order))[:surplus]:
         if rs.status.replicas != 0 or rs.replicas != 0 \
                 or rs.metadata.generation > rs.status.observed_generation:
             continue

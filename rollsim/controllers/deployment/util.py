@@ -10,6 +10,7 @@ predicates. Objects are frozen, so functions that "set" return new objects.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -102,10 +103,10 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     if not value.endswith("%"):
         raise ValueError(f"invalid value for IntOrString: invalid type: string is not a "
                          f"percentage: {value!r}")
-    try:
-        percent = int(value[:-1])
-    except ValueError:
-        raise ValueError(f"invalid value for IntOrString: invalid value {value!r}") from None
+    # strconv.Atoi: an optional sign and decimal digits, nothing else.
+    if not re.fullmatch(r"[+-]?[0-9]+", value[:-1]):
+        raise ValueError(f"invalid value for IntOrString: invalid value {value!r}")
+    percent = int(value[:-1])
     product = percent * total
     return -(-product // 100) if round_up else product // 100
 
@@ -205,8 +206,8 @@ def get_non_negative_int32_from_annotation(annotations: Mapping[str, str] | None
     if not annotations or key not in annotations:
         return 0, False
     text = annotations[key]
-    if not text or not (text.isascii() and (text.isdigit() or
-                                            (text[0] in "+" and text[1:].isdigit()))):
+    # strconv.ParseUint: decimal digits only, no sign.
+    if not re.fullmatch(r"[0-9]+", text):
         return 0, False
     value = int(text)
     if value > MAX_INT32:
@@ -445,7 +446,8 @@ def deployment_timed_out(d: Deployment, status: DeploymentStatus, now: float) ->
     if condition.reason == TIMED_OUT_REASON:
         return True
     assert d.spec.progress_deadline_seconds is not None
-    since = condition.last_update_time or 0.0
+    # An unset lastUpdateTime is Go's zero time, long before any deadline.
+    since = condition.last_update_time if condition.last_update_time is not None else -math.inf
     return since + d.spec.progress_deadline_seconds < now
 
 
