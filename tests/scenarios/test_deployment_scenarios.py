@@ -686,8 +686,11 @@ def test_rollback_without_history_or_while_paused_fails() -> None:
     c.pause("deployment/ngx-dep")
     c.run(until=c.now)
     paused = c.get("deployment", "ngx-dep")
+    # kubectl's rollback.go names the Deployment in the hint (the reference quotes the
+    # 2016 wording without it).
     with pytest.raises(ValueError, match=r"^you cannot rollback a paused deployment; resume it "
-                                         r"first with 'kubectl rollout resume' and try again$"):
+                                         r"first with 'kubectl rollout resume "
+                                         r"deployment/ngx-dep' and try again$"):
         c.rollback("deployment/ngx-dep")
     with pytest.raises(ValueError, match=r"^can't restart paused deployment \(run rollout "
                                          r"resume first\)$"):
