@@ -35,10 +35,12 @@ class PodBehavior:
     - ``image_pull_error``: the pull fails; the pod stays Pending in
       ErrImagePull / ImagePullBackOff.
     - ``crash_loop``: the container exits after running this long; the kubelet
-      restarts it after 10 s, doubling up to 300 s (CrashLoopBackOff).
+      restarts it at once the first time, then after 10 s doubling up to 300 s
+      (CrashLoopBackOff).
     - ``never_ready``: the container runs but never passes readiness.
-    - ``unready_after``: a Ready pod turns NotReady this long after becoming
-      Ready, and stays so.
+    - ``unready_after``: the application fails this long after the pod became
+      Ready, and stays failed; with a readinessProbe the pod turns NotReady at
+      the failureThreshold-th failing probe.
 
     ``error_rate`` (0..1) and ``latency`` (seconds) describe the requests this
     version serves, for the traffic model.

@@ -69,6 +69,7 @@ class PodRecord:
         "ready_delay",
         "ready_since",
         "restarts",
+        "scheduled_at",
         "shutdown",
         "start_delay",
         "started",
@@ -91,6 +92,7 @@ class PodRecord:
         self.created = created
         self.node = ""
         self.ip = ""
+        self.scheduled_at: float | None = None
         self.phase = "Pending"
         self.started = False
         self.started_at: float | None = None
@@ -187,6 +189,7 @@ class Kubelet:
 
     def _bind(self, pod: PodRecord) -> None:
         pod.node = NODE_NAME
+        pod.scheduled_at = self._cluster.now
         self._bound += 1
         pod.ip = f"10.244.{self._bound // 250 % 256}.{self._bound % 250 + 2}"
         self._event(pod, "Normal", "Scheduled",
@@ -249,14 +252,22 @@ class Kubelet:
         pod.ready_since = self._cluster.now
         self._on_change(pod)
         if pod.unready_after is not None:
-            self._after(pod.unready_after + self._failure_detection(pod), self._turn_unready,
-                        pod)
+            self._after(self._unready_delay(pod, pod.unready_after), self._turn_unready, pod)
 
-    def _failure_detection(self, pod: PodRecord) -> float:
+    def _unready_delay(self, pod: PodRecord, failing_in: float) -> float:
+        """Seconds until the kubelet marks the pod NotReady once the application fails
+        ``failing_in`` seconds from now: the first probe on the grid that finds it
+        failing, plus failureThreshold - 1 more periods."""
         probe = pod.template.spec.containers[0].readiness_probe
-        if probe is None:
-            return 0.0
-        return (max(probe.failure_threshold, 1) - 1) * float(probe.period_seconds or 10)
+        if probe is None or pod.started_at is None:
+            return failing_in
+        now = self._cluster.now
+        period = float(probe.period_seconds or 10)
+        first_probe = pod.started_at + float(probe.initial_delay_seconds)
+        failing_at = now + failing_in
+        probes = max(0, math.ceil((failing_at - first_probe) / period))
+        detected = first_probe + (probes + max(probe.failure_threshold, 1) - 1) * period
+        return max(0.0, detected - now)
 
     def _turn_unready(self, pod: PodRecord) -> None:
         pod.ready = False
@@ -316,7 +327,7 @@ class Kubelet:
         spec = replace(template.spec, node_name=pod.node)
         ready_text = "True" if pod.ready else "False"
         conditions = [PodCondition("PodScheduled", "True" if pod.node else "False",
-                                   last_transition_time=pod.created)]
+                                   last_transition_time=pod.scheduled_at or pod.created)]
         if pod.node:
             conditions.insert(0, PodCondition("Initialized", "True",
                                               last_transition_time=pod.created))

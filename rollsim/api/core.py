@@ -89,7 +89,8 @@ class PodSpec:
     termination_grace_period_seconds: int | None = field(default=None, metadata={"go": "int64"})
     dns_policy: str = ""
     scheduler_name: str = ""
-    security_context: Mapping[str, Any] | None = None
+    security_context: Mapping[str, Any] | None = field(default=None,
+                                                       metadata={"keep_empty": True})
     node_name: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 

@@ -50,7 +50,7 @@ class FieldError:
     def __str__(self) -> str:
         if self.type == "Decode":
             return self.detail
-        if self.type in ("Invalid value", "Unsupported value"):
+        if self.type in ("Invalid value", "Unsupported value", "Duplicate value"):
             text = f"{self.field}: {self.type}: {go_value(self.value)}"
         else:
             text = f"{self.field}: {self.type}"
@@ -78,14 +78,22 @@ class ValidationError(ValueError):
         super().__init__(self._render())
 
     def _render(self) -> str:
+        """kubectl's text: a rejected body is a BadRequest naming the source file; an
+        invalid object lists its field errors (one inline, several as a list)."""
         decode = [e for e in self.errors if e.type == "Decode"]
         fields = [e for e in self.errors if e.type != "Decode"]
-        where = f'error when creating "{self.source}": ' if self.source else ""
         lines: list[str] = []
         for error in decode:
-            lines.append(f"{where}{error.detail}")
+            if error.field == "yaml":
+                where = f"error parsing {self.source}: " if self.source else ""
+                lines.append(f"{where}{error.detail}")
+            elif error.field == "server" and self.source:
+                lines.append(f'Error from server (BadRequest): error when creating '
+                             f'"{self.source}": {error.detail}')
+            else:
+                lines.append(error.detail)
         if fields:
-            head = f'{where}The {self.kind or "object"} "{self.name}" is invalid: '
+            head = f'The {self.kind or "object"} "{self.name}" is invalid: '
             if len(fields) == 1:
                 lines.append(head + str(fields[0]))
             else:

@@ -90,27 +90,48 @@ _Loader.add_constructor(
 )
 
 
+def _split_documents(text: str) -> list[tuple[str, int]]:
+    """Split on ``---`` lines as kubectl's YAML reader does: (document, first line)."""
+    chunks: list[tuple[str, int]] = []
+    current: list[str] = []
+    first = 1
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        rest = line[3:].strip() if line.startswith("---") else None
+        if rest is not None and (not rest or rest.startswith("#")):
+            chunks.append(("".join(current), first))
+            current, first = [], number + 1
+        else:
+            current.append(line)
+    chunks.append(("".join(current), first))
+    return chunks
+
+
 def _yaml_documents(text: str, source: str) -> list[tuple[Any, int]]:
-    """Each document with its first line (1-based); a YAML error names the line."""
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
-        loader = _Loader("")
-        documents = []
-        for node in nodes:
-            if node is None:
-                continue
-            documents.append((loader.construct_document(node), node.start_mark.line + 1))
-        loader.dispose()
-        return documents
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else 0
-        problem = (err.problem or "invalid YAML").replace(" here", " in this context")
-        raise ValidationError(
-            [FieldError("Decode", "", f"error converting YAML to JSON: yaml: line {line}: "
-                                      f"{problem}")],
-            source=source,
-        ) from None
+    """Each non-empty document with its first line (1-based).
+
+    A YAML error reads as kubectl's (``error converting YAML to JSON: yaml:
+    line N: ...``, N counted within the document) and names the document
+    when the text has several.
+    """
+    chunks = _split_documents(text)
+    documents = []
+    for index, (chunk, first) in enumerate(chunks, start=1):
+        try:
+            doc = yaml.load(chunk, Loader=_Loader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line = mark.line + 1 if mark else 0
+            problem = (err.problem or "invalid YAML").replace(" here", " in this context")
+            where = f" (document {index} of {len(chunks)}, from line {first})" \
+                if len(chunks) > 1 else ""
+            raise ValidationError(
+                [FieldError("Decode", "yaml", f"error converting YAML to JSON: yaml: line "
+                                              f"{line}: {problem}{where}")],
+                source=source,
+            ) from None
+        if doc is not None:
+            documents.append((doc, first))
+    return documents
 
 
 def _decode_document(doc: Any, where: str) -> tuple[Any, list[str]]:
@@ -130,9 +151,9 @@ def _decode_document(doc: Any, where: str) -> tuple[Any, list[str]]:
     body = {k: v for k, v in doc.items() if k != "status"}
     version = str(api_version).rsplit("/", 1)[-1]
     obj, errors = decode(info.cls, body, info.kind, version)
-    if obj is not None:
+    if not errors and obj is not None:
         obj = info.default(obj)
-        errors += info.validate(obj)
+        errors = info.validate(obj)
     if errors:
         raise ValidationError(errors, info.kind, _name_of(doc), where)
     return obj, []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet, RollingUpdateDeployment
 from rollsim.api.core import PodTemplateSpec, Service
@@ -67,6 +68,10 @@ def _dns1123_label(value: str) -> list[str]:
     if len(value) > 63:
         errors.append("must be no more than 63 characters")
     if not re.fullmatch(_DNS1123_LABEL_FMT, value):
+        if re.fullmatch(_DNS1123_SUBDOMAIN_FMT, value):
+            # A valid subdomain but not a label: the length is fine, so it is the dots.
+            errors.append("must not contain dots")
+            return errors
         errors.append(_regex_error(
             "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
             "'-', and must start and end with an alphanumeric character",
@@ -154,7 +159,8 @@ def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | N
             if c.name in seen:
                 errors.append(FieldError("Duplicate value", f"{cpath}.name", "", c.name))
             seen.add(c.name)
-        if not c.image.strip():
+        # Only an empty image is missing: " " is a special token in pod templates.
+        if not c.image:
             errors.append(FieldError("Required value", f"{cpath}.image"))
         if c.image_pull_policy not in ("", "Always", "IfNotPresent", "Never"):
             errors.append(FieldError("Unsupported value", f"{cpath}.imagePullPolicy",
@@ -169,9 +175,6 @@ def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | N
                                 ("successThreshold", probe.success_threshold),
                                 ("failureThreshold", probe.failure_threshold)):
                 errors += _nonnegative(value, f"{ppath}.{name}")
-            if probe.success_threshold not in (0, 1):
-                errors.append(FieldError("Invalid value", f"{ppath}.successThreshold",
-                                         "must be 1", probe.success_threshold))
     if spec.restart_policy not in ("", "Always"):
         errors.append(FieldError("Unsupported value", f"{spec_path}.restartPolicy",
                                  'supported values: "Always"', spec.restart_policy))
@@ -197,12 +200,17 @@ def _int_or_percent_number(value: int | str | None) -> int:
     return int(value) if isinstance(value, str) and value.isdigit() else 0
 
 
+def _int_or_string(value: int | str | None) -> Any:
+    """How ``field.Invalid`` prints an ``*intstr.IntOrString``: its String(), unquoted."""
+    return GoText(value) if isinstance(value, str) else value
+
+
 def _validate_positive_int_or_percent(value: int | str | None, path: str) -> list[FieldError]:
     if isinstance(value, str):
         if not is_valid_percent(value):
             return [FieldError("Invalid value", path, _regex_error(
                 "a valid percent string must be a numeric string followed by an ending '%'",
-                _PERCENT_FMT, "1%", "93%"), value)]
+                _PERCENT_FMT, "1%", "93%"), GoText(value))]
         return []
     return _nonnegative(value, path)
 
@@ -214,11 +222,13 @@ def _validate_rolling_update(ru: RollingUpdateDeployment, path: str) -> list[Fie
         ru.max_surge)
     if both_zero:
         errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
-                                 "may not be 0 when `maxSurge` is 0", ru.max_unavailable))
+                                 "may not be 0 when `maxSurge` is 0",
+                                 _int_or_string(ru.max_unavailable)))
     number, is_percent = _percent_number(ru.max_unavailable)
     if is_percent and number > 100:
         errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
-                                 "must not be greater than 100%", ru.max_unavailable))
+                                 "must not be greater than 100%",
+                                 _int_or_string(ru.max_unavailable)))
     return errors
 
 
@@ -273,8 +283,12 @@ def validate_deployment(d: Deployment) -> list[FieldError]:
             errors += _validate_rolling_update(strategy.rolling_update,
                                                "spec.strategy.rollingUpdate")
     else:
-        errors.append(FieldError("Unsupported value", "spec.strategy.type",
-                                 'supported values: "Recreate", "RollingUpdate"', strategy.type))
+        rolling = "(*apps.RollingUpdateDeployment)(nil)" if strategy.rolling_update is None \
+            else "&apps.RollingUpdateDeployment{...}"
+        errors.append(FieldError("Unsupported value", "spec.strategy",
+                                 'supported values: "Recreate", "RollingUpdate"',
+                                 GoText(f'apps.DeploymentStrategy{{Type:"{strategy.type}", '
+                                        f"RollingUpdate:{rolling}}}")))
     errors += _nonnegative(spec.revision_history_limit, "spec.revisionHistoryLimit")
     errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
     pds = spec.progress_deadline_seconds

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -83,20 +84,16 @@ def _strip_optional(hint: Any) -> Any:
 
 
 class _Decoder:
-    def __init__(self, kind: str, version: str) -> None:
-        self.kind = kind
-        self.version = version
-        self.errors: list[FieldError] = []
+    def __init__(self) -> None:
+        self.type_errors: list[str] = []
+        self.unknown: list[str] = []
 
     def type_error(self, value: Any, struct: str, path: str, go_type: str) -> None:
         json_type = _JSON_TYPE.get(type(value), "value")
-        self.errors.append(FieldError(
-            "Decode", path,
-            f'{self.kind} in version "{self.version}" cannot be handled as a {self.kind}: '
-            f"json: cannot unmarshal {json_type} into Go struct field "
-            f"{struct}.{path} of type {go_type}",
-            value,
-        ))
+        # encoding/json names the field path without list indexes.
+        go_path = re.sub(r"\[\d+\]", "", path)
+        self.type_errors.append(f"json: cannot unmarshal {json_type} into Go struct field "
+                                f"{struct}.{go_path} of type {go_type}")
 
     def dataclass(self, cls: type[Any], value: Any, path: str, struct: str, go: str) -> Any:
         if not isinstance(value, Mapping):
@@ -121,8 +118,7 @@ class _Decoder:
             elif key in opaque:
                 extra[key] = copy.deepcopy(item)
             else:
-                self.errors.append(FieldError("Decode", child,
-                                              f'strict decoding error: unknown field "{child}"'))
+                self.unknown.append(child)
         if extra:
             kwargs["extra"] = extra
         return cls(**kwargs)
@@ -201,10 +197,23 @@ _INVALID = object()
 
 
 def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None, list[FieldError]]:
-    """Decode a wire mapping into ``cls``; returns the object and every decode error."""
-    decoder = _Decoder(kind, version)
+    """Decode a wire mapping into ``cls``; returns the object and the decode error, if any.
+
+    As the API server: the first type mismatch, else every unknown field in
+    one strict-decoding error, prefixed ``<Kind> in version "<v>" cannot be
+    handled as a <Kind>``. A body with a decode error is not validated.
+    """
+    decoder = _Decoder()
     obj = decoder.dataclass(cls, value, "", cls.__name__, cls.__name__)
-    return obj, decoder.errors
+    if decoder.type_errors:
+        problem = decoder.type_errors[0]
+    elif decoder.unknown:
+        problem = "strict decoding error: " + ", ".join(
+            f'unknown field "{path}"' for path in decoder.unknown)
+    else:
+        return obj, []
+    return obj, [FieldError("Decode", "server", f'{kind} in version "{version}" cannot be '
+                                                f"handled as a {kind}: {problem}")]
 
 
 def encode(obj: Any) -> Any:
@@ -216,7 +225,7 @@ def encode(obj: Any) -> Any:
             if f.metadata.get("extra"):
                 out.update(copy.deepcopy(dict(value)))
                 continue
-            if value is None or value == () or value == {}:
+            if value is None or value == () or (value == {} and not f.metadata.get("keep_empty")):
                 continue
             if f.metadata.get("time"):
                 out[wire] = format_time(value)

@@ -219,11 +219,9 @@ class _Kubectl:
                     obj.kind, namespace, obj.metadata.name)
             stored = self.c.apply(text)
         except ValidationError as err:
-            where = "" if source == "-" else f'error when creating "{source}": '
-            message = str(err)
-            if where and not message.startswith("error when"):
-                message = where + message
-            raise KubectlError(_error_text(message)) from None
+            named = ValidationError(err.errors, err.kind, err.name,
+                                    "" if source == "-" else source)
+            raise KubectlError(_error_text(str(named))) from None
         lines = []
         for obj in stored:
             old = before[(obj.kind, obj.metadata.name)]
