@@ -8,9 +8,8 @@ xfail tests below (``test_seed_upstream_*``), each naming its source.
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import shutil
 import subprocess
 import sys
