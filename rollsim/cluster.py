@@ -32,11 +32,13 @@ from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.api.validation import validate_deployment_update
 from rollsim.behavior import PodBehavior
+from rollsim.controllers.canary import CanaryController
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.controller import DeploymentController
 from rollsim.controllers.deployment.rollback import plan_rollback
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.replicaset import ReplicaSetController
+from rollsim.controllers.rollout.controller import RolloutController
 from rollsim.dist import as_distribution
 from rollsim.kubelet import Kubelet, PodRecord
 from rollsim.metrics import (
@@ -131,7 +133,8 @@ class Cluster:
         self._latency = latency
         self._events: list[Event] = []
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
-        self._queues: dict[str, dict[Any, None]] = {"replicaset": {}, "deployment": {}}
+        self._queues: dict[str, dict[Any, None]] = {
+            "replicaset": {}, "deployment": {}, "rollout": {}, "canary": {}}
         self._delayed: dict[tuple[str, Any], float] = {}
         self._buckets: dict[str, tuple[float, float]] = {}
         self._service_ips = 0
@@ -140,12 +143,16 @@ class Cluster:
         self.store = Store(self._new_uid, lambda: self.env.now)
         self.replicasets = ReplicaSetController(self)
         self.deployments = DeploymentController(self)
+        self.rollouts = RolloutController(self)
+        self.canaries = CanaryController(self)
         self.endpoints = EndpointsController(self)
         self.recorder = Recorder(self)
         self.kubelet = Kubelet(self, self._pod_changed, self._pod_gone)
         self._handlers: dict[str, Callable[[tuple[str, str]], None]] = {
             "replicaset": self.replicasets.sync,
             "deployment": self.deployments.sync,
+            "rollout": self.rollouts.sync,
+            "canary": self.canaries.sync,
         }
         self.store.watchers.append(self._watch)
 
@@ -197,23 +204,35 @@ class Cluster:
         deadline = self.now + timeout
         self.run(self.now)
         while True:
-            if self._rollout_complete(kind, namespace, name):
-                return True
+            state = self._rollout_state(kind, namespace, name)
+            if state != "running":
+                return state == "complete"
             next_time = self.env.peek()
             if next_time > deadline:
                 self.run(deadline)
-                return self._rollout_complete(kind, namespace, name)
+                return self._rollout_state(kind, namespace, name) == "complete"
             self.run(next_time)
 
-    def _rollout_complete(self, kind: str, namespace: str, name: str) -> bool:
+    def _rollout_state(self, kind: str, namespace: str, name: str) -> str:
+        """``complete``, ``failed`` (nothing more will happen without a user), or ``running``."""
         obj = self.store.get(kind, namespace, name)
         if obj is None:
             raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{name}" not found')
         if kind == "Deployment":
-            return util.rollout_complete(obj)
+            return "complete" if util.rollout_complete(obj) else "running"
         if kind == "ReplicaSet":
-            return bool(obj.status.available_replicas >= obj.replicas
-                        and obj.status.replicas == obj.replicas)
+            done = obj.status.available_replicas >= obj.replicas \
+                and obj.status.replicas == obj.replicas
+            return "complete" if done else "running"
+        if kind == "Rollout":
+            s = obj.status
+            if s.abort:
+                return "failed"
+            done = s.phase == "Healthy" and s.stable_rs == s.current_pod_hash \
+                and s.observed_generation == str(obj.metadata.generation)
+            return "complete" if done else "running"
+        if kind == "Canary":
+            return {"Succeeded": "complete", "Failed": "failed"}.get(obj.status.phase, "running")
         raise ValueError(f"no rollout status for kind {kind}")
 
     def changed(self) -> None:
@@ -308,15 +327,18 @@ class Cluster:
         self.changed()
         if kind == "ReplicaSet":
             self.replicasets.replica_set_changed(old, new)
-            owner = self._controller_of(obj)
-            if owner is not None:
-                self.enqueue("deployment", (namespace, owner))
-        elif kind == "Deployment":
+            self._enqueue_owner(obj)
+        elif kind in ("Deployment", "Rollout"):
             if new is None:
                 for rs in self.store.owned_replica_sets(old.metadata.uid):
                     self.store.delete("ReplicaSet", rs.metadata.namespace, rs.metadata.name)
             else:
-                self.enqueue("deployment", (namespace, obj.metadata.name))
+                self.enqueue(kind.lower(), (namespace, obj.metadata.name))
+            if kind == "Deployment":
+                self.canaries.deployment_changed(namespace, obj.metadata.name)
+        elif kind == "Canary":
+            if new is not None:
+                self.enqueue("canary", (namespace, obj.metadata.name))
         elif kind == "Service":
             old_selector = old.spec.selector if old is not None else None
             new_selector = new.spec.selector if new is not None else None
@@ -330,12 +352,17 @@ class Cluster:
                 return str(ref.name)
         return None
 
+    def _enqueue_owner(self, rs: Any) -> None:
+        """A ReplicaSet changed: its Deployment or Rollout hears of it."""
+        for ref in rs.metadata.owner_references:
+            if ref.controller and ref.kind in ("Deployment", "Rollout"):
+                self.enqueue(ref.kind.lower(), (rs.metadata.namespace, ref.name))
+
     def pod_gone(self, pod: PodRecord) -> None:
         """A pod finished terminating: Recreate may be waiting for exactly this."""
         rs = self.store.get("ReplicaSet", pod.namespace, pod.owner)
-        owner = self._controller_of(rs) if rs is not None else None
-        if owner is not None:
-            self.enqueue("deployment", (pod.namespace, owner))
+        if rs is not None:
+            self._enqueue_owner(rs)
 
     # Bookkeeping.
 
@@ -466,8 +493,7 @@ class Cluster:
             if rs is not None:
                 latencies[name] = as_distribution(
                     self.kubelet.behavior_for(rs.spec.template).latency)
-        child = np.random.SeedSequence(self.seed, spawn_key=(1,))
-        return latency_percentiles(tl, latencies, child, quantiles, summary.start,
+        return latency_percentiles(tl, latencies, quantiles, summary.start,
                                    summary.start + summary.duration)
 
     # Writing objects.
@@ -487,7 +513,7 @@ class Cluster:
             current = self.store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)
             desired = self._applied(obj, manifest, current)
             if desired.kind == "Service" and not desired.spec.cluster_ip:
-                ip = current.spec.cluster_ip if current is not None else self._cluster_ip()
+                ip = current.spec.cluster_ip if current is not None else self.allocate_cluster_ip()
                 desired = replace(desired, spec=replace(desired.spec, cluster_ip=ip))
             if current is not None and obj.kind == "Deployment":
                 problems = validate_deployment_update(desired, current)
@@ -505,7 +531,7 @@ class Cluster:
                 stored.append(self.store.update(desired))
         return stored
 
-    def _cluster_ip(self) -> str:
+    def allocate_cluster_ip(self) -> str:
         """The next address of the service range (10.96.0.0/12; .1 is the API server)."""
         self._service_ips += 1
         n = self._service_ips + 1
@@ -631,6 +657,44 @@ class Cluster:
         updated: Deployment = self._update(ref, namespace, lambda o: replace(
             o, spec=replace(o.spec, paused=paused)))
         return updated
+
+    def promote(self, ref: str | tuple[str, str], full: bool = False,
+                namespace: str = "default") -> Any:
+        """``kubectl argo rollouts promote [--full]``: clear the pause conditions (or,
+        without any, skip the current step); ``full`` skips every remaining step."""
+        r = self._rollout(ref, namespace)
+        status = r.status
+        steps = r.spec.strategy.canary.steps if r.spec.strategy.canary is not None else ()
+        if full:
+            status = replace(status, promote_full=True, pause_conditions=(),
+                             controller_pause=False)
+        elif status.pause_conditions:
+            status = replace(status, pause_conditions=())
+        elif steps and status.current_step_index is not None and \
+                status.current_step_index < len(steps):
+            status = replace(status, current_step_index=status.current_step_index + 1)
+        spec = replace(r.spec, paused=False)
+        return self.store.update(replace(r, spec=spec, status=status))
+
+    def abort(self, ref: str | tuple[str, str], namespace: str = "default") -> Any:
+        """``kubectl argo rollouts abort``: back to the stable version."""
+        r = self._rollout(ref, namespace)
+        return self.store.update(replace(r, status=replace(
+            r.status, abort=True, aborted_at=self.now, pause_conditions=(),
+            controller_pause=False)))
+
+    def retry(self, ref: str | tuple[str, str], namespace: str = "default") -> Any:
+        """``kubectl argo rollouts retry rollout``: clear the abort; steps start over."""
+        r = self._rollout(ref, namespace)
+        return self.store.update(replace(r, status=replace(r.status, abort=False,
+                                                           aborted_at=None)))
+
+    def _rollout(self, ref: str | tuple[str, str], namespace: str) -> Any:
+        kind, name = self._resolve(ref) if not isinstance(ref, str) or "/" in ref \
+            else ("Rollout", ref)
+        if kind != "Rollout":
+            raise ValueError(f"{kind} is not an Argo Rollout")
+        return self.get("Rollout", name, namespace=namespace)
 
     def restart(self, ref: str | tuple[str, str], namespace: str = "default") -> Deployment:
         """``kubectl rollout restart``: stamp the template with restartedAt."""

@@ -7,8 +7,10 @@ non-negative seconds at once (one vectorised draw for a batch of pods).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import numpy.typing as npt
@@ -28,13 +30,21 @@ Seconds = npt.NDArray[np.float64]
 
 
 class Distribution:
-    """A distribution of durations in seconds."""
+    """A distribution of durations in seconds: draws, mean, CDF and quantiles."""
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         raise NotImplementedError
 
     @property
     def mean(self) -> float:
+        raise NotImplementedError
+
+    def cdf(self, x: float) -> float:
+        """P(duration <= x)."""
+        raise NotImplementedError
+
+    def quantile(self, q: float) -> float:
+        """The smallest x with cdf(x) >= q."""
         raise NotImplementedError
 
 
@@ -53,6 +63,12 @@ class Fixed(Distribution):
 
     @property
     def mean(self) -> float:
+        return float(self.value)
+
+    def cdf(self, x: float) -> float:
+        return 1.0 if x >= self.value else 0.0
+
+    def quantile(self, q: float) -> float:
         return float(self.value)
 
 
@@ -74,6 +90,14 @@ class Uniform(Distribution):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    def cdf(self, x: float) -> float:
+        if self.high == self.low:
+            return 1.0 if x >= self.low else 0.0
+        return min(1.0, max(0.0, (x - self.low) / (self.high - self.low)))
+
+    def quantile(self, q: float) -> float:
+        return self.low + q * (self.high - self.low)
+
 
 @dataclass(frozen=True)
 class Exponential(Distribution):
@@ -91,6 +115,16 @@ class Exponential(Distribution):
     @property
     def mean(self) -> float:
         return self.mean_seconds
+
+    def cdf(self, x: float) -> float:
+        if x < 0:
+            return 0.0
+        if self.mean_seconds == 0:
+            return 1.0
+        return 1.0 - math.exp(-x / self.mean_seconds)
+
+    def quantile(self, q: float) -> float:
+        return -self.mean_seconds * math.log1p(-q) if q < 1 else math.inf
 
 
 @dataclass(frozen=True)
@@ -116,6 +150,20 @@ class LogNormal(Distribution):
     def mean(self) -> float:
         return float(self.median * np.exp(self.sigma**2 / 2))
 
+    def cdf(self, x: float) -> float:
+        if x <= 0:
+            return 0.0
+        if self.sigma == 0:
+            return 1.0 if x >= self.median else 0.0
+        return NormalDist().cdf(math.log(x / self.median) / self.sigma)
+
+    def quantile(self, q: float) -> float:
+        if q <= 0:
+            return 0.0
+        if q >= 1:
+            return math.inf
+        return self.median * math.exp(self.sigma * NormalDist().inv_cdf(q))
+
 
 @dataclass(frozen=True)
 class Empirical(Distribution):
@@ -133,6 +181,14 @@ class Empirical(Distribution):
     @property
     def mean(self) -> float:
         return float(np.mean(self.values))
+
+    def cdf(self, x: float) -> float:
+        return sum(1 for v in self.values if v <= x) / len(self.values)
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.values)
+        index = max(0, math.ceil(q * len(ordered)) - 1)
+        return float(ordered[min(index, len(ordered) - 1)])
 
 
 @dataclass(frozen=True)
@@ -158,10 +214,18 @@ class KwokDelay(Distribution):
 
     @property
     def mean(self) -> float:
+        return self._uniform.mean
+
+    @property
+    def _uniform(self) -> Uniform:
         top = self.jitter_duration
-        if top is None or top <= self.duration:
-            return float(self.duration)
-        return (self.duration + top) / 2
+        return Uniform(self.duration, max(self.duration, top if top is not None else 0.0))
+
+    def cdf(self, x: float) -> float:
+        return self._uniform.cdf(x)
+
+    def quantile(self, q: float) -> float:
+        return self._uniform.quantile(q)
 
 
 def as_distribution(value: float | Distribution) -> Distribution:

@@ -519,40 +519,46 @@ def summarize(tl: Timeline) -> RolloutSummary:
     )
 
 
-#: Latency samples drawn per version to estimate mixture percentiles.
-LATENCY_SAMPLES = 4096
-
-
 def latency_percentiles(tl: Timeline, latencies: Mapping[str, Distribution],
-                        seed: np.random.SeedSequence, quantiles: Sequence[float],
-                        start: float, end: float) -> dict[float, float]:
+                        quantiles: Sequence[float], start: float,
+                        end: float) -> dict[float, float]:
     """Percentiles of request latency over ``[start, end]``: the mixture of each
     ReplicaSet's latency distribution, weighted by the requests it served.
 
-    ``latencies`` maps ReplicaSet names to distributions. Samples come from a
-    generator of ``seed`` (a child of the cluster's seed), so the figures are
-    reproducible and reading them never disturbs the simulation's own stream.
+    ``latencies`` maps ReplicaSet names to distributions. The mixture's CDF is
+    the weighted sum of theirs; each percentile is found by bisection, so the
+    figures are exact and involve no random draws.
     """
-    rng = np.random.default_rng(seed)
-    pooled: list[Array] = []
-    weights: list[Array] = []
+    parts: list[tuple[float, Distribution]] = []
     for name in sorted(latencies):
         rev = tl.by_replica_set.get(name)
         if rev is None:
             continue
         served = (np.interp(end, tl.t, rev["requests"]) - np.interp(start, tl.t, rev["requests"])
                   - (np.interp(end, tl.t, rev["errors"]) - np.interp(start, tl.t, rev["errors"])))
-        if served <= 0:
-            continue
-        samples = np.sort(latencies[name].sample(rng, LATENCY_SAMPLES))
-        pooled.append(samples)
-        weights.append(np.full(LATENCY_SAMPLES, served / LATENCY_SAMPLES))
-    if not pooled:
+        if served > 0:
+            parts.append((float(served), latencies[name]))
+    if not parts:
         return {q: float("nan") for q in quantiles}
-    values = np.concatenate(pooled)
-    mass = np.concatenate(weights)
-    order = np.argsort(values, kind="stable")
-    values, mass = values[order], mass[order]
-    cumulative = np.cumsum(mass) / mass.sum()
-    return {q: float(values[min(int(np.searchsorted(cumulative, q)), len(values) - 1)])
-            for q in quantiles}
+    total = sum(w for w, _ in parts)
+
+    def mixture_cdf(x: float) -> float:
+        return sum(w * d.cdf(x) for w, d in parts) / total
+
+    results = {}
+    for q in quantiles:
+        low = min(d.quantile(q) for _, d in parts)
+        high = max(d.quantile(q) for _, d in parts)
+        # Point masses (Fixed latencies) jump: the answer is one of the candidates.
+        candidates = sorted({d.quantile(q) for _, d in parts} | {low, high})
+        exact = next((c for c in candidates if mixture_cdf(c) >= q - 1e-12), high)
+        for _ in range(200):
+            if high - low <= 1e-12 * max(1.0, high):
+                break
+            mid = (low + high) / 2
+            if mixture_cdf(mid) >= q - 1e-12:
+                high = mid
+            else:
+                low = mid
+        results[q] = min(exact, high)
+    return results

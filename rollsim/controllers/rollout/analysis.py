@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rollsim.api.argo import AnalysisMetric
+from rollsim.dist import Distribution, as_distribution
 
 __all__ = [
     "AnalysisRun",
@@ -32,6 +33,7 @@ __all__ = [
     "evaluate_condition",
     "measurement_phase",
     "parse_duration",
+    "simulated_metric",
 ]
 
 SUCCESSFUL = "Successful"
@@ -273,3 +275,31 @@ class AnalysisRun:
             for phase in run.phases:
                 totals[phase] += 1
         return totals
+
+
+def _quantity(metric: AnalysisMetric) -> tuple[str, float]:
+    """Which simulated quantity a metric asks for: from a ``rollsim`` provider, else its name."""
+    spec = metric.provider.get("rollsim") if isinstance(metric.provider, Mapping) else None
+    if isinstance(spec, Mapping) and spec.get("metric"):
+        return str(spec["metric"]), float(spec.get("quantile", 0.99))
+    name = metric.name.lower()
+    for word, quantity in (("success", "success-rate"), ("error", "error-rate"),
+                           ("latency", "latency"), ("duration", "latency")):
+        if word in name:
+            return quantity, 0.99
+    return "success-rate", 0.99
+
+
+def simulated_metric(metric: AnalysisMetric, sent: float, failed: float,
+                     latency: float | Distribution) -> float:
+    """A measurement from the traffic model: success or error rate (0..1) of the
+    requests the new version got in the window, or its latency quantile in
+    seconds. No requests in the window means no data: NaN, an Error measurement."""
+    quantity, quantile = _quantity(metric)
+    if quantity == "latency":
+        return as_distribution(latency).quantile(quantile)
+    if sent <= 0:
+        return float("nan")
+    if quantity == "error-rate":
+        return failed / sent
+    return 1.0 - failed / sent

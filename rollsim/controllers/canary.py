@@ -1,0 +1,297 @@
+"""Flagger: the analysis loop of a Canary over its target Deployment.
+
+Mirrors Flagger's scheduler (pkg/controller/scheduler.go) around the pure
+tick ``advance_canary``: every ``analysis.interval`` (at least 10 s) the
+controller observes the target and ``<target>-primary`` Deployments, runs
+the metric checks on the traffic the canary pods served during the last
+interval, advances one transition, and applies what changed: the primary
+and services it creates on initialization, the canary's scale, the
+primary's template on promotion, and the router's weights (traffic to the
+apex service ``<target>`` goes ``canaryWeight`` percent to ``<target>-canary``).
+
+Built-in metrics, as Flagger defines them: ``request-success-rate`` is the
+percentage of non-failed requests, ``request-duration`` the 99th percentile
+latency in milliseconds; a metric without data fails its check. Webhooks are
+accepted and treated as passing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from rollsim.api.apps import Deployment
+from rollsim.api.core import Service, ServicePort, ServiceSpec
+from rollsim.api.flagger import Canary, CanaryCondition, CanaryMetric
+from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.controllers.controller_utils import compute_hash
+from rollsim.controllers.deployment import util
+from rollsim.controllers.rollout import replicas as flagger
+from rollsim.dist import as_distribution
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["CanaryController", "check_metric"]
+
+
+@dataclass
+class _Run:
+    """What the controller keeps per Canary between ticks."""
+
+    state: flagger.FlaggerState = field(default_factory=flagger.FlaggerState)
+    revisions: dict[str, int] = field(default_factory=dict)
+    ticking: bool = False
+
+
+def check_metric(metric: CanaryMetric, sent: float, failed: float,
+                 latency: Any) -> tuple[bool, str]:
+    """One built-in metric check: (passed, what Flagger would log when it halts)."""
+    name = metric.name
+    rng = metric.threshold_range
+    if name == "request-success-rate":
+        if sent <= 0:
+            return False, f"{name} no values found"
+        value = 100.0 * (1.0 - failed / sent)
+        unit = "%"
+        lower = rng.min if rng is not None else metric.threshold
+        upper = rng.max if rng is not None else None
+    elif name == "request-duration":
+        if sent <= 0:
+            return False, f"{name} no values found"
+        value = 1000.0 * as_distribution(latency).quantile(0.99)
+        unit = "ms"
+        lower = rng.min if rng is not None else None
+        upper = rng.max if rng is not None else metric.threshold
+    else:
+        return True, ""
+    if lower is not None and value < lower:
+        return False, f"{name} {value:.2f}{unit} < {lower:g}{unit}"
+    if upper is not None and value > upper:
+        return False, f"{name} {value:.2f}{unit} > {upper:g}{unit}"
+    return True, ""
+
+
+class CanaryController:
+    """Ticks every Canary on its interval and applies each transition."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+        self._runs: dict[tuple[str, str], _Run] = {}
+
+    def deployment_changed(self, namespace: str, name: str) -> None:
+        """Flagger notices target changes on its next tick; nothing to do at once."""
+
+    def event(self, c: Canary, type_: str, reason: str, message: str) -> None:
+        self._cluster.record_event(type_, reason, "Canary", c.metadata.name, message,
+                                   c.metadata.namespace, "flagger")
+
+    def sync(self, key: tuple[str, str]) -> None:
+        """A tick (or the Canary was applied: start ticking)."""
+        c = self._cluster.store.get("Canary", *key)
+        if c is None:
+            self._runs.pop(key, None)
+            return
+        run = self._runs.setdefault(key, _Run())
+        self._tick(c, run)
+        interval = flagger.analysis_interval_seconds(
+            c.spec.analysis.interval if c.spec.analysis is not None else None)
+        self._cluster.enqueue_after("canary", key, interval)
+
+    # Observation.
+
+    def _spec(self, c: Canary) -> flagger.FlaggerSpec:
+        a = c.spec.analysis
+        if a is None:
+            return flagger.FlaggerSpec(skip_analysis=True, suspend=c.spec.suspend,
+                                       provider=c.spec.provider)
+        return flagger.FlaggerSpec(
+            threshold=a.threshold, step_weight=a.step_weight, step_weights=a.step_weights,
+            max_weight=a.max_weight, step_weight_promotion=a.step_weight_promotion,
+            iterations=a.iterations, match=bool(a.extra.get("match")), mirror=a.mirror,
+            skip_analysis=c.spec.skip_analysis, suspend=c.spec.suspend,
+            provider=c.spec.provider)
+
+    def _readiness(self, d: Deployment | None, c: Canary) -> str:
+        if d is None:
+            return flagger.NOT_READY
+        progressing = util.get_deployment_condition(d.status, util.PROGRESSING)
+        available = util.get_deployment_condition(d.status, util.AVAILABLE)
+        unavailable_for = None
+        if available is not None and available.reason == util.MINIMUM_REPLICAS_UNAVAILABLE \
+                and available.last_update_time is not None:
+            unavailable_for = self._cluster.now - available.last_update_time
+        readiness = flagger.is_deployment_ready(
+            generation=d.metadata.generation, observed_generation=d.status.observed_generation,
+            spec_replicas=d.spec.replicas, status_replicas=d.status.replicas,
+            updated_replicas=d.status.updated_replicas,
+            available_replicas=d.status.available_replicas,
+            deadline_seconds=c.spec.progress_deadline_seconds or 600,
+            progressing_reason=progressing.reason if progressing is not None else None,
+            min_replicas_unavailable_for=unavailable_for)
+        if readiness.ready:
+            return flagger.READY
+        return flagger.NOT_READY if readiness.retriable else flagger.FAILED
+
+    def _checks(self, c: Canary, target: Deployment) -> tuple[bool, str]:
+        """Every metric over the last interval, on requests the canary pods served."""
+        analysis = c.spec.analysis
+        if analysis is None:
+            return True, ""
+        ns = c.metadata.namespace
+        flow = self._cluster.recorder.flow_for(target)
+        rss = self._cluster.store.owned_replica_sets(target.metadata.uid)
+        uids = [rs.metadata.uid for rs in rss]
+        latency = self._cluster.kubelet.behavior_for(target.spec.template).latency
+        for metric in analysis.metrics:
+            window = flagger.analysis_interval_seconds(metric.interval or "1m")
+            now = self._cluster.now
+            sent, failed = flow.window(uids, now - window, now) if flow is not None \
+                else (0.0, 0.0)
+            passed, why = check_metric(metric, sent, failed, latency)
+            if not passed:
+                return False, f"Halt {target.metadata.name}.{ns} advancement {why}"
+        return True, ""
+
+    def _revision(self, run: _Run, target: Deployment) -> int:
+        template_hash = compute_hash(target.spec.template, None)
+        if template_hash not in run.revisions:
+            run.revisions[template_hash] = len(run.revisions) + 1
+        return run.revisions[template_hash]
+
+    # The tick.
+
+    def _tick(self, c: Canary, run: _Run) -> None:
+        ns, name = c.metadata.namespace, c.spec.target_ref.name
+        store = self._cluster.store
+        target = store.get("Deployment", ns, name)
+        if target is None:
+            return
+        primary = store.get("Deployment", ns, f"{name}-primary")
+        if primary is None:
+            primary = self._initialize(c, target)
+            self._write_status(c, run.state, flagger.FLAGGER_INITIALIZING)
+            return
+        spec = self._spec(c)
+        checks, why = self._checks(c, target)
+        tick = flagger.FlaggerTick(
+            target_revision=self._revision(run, target),
+            primary=self._readiness(primary, c), canary=self._readiness(target, c),
+            checks_pass=checks)
+        before = run.state
+        after = flagger.advance_canary(before, spec, tick)
+        run.state = after
+        if after.failed_checks > before.failed_checks and why:
+            self.event(c, "Warning", "Synced", why)
+        self._apply(c, target, primary, before, after)
+
+    def _initialize(self, c: Canary, target: Deployment) -> Deployment:
+        """Create ``<target>-primary`` (a copy of the target) and the three services."""
+        ns, name = c.metadata.namespace, target.metadata.name
+        primary_name = f"{name}-primary"
+        owner = OwnerReference(api_version="flagger.app/v1beta1", kind="Canary",
+                               name=c.metadata.name, uid=c.metadata.uid, controller=True)
+        labels = {"app": primary_name}
+        template = replace(target.spec.template, metadata=replace(
+            target.spec.template.metadata,
+            labels={**target.spec.template.metadata.labels, "app": primary_name}))
+        primary = Deployment(
+            metadata=ObjectMeta(name=primary_name, namespace=ns, labels=labels,
+                                owner_references=(owner,)),
+            spec=replace(target.spec, selector=LabelSelector(match_labels=labels),
+                         template=template))
+        created = self._cluster.store.create(primary)
+        port = int((c.spec.extra.get("service") or {}).get("port", 80))
+        for svc_name, app in ((name, primary_name), (f"{name}-primary", primary_name),
+                              (f"{name}-canary", name)):
+            if self._cluster.store.get("Service", ns, svc_name) is None:
+                self._cluster.store.create(Service(
+                    metadata=ObjectMeta(name=svc_name, namespace=ns,
+                                        owner_references=(owner,)),
+                    spec=ServiceSpec(selector={"app": app}, type="ClusterIP",
+                                     cluster_ip=self._cluster.allocate_cluster_ip(),
+                                     ports=(ServicePort(name="http", protocol="TCP",
+                                                        port=port, target_port=port),))))
+        self.event(c, "Normal", "Synced",
+                   "all the metrics providers are available!")
+        result: Deployment = created if created is not None else primary
+        return result
+
+    def _apply(self, c: Canary, target: Deployment, primary: Deployment,
+               before: flagger.FlaggerState, after: flagger.FlaggerState) -> None:
+        ns, name = c.metadata.namespace, target.metadata.name
+        store = self._cluster.store
+        label = f"{name}.{ns}"
+        if after.primary_revision != before.primary_revision and before.phase:
+            template = replace(target.spec.template, metadata=replace(
+                target.spec.template.metadata,
+                labels={**target.spec.template.metadata.labels, "app": f"{name}-primary"}))
+            store.update(replace(primary, spec=replace(primary.spec, template=template)))
+            self.event(c, "Normal", "Synced",
+                       f"Copying {label} template spec to {name}-primary.{ns}")
+        if after.canary_scaled_up != before.canary_scaled_up or (
+                not before.phase and target.replicas != 0):
+            if after.canary_scaled_up:
+                size = flagger.scale_from_zero_replicas(target.spec.replicas,
+                                                        primary.spec.replicas)
+                self.event(c, "Normal", "Synced",
+                           f"New revision detected! Scaling up {label}")
+            else:
+                size = 0
+                if after.phase == flagger.FLAGGER_SUCCEEDED:
+                    self.event(c, "Normal", "Synced",
+                               f"Promotion completed! Scaling down {label}")
+                elif after.phase == flagger.FLAGGER_FAILED:
+                    self.event(c, "Warning", "Synced", f"Canary failed! Scaling down {label}")
+            store.update(replace(target, spec=replace(target.spec, replicas=size)))
+        if (after.primary_route, after.canary_route) != (before.primary_route,
+                                                         before.canary_route):
+            self._cluster.endpoints.set_weight(ns, name, f"{name}-canary",
+                                               after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT)
+            if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
+                self.event(c, "Normal", "Synced",
+                           f"Advance {label} canary weight {after.canary_route}")
+        if after.phase != before.phase:
+            if after.phase == flagger.FLAGGER_PROGRESSING and before.phase != \
+                    flagger.FLAGGER_PROGRESSING:
+                self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
+            elif after.phase == flagger.FLAGGER_FAILED and before.phase in (
+                    flagger.FLAGGER_PROGRESSING, flagger.FLAGGER_WAITING_PROMOTION):
+                threshold = flagger.analysis_threshold(
+                    c.spec.analysis.threshold if c.spec.analysis is not None else 0)
+                self.event(c, "Warning", "Synced",
+                           f"Rolling back {label} failed checks threshold reached "
+                           f"{threshold}")
+        self._write_status(c, after, after.phase)
+
+    def _write_status(self, c: Canary, state: flagger.FlaggerState, phase: str) -> None:
+        promoted = {flagger.FLAGGER_INITIALIZED: "True", flagger.FLAGGER_SUCCEEDED: "True",
+                    flagger.FLAGGER_FAILED: "False"}.get(phase, "Unknown")
+        now = self._cluster.now
+        old = next((x for x in c.status.conditions if x.type == "Promoted"), None)
+        condition = CanaryCondition(
+            type="Promoted", status=promoted, reason=phase, message=_PHASE_MESSAGES.get(
+                phase, "New revision detected, progressing canary analysis."),
+            last_update_time=now,
+            last_transition_time=old.last_transition_time
+            if old is not None and old.status == promoted else now)
+        status = replace(c.status, phase=phase, canary_weight=state.canary_weight,
+                         failed_checks=state.failed_checks, iterations=state.iterations,
+                         conditions=(condition,),
+                         last_transition_time=c.status.last_transition_time
+                         if c.status.phase == phase else now)
+        if status != c.status:
+            self._cluster.store.update(replace(c, status=status))
+
+
+_PHASE_MESSAGES = {
+    flagger.FLAGGER_INITIALIZING: "Installing Canary.",
+    flagger.FLAGGER_INITIALIZED: "Deployment initialization completed.",
+    flagger.FLAGGER_SUCCEEDED: "Canary analysis completed successfully, promotion finished.",
+    flagger.FLAGGER_FAILED: "Canary analysis failed, Deployment scaled to zero.",
+    flagger.FLAGGER_PROMOTING: "Canary analysis completed, starting primary rolling update.",
+    flagger.FLAGGER_FINALISING: "Canary analysis completed, routing all traffic to primary.",
+    flagger.FLAGGER_WAITING: "Waiting for approval.",
+    flagger.FLAGGER_WAITING_PROMOTION: "Waiting for approval.",
+}
+

@@ -1,0 +1,457 @@
+"""The Argo Rollouts controller: ReplicaSets, services, router and status of a Rollout.
+
+Mirrors rollout/controller.go and its workloadRolloutContext (rollout/sync.go,
+replicaset.go, service.go, trafficrouting.go, analysis.go): find or create the
+new ReplicaSet (``rollouts-pod-template-hash``, revision numbering as the
+Deployment controller), reset the step state on a new template, run the
+strategy (``canary.py`` or ``bluegreen.py``), then write the status with
+the phase of ``calculate_rollout_phase``. ReplicaSet writes go through the
+same object store, so the ReplicaSet controller and kubelet drive the pods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from rollsim.api.apps import ReplicaSet, ReplicaSetSpec
+from rollsim.api.argo import (
+    AnalysisMetric,
+    PauseCondition,
+    Rollout,
+    RolloutAnalysis,
+    RolloutCondition,
+    RolloutStatus,
+)
+from rollsim.api.core import PodTemplateSpec
+from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
+from rollsim.controllers.rollout import replicas as math
+from rollsim.controllers.rollout.analysis import AnalysisRun, simulated_metric
+from rollsim.metrics import WorkloadFacts, register_workload
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = [
+    "HASH_LABEL",
+    "REVISION_ANNOTATION",
+    "SCALE_DOWN_DEADLINE_ANNOTATION",
+    "RolloutContext",
+    "RolloutController",
+]
+
+HASH_LABEL = "rollouts-pod-template-hash"
+REVISION_ANNOTATION = "rollout.argoproj.io/revision"
+SCALE_DOWN_DEADLINE_ANNOTATION = "scale-down-deadline"
+
+
+def pod_hash(rs: ReplicaSet) -> str:
+    return rs.metadata.labels.get(HASH_LABEL, "")
+
+
+def rollout_revision(rs: ReplicaSet) -> int:
+    try:
+        return int(rs.metadata.annotations.get(REVISION_ANNOTATION, "0") or 0)
+    except ValueError:
+        return 0
+
+
+def counts(rs: ReplicaSet | None) -> math.ReplicaSetCounts | None:
+    if rs is None:
+        return None
+    return math.ReplicaSetCounts(rs.replicas, rs.status.available_replicas, rs.status.replicas)
+
+
+def _without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
+    labels = {k: v for k, v in template.metadata.labels.items() if k != HASH_LABEL}
+    return replace(template, metadata=replace(template.metadata, labels=labels))
+
+
+@dataclass
+class RolloutContext:
+    """One reconcile's view: the rollout, its ReplicaSets by role, the status being built."""
+
+    rollout: Rollout
+    status: RolloutStatus
+    new_rs: ReplicaSet | None
+    stable_rs: ReplicaSet | None
+    others: list[ReplicaSet]
+    now: float
+    requeue: list[float] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.rollout.metadata.name
+
+    @property
+    def namespace(self) -> str:
+        return self.rollout.metadata.namespace
+
+    @property
+    def replicas(self) -> int:
+        return self.rollout.replicas
+
+    @property
+    def all_rss(self) -> list[ReplicaSet]:
+        rss = [rs for rs in (self.new_rs, self.stable_rs) if rs is not None]
+        return [*rss, *(rs for rs in self.others if rs not in rss)]
+
+    def wake_at(self, when: float) -> None:
+        """Reconcile again at ``when`` (a pause or delay that ends then)."""
+        self.requeue.append(when)
+
+
+class RolloutController:
+    """Reconciles every Rollout; analysis runs live here, keyed by rollout."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+        self.analysis_runs: dict[tuple[str, str], list[AnalysisRun]] = {}
+
+    @property
+    def now(self) -> float:
+        return self._cluster.now
+
+    # The object store, as the controller's clientset.
+
+    def event(self, r: Rollout, type_: str, reason: str, message: str) -> None:
+        self._cluster.record_event(type_, reason, "Rollout", r.metadata.name, message,
+                                   r.metadata.namespace, "rollouts-controller")
+
+    def scale(self, ctx: RolloutContext, rs: ReplicaSet, size: int) -> ReplicaSet:
+        """Write a ReplicaSet's size, with Argo's ScalingReplicaSet event."""
+        if rs.replicas == size:
+            return rs
+        direction = "up" if size > rs.replicas else "down"
+        updated = self._cluster.store.update(replace(rs, spec=replace(rs.spec, replicas=size)))
+        self.event(ctx.rollout, "Normal", "ScalingReplicaSet",
+                   f"Scaled {direction} ReplicaSet {rs.metadata.name} (revision "
+                   f"{rollout_revision(rs)}) from {rs.replicas} to {size}")
+        if rs is ctx.new_rs:
+            ctx.new_rs = updated
+        elif rs is ctx.stable_rs:
+            ctx.stable_rs = updated
+        else:
+            ctx.others = [updated if o is rs else o for o in ctx.others]
+        result: ReplicaSet = updated
+        return result
+
+    def annotate(self, rs: ReplicaSet, key: str, value: str | None) -> ReplicaSet:
+        annotations = dict(rs.metadata.annotations)
+        if value is None:
+            annotations.pop(key, None)
+        else:
+            annotations[key] = value
+        updated: ReplicaSet = self._cluster.store.update(
+            replace(rs, metadata=replace(rs.metadata, annotations=annotations)))
+        return updated
+
+    def switch_service(self, ctx: RolloutContext, service: str, hash_: str) -> None:
+        """Point a Service's selector at one pod-template hash (Argo's SwitchService)."""
+        if not service:
+            return
+        svc = self._cluster.store.get("Service", ctx.namespace, service)
+        if svc is None:
+            return
+        current = svc.spec.selector.get(HASH_LABEL, "")
+        if current == hash_:
+            return
+        selector = {**svc.spec.selector, HASH_LABEL: hash_}
+        self._cluster.store.update(replace(svc, spec=replace(svc.spec, selector=selector)))
+        self.event(ctx.rollout, "Normal", "SwitchService",
+                   f"Switched selector for service '{service}' from '{current}' to '{hash_}'")
+
+    def set_weight(self, ctx: RolloutContext, weight: int) -> None:
+        """The router's canary weight: traffic to the stable service goes that share to
+        the canary service."""
+        canary = ctx.rollout.spec.strategy.canary
+        assert canary is not None
+        maximum = (canary.traffic_routing.max_traffic_weight
+                   if canary.traffic_routing is not None else None) or 100
+        if weight == ctx.status.canary_weight:
+            return
+        self.event(ctx.rollout, "Normal", "TrafficWeightUpdated",
+                   f"Traffic weight updated from {ctx.status.canary_weight} to {weight}")
+        ctx.status = replace(ctx.status, canary_weight=weight)
+        if canary.stable_service and canary.canary_service:
+            self._cluster.endpoints.set_weight(ctx.namespace, canary.stable_service,
+                                               canary.canary_service, weight / maximum)
+
+    # Analysis.
+
+    def runs(self, ctx: RolloutContext) -> list[AnalysisRun]:
+        return self.analysis_runs.setdefault((ctx.namespace, ctx.name), [])
+
+    def start_analysis(self, ctx: RolloutContext, analysis: RolloutAnalysis,
+                       kind: str) -> AnalysisRun:
+        metrics: list[AnalysisMetric] = []
+        for ref in analysis.templates:
+            template = self._cluster.store.get("AnalysisTemplate", ctx.namespace,
+                                               ref.template_name)
+            if template is not None:
+                metrics.extend(template.spec.metrics)
+        revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
+        runs = self.runs(ctx)
+        name = f"{ctx.name}-{ctx.status.current_pod_hash}-{revision}" + \
+            (f"-{len(runs)}" if runs else "")
+        run = AnalysisRun.start(name, kind, revision, ctx.now, metrics)
+        runs.append(run)
+        self.event(ctx.rollout, "Normal", "AnalysisRunRunning",
+                   f"Step Analysis Run '{name}' Status New: 'Running' Previous: ''"
+                   if kind == "step" else f"Analysis Run '{name}' Status New: 'Running' "
+                                          f"Previous: ''")
+        return run
+
+    def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
+        """Take the run's due measurements from the traffic model; returns its phase."""
+        new_rs = ctx.new_rs
+        flow = self._cluster.recorder.flow_for(ctx.rollout)
+
+        def value_of(metric: AnalysisMetric, start: float, end: float) -> float:
+            if new_rs is None or flow is None:
+                return float("nan")
+            sent, failed = flow.window([new_rs.metadata.uid], start, end)
+            latency = self._cluster.kubelet.behavior_for(new_rs.spec.template).latency
+            return simulated_metric(metric, sent, failed, latency)
+
+        before = run.phase
+        run.measure(ctx.now, value_of)
+        after = run.phase
+        if after != before:
+            self.event(ctx.rollout, "Warning" if after in ("Failed", "Error") else "Normal",
+                       f"AnalysisRun{after}",
+                       f"Analysis Run '{run.name}' Status New: '{after}' Previous: '{before}'")
+        upcoming = run.next_measurement()
+        if upcoming is not None:
+            ctx.wake_at(upcoming)
+        return after
+
+    # The reconcile.
+
+    def sync(self, key: tuple[str, str]) -> None:
+        r = self._cluster.store.get("Rollout", *key)
+        if r is None:
+            self.analysis_runs.pop(key, None)
+            return
+        ctx = self._context(r)
+        if ctx is None:
+            return
+        self._reset_on_new_template(ctx)
+        if r.spec.strategy.canary is not None:
+            from rollsim.controllers.rollout.canary import reconcile_canary
+            reconcile_canary(self, ctx)
+        else:
+            from rollsim.controllers.rollout.bluegreen import reconcile_blue_green
+            reconcile_blue_green(self, ctx)
+        self._write_status(ctx)
+        for when in ctx.requeue:
+            if when <= ctx.now:
+                self._cluster.enqueue("rollout", key)
+            else:
+                self._cluster.enqueue_after("rollout", key, when - ctx.now)
+
+    def _context(self, r: Rollout) -> RolloutContext | None:
+        rss = self._cluster.store.owned_replica_sets(r.metadata.uid)
+        template = _without_hash(r.spec.template)
+        new_rs = next((rs for rs in replica_sets_by_creation(rss)
+                       if _without_hash(rs.spec.template) == template), None)
+        status = r.status
+        if new_rs is None:
+            new_rs = self._create_replica_set(r, rss)
+            if new_rs is None:
+                return None
+            rss = [*rss, new_rs]
+        else:
+            new_rs = self._raise_revision(r, new_rs, rss)
+        stable = next((rs for rs in rss if status.stable_rs and pod_hash(rs) == status.stable_rs
+                       and rs.metadata.uid != new_rs.metadata.uid), None)
+        others = [rs for rs in rss if rs.metadata.uid not in (
+            new_rs.metadata.uid, stable.metadata.uid if stable is not None else "")]
+        return RolloutContext(r, status, new_rs, stable, others, self.now)
+
+    def _create_replica_set(self, r: Rollout, rss: Sequence[ReplicaSet]) -> ReplicaSet | None:
+        template = r.spec.template
+        hash_ = compute_hash(template, r.status.collision_count)
+        labels = {**template.metadata.labels, HASH_LABEL: hash_}
+        selector = r.spec.selector or LabelSelector()
+        revision = max((rollout_revision(rs) for rs in rss), default=0) + 1
+        owner = OwnerReference(api_version="argoproj.io/v1alpha1", kind="Rollout",
+                               name=r.metadata.name, uid=r.metadata.uid, controller=True,
+                               block_owner_deletion=True)
+        rs = ReplicaSet(
+            metadata=ObjectMeta(name=f"{r.metadata.name}-{hash_}",
+                                namespace=r.metadata.namespace, labels=labels,
+                                annotations={REVISION_ANNOTATION: str(revision)},
+                                owner_references=(owner,)),
+            spec=ReplicaSetSpec(
+                replicas=0, min_ready_seconds=r.spec.min_ready_seconds,
+                selector=replace(selector, match_labels={**selector.match_labels,
+                                                         HASH_LABEL: hash_}),
+                template=replace(template, metadata=replace(template.metadata,
+                                                            labels=labels))),
+        )
+        created: ReplicaSet | None = self._cluster.store.create(rs)
+        if created is None:
+            return None
+        self.event(r, "Normal", "NewReplicaSetCreated",
+                   f"Created ReplicaSet {created.metadata.name} (revision {revision})")
+        return created
+
+    def _raise_revision(self, r: Rollout, rs: ReplicaSet,
+                        rss: Sequence[ReplicaSet]) -> ReplicaSet:
+        """An old template coming back takes the next revision, as with Deployments."""
+        top = max((rollout_revision(o) for o in rss if o.metadata.uid != rs.metadata.uid),
+                  default=0)
+        if rollout_revision(rs) > top:
+            return rs
+        return self.annotate(rs, REVISION_ANNOTATION, str(top + 1))
+
+    def _reset_on_new_template(self, ctx: RolloutContext) -> None:
+        """A new pod template restarts the steps; back to the stable one skips them all."""
+        assert ctx.new_rs is not None
+        new_hash = pod_hash(ctx.new_rs)
+        status = ctx.status
+        if status.current_pod_hash == new_hash:
+            return
+        canary = ctx.rollout.spec.strategy.canary
+        steps = len(canary.steps) if canary is not None else 0
+        back_to_stable = bool(status.stable_rs) and status.stable_rs == new_hash
+        ctx.status = replace(
+            status, current_pod_hash=new_hash, pause_conditions=(), controller_pause=False,
+            abort=False, aborted_at=None, promote_full=False,
+            current_step_index=(steps if back_to_stable else 0) if canary is not None
+            and steps else None,
+            blue_green=replace(status.blue_green, scale_up_preview_check_point=False),
+        )
+        self.runs(ctx).clear()
+        self.event(ctx.rollout, "Normal", "RolloutUpdated",
+                   f"Rollout updated to revision {rollout_revision(ctx.new_rs)}")
+
+    def promote_stable(self, ctx: RolloutContext, reason: str) -> None:
+        """``promoteStable``: the current pod hash becomes stable."""
+        status = ctx.status
+        if status.stable_rs == status.current_pod_hash:
+            return
+        ctx.status = replace(status, stable_rs=status.current_pod_hash, pause_conditions=(),
+                             controller_pause=False, abort=False, promote_full=False)
+        revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
+        self.event(ctx.rollout, "Normal", "RolloutCompleted",
+                   f"Rollout completed update to revision {revision} "
+                   f"({status.current_pod_hash}): {reason}")
+
+    def add_pause(self, ctx: RolloutContext, reason: str) -> None:
+        if any(p.reason == reason for p in ctx.status.pause_conditions):
+            return
+        ctx.status = replace(ctx.status, controller_pause=True, pause_conditions=(
+            *ctx.status.pause_conditions, PauseCondition(reason, ctx.now)))
+        self.event(ctx.rollout, "Normal", "RolloutPaused", f"Rollout is paused ({reason})")
+
+    def abort(self, ctx: RolloutContext, message: str) -> None:
+        if ctx.status.abort:
+            return
+        ctx.status = replace(ctx.status, abort=True, aborted_at=ctx.now, pause_conditions=(),
+                             controller_pause=False)
+        revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
+        self.event(ctx.rollout, "Warning", "RolloutAborted",
+                   f"Rollout aborted update to revision {revision}: {message}"
+                   if message else f"Rollout aborted update to revision {revision}")
+
+    def _write_status(self, ctx: RolloutContext) -> None:
+        r = ctx.rollout
+        rss = ctx.all_rss
+        new_rs = ctx.new_rs
+        status = replace(
+            ctx.status,
+            replicas=sum(rs.status.replicas for rs in rss),
+            updated_replicas=new_rs.status.replicas if new_rs is not None else 0,
+            ready_replicas=sum(rs.status.ready_replicas for rs in rss),
+            available_replicas=sum(rs.status.available_replicas for rs in rss),
+            observed_generation=str(r.metadata.generation),
+            selector=str(r.spec.selector or LabelSelector()),
+        )
+        status = replace(status, conditions=self._conditions(ctx, status))
+        canary = r.spec.strategy.canary
+        phase, message = math.calculate_rollout_phase(
+            strategy=math.CANARY if canary is not None else math.BLUE_GREEN,
+            spec_replicas=r.spec.replicas, status_replicas=status.replicas,
+            updated_replicas=status.updated_replicas,
+            available_replicas=status.available_replicas, stable_rs=status.stable_rs,
+            current_pod_hash=status.current_pod_hash,
+            traffic_routing=canary is not None and canary.traffic_routing is not None,
+            spec_paused=r.spec.paused,
+            pause_conditions=[p.reason for p in status.pause_conditions],
+            conditions=[math.RolloutCondition(c.type, c.reason, c.message, c.status)
+                        for c in status.conditions],
+            active_selector=status.blue_green.active_selector,
+            waiting_for_post_promotion_analysis=any(
+                run.kind == "post-promotion" and run.phase == "Running"
+                for run in self.runs(ctx)),
+        )
+        status = replace(status, phase=phase, message=message)
+        if status != r.status:
+            self._cluster.store.update(replace(r, status=status))
+
+    def _conditions(self, ctx: RolloutContext,
+                    status: RolloutStatus) -> tuple[RolloutCondition, ...]:
+        """Progressing (aborted, progressing, complete) and Available, as Argo names them."""
+        now = ctx.now
+        new_name = ctx.new_rs.metadata.name if ctx.new_rs is not None else ctx.name
+        if status.abort:
+            revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
+            progressing = RolloutCondition("Progressing", "False", now, now, "RolloutAborted",
+                                           f"Rollout aborted update to revision {revision}")
+        elif status.stable_rs == status.current_pod_hash and \
+                status.available_replicas >= ctx.replicas and \
+                status.replicas == status.updated_replicas:
+            progressing = RolloutCondition("Progressing", "True", now, now,
+                                           "NewReplicaSetAvailable",
+                                           f'ReplicaSet "{new_name}" has successfully '
+                                           f"progressed.")
+        else:
+            progressing = RolloutCondition("Progressing", "True", now, now,
+                                           "ReplicaSetUpdated",
+                                           f'ReplicaSet "{new_name}" is progressing.')
+        available = status.available_replicas >= ctx.replicas
+        availability = RolloutCondition(
+            "Available", "True" if available else "False", now, now,
+            "AvailableReason", "Rollout has minimum availability" if available
+            else "Rollout does not have minimum availability")
+        kept = []
+        for new in (progressing, availability):
+            old = next((c for c in ctx.rollout.status.conditions if c.type == new.type), None)
+            if old is not None and (old.status, old.reason) == (new.status, new.reason):
+                kept.append(old)
+            elif old is not None and old.status == new.status:
+                kept.append(replace(new, last_transition_time=old.last_transition_time))
+            else:
+                kept.append(new)
+        return tuple(kept)
+
+
+def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
+    """What timelines record for a Rollout: the strategy's band, the current
+    ReplicaSet, and complete once Healthy on the current revision."""
+    canary = r.spec.strategy.canary
+    replicas = r.replicas
+    if canary is not None:
+        unavailable = math.max_unavailable(math.CANARY, replicas, canary.max_surge,
+                                           canary.max_unavailable)
+        extra = replicas if canary.traffic_routing is not None else math.max_surge(
+            math.CANARY, replicas, canary.max_surge, canary.max_unavailable)
+    else:
+        bg = r.spec.strategy.blue_green
+        unavailable = math.max_unavailable(math.BLUE_GREEN, replicas, None,
+                                           bg.max_unavailable if bg is not None else None)
+        extra = replicas
+    status = r.status
+    new_rs = next((rs for rs in rss if pod_hash(rs) == status.current_pod_hash), None)
+    return WorkloadFacts(
+        desired=replicas, updated=status.updated_replicas,
+        min_available=replicas - unavailable, max_pods=replicas + extra,
+        new_replica_set=new_rs,
+        complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash)
+
+
+register_workload("Rollout", rollout_facts, rollout_revision)
