@@ -336,9 +336,10 @@ class Cluster:
                 self.enqueue(kind.lower(), (namespace, obj.metadata.name))
             if kind == "Deployment":
                 self.canaries.deployment_changed(namespace, obj.metadata.name)
-        elif kind == "Canary":
-            if new is not None:
-                self.enqueue("canary", (namespace, obj.metadata.name))
+        elif kind == "Canary" and old is None:
+            # Flagger starts the Canary's ticker when it appears; later edits are read
+            # on the next tick, never acted on at once.
+            self.enqueue("canary", (namespace, obj.metadata.name))
         elif kind == "Service":
             old_selector = old.spec.selector if old is not None else None
             new_selector = new.spec.selector if new is not None else None

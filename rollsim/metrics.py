@@ -128,13 +128,17 @@ class Recorder:
         self.series: dict[tuple[str, str, str], _DeploymentSeries] = {}
 
     def flow_for(self, d: Any) -> TrafficFlow | None:
-        """The first traffic whose route (or its router's canary route) selects this
-        workload's pods."""
-        labels = d.spec.template.metadata.labels
+        """The first traffic whose route (or its router's canary route) selects pods of
+        this workload (any of its ReplicaSets' templates, or its own)."""
+        label_sets = [d.spec.template.metadata.labels] + [
+            rs.spec.template.metadata.labels
+            for rs in self._cluster.store.owned_replica_sets(d.metadata.uid)]
         for flow in self.flows:
             for route in (flow.route, flow.route.canary):
                 selector = route.selector if route is not None else None
-                if selector is not None and not selector.empty and selector.matches(labels):
+                if selector is None or selector.empty:
+                    continue
+                if any(selector.matches(labels) for labels in label_sets):
                     return flow
         return None
 

@@ -125,8 +125,9 @@ class EndpointsController:
         """A router (Argo trafficRouting, Flagger's mesh) sends ``weight`` (0..1) of the
         traffic addressed to ``service`` to ``canary_service``'s endpoints instead."""
         route = self.service_route(namespace, service)
-        route.canary = self.service_route(namespace, canary_service) if weight > 0 else None
-        route.canary_weight = weight if weight > 0 else 0.0
+        # The canary route stays attached at weight 0: its counts keep their history.
+        route.canary = self.service_route(namespace, canary_service)
+        route.canary_weight = max(weight, 0.0)
         self._cluster.changed()
 
     def service_route(self, namespace: str, name: str) -> Route:

@@ -89,6 +89,10 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
         dc.scale(ctx, ctx.stable_rs, ctx.replicas)
     new = ctx.new_rs
     assert new is not None
+    if status.stable_rs == new_hash and status.blue_green.active_selector == new_hash:
+        # Fully promoted: only the old active's delayed scale-down is left.
+        _scale_down_old(dc, ctx)
+        return
     first_deploy = not status.stable_rs or not status.blue_green.active_selector
     ready = math.ready_for_pause(counts(new), desired)
     pause_done = first_deploy or status.promote_full or (
