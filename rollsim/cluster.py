@@ -690,6 +690,25 @@ class Cluster:
         return self.store.update(replace(r, status=replace(r.status, abort=False,
                                                            aborted_at=None)))
 
+    def undo_rollout(self, name: str, to_revision: int = 0, namespace: str = "default") -> Any:
+        """``kubectl argo rollouts undo``: the template of revision ``to_revision`` (0: the
+        previous one) back into the Rollout; the controller reuses that ReplicaSet."""
+        from rollsim.controllers.rollout.controller import HASH_LABEL, rollout_revision
+
+        r = self.get("Rollout", name, namespace=namespace)
+        rss = sorted(self.store.owned_replica_sets(r.metadata.uid), key=rollout_revision)
+        if to_revision == 0:
+            candidates = rss[:-1]
+        else:
+            candidates = [rs for rs in rss if rollout_revision(rs) == to_revision]
+        if not candidates:
+            raise ValueError(f"unable to find specified revision {to_revision} in history"
+                             if to_revision else "no rollout history found")
+        template = candidates[-1].spec.template
+        labels = {k: v for k, v in template.metadata.labels.items() if k != HASH_LABEL}
+        template = replace(template, metadata=replace(template.metadata, labels=labels))
+        return self.store.update(replace(r, spec=replace(r.spec, template=template)))
+
     def _rollout(self, ref: str | tuple[str, str], namespace: str) -> Any:
         kind, name = self._resolve(ref) if not isinstance(ref, str) or "/" in ref \
             else ("Rollout", ref)

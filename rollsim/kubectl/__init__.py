@@ -25,6 +25,7 @@ from rollsim.api.meta import parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.controllers.controller_utils import replica_sets_by_creation
 from rollsim.controllers.deployment import util
+from rollsim.kubectl.argo import get_rollout, rollout_status_line
 from rollsim.kubectl.describe import describe_deployment
 from rollsim.kubectl.printers import AggregatedEvent, print_table
 from rollsim.kubectl.rollout import RolloutError, deployment_status, view_history
@@ -35,9 +36,11 @@ if TYPE_CHECKING:
 __all__ = ["KubectlError", "run"]
 
 _RESOURCES = {"Deployment": "deployment.apps", "ReplicaSet": "replicaset.apps", "Pod": "pod",
-              "Service": "service"}
+              "Service": "service", "Rollout": "rollout.argoproj.io",
+              "AnalysisTemplate": "analysistemplate.argoproj.io", "Canary": "canary.flagger.app"}
 _GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods",
-           "Service": "services"}
+           "Service": "services", "Rollout": "rollouts.argoproj.io",
+           "AnalysisTemplate": "analysistemplates.argoproj.io", "Canary": "canaries.flagger.app"}
 _GROUP_KINDS = {"Deployment": "Deployment.apps", "ReplicaSet": "ReplicaSet.apps"}
 _POD_ALIASES = {"pod": "Pod", "pods": "Pod", "po": "Pod"}
 _EVENT_ALIASES = {"event", "events", "ev"}
@@ -195,6 +198,44 @@ class _Kubectl:
         if obj is None:
             raise _not_found(kind, name)
         return obj
+
+    # Argo Rollouts
+
+    def argo_rollout(self, name: str) -> Any:
+        r = self.c.store.get("Rollout", self.namespace, name)
+        if r is None:
+            raise KubectlError(f'Error: rollouts.argoproj.io "{name}" not found')
+        return r
+
+    def rollout_watch(self, r: Any, args: _Args) -> str:
+        """``kubectl argo rollouts status``: a line per change until Healthy or Degraded."""
+        name = r.metadata.name
+        if args.flags.get("watch", "true").lower() == "false":
+            phase = r.status.phase or "Progressing"
+            line = phase if phase in ("Healthy", "Degraded") else rollout_status_line(r)
+            if phase == "Degraded":
+                raise KubectlError(f"Error: The rollout is in a degraded state with message: "
+                                   f"{r.status.message}", 1, line + "\n")
+            return line + "\n"
+        timeout = _duration_flag(args, "timeout")
+        deadline = self.c.now + (timeout if timeout is not None else DEFAULT_WATCH_LIMIT)
+        lines: list[str] = []
+        while True:
+            current = self.argo_rollout(name)
+            line = rollout_status_line(current)
+            if not lines or lines[-1] != line:
+                lines.append(line)
+            phase = current.status.phase
+            if phase == "Healthy":
+                return "".join(x + "\n" for x in lines)
+            if phase == "Degraded":
+                raise KubectlError(f"Error: The rollout is in a degraded state with message: "
+                                   f"{current.status.message}", 1,
+                                   "".join(x + "\n" for x in lines))
+            if self.c.now >= deadline:
+                raise KubectlError("Error: Rollout status watch exceeded timeout", 1,
+                                   "".join(x + "\n" for x in lines))
+            self.c.run(min(self.c.env.peek(), deadline))
 
     # apply / delete
 
@@ -585,7 +626,60 @@ def _error_text(message: str) -> str:
     return f"The request is invalid: {message}" if not message.startswith("The ") else message
 
 
+def _argo(kubectl: _Kubectl, args: _Args) -> str:
+    """``kubectl argo rollouts SUBCOMMAND``."""
+    words = args.positional
+    if words[:1] != ["rollouts"] or len(words) < 2:
+        raise KubectlError('error: unknown command "argo" for "kubectl" (rollsim knows '
+                           '"kubectl argo rollouts")')
+    sub, rest = words[1], words[2:]
+    c = kubectl.c
+    if sub == "get":
+        if len(rest) != 2 or rest[0] not in ("rollout", "rollouts", "ro"):
+            raise KubectlError("Error: usage: kubectl argo rollouts get rollout ROLLOUT_NAME")
+        return get_rollout(c, kubectl.argo_rollout(rest[1]))
+    if sub == "retry":
+        if len(rest) != 2 or rest[0] not in ("rollout", "rollouts", "ro"):
+            raise KubectlError("Error: usage: kubectl argo rollouts retry rollout ROLLOUT_NAME")
+        c.retry(("Rollout", kubectl.argo_rollout(rest[1]).metadata.name))
+        return f"rollout '{rest[1]}' retried\n"
+    if not rest:
+        raise KubectlError(f"Error: usage: kubectl argo rollouts {sub} ROLLOUT_NAME")
+    name = rest[0]
+    r = kubectl.argo_rollout(name)
+    if sub == "promote":
+        full = args.flags.get("full", "false") == "true"
+        c.promote(("Rollout", name), full=full)
+        return f"rollout '{name}' {'fully promoted' if full else 'promoted'}\n"
+    if sub == "abort":
+        c.abort(("Rollout", name))
+        return f"rollout '{name}' aborted\n"
+    if sub == "pause":
+        c.patch(("Rollout", name), {"spec": {"paused": True}})
+        return f"rollout '{name}' paused\n"
+    if sub == "set":
+        if len(rest) != 3 or rest[0] != "image":
+            raise KubectlError("Error: usage: kubectl argo rollouts set image ROLLOUT_NAME "
+                               "CONTAINER=IMAGE")
+        container, _, image = rest[2].partition("=")
+        try:
+            c.set_image(("Rollout", rest[1]), {container: image})
+        except LookupError as err:
+            raise KubectlError(f"Error: {err}") from None
+        return f'rollout "{rest[1]}" image updated\n'
+    if sub == "undo":
+        try:
+            c.undo_rollout(name, _int_flag(args, "to-revision", 0))
+        except ValueError as err:
+            raise KubectlError(f"Error: {err}") from None
+        return f"rollout '{name}' undo\n"
+    if sub == "status":
+        return kubectl.rollout_watch(r, args)
+    raise KubectlError(f'Error: unknown command "{sub}" for "kubectl-argo-rollouts"')
+
+
 _VERBS: dict[str, Callable[[_Kubectl, _Args], str]] = {
+    "argo": _argo,
     "apply": _Kubectl.apply, "get": _Kubectl.get, "describe": _Kubectl.describe,
     "rollout": _Kubectl.rollout, "set": _Kubectl.set, "scale": _Kubectl.scale,
     "annotate": _Kubectl.annotate, "delete": _Kubectl.delete, "patch": _Kubectl.patch,

@@ -14,6 +14,7 @@ from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Pod, Service
+from rollsim.api.timefmt import format_time
 from rollsim.kubectl.tabwriter import tabwrite
 
 __all__ = ["AggregatedEvent", "human_duration", "print_table", "since"]
@@ -163,6 +164,27 @@ def _service_rows(items: Sequence[Service], now: float, wide: bool) -> list[list
     return rows
 
 
+def _rollout_rows(items: Sequence[Any], now: float) -> list[list[str]]:
+    """The Rollout CRD's printer columns."""
+    rows = [["NAME", "DESIRED", "CURRENT", "UP-TO-DATE", "AVAILABLE", "AGE"]]
+    for r in items:
+        s = r.status
+        rows.append([r.metadata.name, str(r.replicas), str(s.replicas), str(s.updated_replicas),
+                     str(s.available_replicas), since(r.metadata.creation_timestamp, now)])
+    return rows
+
+
+def _canary_rows(items: Sequence[Any], now: float) -> list[list[str]]:
+    """Flagger's Canary printer columns."""
+    rows = [["NAME", "STATUS", "WEIGHT", "LASTTRANSITIONTIME"]]
+    for c in items:
+        s = c.status
+        rows.append([c.metadata.name, s.phase, str(s.canary_weight),
+                     format_time(s.last_transition_time)
+                     if s.last_transition_time is not None else ""])
+    return rows
+
+
 def _event_rows(items: Sequence[AggregatedEvent], now: float) -> list[list[str]]:
     rows = [["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]]
     for e in items:
@@ -185,6 +207,10 @@ def print_table(kind: str, items: Sequence[Any], now: float, wide: bool = False)
         rows = _service_rows(items, now, wide)
     elif kind == "Event":
         rows = _event_rows(items, now)
+    elif kind == "Rollout":
+        rows = _rollout_rows(items, now)
+    elif kind == "Canary":
+        rows = _canary_rows(items, now)
     else:
         raise ValueError(f"no table printer for {kind}")
     return tabwrite("".join("\t".join(row) + "\n" for row in rows), 6, 3)

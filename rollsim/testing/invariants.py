@@ -75,8 +75,8 @@ __all__ = [
     "requests_conserved",
     "revision_annotation",
     "revisions_increase",
-    "rollingupdate_limits",
     "rolling_update_bounds",
+    "rollingupdate_limits",
     "rollout_completes",
     "traffic_shares_sum_to_one",
     "traffic_to_ready_endpoints",
@@ -322,7 +322,7 @@ class RevisionsIncrease:
             if len(names) > 1 and key not in self._reported:
                 self._reported.add(key)
                 out.append(Violation(snap.time, snap.ref, "revisions",
-                                     f"one ReplicaSet per revision",
+                                     "one ReplicaSet per revision",
                                      f"revision {revision} on {', '.join(sorted(names))}"))
         for s in snap.replica_sets:
             if s.revision is None:
