@@ -232,7 +232,10 @@ class Cluster:
                 and s.observed_generation == str(obj.metadata.generation)
             return "complete" if done else "running"
         if kind == "Canary":
-            return {"Succeeded": "complete", "Failed": "failed"}.get(obj.status.phase, "running")
+            if obj.status.phase == "Failed":
+                return "failed"
+            facts = WORKLOADS["Canary"][0](obj, WORKLOADS["Canary"][2](self.store, obj))
+            return "complete" if facts.complete else "running"
         raise ValueError(f"no rollout status for kind {kind}")
 
     def changed(self) -> None:

@@ -60,7 +60,7 @@ class _ReplicaSetSeries:
 @dataclass
 class _Rollout:
     start: float
-    target: str | None = None
+    targets: tuple[str, ...] = ()
     end: float | None = None
     rolled_back: bool = False
 
@@ -82,12 +82,23 @@ class WorkloadFacts:
     updated: int
     min_available: int
     max_pods: int
-    new_replica_set: ReplicaSet | None
+    #: The ReplicaSets running the version being rolled out (usually one; a Flagger
+    #: canary and its promoted primary are two).
+    new_replica_sets: tuple[ReplicaSet, ...]
     complete: bool
+    #: What identifies the version: a change of it starts a new rollout.
+    template: Any
 
 
 FactsFunction = Callable[[Any, Sequence[ReplicaSet]], WorkloadFacts]
 RevisionFunction = Callable[[ReplicaSet], int]
+#: A workload's ReplicaSets, read from the store (default: those it controls).
+ReplicaSetsFunction = Callable[[Any, Any], list[ReplicaSet]]
+
+
+def _owned(store: Any, obj: Any) -> list[ReplicaSet]:
+    owned: list[ReplicaSet] = store.owned_replica_sets(obj.metadata.uid)
+    return owned
 
 
 def _deployment_facts(d: Deployment, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
@@ -96,8 +107,10 @@ def _deployment_facts(d: Deployment, rss: Sequence[ReplicaSet]) -> WorkloadFacts
         updated=d.status.updated_replicas,
         min_available=d.replicas - util.max_unavailable(d),
         max_pods=d.replicas + util.max_surge(d),
-        new_replica_set=util.find_new_replica_set(d, rss),
+        new_replica_sets=tuple(rs for rs in [util.find_new_replica_set(d, rss)]
+                               if rs is not None),
         complete=util.rollout_complete(d),
+        template=d.spec.template,
     )
 
 
@@ -108,15 +121,16 @@ def _deployment_revision(rs: ReplicaSet) -> int:
         return 0
 
 
-#: Workload kinds the recorder samples: how to read their facts and revisions.
-WORKLOADS: dict[str, tuple[FactsFunction, RevisionFunction]] = {
-    "Deployment": (_deployment_facts, _deployment_revision),
+#: Workload kinds the recorder samples: how to read their facts, revisions, ReplicaSets.
+WORKLOADS: dict[str, tuple[FactsFunction, RevisionFunction, ReplicaSetsFunction]] = {
+    "Deployment": (_deployment_facts, _deployment_revision, _owned),
 }
 
 
-def register_workload(kind: str, facts: FactsFunction, revision: RevisionFunction) -> None:
-    """Record timelines for another kind of workload that owns ReplicaSets."""
-    WORKLOADS[kind] = (facts, revision)
+def register_workload(kind: str, facts: FactsFunction, revision: RevisionFunction,
+                      replica_sets: ReplicaSetsFunction = _owned) -> None:
+    """Record timelines for another kind of workload that runs ReplicaSets."""
+    WORKLOADS[kind] = (facts, revision, replica_sets)
 
 
 class Recorder:
@@ -127,12 +141,10 @@ class Recorder:
         self.flows: list[TrafficFlow] = []
         self.series: dict[tuple[str, str, str], _DeploymentSeries] = {}
 
-    def flow_for(self, d: Any) -> TrafficFlow | None:
+    def flow_for(self, rss: Sequence[ReplicaSet]) -> TrafficFlow | None:
         """The first traffic whose route (or its router's canary route) selects pods of
-        this workload (any of its ReplicaSets' templates, or its own)."""
-        label_sets = [d.spec.template.metadata.labels] + [
-            rs.spec.template.metadata.labels
-            for rs in self._cluster.store.owned_replica_sets(d.metadata.uid)]
+        these ReplicaSets."""
+        label_sets = [rs.spec.template.metadata.labels for rs in rss]
         for flow in self.flows:
             for route in (flow.route, flow.route.canary):
                 selector = route.selector if route is not None else None
@@ -147,21 +159,22 @@ class Recorder:
         for flow in self.flows:
             flow.advance(now)
             flow.snapshot()
-        for kind, (facts_of, revision_of) in WORKLOADS.items():
+        for kind, (facts_of, revision_of, replica_sets_of) in WORKLOADS.items():
             for d in self._cluster.store.list(kind, None):
                 key = (kind, d.metadata.namespace, d.metadata.name)
                 series = self.series.get(key)
                 if series is None:
                     series = self.series[key] = _DeploymentSeries()
-                self._append(series, d, now, facts_of, revision_of)
+                rss = replica_sets_of(self._cluster.store, d)
+                self._append(series, d, now, facts_of, revision_of, rss)
 
     def _append(self, series: _DeploymentSeries, d: Any, now: float,
-                facts_of: FactsFunction, revision_of: RevisionFunction) -> None:
+                facts_of: FactsFunction, revision_of: RevisionFunction,
+                rss: list[ReplicaSet]) -> None:
         cluster = self._cluster
-        rss = cluster.store.owned_replica_sets(d.metadata.uid)
         facts = facts_of(d, rss)
         self._track_rollout(series, d, facts, now)
-        flow = self.flow_for(d)
+        flow = self.flow_for(rss)
         shares = flow.shares() if flow is not None else {}
         row = len(series.t)
         series.t.append(now)
@@ -205,16 +218,18 @@ class Recorder:
     @staticmethod
     def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts,
                        now: float) -> None:
-        template = d.spec.template
+        template = facts.template
         if series.template is None or series.template != template:
             series.rollouts.append(_Rollout(start=now))
         series.template = template
         rollout = series.rollouts[-1]
-        new_rs = facts.new_replica_set
-        if rollout.target is None and new_rs is not None:
-            rollout.target = new_rs.metadata.uid
-            created = new_rs.metadata.creation_timestamp
-            rollout.rolled_back = created is not None and created < rollout.start
+        for new_rs in facts.new_replica_sets:
+            if new_rs.metadata.uid in rollout.targets:
+                continue
+            if not rollout.targets:
+                created = new_rs.metadata.creation_timestamp
+                rollout.rolled_back = created is not None and created < rollout.start
+            rollout.targets = (*rollout.targets, new_rs.metadata.uid)
         if rollout.end is None and facts.complete:
             rollout.end = now
 
@@ -242,7 +257,8 @@ class Recorder:
         now = self._cluster.now
         if now > t[-1]:
             d = self._cluster.store.get(kind, namespace, name)
-            flow = self.flow_for(d) if d is not None else None
+            rss = WORKLOADS[kind][2](self._cluster.store, d) if d is not None else []
+            flow = self.flow_for(rss) if rss else None
             offered = flow.traffic.offered(flow.since, now) if flow is not None else 0.0
             t = np.append(t, now)
             for key, column in columns.items():
@@ -270,7 +286,7 @@ class Recorder:
             by_name[rs_series.name] = revision_timeline
             if rs_series.revision:
                 revisions[rs_series.revision] = revision_timeline
-        rollouts = tuple((r.start, r.end, r.target, r.rolled_back) for r in series.rollouts)
+        rollouts = tuple((r.start, r.end, r.targets, r.rolled_back) for r in series.rollouts)
         return Timeline(t, columns, revisions, by_name, name, rollouts)
 
 
@@ -355,14 +371,15 @@ class Timeline(_Columns):
     same columns per revision plus ``traffic_share``; ``requests`` and
     ``errors`` are cumulative counts. ``min_available`` and ``max_pods`` are
     the strategy's band: replicas - maxUnavailable and replicas + maxSurge.
-    ``rollouts`` lists (start, end or None, target ReplicaSet UID, rolled_back)
+    ``rollouts`` lists (start, end or None, target ReplicaSet UIDs, rolled_back)
     for every template change.
     """
 
     def __init__(self, t: Array, columns: Mapping[str, Array],
                  by_revision: Mapping[int, RevisionTimeline],
                  by_replica_set: Mapping[str, RevisionTimeline], name: str = "",
-                 rollouts: tuple[tuple[float, float | None, str | None, bool], ...] = ()) -> None:
+                 rollouts: tuple[tuple[float, float | None, tuple[str, ...], bool], ...] = (),
+                 ) -> None:
         self.t = t
         self._columns = dict(columns)
         self.by_revision = dict(sorted(by_revision.items()))
@@ -400,7 +417,7 @@ class Timeline(_Columns):
         arrays["rollouts"] = np.array(
             [[s, np.nan if e is None else e, float(b)] for s, e, _, b in self.rollouts]
             or np.zeros((0, 3)))
-        arrays["rollout_targets"] = np.array([tgt or "" for _, _, tgt, _ in self.rollouts],
+        arrays["rollout_targets"] = np.array(["|".join(tgt) for _, _, tgt, _ in self.rollouts],
                                              dtype=str)
         np.savez(path, **arrays)
 
@@ -415,7 +432,8 @@ class Timeline(_Columns):
                     _, rs_name, revision, uid, column = key.split(":", 4)
                     grouped.setdefault((rs_name, int(revision), uid), {})[column] = data[key]
             rollouts = tuple(
-                (float(s), None if np.isnan(e) else float(e), tgt or None, bool(b))
+                (float(s), None if np.isnan(e) else float(e),
+                 tuple(str(tgt).split("|")) if str(tgt) else (), bool(b))
                 for (s, e, b), tgt in zip(data["rollouts"], data["rollout_targets"],
                                           strict=True))
             name = str(data["name"])
@@ -482,7 +500,7 @@ def summarize(tl: Timeline) -> RolloutSummary:
     """The ``RolloutSummary`` of the most recent rollout in ``tl``."""
     if not tl.rollouts:
         raise LookupError(f'no rollout recorded for deployment "{tl.name}"')
-    start, end, target, rolled_back = tl.rollouts[-1]
+    start, end, targets, rolled_back = tl.rollouts[-1]
     stop = end if end is not None else float(tl.t[-1])
     window = (tl.t >= start) & (tl.t <= stop)
     first = int(np.argmax(window))
@@ -502,9 +520,9 @@ def summarize(tl: Timeline) -> RolloutSummary:
     failed = float(np.interp(stop, tl.t, tl["errors"]) - np.interp(start, tl.t, tl["errors"]))
     to_new = 0.0
     for rev_timeline in tl.by_replica_set.values():
-        if target is not None and rev_timeline.uid == target:
-            to_new = float(np.interp(stop, tl.t, rev_timeline["requests"])
-                           - np.interp(start, tl.t, rev_timeline["requests"]))
+        if rev_timeline.uid in targets:
+            to_new += float(np.interp(stop, tl.t, rev_timeline["requests"])
+                            - np.interp(start, tl.t, rev_timeline["requests"]))
     return RolloutSummary(
         start=float(start),
         duration=float(stop - start),

@@ -17,10 +17,11 @@ accepted and treated as passing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from rollsim.api.apps import Deployment
+from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Service, ServicePort, ServiceSpec
 from rollsim.api.flagger import Canary, CanaryCondition, CanaryMetric
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
@@ -28,6 +29,7 @@ from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
 from rollsim.controllers.rollout import replicas as flagger
 from rollsim.dist import as_distribution
+from rollsim.metrics import WorkloadFacts, register_workload
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -139,8 +141,8 @@ class CanaryController:
         if analysis is None:
             return True, ""
         ns = c.metadata.namespace
-        flow = self._cluster.recorder.flow_for(target)
         rss = self._cluster.store.owned_replica_sets(target.metadata.uid)
+        flow = self._cluster.recorder.flow_for(rss)
         uids = [rs.metadata.uid for rs in rss]
         latency = self._cluster.kubelet.behavior_for(target.spec.template).latency
         for metric in analysis.metrics:
@@ -170,7 +172,7 @@ class CanaryController:
         primary = store.get("Deployment", ns, f"{name}-primary")
         if primary is None:
             primary = self._initialize(c, target)
-            self._write_status(c, run.state, flagger.FLAGGER_INITIALIZING)
+            self._write_status(c, run, flagger.FLAGGER_INITIALIZING)
             return
         spec = self._spec(c)
         checks, why = self._checks(c, target)
@@ -184,6 +186,7 @@ class CanaryController:
         if after.failed_checks > before.failed_checks and why:
             self.event(c, "Warning", "Synced", why)
         self._apply(c, target, primary, before, after)
+        self._write_status(c, run, after.phase)
 
     def _initialize(self, c: Canary, target: Deployment) -> Deployment:
         """Create ``<target>-primary`` (a copy of the target) and the three services."""
@@ -262,22 +265,29 @@ class CanaryController:
                 self.event(c, "Warning", "Synced",
                            f"Rolling back {label} failed checks threshold reached "
                            f"{threshold}")
-        self._write_status(c, after, after.phase)
 
-    def _write_status(self, c: Canary, state: flagger.FlaggerState, phase: str) -> None:
-        promoted = {flagger.FLAGGER_INITIALIZED: "True", flagger.FLAGGER_SUCCEEDED: "True",
-                    flagger.FLAGGER_FAILED: "False"}.get(phase, "Unknown")
+    def _write_status(self, c: Canary, run: _Run, phase: str) -> None:
+        state = run.state
+        spec_of = {number: spec_hash for spec_hash, number in run.revisions.items()}
+        promoted_status = {flagger.FLAGGER_INITIALIZED: "True",
+                           flagger.FLAGGER_SUCCEEDED: "True",
+                           flagger.FLAGGER_FAILED: "False"}.get(phase, "Unknown")
         now = self._cluster.now
         old = next((x for x in c.status.conditions if x.type == "Promoted"), None)
         condition = CanaryCondition(
-            type="Promoted", status=promoted, reason=phase, message=_PHASE_MESSAGES.get(
+            type="Promoted", status=promoted_status, reason=phase, message=_PHASE_MESSAGES.get(
                 phase, "New revision detected, progressing canary analysis."),
             last_update_time=now,
             last_transition_time=old.last_transition_time
-            if old is not None and old.status == promoted else now)
+            if old is not None and old.status == promoted_status else now)
+        promoted = c.status.last_promoted_spec
+        if phase in (flagger.FLAGGER_INITIALIZED, flagger.FLAGGER_SUCCEEDED):
+            promoted = spec_of.get(state.primary_revision or 0, promoted)
         status = replace(c.status, phase=phase, canary_weight=state.canary_weight,
                          failed_checks=state.failed_checks, iterations=state.iterations,
                          conditions=(condition,),
+                         last_applied_spec=spec_of.get(state.last_applied_revision or 0, ""),
+                         last_promoted_spec=promoted,
                          last_transition_time=c.status.last_transition_time
                          if c.status.phase == phase else now)
         if status != c.status:
@@ -295,3 +305,55 @@ _PHASE_MESSAGES = {
     flagger.FLAGGER_WAITING_PROMOTION: "Waiting for approval.",
 }
 
+
+def _canary_replica_sets(store: Any, c: Canary) -> list[ReplicaSet]:
+    """A Canary runs the ReplicaSets of its target and of ``<target>-primary``."""
+    ns, name = c.metadata.namespace, c.spec.target_ref.name
+    rss: list[ReplicaSet] = []
+    for deployment in (name, f"{name}-primary"):
+        d = store.get("Deployment", ns, deployment)
+        if d is not None:
+            rss.extend(store.owned_replica_sets(d.metadata.uid))
+    return rss
+
+
+def _same_containers(a: ReplicaSet, b: ReplicaSet) -> bool:
+    return a.spec.template.spec == b.spec.template.spec
+
+
+def _canary_facts(c: Canary, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
+    """The service as a whole: capacity is the primary's; the version rolled out is
+    the target's current template, in the canary and, once promoted, in the primary."""
+    name = c.spec.target_ref.name
+    target = next((rs for rs in rss if rs.metadata.owner_references
+                   and rs.metadata.owner_references[0].name == name and rs.replicas > 0), None)
+    current = target or next((rs for rs in reversed(rss) if rs.metadata.owner_references
+                              and rs.metadata.owner_references[0].name == name), None)
+    new = tuple(rs for rs in rss if current is not None and _same_containers(rs, current))
+    primary = [rs for rs in rss if rs.metadata.owner_references
+               and rs.metadata.owner_references[0].name == f"{name}-primary"]
+    desired = max((rs.replicas for rs in primary), default=0)
+    return WorkloadFacts(
+        desired=desired, updated=sum(rs.status.replicas for rs in new),
+        min_available=desired, max_pods=2 * desired, new_replica_sets=new,
+        complete=c.status.phase in (flagger.FLAGGER_SUCCEEDED, flagger.FLAGGER_INITIALIZED)
+        and current is not None
+        and c.status.last_promoted_spec == compute_hash(_target_template(current), None),
+        template=current.spec.template.spec if current is not None else None)
+
+
+def _target_template(rs: ReplicaSet) -> Any:
+    """The target Deployment's template as Flagger hashes it (without the hash label)."""
+    labels = {k: v for k, v in rs.spec.template.metadata.labels.items()
+              if k != util.POD_TEMPLATE_HASH_LABEL}
+    return replace(rs.spec.template, metadata=replace(rs.spec.template.metadata, labels=labels))
+
+
+def _canary_revision(rs: ReplicaSet) -> int:
+    try:
+        return util.revision(rs)
+    except ValueError:
+        return 0
+
+
+register_workload("Canary", _canary_facts, _canary_revision, _canary_replica_sets)

@@ -207,7 +207,7 @@ class RolloutController:
     def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
         """Take the run's due measurements from the traffic model; returns its phase."""
         new_rs = ctx.new_rs
-        flow = self._cluster.recorder.flow_for(ctx.rollout)
+        flow = self._cluster.recorder.flow_for(ctx.all_rss)
 
         def value_of(metric: AnalysisMetric, start: float, end: float) -> float:
             if new_rs is None or flow is None:
@@ -450,8 +450,9 @@ def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
     return WorkloadFacts(
         desired=replicas, updated=status.updated_replicas,
         min_available=replicas - unavailable, max_pods=replicas + extra,
-        new_replica_set=new_rs,
-        complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash)
+        new_replica_sets=(new_rs,) if new_rs is not None else (),
+        complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash,
+        template=r.spec.template)
 
 
 register_workload("Rollout", rollout_facts, rollout_revision)
