@@ -19,7 +19,7 @@ def test_readme_examples_print_what_they_claim(monkeypatch: object) -> None:
         if language == "python":
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
-                exec(compile(body, "README.md", "exec"), namespace)  # noqa: S102
+                exec(compile(body, "README.md", "exec"), namespace)
             pending = out.getvalue()
         elif language == "" and pending is not None:
             assert pending == body, f"README output differs:\n{pending}"
