@@ -131,6 +131,7 @@ class Cluster:
         self.pod_behavior = pods if pods is not None else PodBehavior()
         self.images = dict(images or {})
         self._latency = latency
+        self._latencies: dict[str, float] = {}
         self._events: list[Event] = []
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
         self._queues: dict[str, dict[Any, None]] = {
@@ -259,9 +260,12 @@ class Cluster:
     # Work queues.
 
     def _latency_of(self, controller: str) -> float:
-        if isinstance(self._latency, Mapping):
-            return float(self._latency.get(controller, 0.0))
-        return float(self._latency)
+        latency = self._latencies.get(controller)
+        if latency is None:
+            latency = self._latencies[controller] = float(
+                self._latency.get(controller, 0.0) if isinstance(self._latency, Mapping)
+                else self._latency)
+        return latency
 
     def enqueue(self, controller: str, key: Any) -> None:
         """A change this controller watches: queue ``key`` after its latency."""

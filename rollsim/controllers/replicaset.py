@@ -9,9 +9,9 @@ ready) and counters for status, updated in O(1) on each pod change.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["BURST_REPLICAS", "ReplicaSetController", "ReplicaSetPods"]
 
+#: A Ready bucket this small is sorted outright when the cut falls inside it.
+_SMALL_BUCKET = 256
 #: At most this many pods are created or deleted per sync (``BurstReplicas``).
 BURST_REPLICAS = 500
 #: ``names.SimpleNameGenerator``: the base is cut so that base + 5 random chars <= 63.
@@ -44,8 +46,8 @@ def _age_rank(now: float, t: float | None) -> int:
 class ReplicaSetPods:
     """The live pods of one ReplicaSet, bucketed in ``ActivePodsWithRanks`` order."""
 
-    __slots__ = ("available", "pending", "ready", "running", "terminating", "unscheduled",
-                 "waiting")
+    __slots__ = ("available", "by_uid", "pending", "ready", "running", "terminating",
+                 "uids", "unscheduled", "waiting")
 
     def __init__(self) -> None:
         self.unscheduled: dict[str, PodRecord] = {}
@@ -56,6 +58,10 @@ class ReplicaSetPods:
         self.waiting: dict[str, PodRecord] = {}
         self.available = 0
         self.terminating = 0
+        #: Ready pods by UID (``uids`` sorted, ``by_uid`` alongside), built on the first
+        #: scale-down that needs it; entries of pods no longer ready are skipped lazily.
+        self.uids: list[str] | None = None
+        self.by_uid: list[PodRecord] = []
 
     @property
     def active(self) -> int:
@@ -83,6 +89,11 @@ class ReplicaSetPods:
                 self.terminating += 1
             else:
                 bucket[pod.uid] = pod
+                if bucket is self.ready and self.uids is not None:
+                    at = bisect.bisect_left(self.uids, pod.uid)
+                    if at == len(self.uids) or self.uids[at] != pod.uid:
+                        self.uids.insert(at, pod.uid)
+                        self.by_uid.insert(at, pod)
             pod.bucket = bucket
         counted = pod.available and pod.bucket is not None
         if counted != pod.counted_available:
@@ -104,17 +115,65 @@ class ReplicaSetPods:
                 break
             if len(bucket) <= left:
                 chosen.extend(bucket.values())
-                continue
-            key: Callable[[PodRecord], tuple[int, ...] | tuple[int, int, str]]
-            if bucket is self.ready:
-                def key(p: PodRecord) -> tuple[int, int, str]:
-                    return (_age_rank(now, p.ready_since), 0, p.uid)
+            elif bucket is self.ready:
+                chosen.extend(self._youngest_ready(left, now))
             else:
                 def key(p: PodRecord) -> tuple[int, int, str]:
                     return (-p.restarts, _age_rank(now, p.created), p.uid)
-            chosen.extend(heapq.nsmallest(left, bucket.values(), key=key))
+
+                chosen.extend(heapq.nsmallest(left, bucket.values(), key=key))
         return chosen
 
+    def _youngest_ready(self, count: int, now: float) -> list[PodRecord]:
+        """The ``count`` most recently Ready pods by logarithmic bucket, smaller UID first.
+
+        ``ready`` is kept in the order pods turned Ready, so the younger buckets
+        are at its end: walk back until ``count`` pods are found. Pods younger
+        than the last one's bucket are all taken; the rest come from that
+        bucket in UID order: sorted directly when the bucket is small, else by
+        scanning the UID-ordered index, which a large bucket fills densely. The
+        cost is the pods taken plus a bounded walk, not the whole ReplicaSet.
+        """
+        walked: list[tuple[int, str, PodRecord]] = []
+        boundary: int | None = None
+        complete = False
+        for pod in reversed(self.ready.values()):
+            rank = _age_rank(now, pod.ready_since)
+            if boundary is not None and rank != boundary:
+                complete = True
+                break
+            walked.append((rank, pod.uid, pod))
+            if boundary is None and len(walked) >= count:
+                boundary = rank
+            if boundary is not None and len(walked) >= count + _SMALL_BUCKET:
+                break
+        else:
+            complete = True
+        if complete:
+            walked.sort(key=lambda c: (c[0], c[1]))
+            return [pod for _, _, pod in walked[:count]]
+        taken = [pod for rank, _, pod in walked if rank != boundary]
+        return taken + self._bucket_by_uid(boundary, count - len(taken), now)
+
+    def _bucket_by_uid(self, rank: int | None, count: int, now: float) -> list[PodRecord]:
+        if self.uids is None:
+            ordered = sorted(self.ready.values(), key=lambda p: p.uid)
+            self.uids = [p.uid for p in ordered]
+            self.by_uid = ordered
+        chosen: list[PodRecord] = []
+        stale = 0
+        for pod in self.by_uid:
+            if pod.bucket is not self.ready:
+                stale += 1
+                continue
+            if _age_rank(now, pod.ready_since) == rank:
+                chosen.append(pod)
+                if len(chosen) == count:
+                    break
+        if stale > len(self.by_uid) // 2:
+            self.uids = None
+            self.by_uid = []
+        return chosen
 
 class ReplicaSetController:
     """Creates and deletes pods for every ReplicaSet and writes its status."""
@@ -124,7 +183,10 @@ class ReplicaSetController:
         self._pods: dict[str, ReplicaSetPods] = {}
 
     def pods_of(self, rs_uid: str) -> ReplicaSetPods:
-        return self._pods.setdefault(rs_uid, ReplicaSetPods())
+        pods = self._pods.get(rs_uid)
+        if pods is None:
+            pods = self._pods[rs_uid] = ReplicaSetPods()
+        return pods
 
     def pod_changed(self, pod: PodRecord) -> None:
         """Kubelet report: re-bucket the pod and sync its ReplicaSet.

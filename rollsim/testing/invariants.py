@@ -177,6 +177,15 @@ def _complete(d: Any, status: Any) -> bool:
                 and status.observed_generation >= d.metadata.generation)
 
 
+def _settled(d: Any, snap: Snapshot) -> bool:
+    """The controllers have caught up with the spec: the Deployment's generation is
+    observed and every ReplicaSet runs as many pods as it asks for."""
+    return bool(d.status.observed_generation >= d.metadata.generation and all(
+        s.rs.status.replicas == s.rs.replicas
+        and s.rs.status.observed_generation >= s.rs.metadata.generation
+        for s in snap.replica_sets))
+
+
 def _sizes(snap: Snapshot, field: Callable[[Any], int]) -> str:
     return ", ".join(f"{s.name}: {field(s)}" for s in snap.replica_sets) or "no ReplicaSets"
 
@@ -202,7 +211,12 @@ class RollingUpdateBounds:
     maxUnavailable, minReadySeconds) with no ReplicaSet's minReadySeconds
     changing. Each bound is armed once it is seen to hold within the regime
     (so creation and scaling are exempt until the bound is first reached) and
-    is then checked at every later write of the regime. ``min-available`` is
+    is then checked at every later write of the regime. ``min-available``
+    arms only at a settled write (the Deployment's generation observed, every
+    ReplicaSet running its ``spec.replicas``): a scale-down's pod deletions
+    follow the ReplicaSet controller's ranking, which may pick an available
+    pod over a Ready one still inside minReadySeconds, so a scaling event is
+    over only once its deletions are done. ``min-available`` is
     also disarmed while any pod exists whose behaviour can lose availability on
     its own (``crash_loop`` or ``unready_after``): those pods fail, the
     controller does not. Pods that never become available
@@ -249,6 +263,8 @@ class RollingUpdateBounds:
         available = sum(s.rs.status.available_replicas for s in snap.replica_sets)
         if fragile:
             self._available_armed = False
+        elif not self._available_armed and not _settled(d, snap):
+            pass
         elif available < least:
             if self._available_armed:
                 out.append(Violation(
@@ -268,19 +284,33 @@ class RecreateOneVersion:
 
     No pod of the new ReplicaSet (the one whose template is the Deployment's)
     exists while a pod of another ReplicaSet exists, terminating pods
-    included (recreate.go: ``oldPodsRunning`` waits for them). Armed once a
-    single version is seen under Recreate, so a switch from RollingUpdate
-    mid-rollout is exempt until it has settled.
+    included (recreate.go: ``rolloutRecreate`` scales the new ReplicaSet up
+    only once ``oldPodsRunning`` is false).
+
+    That is the guarantee of the Recreate *strategy*; upstream's ``sync``
+    path does not give it. A paused Deployment, or one seeing a scaling
+    event, is synced by ``sync``/``scale``, and ``FindActiveOrLatest`` scales
+    the new ReplicaSet to ``replicas`` when no ReplicaSet is active, even
+    while old pods are still terminating (deployment_controller.go,
+    sync.go). So the check is disarmed while the Deployment is paused and
+    when ``replicas`` changes, and armed again once a single version runs;
+    it is also armed only after a single version has been seen under
+    Recreate, so a switch from RollingUpdate mid-rollout is exempt until it
+    has settled.
     """
 
     def __init__(self) -> None:
         self._armed = False
+        self._replicas: int | None = None
 
     def observe(self, snap: Snapshot) -> list[Violation]:
         d = snap.workload
         if snap.key[0] != "Deployment" or d.spec.strategy.type != "Recreate":
             self._armed = False
             return []
+        if d.spec.paused or d.replicas != self._replicas:
+            self._replicas = d.replicas
+            self._armed = False
         new = [s for s in snap.replica_sets if same_template(s.rs.spec.template, d.spec.template)]
         new_pods = sum(s.pods for s in new)
         others = [s for s in snap.replica_sets if s not in new and s.pods > 0]
@@ -708,16 +738,28 @@ def requests_conserved(tl: Timeline) -> list[Violation]:
     return []
 
 
+def _selects(route: Any, labels: Any) -> bool:
+    selector = route.selector if route is not None else None
+    return bool(selector is not None and not selector.empty and selector.matches(labels))
+
+
 def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
-    """Whether every traffic flow that reaches ``d`` reaches no other workload's pods."""
-    flow = cluster.recorder.flow_for(d)
-    if flow is None:
+    """Whether the traffic reaching ``d``'s pods reaches no other workload's pods and
+    goes through no router split (the timeline then accounts for all of it)."""
+    labels = d.spec.template.metadata.labels
+    flows = [f for f in cluster.recorder.flows
+             if _selects(f.route, labels) or _selects(f.route.canary, labels)]
+    if not flows:
         return True
-    selector = flow.route.selector
+    if len(flows) > 1:
+        return False
+    route = flows[0].route
+    if route.canary is not None:
+        return False
     others = [w for kind in WORKLOADS for w in cluster.store.list(kind, None)
-              if w.metadata.uid != d.metadata.uid and selector is not None
-              and selector.matches(w.spec.template.metadata.labels)]
-    return not others and flow.route.canary is None
+              if w.metadata.uid != d.metadata.uid
+              and _selects(route, w.spec.template.metadata.labels)]
+    return not others
 
 
 def timeline_invariants(cluster: Cluster, ref: str | None = None) -> list[Violation]:

@@ -183,6 +183,10 @@ class RolloutScenario(Scenario):
     when a property fails): the manifest as YAML, the pods, then one line per
     action, with the behaviour of each image that has its own."""
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """How Hypothesis (and IPython) print it: the readable script."""
+        printer.text(repr(self))
+
     def __repr__(self) -> str:
         documents = self.manifests if isinstance(self.manifests, list | tuple) \
             else [self.manifests]

@@ -104,7 +104,8 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
         raise ValueError(f"invalid value for IntOrString: invalid type: string is not a "
                          f"percentage: {value!r}")
     # strconv.Atoi: an optional sign and decimal digits, nothing else.
-    if not re.fullmatch(r"[+-]?[0-9]+", value[:-1]):
+    digits = value[1:-1] if value[:1] in "+-" else value[:-1]
+    if not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"invalid value for IntOrString: invalid value {value!r}")
     percent = int(value[:-1])
     product = percent * total
@@ -352,7 +353,8 @@ def set_new_replica_set_annotations(
             if total <= rev_history_limit_in_chars:
                 annotations[REVISION_HISTORY_ANNOTATION] = ",".join(
                     [*old_revisions[start:], old_revision])
-    updated = replace(rs, metadata=replace(rs.metadata, annotations=annotations))
+    updated = rs if annotations == rs.metadata.annotations else replace(
+        rs, metadata=replace(rs.metadata, annotations=annotations))
     if not exists:
         updated, replicas_changed = set_replicas_annotations(
             updated, d.replicas, d.replicas + max_surge(d))
@@ -360,12 +362,23 @@ def set_new_replica_set_annotations(
     return updated, changed
 
 
+#: Templates without their hash label, by identity of the template object. A
+#: template object outlives many syncs (objects are replaced, their templates
+#: shared), and the entry keeps it alive, so an id is never reused while cached.
+_WITHOUT_HASH: dict[int, tuple[PodTemplateSpec, PodTemplateSpec]] = {}
+
+
 def _template_without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
+    cached = _WITHOUT_HASH.get(id(template))
+    if cached is not None:
+        return cached[1]
     labels = template.metadata.labels
-    if POD_TEMPLATE_HASH_LABEL not in labels:
-        return template
-    stripped = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
-    return replace(template, metadata=replace(template.metadata, labels=stripped))
+    stripped = template
+    if POD_TEMPLATE_HASH_LABEL in labels:
+        kept = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
+        stripped = replace(template, metadata=replace(template.metadata, labels=kept))
+    _WITHOUT_HASH[id(template)] = (template, stripped)
+    return stripped
 
 
 def equal_ignore_hash(t1: PodTemplateSpec, t2: PodTemplateSpec) -> bool:
