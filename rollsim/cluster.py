@@ -673,9 +673,17 @@ class Cluster:
         r = self._rollout(ref, namespace)
         status = r.status
         steps = r.spec.strategy.canary.steps if r.spec.strategy.canary is not None else ()
+        inconclusive = any(p.reason == "InconclusiveAnalysisRun"
+                           for p in status.pause_conditions)
         if full:
             status = replace(status, promote_full=True, pause_conditions=(),
                              controller_pause=False)
+        elif inconclusive:
+            # An inconclusive analysis: skip its step and unpause the controller.
+            index = status.current_step_index
+            status = replace(status, pause_conditions=(), controller_pause=False,
+                             current_step_index=index + 1 if index is not None and steps
+                             and index < len(steps) else index)
         elif status.pause_conditions:
             status = replace(status, pause_conditions=())
         elif steps and status.current_step_index is not None and \

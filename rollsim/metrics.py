@@ -72,6 +72,9 @@ class _DeploymentSeries:
         self.replica_sets: dict[str, _ReplicaSetSeries] = {}
         self.rollouts: list[_Rollout] = []
         self.template: Any = None
+        #: The traffic last seen reaching this workload: its counts stay with it even
+        #: after a selector moves away.
+        self.flow: TrafficFlow | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,8 @@ class Recorder:
         cluster = self._cluster
         facts = facts_of(d, rss)
         self._track_rollout(series, d, facts, now)
-        flow = self.flow_for(rss)
+        flow = self.flow_for(rss) or series.flow
+        series.flow = flow
         shares = flow.shares() if flow is not None else {}
         row = len(series.t)
         series.t.append(now)
@@ -256,9 +260,7 @@ class Recorder:
             replica_sets[uid] = cols
         now = self._cluster.now
         if now > t[-1]:
-            d = self._cluster.store.get(kind, namespace, name)
-            rss = WORKLOADS[kind][2](self._cluster.store, d) if d is not None else []
-            flow = self.flow_for(rss) if rss else None
+            flow = series.flow
             offered = flow.traffic.offered(flow.since, now) if flow is not None else 0.0
             t = np.append(t, now)
             for key, column in columns.items():

@@ -51,27 +51,35 @@ def check_metric(metric: CanaryMetric, sent: float, failed: float,
     """One built-in metric check: (passed, what Flagger would log when it halts)."""
     name = metric.name
     rng = metric.threshold_range
+    if name not in ("request-success-rate", "request-duration"):
+        return True, ""
+    if sent <= 0:
+        return False, (f"no values found for metric {name} probably {{label}} is not "
+                       f"receiving traffic")
     if name == "request-success-rate":
-        if sent <= 0:
-            return False, f"{name} no values found"
         value = 100.0 * (1.0 - failed / sent)
-        unit = "%"
         lower = rng.min if rng is not None else metric.threshold
         upper = rng.max if rng is not None else None
-    elif name == "request-duration":
-        if sent <= 0:
-            return False, f"{name} no values found"
-        value = 1000.0 * as_distribution(latency).quantile(0.99)
-        unit = "ms"
-        lower = rng.min if rng is not None else None
-        upper = rng.max if rng is not None else metric.threshold
-    else:
+        if lower is not None and value < lower:
+            return False, f"success rate {value:.2f}% < {lower:g}%"
+        if upper is not None and value > upper:
+            return False, f"success rate {value:.2f}% > {upper:g}%"
         return True, ""
-    if lower is not None and value < lower:
-        return False, f"{name} {value:.2f}{unit} < {lower:g}{unit}"
-    if upper is not None and value > upper:
-        return False, f"{name} {value:.2f}{unit} > {upper:g}{unit}"
+    millis = 1000.0 * as_distribution(latency).quantile(0.99)
+    lower = rng.min if rng is not None else None
+    upper = rng.max if rng is not None else metric.threshold
+    if upper is not None and millis > upper:
+        return False, f"request duration {_go_millis(millis)} > {_go_millis(upper)}"
+    if lower is not None and millis < lower:
+        return False, f"request duration {_go_millis(millis)} < {_go_millis(lower)}"
     return True, ""
+
+
+def _go_millis(millis: float) -> str:
+    """A duration in milliseconds as Go's ``time.Duration`` prints it (500ms, 1.5s)."""
+    if millis < 1000:
+        return f"{millis:g}ms"
+    return f"{millis / 1000:g}s"
 
 
 class CanaryController:
@@ -152,7 +160,10 @@ class CanaryController:
                 else (0.0, 0.0)
             passed, why = check_metric(metric, sent, failed, latency)
             if not passed:
-                return False, f"Halt {target.metadata.name}.{ns} advancement {why}"
+                label = f"{target.metadata.name}.{ns}"
+                if why.startswith("no values"):
+                    return False, f"Halt advancement {why.format(label=label)}"
+                return False, f"Halt {label} advancement {why}"
         return True, ""
 
     def _revision(self, run: _Run, target: Deployment) -> int:
@@ -222,9 +233,17 @@ class CanaryController:
 
     def _apply(self, c: Canary, target: Deployment, primary: Deployment,
                before: flagger.FlaggerState, after: flagger.FlaggerState) -> None:
+        """Carry out a transition, with Flagger's events in the order it records them."""
         ns, name = c.metadata.namespace, target.metadata.name
         store = self._cluster.store
         label = f"{name}.{ns}"
+        if after.phase == flagger.FLAGGER_INITIALIZED and before.phase != after.phase:
+            self.event(c, "Normal", "Synced",
+                       f"Initialization done! {c.metadata.name}.{ns}")
+        if after.phase == flagger.FLAGGER_FAILED and before.phase in (
+                flagger.FLAGGER_PROGRESSING, flagger.FLAGGER_WAITING_PROMOTION):
+            self.event(c, "Warning", "Synced", f"Rolling back {label} failed checks threshold "
+                                               f"reached {before.failed_checks}")
         if after.primary_revision != before.primary_revision and before.phase:
             template = replace(target.spec.template, metadata=replace(
                 target.spec.template.metadata,
@@ -247,6 +266,12 @@ class CanaryController:
                 elif after.phase == flagger.FLAGGER_FAILED:
                     self.event(c, "Warning", "Synced", f"Canary failed! Scaling down {label}")
             store.update(replace(target, spec=replace(target.spec, replicas=size)))
+        first_step = before.phase == flagger.FLAGGER_PROGRESSING and \
+            before.canary_route == 0 and before.iterations == 0 and \
+            (after.canary_route > 0 or after.iterations > 0)
+        if first_step:
+            # The tick that runs the pre-rollout hooks starts the analysis proper.
+            self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
         if (after.primary_route, after.canary_route) != (before.primary_route,
                                                          before.canary_route):
             self._cluster.endpoints.set_weight(ns, name, f"{name}-canary",
@@ -254,17 +279,9 @@ class CanaryController:
             if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
                 self.event(c, "Normal", "Synced",
                            f"Advance {label} canary weight {after.canary_route}")
-        if after.phase != before.phase:
-            if after.phase == flagger.FLAGGER_PROGRESSING and before.phase != \
-                    flagger.FLAGGER_PROGRESSING:
-                self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
-            elif after.phase == flagger.FLAGGER_FAILED and before.phase in (
-                    flagger.FLAGGER_PROGRESSING, flagger.FLAGGER_WAITING_PROMOTION):
-                threshold = flagger.analysis_threshold(
-                    c.spec.analysis.threshold if c.spec.analysis is not None else 0)
-                self.event(c, "Warning", "Synced",
-                           f"Rolling back {label} failed checks threshold reached "
-                           f"{threshold}")
+            elif before.phase == flagger.FLAGGER_PROMOTING and \
+                    after.primary_route == flagger.FLAGGER_TOTAL_WEIGHT:
+                self.event(c, "Normal", "Synced", "Routing all traffic to primary")
 
     def _write_status(self, c: Canary, run: _Run, phase: str) -> None:
         state = run.state

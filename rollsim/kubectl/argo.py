@@ -93,17 +93,20 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
         lines.append(f"{'  ActualWeight:':<17}{actual}")
     else:
         lines.append(f"{'Strategy:':<17}BlueGreen")
-    images: dict[str, set[str]] = {}
+    # info.Images: tags in the order canary, stable, active, preview; an image running
+    # in several ReplicaSets gets the union of their tags, sorted.
+    images: dict[str, list[str]] = {}
     for rs in rss:
         if rs.status.replicas <= 0:
             continue
-        for tag in _tags(r, rs):
-            for container in rs.spec.template.spec.containers:
-                images.setdefault(container.image, set()).add(tag)
+        tags = _tags(r, rs)
         for container in rs.spec.template.spec.containers:
-            images.setdefault(container.image, set())
+            if container.image in images:
+                images[container.image] = sorted(set(images[container.image]) | set(tags))
+            else:
+                images[container.image] = tags
     for i, image in enumerate(sorted(images)):
-        tags = sorted(images[image])
+        tags = images[image]
         text = f"{image} ({', '.join(tags)})" if tags else image
         lines.append(f"{'Images:' if i == 0 else '':<17}{text}")
     lines.append("Replicas:")

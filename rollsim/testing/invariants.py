@@ -186,6 +186,22 @@ def _settled(d: Any, snap: Snapshot) -> bool:
         for s in snap.replica_sets))
 
 
+#: Appended to a ``min-available`` violation that upstream's pod ranking explains.
+RANKING_NOTE = ("; the ReplicaSet controller deleted an available pod in place of a Ready pod "
+                "still within minReadySeconds (getPodsToDelete ranks Ready pods by Ready time, "
+                "not by availability)")
+
+
+def _ranking_note(snap: Snapshot, previous: dict[str, tuple[int, int]]) -> str:
+    """``RANKING_NOTE`` if a ReplicaSet that had Ready but not yet available pods lost
+    available pods at this write, else nothing."""
+    for s in snap.replica_sets:
+        ready, available = previous.get(s.uid, (0, 0))
+        if ready > available and s.rs.status.available_replicas < available:
+            return RANKING_NOTE
+    return ""
+
+
 def _sizes(snap: Snapshot, field: Callable[[Any], int]) -> str:
     return ", ".join(f"{s.name}: {field(s)}" for s in snap.replica_sets) or "no ReplicaSets"
 
@@ -223,6 +239,14 @@ class RollingUpdateBounds:
     (``never_ready``, ``image_pull_error``) keep it armed: the controller must
     not drain old pods for them. After a violation the bound disarms, so each
     dip is reported once.
+
+    Upstream itself breaks ``min-available`` when ``minReadySeconds > 0``:
+    ``cleanupUnhealthyReplicas`` scales an old ReplicaSet down by its count of
+    unavailable pods, but the ReplicaSet controller picks victims by
+    readiness and Ready time (``ActivePodsWithRanks``, logarithmic buckets,
+    then UID), so it may delete an available pod and keep a Ready one still
+    inside minReadySeconds. rollsim reproduces that; the violation then says
+    so (``RANKING_NOTE``). It is a true finding about the rollout.
     """
 
     def __init__(self) -> None:
@@ -230,6 +254,7 @@ class RollingUpdateBounds:
         self._min_ready: dict[str, int] = {}
         self._surge_armed = False
         self._available_armed = False
+        self._status: dict[str, tuple[int, int]] = {}
 
     def observe(self, snap: Snapshot) -> list[Violation]:
         d = snap.workload
@@ -261,6 +286,9 @@ class RollingUpdateBounds:
         fragile = any(loses_availability(s.behavior) and (s.active > 0 or s.rs.replicas > 0)
                       for s in snap.replica_sets)
         available = sum(s.rs.status.available_replicas for s in snap.replica_sets)
+        previous = self._status
+        self._status = {s.uid: (s.rs.status.ready_replicas, s.rs.status.available_replicas)
+                        for s in snap.replica_sets}
         if fragile:
             self._available_armed = False
         elif not self._available_armed and not _settled(d, snap):
@@ -272,7 +300,7 @@ class RollingUpdateBounds:
                     f"available >= replicas - maxUnavailable = {least} (pods healthy, no "
                     f"scaling event)",
                     f"{available} ({_sizes(snap, lambda s: s.rs.status.available_replicas)}) "
-                    f"after {snap.cause}"))
+                    f"after {snap.cause}" + _ranking_note(snap, previous)))
                 self._available_armed = False
         else:
             self._available_armed = True

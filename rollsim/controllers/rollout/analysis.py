@@ -204,9 +204,28 @@ class MetricRun:
         if self.phases.count(INCONCLUSIVE) > _limit(self.metric.inconclusive_limit, 0):
             return INCONCLUSIVE
         count = self.count
-        if count is not None and len(self.phases) >= count:
+        # Error measurements do not count towards ``count`` (metricResult.Count).
+        if count is not None and len(self.phases) - self.phases.count(ERROR) >= count:
             return SUCCESSFUL
         return RUNNING
+
+    def message(self) -> str:
+        """Why the metric ended the run, worded as the AnalysisRun's message."""
+        name = self.metric.name
+        phase = self.phase
+        if phase == FAILED:
+            return (f'Metric "{name}" assessed Failed due to failed '
+                    f"({self.phases.count(FAILED)}) > failureLimit "
+                    f"({_limit(self.metric.failure_limit, 0)})")
+        if phase == ERROR:
+            return (f'Metric "{name}" assessed Error due to consecutiveErrors '
+                    f"({self.consecutive_errors}) > consecutiveErrorLimit "
+                    f"({_limit(self.metric.consecutive_error_limit, 4)})")
+        if phase == INCONCLUSIVE:
+            return (f'Metric "{name}" assessed Inconclusive due to inconclusive '
+                    f"({self.phases.count(INCONCLUSIVE)}) > inconclusiveLimit "
+                    f"({_limit(self.metric.inconclusive_limit, 0)})")
+        return ""
 
 
 Measure = Callable[[AnalysisMetric, float, float], float]
@@ -264,6 +283,13 @@ class AnalysisRun:
                 run.record(phase, value)
                 taken = True
         return taken
+
+    def message(self) -> str:
+        """The first ended metric's reason (what the rollout's abort message quotes)."""
+        for run in self.metrics:
+            if run.phase in (FAILED, ERROR, INCONCLUSIVE):
+                return run.message()
+        return ""
 
     def next_measurement(self) -> float | None:
         times = [at for _, at in self.due()]

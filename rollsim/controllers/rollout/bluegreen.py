@@ -71,6 +71,9 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
     """One reconcile of a blue-green Rollout (A14)."""
     bg = ctx.rollout.spec.strategy.blue_green
     assert bg is not None and ctx.new_rs is not None
+    if not ctx.status.stable_rs:
+        # The first deploy is promoted at once, with no pause and no analysis (A12.1).
+        dc.promote_stable(ctx, "Initial deploy")
     status = ctx.status
     new = ctx.new_rs
     new_hash = status.current_pod_hash
@@ -89,11 +92,18 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
         dc.scale(ctx, ctx.stable_rs, ctx.replicas)
     new = ctx.new_rs
     assert new is not None
-    if status.stable_rs == new_hash and status.blue_green.active_selector == new_hash:
-        # Fully promoted: only the old active's delayed scale-down is left.
+    if status.stable_rs == new_hash:
+        # Promoted: the active service follows once the pods are saturated; then only
+        # the old active's delayed scale-down is left.
+        saturated = new.replicas == ctx.replicas and \
+            new.status.available_replicas >= ctx.replicas
+        if saturated and status.blue_green.active_selector != new_hash and not paused:
+            dc.switch_service(ctx, bg.active_service, new_hash)
+            ctx.status = replace(ctx.status, blue_green=replace(
+                ctx.status.blue_green, active_selector=new_hash))
         _scale_down_old(dc, ctx)
         return
-    first_deploy = not status.stable_rs or not status.blue_green.active_selector
+    first_deploy = not status.blue_green.active_selector
     ready = math.ready_for_pause(counts(new), desired)
     pause_done = first_deploy or status.promote_full or (
         ready and not paused and _pre_promotion_done(dc, ctx, bg) and
@@ -112,8 +122,7 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
                 ctx.status.blue_green, active_selector=new_hash))
         if _post_promotion_done(dc, ctx, bg) and ctx.status.stable_rs != new_hash:
             previous = ctx.stable_rs
-            dc.promote_stable(ctx, "Initial deploy" if first_deploy
-                              else "Completed blue-green update")
+            dc.promote_stable(ctx, "Completed blue-green update")
             ctx.status = replace(ctx.status, blue_green=replace(
                 ctx.status.blue_green, scale_up_preview_check_point=False))
             if previous is not None:
@@ -149,7 +158,7 @@ def _analysis_done(dc: RolloutController, ctx: RolloutContext,
     run = runs[-1] if runs else dc.start_analysis(ctx, analysis, kind)
     phase = run.phase if run.terminated else dc.measure(ctx, run)
     if phase in ("Failed", "Error"):
-        dc.abort(ctx, f"Metric assessed {phase}")
+        dc.abort(ctx, run)
         run.terminated = True
         return False
     if phase == "Inconclusive":

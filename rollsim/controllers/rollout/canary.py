@@ -36,8 +36,13 @@ def step_description(step: CanaryStep) -> str:
     if step.pause is not None:
         duration = step.pause.duration
         return f"pause: {duration}" if duration is not None else "pause"
-    if step.set_canary_scale is not None:
-        return "setCanaryScale"
+    scale = step.set_canary_scale
+    if scale is not None:
+        if scale.replicas is not None:
+            return f"setCanaryScale{{replicas: {scale.replicas}}}"
+        if scale.weight is not None:
+            return f"setCanaryScale{{weight: {scale.weight}}}"
+        return "setCanaryScale{matchTrafficWeight: true}"
     if step.analysis is not None:
         return "analysis"
     return step.kind
@@ -151,14 +156,18 @@ def _reconcile_analysis(dc: RolloutController, ctx: RolloutContext, canary: Cana
     """Start step and background runs when due; a failed run aborts, an inconclusive
     one pauses (A10)."""
     status = ctx.status
-    if status.abort or status.stable_rs == status.current_pod_hash:
-        return
     runs = dc.runs(ctx)
+    if status.stable_rs == status.current_pod_hash:
+        # Promoted: a run still going is cancelled, which ends it Successful.
+        for run in runs:
+            run.terminated = True
+        return
+    if status.abort:
+        return
     if step is not None and step.analysis is not None and not status.pause_conditions:
         tag = f"-{status.current_step_index}"
         if not any(r.kind == "step" and r.name.endswith(tag) for r in runs):
-            run = dc.start_analysis(ctx, step.analysis, "step")
-            run.name += tag
+            dc.start_analysis(ctx, step.analysis, "step")
     background = canary.analysis
     due = background is not None and (status.current_step_index or 0) >= (
         background.starting_step or 0)
@@ -169,11 +178,44 @@ def _reconcile_analysis(dc: RolloutController, ctx: RolloutContext, canary: Cana
             continue
         phase = dc.measure(ctx, run)
         if phase in ("Failed", "Error"):
-            dc.abort(ctx, f"Metric assessed {phase}")
+            dc.abort(ctx, run)
             run.terminated = True
         elif phase == "Inconclusive":
             dc.add_pause(ctx, math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS)
             run.terminated = True
+
+
+def _hold_aborted_canary(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy,
+                         target: int) -> int:
+    """A routed canary keeps its pods after an abort until abortScaleDownDelaySeconds
+    after the stable is fully available (A13.3); 0 keeps them for good."""
+    new = ctx.new_rs
+    assert new is not None
+    deadline_text = new.metadata.annotations.get(SCALE_DOWN_DEADLINE_ANNOTATION)
+    if not ctx.status.abort:
+        if deadline_text is not None:
+            ctx.new_rs = dc.annotate(new, SCALE_DOWN_DEADLINE_ANNOTATION, None)
+        return target
+    if target >= new.replicas:
+        return target
+    delay, explicit = math.abort_scale_down_delay_seconds_or_default(
+        math.CANARY, True, canary.abort_scale_down_delay_seconds)
+    if delay is None:
+        return new.replicas
+    if canary.dynamic_stable_scale and not explicit:
+        return target
+    if deadline_text is None:
+        stable = ctx.stable_rs
+        if stable is None or stable.status.available_replicas < ctx.replicas:
+            return new.replicas
+        deadline = ctx.now + delay
+        ctx.new_rs = dc.annotate(new, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(deadline))
+    else:
+        deadline = parse_time(deadline_text)
+    if ctx.now >= deadline:
+        return target
+    ctx.wake_at(deadline)
+    return new.replicas
 
 
 def _weight(ctx: RolloutContext, canary: CanaryStrategy, at_desired: bool) -> int:
@@ -211,6 +253,8 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
     halted = ctx.rollout.spec.paused or any(
         p.reason == math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS for p in ctx.status.pause_conditions)
     targets = _targets(ctx, canary)
+    if canary.traffic_routing is not None:
+        targets = (_hold_aborted_canary(dc, ctx, canary, targets[0]), targets[1])
     changed = False
     if not halted:
         new_target, stable_target = targets
@@ -252,7 +296,7 @@ def _sync_status(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrat
             (status.promote_full or done_steps or fast_rollback) and \
             status.stable_rs != status.current_pod_hash:
         previous = ctx.stable_rs
-        reason = "Fully promoted" if status.promote_full else \
+        reason = "Full promotion requested" if status.promote_full else \
             f"Completed all {len(steps)} canary steps"
         dc.promote_stable(ctx, reason)
         if previous is not None and canary.traffic_routing is not None:

@@ -109,6 +109,8 @@ class RolloutController:
     def __init__(self, cluster: Cluster) -> None:
         self._cluster = cluster
         self.analysis_runs: dict[tuple[str, str], list[AnalysisRun]] = {}
+        #: Why the current abort happened (empty for a user's abort).
+        self.abort_messages: dict[tuple[str, str], str] = {}
 
     @property
     def now(self) -> float:
@@ -193,15 +195,18 @@ class RolloutController:
             if template is not None:
                 metrics.extend(template.spec.metrics)
         revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
-        runs = self.runs(ctx)
-        name = f"{ctx.name}-{ctx.status.current_pod_hash}-{revision}" + \
-            (f"-{len(runs)}" if runs else "")
+        # Argo's names: <rollout>-<hash>-<revision>, with -<step> for a step analysis
+        # and -pre / -post for blue-green's.
+        suffix = {"step": f"-{ctx.status.current_step_index}", "pre-promotion": "-pre",
+                  "post-promotion": "-post"}.get(kind, "")
+        name = f"{ctx.name}-{ctx.status.current_pod_hash}-{revision}{suffix}"
         run = AnalysisRun.start(name, kind, revision, ctx.now, metrics)
-        runs.append(run)
+        self.runs(ctx).append(run)
+        label = {"step": "Step Analysis Run", "background": "Analysis Run",
+                 "pre-promotion": "PrePromotion Analysis Run",
+                 "post-promotion": "PostPromotion Analysis Run"}[kind]
         self.event(ctx.rollout, "Normal", "AnalysisRunRunning",
-                   f"Step Analysis Run '{name}' Status New: 'Running' Previous: ''"
-                   if kind == "step" else f"Analysis Run '{name}' Status New: 'Running' "
-                                          f"Previous: ''")
+                   f"{label} '{name}' Status New: 'Running' Previous: 'NoPreviousStatus'")
         return run
 
     def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
@@ -348,26 +353,34 @@ class RolloutController:
             *ctx.status.pause_conditions, PauseCondition(reason, ctx.now)))
         self.event(ctx.rollout, "Normal", "RolloutPaused", f"Rollout is paused ({reason})")
 
-    def abort(self, ctx: RolloutContext, message: str) -> None:
+    def abort(self, ctx: RolloutContext, run: AnalysisRun) -> None:
+        """An analysis ended the update: abort, quoting the run's reason."""
         if ctx.status.abort:
             return
         ctx.status = replace(ctx.status, abort=True, aborted_at=ctx.now, pause_conditions=(),
                              controller_pause=False)
-        revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
-        self.event(ctx.rollout, "Warning", "RolloutAborted",
-                   f"Rollout aborted update to revision {revision}: {message}"
-                   if message else f"Rollout aborted update to revision {revision}")
+        what = {"step": "Step-based", "background": "Background",
+                "pre-promotion": "Pre-promotion", "post-promotion": "Post-promotion"}[run.kind]
+        self.abort_messages[(ctx.namespace, ctx.name)] = \
+            f"{what} analysis phase error/failed: {run.message()}"
 
     def _write_status(self, ctx: RolloutContext) -> None:
         r = ctx.rollout
         rss = ctx.all_rss
         new_rs = ctx.new_rs
+        if not ctx.status.abort:
+            self.abort_messages.pop((ctx.namespace, ctx.name), None)
+        serving = rss
+        if r.spec.strategy.blue_green is not None:
+            # Blue-green reports the pods behind the active service.
+            active = ctx.status.blue_green.active_selector
+            serving = [rs for rs in rss if pod_hash(rs) == active] if active else []
         status = replace(
             ctx.status,
             replicas=sum(rs.status.replicas for rs in rss),
             updated_replicas=new_rs.status.replicas if new_rs is not None else 0,
-            ready_replicas=sum(rs.status.ready_replicas for rs in rss),
-            available_replicas=sum(rs.status.available_replicas for rs in rss),
+            ready_replicas=sum(rs.status.ready_replicas for rs in serving),
+            available_replicas=sum(rs.status.available_replicas for rs in serving),
             observed_generation=str(r.metadata.generation),
             selector=str(r.spec.selector or LabelSelector()),
         )
@@ -400,8 +413,15 @@ class RolloutController:
         new_name = ctx.new_rs.metadata.name if ctx.new_rs is not None else ctx.name
         if status.abort:
             revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
+            reason = self.abort_messages.get((ctx.namespace, ctx.name), "")
+            message = f"Rollout aborted update to revision {revision}" + \
+                (f": {reason}" if reason else "")
             progressing = RolloutCondition("Progressing", "False", now, now, "RolloutAborted",
-                                           f"Rollout aborted update to revision {revision}")
+                                           message)
+            previous = next((c for c in ctx.rollout.status.conditions
+                             if c.type == "Progressing"), None)
+            if previous is None or previous.reason != "RolloutAborted":
+                self.event(ctx.rollout, "Warning", "RolloutAborted", message)
         elif status.stable_rs == status.current_pod_hash and \
                 status.available_replicas >= ctx.replicas and \
                 status.replicas == status.updated_replicas:
