@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rollsim.api.apps import DeploymentCondition
 from rollsim.api.core import PodTemplateSpec
 from rollsim.api.defaults import default_template
 from rollsim.api.errors import FieldError
@@ -185,14 +186,8 @@ class PauseCondition:
     start_time: float | None = field(default=None, metadata={"time": True})
 
 
-@dataclass(frozen=True)
-class RolloutCondition:
-    type: str = ""
-    status: str = ""
-    last_update_time: float | None = field(default=None, metadata={"time": True})
-    last_transition_time: float | None = field(default=None, metadata={"time": True})
-    reason: str = ""
-    message: str = ""
+#: A Rollout condition has a Deployment condition's fields.
+RolloutCondition = DeploymentCondition
 
 
 @dataclass(frozen=True)

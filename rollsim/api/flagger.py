@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rollsim.api.apps import DeploymentCondition
 from rollsim.api.errors import FieldError
 from rollsim.api.meta import ObjectMeta
 from rollsim.api.validation import validate_object_meta
@@ -87,14 +88,8 @@ class CanarySpec:
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
-@dataclass(frozen=True)
-class CanaryCondition:
-    type: str = ""
-    status: str = ""
-    last_update_time: float | None = field(default=None, metadata={"time": True})
-    last_transition_time: float | None = field(default=None, metadata={"time": True})
-    reason: str = ""
-    message: str = ""
+#: A Canary condition has a Deployment condition's fields.
+CanaryCondition = DeploymentCondition
 
 
 @dataclass(frozen=True)
