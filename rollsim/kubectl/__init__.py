@@ -643,6 +643,17 @@ def _argo(kubectl: _Kubectl, args: _Args) -> str:
             raise KubectlError("Error: usage: kubectl argo rollouts retry rollout ROLLOUT_NAME")
         c.retry(("Rollout", kubectl.argo_rollout(rest[1]).metadata.name))
         return f"rollout '{rest[1]}' retried\n"
+    if sub == "set":
+        if len(rest) != 3 or rest[0] != "image":
+            raise KubectlError("Error: usage: kubectl argo rollouts set image ROLLOUT_NAME "
+                               "CONTAINER=IMAGE")
+        kubectl.argo_rollout(rest[1])
+        container, _, image = rest[2].partition("=")
+        try:
+            c.set_image(("Rollout", rest[1]), {container: image})
+        except LookupError as err:
+            raise KubectlError(f"Error: {err}") from None
+        return f'rollout "{rest[1]}" image updated\n'
     if not rest:
         raise KubectlError(f"Error: usage: kubectl argo rollouts {sub} ROLLOUT_NAME")
     name = rest[0]
@@ -657,16 +668,6 @@ def _argo(kubectl: _Kubectl, args: _Args) -> str:
     if sub == "pause":
         c.patch(("Rollout", name), {"spec": {"paused": True}})
         return f"rollout '{name}' paused\n"
-    if sub == "set":
-        if len(rest) != 3 or rest[0] != "image":
-            raise KubectlError("Error: usage: kubectl argo rollouts set image ROLLOUT_NAME "
-                               "CONTAINER=IMAGE")
-        container, _, image = rest[2].partition("=")
-        try:
-            c.set_image(("Rollout", rest[1]), {container: image})
-        except LookupError as err:
-            raise KubectlError(f"Error: {err}") from None
-        return f'rollout "{rest[1]}" image updated\n'
     if sub == "undo":
         try:
             c.undo_rollout(name, _int_flag(args, "to-revision", 0))
