@@ -20,15 +20,20 @@ from rollsim.api import (
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster, Event, NotFoundError
 from rollsim.controllers.deployment.util import resolve_fenceposts
+from rollsim.forecast import Comparison, Forecast, compare, forecast
 from rollsim.kubectl import KubectlError
 from rollsim.metrics import RevisionTimeline, RolloutSummary, Timeline
+from rollsim.scenario import Action, Scenario
 from rollsim.traffic import Traffic, diurnal
 
 __all__ = [
+    "Action",
     "Cluster",
+    "Comparison",
     "Deployment",
     "Event",
     "FieldError",
+    "Forecast",
     "KubectlError",
     "LabelSelector",
     "NotFoundError",
@@ -37,12 +42,15 @@ __all__ = [
     "ReplicaSet",
     "RevisionTimeline",
     "RolloutSummary",
+    "Scenario",
     "Service",
     "Timeline",
     "Traffic",
     "ValidationError",
+    "compare",
     "dist",
     "diurnal",
+    "forecast",
     "load",
     "resolve_fenceposts",
     "to_dict",

@@ -91,9 +91,14 @@ class Forecast:
         return {p: float(np.quantile(values, p)) for p in q}
 
 
-def forecast(scenario: Scenario, runs: int = 100, seed: int = 0,
-             executor: Executor | None = None) -> Forecast:
-    """Play ``scenario`` with seeds ``seed .. seed + runs - 1``."""
+def forecast(scenario: Scenario | Any, runs: int = 100, seed: int = 0,
+             executor: Executor | None = None, traffic: Traffic | None = None,
+             pods: PodBehavior | None = None) -> Forecast:
+    """Play ``scenario`` (or manifests, with ``traffic`` and ``pods``) with seeds
+    ``seed .. seed + runs - 1``."""
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario(manifests=scenario, traffic=traffic,
+                            pods=pods if pods is not None else PodBehavior())
     seeds = range(seed, seed + runs)
     if executor is None:
         summaries = [_play(scenario, s)[0] for s in seeds]
