@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import uuid
+from collections import OrderedDict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -54,8 +55,10 @@ class ReplicaSetPods:
         self.pending: dict[str, PodRecord] = {}
         self.running: dict[str, PodRecord] = {}
         self.ready: dict[str, PodRecord] = {}
-        #: Ready pods not yet available, in the order they turned Ready.
-        self.waiting: dict[str, PodRecord] = {}
+        #: Ready pods not yet available, in the order they turned Ready. An
+        #: OrderedDict because the oldest is taken first, which a plain dict
+        #: makes O(pods already taken) as deleted slots pile up at its front.
+        self.waiting: OrderedDict[str, PodRecord] = OrderedDict()
         self.available = 0
         self.terminating = 0
         #: Ready pods by UID (``uids`` sorted, ``by_uid`` alongside), built on the first
@@ -223,10 +226,10 @@ class ReplicaSetController:
     def _find_available(pods: ReplicaSetPods, min_ready_seconds: int, now: float) -> None:
         """``IsPodAvailable`` for the ready pods still waiting, oldest Ready first."""
         while pods.waiting:
-            uid, pod = next(iter(pods.waiting.items()))
+            pod = next(iter(pods.waiting.values()))
             if not is_pod_available(pod.ready, pod.ready_since, min_ready_seconds, now):
                 return
-            del pods.waiting[uid]
+            pods.waiting.popitem(last=False)
             pod.available = True
             pods.place(pod)
 
@@ -244,7 +247,7 @@ class ReplicaSetController:
             # Availability is re-judged against the new minReadySeconds at the next sync.
             pods = self.pods_of(new.metadata.uid)
             ready = sorted(pods.ready.values(), key=lambda p: p.ready_since or 0.0)
-            pods.waiting = {p.uid: p for p in ready}
+            pods.waiting = OrderedDict((p.uid, p) for p in ready)
             for pod in ready:
                 pod.available = False
                 pods.place(pod)
