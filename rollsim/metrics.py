@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rollsim.cluster import Cluster
+    from rollsim.controllers.replicaset import ReplicaSetPods
     from rollsim.traffic import TrafficFlow
 
 __all__ = ["Recorder", "RevisionTimeline", "RolloutSummary", "Timeline"]
@@ -183,6 +184,7 @@ class Recorder:
         row = len(series.t)
         series.t.append(now)
         totals = dict.fromkeys(("pods", "terminating", "ready", "available", "endpoints"), 0.0)
+        stored = {rs.metadata.uid for rs in rss}
         for rs in rss:
             uid = rs.metadata.uid
             rs_series = series.replica_sets.get(uid)
@@ -190,24 +192,21 @@ class Recorder:
                 rs_series = series.replica_sets[uid] = _ReplicaSetSeries(uid, rs.metadata.name,
                                                                          row)
             rs_series.revision = revision_of(rs)
-            pods = cluster.replicasets.pods_of(uid)
+            self._append_replica_set(rs_series, cluster.replicasets.pods_of(uid), flow, shares,
+                                     totals)
+        for uid, rs_series in series.replica_sets.items():
+            # A ReplicaSet deleted by history cleanup can still have terminating pods,
+            # listed endpoints and traffic in flight: follow it until all are gone,
+            # so no request it served goes missing from the timeline.
+            if uid in stored or rs_series.first + len(rs_series.columns["pods"]) != row:
+                continue
+            pods = cluster.replicasets.live_pods_of(uid)
             counts = flow.route.counts.get(uid) if flow is not None else None
-            values = {
-                "pods": float(pods.active + pods.terminating),
-                "terminating": float(pods.terminating),
-                "ready": float(len(pods.ready)),
-                "available": float(pods.available),
-                "endpoints": float(counts.listed) if counts is not None else 0.0,
-            }
-            for name, value in values.items():
-                totals[name] += value
-            columns = rs_series.columns
-            for name, value in values.items():
-                columns[name].append(value)
-            columns["traffic_share"].append(shares.get(uid, 0.0))
-            columns["requests"].append(flow.sent.get(uid, 0.0) if flow is not None else 0.0)
-            columns["errors"].append(flow.failed_by_rs.get(uid, 0.0) if flow is not None
-                                     else 0.0)
+            sent = flow.sent.get(uid, 0.0) if flow is not None else 0.0
+            if (pods is None and (counts is None or not counts.listed)
+                    and sent == rs_series.columns["requests"][-1]):
+                continue
+            self._append_replica_set(rs_series, pods, flow, shares, totals)
         c = series.columns
         c["desired"].append(float(facts.desired))
         for name, value in totals.items():
@@ -218,6 +217,27 @@ class Recorder:
         c["rps"].append(flow.traffic.rate(now) if flow is not None else 0.0)
         c["requests"].append(flow.offered if flow is not None else 0.0)
         c["errors"].append(flow.failed if flow is not None else 0.0)
+
+    @staticmethod
+    def _append_replica_set(rs_series: _ReplicaSetSeries, pods: ReplicaSetPods | None,
+                            flow: TrafficFlow | None, shares: Mapping[str, float],
+                            totals: dict[str, float]) -> None:
+        uid = rs_series.uid
+        counts = flow.route.counts.get(uid) if flow is not None else None
+        values = {
+            "pods": float(pods.active + pods.terminating) if pods is not None else 0.0,
+            "terminating": float(pods.terminating) if pods is not None else 0.0,
+            "ready": float(len(pods.ready)) if pods is not None else 0.0,
+            "available": float(pods.available) if pods is not None else 0.0,
+            "endpoints": float(counts.listed) if counts is not None else 0.0,
+        }
+        columns = rs_series.columns
+        for name, value in values.items():
+            totals[name] += value
+            columns[name].append(value)
+        columns["traffic_share"].append(shares.get(uid, 0.0))
+        columns["requests"].append(flow.sent.get(uid, 0.0) if flow is not None else 0.0)
+        columns["errors"].append(flow.failed_by_rs.get(uid, 0.0) if flow is not None else 0.0)
 
     @staticmethod
     def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts,
@@ -283,6 +303,12 @@ class Recorder:
         by_name: dict[str, RevisionTimeline] = {}
         for uid, cols in replica_sets.items():
             rs_series = series.replica_sets[uid]
+            earlier = by_name.get(rs_series.name)
+            if earlier is not None:
+                # The same name again: a template whose ReplicaSet the history cleanup
+                # deleted came back. Under its name, both objects' pods and requests
+                # count, as the earlier one's may still terminate and serve.
+                cols = {key: earlier[key] + column for key, column in cols.items()}
             revision_timeline = RevisionTimeline(t, cols, rs_series.revision, rs_series.name,
                                                  uid)
             by_name[rs_series.name] = revision_timeline

@@ -185,6 +185,10 @@ class ReplicaSetController:
         self._cluster = cluster
         self._pods: dict[str, ReplicaSetPods] = {}
 
+    def live_pods_of(self, rs_uid: str) -> ReplicaSetPods | None:
+        """The pods of a ReplicaSet, if any are left; unlike ``pods_of``, never adds one."""
+        return self._pods.get(rs_uid)
+
     def pods_of(self, rs_uid: str) -> ReplicaSetPods:
         pods = self._pods.get(rs_uid)
         if pods is None:
@@ -242,6 +246,8 @@ class ReplicaSetController:
                 for bucket in (pods.unscheduled, pods.pending, pods.running, pods.ready):
                     for pod in list(bucket.values()):
                         self._cluster.kubelet.terminate(pod)
+                if pods.active == 0 and pods.terminating == 0:
+                    del self._pods[old.metadata.uid]
             return
         if old is not None and old.spec.min_ready_seconds != new.spec.min_ready_seconds:
             # Availability is re-judged against the new minReadySeconds at the next sync.
