@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -68,6 +67,7 @@ __all__ = [
     "determinism",
     "digest",
     "endpoints_ready",
+    "excess_history",
     "fenceposts",
     "history_within_limit",
     "recreate_one_version",
@@ -76,7 +76,7 @@ __all__ = [
     "revision_annotation",
     "revisions_increase",
     "rolling_update_bounds",
-    "rollingupdate_limits",
+    "rolling_update_limits",
     "rollout_completes",
     "traffic_shares_sum_to_one",
     "traffic_to_ready_endpoints",
@@ -144,7 +144,7 @@ def fenceposts(max_surge: int | str | None, max_unavailable: int | str | None,
     return surge, unavailable
 
 
-def rollingupdate_limits(d: Any) -> tuple[int, int]:
+def rolling_update_limits(d: Any) -> tuple[int, int]:
     """(most pods the ReplicaSets may ask for, fewest that must stay available) of a
     RollingUpdate Deployment: ``replicas + MaxSurge(d)`` and ``MinAvailable(d)``,
     where ``MaxUnavailable`` is capped at ``replicas`` (deployment_util.go)."""
@@ -227,12 +227,13 @@ class RollingUpdateBounds:
     maxUnavailable, minReadySeconds) with no ReplicaSet's minReadySeconds
     changing. Each bound is armed once it is seen to hold within the regime
     (so creation and scaling are exempt until the bound is first reached) and
-    is then checked at every later write of the regime. ``min-available``
-    arms only at a settled write (the Deployment's generation observed, every
-    ReplicaSet running its ``spec.replicas``): a scale-down's pod deletions
-    follow the ReplicaSet controller's ranking, which may pick an available
-    pod over a Ready one still inside minReadySeconds, so a scaling event is
-    over only once its deletions are done. ``min-available`` is
+    is then checked at every later write of the regime. A bound arms only at
+    a settled write (the Deployment's generation observed, every ReplicaSet
+    running its ``spec.replicas``), because a scaling event is over only once
+    its writes and pod deletions are done: proportional scaling writes the
+    ReplicaSets one at a time and may grow one before shrinking another
+    (sync.go ``scale``: the leftover goes to the largest ReplicaSet first),
+    and a scale-down's deletions follow the ReplicaSet controller's ranking. ``min-available`` is
     also disarmed while any pod exists whose behaviour can lose availability on
     its own (``crash_loop`` or ``unready_after``): those pods fail, the
     controller does not. Pods that never become available
@@ -271,10 +272,10 @@ class RollingUpdateBounds:
         if any(self._min_ready.get(uid, v) != v for uid, v in min_ready.items()):
             self._available_armed = False
         self._min_ready = min_ready
-        most, least = rollingupdate_limits(d)
+        most, least = rolling_update_limits(d)
         out = []
         total = sum(s.rs.replicas for s in snap.replica_sets)
-        if total > most:
+        if total > most or (not self._surge_armed and not _settled(d, snap)):
             if self._surge_armed:
                 out.append(Violation(
                     snap.time, snap.ref, "max-surge",
@@ -558,23 +559,36 @@ def _deployments(cluster: Cluster, ref: str | None) -> list[Any]:
 def history_within_limit(cluster: Cluster, ref: str | None = None) -> list[Violation]:
     """``history-limit``: once a rollout is complete, at most ``revisionHistoryLimit``
     old ReplicaSets remain (sync.go ``cleanupDeployment`` runs on the sync after
-    completion, or while paused). Settles the current instant first."""
+    completion, or while paused). Under Recreate, "complete" also needs the old
+    pods gone: ``rolloutRecreate`` returns before its cleanup while any old pod
+    still terminates (a Deployment scaled to 0 is complete at once). Settles
+    the current instant first."""
     cluster.run(cluster.now)
     out = []
     for d in _deployments(cluster, ref):
-        limit = d.spec.revision_history_limit
-        if limit is None or not _complete(d, d.status):
-            continue
-        old = [rs for rs in cluster.store.owned_replica_sets(d.metadata.uid)
-               if not same_template(rs.spec.template, d.spec.template)]
-        if len(old) > limit:
-            names = ", ".join(f"{rs.metadata.name} (revision "
-                              f"{rs.metadata.annotations.get(REVISION_ANNOTATION, '?')})"
-                              for rs in old)
-            out.append(Violation(cluster.now, f"deployment/{d.metadata.name}", "history-limit",
-                                 f"at most revisionHistoryLimit={limit} old ReplicaSets after "
-                                 f"completion", f"{len(old)}: {names}"))
+        replica_sets = cluster.store.owned_replica_sets(d.metadata.uid)
+        terminating = any(cluster.replicasets.pods_of(rs.metadata.uid).terminating
+                          for rs in replica_sets)
+        out += excess_history(d, replica_sets, cluster.now, terminating)
     return out
+
+
+def excess_history(d: Any, replica_sets: Sequence[Any], now: float,
+                   old_pods_terminating: bool = False) -> list[Violation]:
+    """The ``history-limit`` rule on one Deployment and its ReplicaSets, as data."""
+    limit = d.spec.revision_history_limit
+    if limit is None or not _complete(d, d.status):
+        return []
+    if d.spec.strategy.type == "Recreate" and old_pods_terminating:
+        return []  # rolloutRecreate returns before its cleanup while old pods run
+    old = [rs for rs in replica_sets if not same_template(rs.spec.template, d.spec.template)]
+    if len(old) <= limit:
+        return []
+    listed = ", ".join(f"{rs.metadata.name} (revision "
+                       f"{rs.metadata.annotations.get(REVISION_ANNOTATION, '?')})" for rs in old)
+    return [Violation(now, f"deployment/{d.metadata.name}", "history-limit",
+                      f"at most revisionHistoryLimit={limit} old ReplicaSets after completion",
+                      f"{len(old)}: {listed}")]
 
 
 def revision_annotation(cluster: Cluster, ref: str | None = None) -> list[Violation]:
@@ -706,7 +720,7 @@ def traffic_shares_sum_to_one(tl: Timeline) -> list[Violation]:
         if abs(shares[i] - want) > 1e-9:
             return [Violation(float(tl.t[i]), f"deployment/{tl.name}", "traffic-shares",
                               f"shares sum to {want:g} ({endpoints[i]:g} endpoints)",
-                              f"{shares[i]!r}")]
+                              f"{float(shares[i])!r}")]
     return []
 
 
@@ -730,13 +744,14 @@ def requests_conserved(tl: Timeline) -> list[Violation]:
     ReplicaSet fails more than it was sent. Assumes the traffic reaches only this
     workload's pods."""
     obj = f"deployment/{tl.name}"
-    offered, failed = tl["requests"], tl["errors"]
+    offered = [float(x) for x in tl["requests"]]
+    failed = [float(x) for x in tl["errors"]]
     revisions = list(tl.by_replica_set.values())
     sent = np.sum([r["requests"] for r in revisions], axis=0) if revisions else \
-        np.zeros_like(offered)
+        np.zeros(len(tl.t))
     failed_rs = np.sum([r["errors"] for r in revisions], axis=0) if revisions else \
-        np.zeros_like(offered)
-    served = sent - failed_rs
+        np.zeros(len(tl.t))
+    served = [float(x) for x in sent - failed_rs]
     for i in range(len(tl.t)):
         if abs(served[i] + failed[i] - offered[i]) > _row_tol(offered[i]):
             return [Violation(float(tl.t[i]), obj, "requests-conserved",
@@ -746,7 +761,7 @@ def requests_conserved(tl: Timeline) -> list[Violation]:
         if failed[i] > offered[i] + _row_tol(offered[i]):
             return [Violation(float(tl.t[i]), obj, "requests-conserved",
                               f"failed <= offered = {offered[i]!r}", f"{failed[i]!r}")]
-    columns = [(obj, "requests", offered), (obj, "errors", failed)]
+    columns = [(obj, "requests", tl["requests"]), (obj, "errors", tl["errors"])]
     columns += [(f"replicaset/{r.name}", c, r[c]) for r in revisions for c in ("requests",
                                                                                   "errors")]
     for name, column, data in columns:
@@ -754,21 +769,28 @@ def requests_conserved(tl: Timeline) -> list[Violation]:
         if len(drops):
             i = int(drops[0]) + 1
             return [Violation(float(tl.t[i]), name, "requests-conserved",
-                              f"cumulative {column} never decrease (was {data[i - 1]!r})",
-                              f"{data[i]!r}")]
+                              f"cumulative {column} never decrease (was "
+                              f"{float(data[i - 1])!r})", f"{float(data[i])!r}")]
     for r in revisions:
         over = np.nonzero(r["errors"] > r["requests"] + 1e-9 * np.maximum(1.0, r["requests"]))[0]
         if len(over):
             i = int(over[0])
             return [Violation(float(tl.t[i]), f"replicaset/{r.name}", "requests-conserved",
-                              f"failures <= requests sent = {r['requests'][i]!r}",
-                              f"{r['errors'][i]!r}")]
+                              f"failures <= requests sent = {float(r['requests'][i])!r}",
+                              f"{float(r['errors'][i])!r}")]
     return []
 
 
 def _selects(route: Any, labels: Any) -> bool:
     selector = route.selector if route is not None else None
     return bool(selector is not None and not selector.empty and selector.matches(labels))
+
+
+def _template_labels(workload: Any) -> Any:
+    """The pod template labels of a workload that has a template (a Flagger Canary
+    points at one instead)."""
+    template = getattr(workload.spec, "template", None)
+    return template.metadata.labels if template is not None else None
 
 
 def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
@@ -785,8 +807,8 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
     if route.canary is not None:
         return False
     others = [w for kind in WORKLOADS for w in cluster.store.list(kind, None)
-              if w.metadata.uid != d.metadata.uid
-              and _selects(route, w.spec.template.metadata.labels)]
+              if w.metadata.uid != d.metadata.uid and _template_labels(w) is not None
+              and _selects(route, _template_labels(w))]
     return not others
 
 
@@ -798,8 +820,10 @@ def timeline_invariants(cluster: Cluster, ref: str | None = None) -> list[Violat
             tl = cluster.timeline(f"deployment/{d.metadata.name}", d.metadata.namespace)
         except LookupError:
             continue
-        out += traffic_to_ready_endpoints(tl)
         if _traffic_reaches_only(cluster, d):
+            # With a router split (Argo, Flagger) the timeline's endpoint columns count
+            # the stable route only; the watch's endpoints-ready covers every route.
+            out += traffic_to_ready_endpoints(tl)
             out += traffic_shares_sum_to_one(tl)
             out += requests_conserved(tl)
     return out
@@ -909,7 +933,3 @@ def assert_rollout_invariants(cluster: Cluster, ref: str | None = None) -> None:
     violations = collect(cluster, ref)
     if violations:
         raise InvariantViolation(violations, events_context(cluster, violations))
-
-
-def _finite(value: float) -> bool:
-    return math.isfinite(value)

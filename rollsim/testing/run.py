@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rollsim.api.manifest import load_documents
 from rollsim.cluster import Cluster
 from rollsim.scenario import Scenario
 from rollsim.testing.invariants import (
@@ -39,17 +40,16 @@ _UNDO = re.compile(r"^rollout undo (?:deployment|deploy|deployments)/(?P<name>\S
 
 
 def scenario_target(scenario: Scenario) -> tuple[str, str]:
-    """(``deployment/NAME``, namespace) of the scenario's target Deployment."""
+    """(``deployment/NAME``, namespace) of the scenario's target Deployment: its
+    ``target``, or else the only Deployment among its manifests."""
+    found = [obj for obj, _ in load_documents(scenario.manifests) if obj.kind == "Deployment"]
     if scenario.target is not None:
-        return scenario.target, "default"
-    documents = scenario.manifests if isinstance(scenario.manifests, list | tuple) \
-        else [scenario.manifests]
-    found = [d for d in documents if isinstance(d, dict) and d.get("kind") == "Deployment"]
+        name = scenario.target.split("/", 1)[-1]
+        namespaces = [d.metadata.namespace for d in found if d.metadata.name == name]
+        return f"deployment/{name}", (namespaces[0] if namespaces else "") or "default"
     if len(found) != 1:
-        raise ValueError(f"name the scenario's target: it has {len(found)} Deployment "
-                         f"manifests")
-    meta = found[0].get("metadata") or {}
-    return f"deployment/{meta['name']}", str(meta.get("namespace") or "default")
+        raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
+    return f"deployment/{found[0].metadata.name}", found[0].metadata.namespace or "default"
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None) -> Cluster:

@@ -233,12 +233,14 @@ def _image_repo(image: str) -> str:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, manifest: Mapping[str, Any] | None = None, *,
+def scenarios(draw: st.DrawFn,
+              manifest: Mapping[str, Any] | SearchStrategy[dict[str, Any]] | None = None, *,
               extra_manifests: Sequence[Mapping[str, Any]] = (), max_replicas: int = 6,
               max_actions: int = 6, horizon: int = 300, faults: bool = True,
               traffic_strategy: SearchStrategy[Traffic | None] | None = None,
               timeout: float = 1800.0) -> RolloutScenario:
-    """A ``RolloutScenario``: a Deployment manifest (``manifest``, or one from
+    """A ``RolloutScenario``: a Deployment manifest (``manifest``, a strategy of
+    manifests such as ``deployments(...)``, or by default one from
     ``deployments``) plus timed kubectl actions: ``set image`` (a new image, or
     back to an earlier one; with ``faults`` a new image may have its own bad
     ``PodBehavior``), ``scale``, ``rollout pause``/``resume`` (only when that
@@ -249,8 +251,11 @@ def scenarios(draw: st.DrawFn, manifest: Mapping[str, Any] | None = None, *,
     the images the actions introduce. Play it with
     ``rollsim.testing.run_scenario`` or check it with ``check_scenario``.
     """
-    manifest = dict(manifest) if manifest is not None else draw(deployments(
-        max_replicas=max_replicas))
+    if manifest is None:
+        manifest = draw(deployments(max_replicas=max_replicas))
+    elif isinstance(manifest, SearchStrategy):
+        manifest = draw(manifest)
+    manifest = dict(manifest)
     meta = manifest["metadata"]
     name = meta["name"]
     namespace = meta.get("namespace")
@@ -295,7 +300,7 @@ def scenarios(draw: st.DrawFn, manifest: Mapping[str, Any] | None = None, *,
     return RolloutScenario(
         manifests=[manifest, *(dict(m) for m in extra_manifests)],
         actions=tuple(actions), pods=pods, images=images, traffic=flow,
-        target=None if not extra_manifests and not namespace else f"deployment/{name}",
+        target=f"deployment/{name}" if extra_manifests else None,
         timeout=timeout, seed=draw(st.integers(0, 2**32 - 1)))
 
 
