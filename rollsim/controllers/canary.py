@@ -25,9 +25,9 @@ from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Service, ServicePort, ServiceSpec
 from rollsim.api.flagger import Canary, CanaryCondition, CanaryMetric
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.controllers import canary_scheduler as flagger
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
-from rollsim.controllers.rollout import replicas as flagger
 from rollsim.dist import as_distribution
 from rollsim.metrics import WorkloadFacts, register_workload
 

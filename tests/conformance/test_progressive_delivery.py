@@ -1,5 +1,6 @@
 """Progressive-delivery conformance vectors (Argo Rollouts, Flagger) against rollsim's pure
-functions in ``rollsim.controllers.rollout.replicas``.
+functions in ``rollsim.controllers.rollout.replicas`` (Argo) and
+``rollsim.controllers.canary_scheduler`` (Flagger).
 
 The cases live in ``tests/conformance/progressive/<table>.json``, transcribed from the
 upstream test tables (provenance and conventions in ``progressive/_about.json``; each
@@ -39,12 +40,11 @@ from typing import Any
 
 import pytest
 
+from rollsim.controllers import canary_scheduler as fs
+from rollsim.controllers.canary_scheduler import FlaggerSpec, FlaggerState, FlaggerTick
 from rollsim.controllers.rollout import replicas as rp
 from rollsim.controllers.rollout.replicas import (
     CanaryStep,
-    FlaggerSpec,
-    FlaggerState,
-    FlaggerTick,
     ReplicaProgressThreshold,
     ReplicaSetCounts,
     RolloutCondition,
@@ -337,7 +337,7 @@ def test_rollout_phase(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("flagger.DeploymentStrategy"))
 def test_deployment_strategy(case: dict[str, Any]) -> None:
     analysis = case["analysis"] or {}
-    answer = rp.deployment_strategy(analysis.get("iterations", 0), bool(analysis.get("match")))
+    answer = fs.deployment_strategy(analysis.get("iterations", 0), bool(analysis.get("match")))
     assert answer == case["expected"]
 
 
@@ -348,7 +348,7 @@ def test_is_deployment_ready(case: dict[str, Any]) -> None:
         progressing_reason: str | None = "ProgressDeadlineExceeded"
     else:
         progressing_reason = None if unavailable_for is None else ""
-    answer = rp.is_deployment_ready(
+    answer = fs.is_deployment_ready(
         generation=0, observed_generation=-1 if case["generation_lags"] else 0,
         spec_replicas=case["spec_replicas"], status_replicas=case["status_replicas"],
         updated_replicas=case["updated"], available_replicas=case["available"],
@@ -388,23 +388,23 @@ def _tick(drive: dict[str, Any]) -> FlaggerTick:
 @pytest.mark.parametrize("case", _params("flagger.weight_progression.service_target"))
 def test_flagger_weight_progression(case: dict[str, Any]) -> None:
     spec = _flagger_spec(case["analysis"], case["stepWeightPromotion"])
-    state = rp.advance_canary(FlaggerState(), spec, FlaggerTick(target_revision=1))
+    state = fs.advance_canary(FlaggerState(), spec, FlaggerTick(target_revision=1))
     assert state.phase == "Initialized"
     update = FlaggerTick(target_revision=2)
     for primary, canary in zip(case["expected_primary_weights_per_tick"],
                                case["expected_canary_weights_per_tick"], strict=True):
-        state = rp.advance_canary(state, spec, update)
+        state = fs.advance_canary(state, spec, update)
         assert (state.primary_route, state.canary_route, state.mirrored) == (primary, canary,
                                                                               False)
     assert state.phase == case["phase_after_weight_ticks"]
     for then in case["then_ticks"]:
-        state = rp.advance_canary(state, spec, update)
+        state = fs.advance_canary(state, spec, update)
         assert state.phase == then["expected_phase"]
         if "expected_primary_weight" in then:
             assert (state.primary_route, state.canary_route, state.mirrored) == (
                 then["expected_primary_weight"], then["expected_canary_weight"], False)
     canary_weights = case["expected_canary_weights_per_tick"][1:]
-    ladder = rp.canary_weight_progression(spec.step_weight, spec.step_weights, spec.max_weight)
+    ladder = fs.canary_weight_progression(spec.step_weight, spec.step_weights, spec.max_weight)
     assert ladder == [0, *canary_weights]
 
 
@@ -425,7 +425,7 @@ def test_flagger_phase_sequence(case: dict[str, Any]) -> None:
         drive = tick["drive"]
         state = replace(state, **drive.get("force", {}))
         before = state
-        state = rp.advance_canary(state, spec, _tick(drive))
+        state = fs.advance_canary(state, spec, _tick(drive))
         for key, attribute in _EXPECTED_STATE.items():
             if key in tick:
                 assert getattr(state, attribute) == tick[key], (tick["label"], key)
@@ -443,7 +443,7 @@ def test_flagger_phase_sequence(case: dict[str, Any]) -> None:
     ("30", 60.0), ("-1m", 10.0), ("1.5h", 5400.0),
 ])
 def test_analysis_interval_seconds(interval: str, seconds: float) -> None:
-    assert rp.analysis_interval_seconds(interval) == seconds
+    assert fs.analysis_interval_seconds(interval) == seconds
 
 
 # ---------------------------------------------------------------------------------------
@@ -453,8 +453,8 @@ def test_analysis_interval_seconds(interval: str, seconds: float) -> None:
 
 def _started_run(spec: FlaggerSpec) -> FlaggerState:
     """Initialized at revision 1, then revision 2 detected (Progressing, canary scaled up)."""
-    state = rp.advance_canary(FlaggerState(), spec, FlaggerTick(target_revision=1))
-    state = rp.advance_canary(state, spec, FlaggerTick(target_revision=2))
+    state = fs.advance_canary(FlaggerState(), spec, FlaggerTick(target_revision=1))
+    state = fs.advance_canary(state, spec, FlaggerTick(target_revision=2))
     assert (state.phase, state.canary_scaled_up) == ("Progressing", True)
     return state
 
@@ -466,7 +466,7 @@ def test_flagger_failed_checks_accumulate_and_roll_back_next_tick() -> None:
     state = _started_run(spec)
     seen = []
     for passing in (True, False, True, False, True):
-        state = rp.advance_canary(state, spec, FlaggerTick(target_revision=2,
+        state = fs.advance_canary(state, spec, FlaggerTick(target_revision=2,
                                                            checks_pass=passing))
         seen.append((state.phase, state.canary_route, state.failed_checks))
     assert seen == [("Progressing", 10, 0), ("Progressing", 10, 1), ("Progressing", 20, 1),
@@ -476,9 +476,9 @@ def test_flagger_failed_checks_accumulate_and_roll_back_next_tick() -> None:
 
 def test_flagger_off_ladder_weight_jumps_to_full() -> None:
     """B5: with stepWeights, a weight that is not on the ladder steps straight to 100."""
-    assert rp.next_step_weight(15, 0, [10, 20, 40]) == 85
-    assert rp.next_step_weight(20, 0, [10, 20, 40]) == 20
-    assert rp.next_step_weight(100, 0, [10, 20, 40]) == 1
+    assert fs.next_step_weight(15, 0, [10, 20, 40]) == 85
+    assert fs.next_step_weight(20, 0, [10, 20, 40]) == 20
+    assert fs.next_step_weight(100, 0, [10, 20, 40]) == 1
 
 
 def test_flagger_kubernetes_provider_forces_ten_iteration_blue_green() -> None:
@@ -489,7 +489,7 @@ def test_flagger_kubernetes_provider_forces_ten_iteration_blue_green() -> None:
     tick = FlaggerTick(target_revision=2)
     phases = []
     for _ in range(14):
-        state = rp.advance_canary(state, spec, tick)
+        state = fs.advance_canary(state, spec, tick)
         phases.append(state.phase)
         assert (state.primary_route, state.canary_route) == (100, 0)
     assert phases == ["Progressing"] * 11 + ["Promoting", "Finalising", "Succeeded"]

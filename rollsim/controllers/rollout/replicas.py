@@ -1,4 +1,4 @@
-"""Progressive-delivery arithmetic for Argo Rollouts and Flagger, as pure functions.
+"""Argo Rollouts arithmetic as pure functions (Flagger's is in ``canary_scheduler``).
 
 Argo Rollouts (utils/replicaset/canary.go, replicaset.go, bluegreen.go,
 utils/rollout/rolloututil.go, utils/defaults):
@@ -20,18 +20,6 @@ utils/rollout/rolloututil.go, utils/defaults):
 * status: ``calculate_rollout_phase`` and the client-side wrapper
   ``get_rollout_phase``.
 
-Flagger (pkg/controller/scheduler.go, pkg/canary/deployment_ready.go,
-pkg/apis/flagger/v1beta1/canary.go):
-
-* ``analysis_interval_seconds`` (60 s default, 10 s floor),
-  ``analysis_threshold``, ``deployment_strategy``;
-* ``flagger_max_weight``, ``next_step_weight`` and the whole ladder
-  ``canary_weight_progression``;
-* ``is_deployment_ready`` (readiness with a ready threshold and the
-  retriable/non-retriable split);
-* ``advance_canary``: one scheduler tick as a pure state transition, given
-  what the tick observes (workload readiness, check and webhook outcomes).
-
 Everything here takes plain values: ints, strings and the small frozen
 dataclasses below (``ReplicaSetCounts`` for one ReplicaSet's spec/status
 counts, ``CanaryStep``/``SetCanaryScale`` for steps, ``TrafficWeights`` for the
@@ -42,46 +30,29 @@ controller can pass its own step objects if they expose ``set_weight`` and
 Conventions: a ReplicaSet that does not exist is ``None``; a nil
 ``spec.replicas`` is resolved by the caller with ``replicas_or_default``
 (upstream's 1). Weights are integers out of ``max_weight`` (Argo's
-maxTrafficWeight, 100 unless set; Flagger's total weight, always 100).
+maxTrafficWeight, 100 unless set).
 """
 
 from __future__ import annotations
 
 import math
 import re
-import struct
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
-from itertools import pairwise
 from typing import Final, Protocol
 
 __all__ = [
     "BLUE_GREEN",
     "CANARY",
     "DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS",
-    "DEFAULT_ANALYSIS_INTERVAL_SECONDS",
     "DEFAULT_MAX_SURGE",
     "DEFAULT_MAX_TRAFFIC_WEIGHT",
     "DEFAULT_MAX_UNAVAILABLE",
     "DEFAULT_PROGRESS_DEADLINE_SECONDS",
     "DEFAULT_REPLICAS",
     "DEFAULT_SCALE_DOWN_DELAY_SECONDS",
-    "FAILED",
-    "FLAGGER_FAILED",
-    "FLAGGER_FINALISING",
-    "FLAGGER_INITIALIZED",
-    "FLAGGER_INITIALIZING",
-    "FLAGGER_PROGRESSING",
-    "FLAGGER_PROMOTING",
-    "FLAGGER_SUCCEEDED",
-    "FLAGGER_TOTAL_WEIGHT",
-    "FLAGGER_WAITING",
-    "FLAGGER_WAITING_PROMOTION",
     "INVALID_SPEC",
-    "KUBERNETES_PROVIDER",
-    "MIN_ANALYSIS_INTERVAL_SECONDS",
-    "NOT_READY",
     "PAUSE_REASON_BLUE_GREEN",
     "PAUSE_REASON_CANARY_STEP",
     "PAUSE_REASON_INCONCLUSIVE_ANALYSIS",
@@ -90,19 +61,11 @@ __all__ = [
     "PHASE_HEALTHY",
     "PHASE_PAUSED",
     "PHASE_PROGRESSING",
-    "READY",
     "ROLLOUT_ABORTED_REASON",
-    "STRATEGY_AB_TESTING",
-    "STRATEGY_BLUE_GREEN",
-    "STRATEGY_CANARY",
     "THRESHOLD_PERCENT",
     "THRESHOLD_PODS",
     "TIMED_OUT_REASON",
     "CanaryStep",
-    "DeploymentReadiness",
-    "FlaggerSpec",
-    "FlaggerState",
-    "FlaggerTick",
     "IntOrPercent",
     "ReplicaProgressThreshold",
     "ReplicaSetCounts",
@@ -112,34 +75,26 @@ __all__ = [
     "StepLike",
     "TrafficWeights",
     "abort_scale_down_delay_seconds_or_default",
-    "advance_canary",
     "all_desired_are_available",
     "all_desired_are_created",
-    "analysis_interval_seconds",
-    "analysis_threshold",
     "approximate_weighted_canary_stable_replica_counts",
     "at_desired_replica_counts_for_canary",
     "blue_green_new_rs_new_replicas",
     "calculate_replica_counts_for_basic_canary",
     "calculate_replica_counts_for_traffic_routed_canary",
     "calculate_rollout_phase",
-    "canary_weight_progression",
     "check_min_pods_per_replica_set",
     "check_stable_rs_exists",
-    "deployment_strategy",
-    "flagger_max_weight",
     "get_canary_replicas_or_weight",
     "get_current_canary_step",
     "get_current_set_weight",
     "get_desired_canary_weight",
     "get_replicas_for_scale_down",
     "get_rollout_phase",
-    "is_deployment_ready",
     "is_fully_promoted",
     "is_generation_observed",
     "max_surge",
     "max_unavailable",
-    "next_step_weight",
     "parse_go_duration",
     "pause_duration_seconds",
     "ready_for_pause",
@@ -147,7 +102,6 @@ __all__ = [
     "replicas_or_default",
     "resolve_fenceposts",
     "scale_down_delay_seconds_or_default",
-    "scale_from_zero_replicas",
     "traffic_weight_to_replicas",
     "use_set_canary_scale",
 ]
@@ -988,462 +942,3 @@ def pause_duration_seconds(duration: int | str) -> int:
         return int(parse_go_duration(duration))
     except ValueError:
         return -1
-
-
-# ---------------------------------------------------------------------------------------
-# Flagger: spec helpers (pkg/apis/flagger/v1beta1/canary.go, pkg/controller/scheduler.go)
-# ---------------------------------------------------------------------------------------
-
-FLAGGER_TOTAL_WEIGHT: Final = 100
-DEFAULT_ANALYSIS_INTERVAL_SECONDS: Final = 60.0
-MIN_ANALYSIS_INTERVAL_SECONDS: Final = 10.0
-KUBERNETES_PROVIDER: Final = "kubernetes"
-KUBERNETES_PROVIDER_ITERATIONS: Final = 10
-
-STRATEGY_CANARY: Final = "canary"
-STRATEGY_BLUE_GREEN: Final = "blue-green"
-STRATEGY_AB_TESTING: Final = "ab-testing"
-
-FLAGGER_INITIALIZING: Final = "Initializing"
-FLAGGER_INITIALIZED: Final = "Initialized"
-FLAGGER_WAITING: Final = "Waiting"
-FLAGGER_PROGRESSING: Final = "Progressing"
-FLAGGER_WAITING_PROMOTION: Final = "WaitingPromotion"
-FLAGGER_PROMOTING: Final = "Promoting"
-FLAGGER_FINALISING: Final = "Finalising"
-FLAGGER_SUCCEEDED: Final = "Succeeded"
-FLAGGER_FAILED: Final = "Failed"
-
-
-def analysis_interval_seconds(interval: str | None) -> float:
-    """``GetAnalysisInterval``: the tick period; empty or unparsable is 60 s,
-    anything under 10 s is 10 s."""
-    if not interval:
-        return DEFAULT_ANALYSIS_INTERVAL_SECONDS
-    try:
-        seconds = parse_go_duration(interval)
-    except ValueError:
-        return DEFAULT_ANALYSIS_INTERVAL_SECONDS
-    return max(seconds, MIN_ANALYSIS_INTERVAL_SECONDS)
-
-
-def analysis_threshold(threshold: int) -> int:
-    """``GetAnalysisThreshold``: failed checks before rollback; 1 when not positive."""
-    return threshold if threshold > 0 else 1
-
-
-def deployment_strategy(iterations: int = 0, has_match: bool = False) -> str:
-    """``Canary.DeploymentStrategy``: ab-testing (iterations and match), blue-green
-    (iterations), else canary (also for a missing or empty analysis)."""
-    if iterations > 0:
-        return STRATEGY_AB_TESTING if has_match else STRATEGY_BLUE_GREEN
-    return STRATEGY_CANARY
-
-
-def flagger_max_weight(step_weights: Sequence[int], max_weight: int) -> int:
-    """``Controller.maxWeight``: min(100, last stepWeight) with a ladder, else
-    maxWeight if positive, else 100."""
-    if step_weights:
-        return min(FLAGGER_TOTAL_WEIGHT, step_weights[-1])
-    return max_weight if max_weight > 0 else FLAGGER_TOTAL_WEIGHT
-
-
-def next_step_weight(canary_weight: int, step_weight: int, step_weights: Sequence[int]) -> int:
-    """``Controller.nextStepWeight``: how far the next passing tick moves the canary.
-
-    ``step_weight`` when positive or without a ladder; else 1 at full weight
-    (only to trigger promotion), the first rung from 0, the gap to the next
-    rung from a rung, and all remaining room from an off-ladder weight.
-    """
-    if step_weight > 0 or not step_weights:
-        return step_weight
-    room = FLAGGER_TOTAL_WEIGHT - canary_weight
-    if room == 0:
-        return 1
-    if canary_weight == 0:
-        return min(room, step_weights[0])
-    for rung, following in pairwise(step_weights):
-        if rung == canary_weight:
-            return min(room, following - canary_weight)
-    return room
-
-
-def canary_weight_progression(step_weight: int, step_weights: Sequence[int],
-                              max_weight: int) -> list[int]:
-    """The canary weights of a run without mirroring, from 0, one per passing tick.
-
-    Follows ``Controller.runCanary``: while below the max weight the canary
-    gains ``next_step_weight`` (capped at 100, not at the max weight, so it
-    can overshoot); the last entry is the first weight at or above the max,
-    from which the next tick promotes. A zero step never advances: ``[0]``.
-    """
-    maximum = flagger_max_weight(step_weights, max_weight)
-    weights = [0]
-    while weights[-1] < maximum:
-        step = next_step_weight(weights[-1], step_weight, step_weights)
-        if step <= 0:
-            break
-        weights.append(min(FLAGGER_TOTAL_WEIGHT, weights[-1] + step))
-    return weights
-
-
-def scale_from_zero_replicas(target_replicas: int | None, primary_replicas: int | None, *,
-                             autoscaler_min_replicas: int | None = None) -> int:
-    """``ScaleFromZero``: the canary's size when a run starts.
-
-    Its own spec.replicas if positive; else, without an autoscaler, the
-    primary's if positive; else, with an autoscaler, its minReplicas if above
-    1; else 1.
-    """
-    if target_replicas is not None and target_replicas > 0:
-        return target_replicas
-    if autoscaler_min_replicas is None:
-        if primary_replicas is not None and primary_replicas > 0:
-            return primary_replicas
-    elif autoscaler_min_replicas > 1:
-        return autoscaler_min_replicas
-    return 1
-
-
-# ---------------------------------------------------------------------------------------
-# Flagger: readiness (pkg/canary/deployment_ready.go)
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DeploymentReadiness:
-    """``isDeploymentReady``'s answer: ``retriable`` False means roll back."""
-
-    ready: bool
-    retriable: bool
-    message: str = ""
-
-
-def _float32(value: float) -> float:
-    return float(struct.unpack("f", struct.pack("f", value))[0])
-
-
-def is_deployment_ready(
-    *, generation: int, observed_generation: int, spec_replicas: int | None,
-    status_replicas: int, updated_replicas: int, available_replicas: int,
-    deadline_seconds: int, ready_threshold: int = 100,
-    progressing_reason: str | None = None,
-    min_replicas_unavailable_for: float | None = None,
-) -> DeploymentReadiness:
-    """``DeploymentController.isDeploymentReady`` for the primary or the canary.
-
-    ``progressing_reason`` is the Progressing condition's reason (``None``: no
-    such condition); ``min_replicas_unavailable_for`` is how long (seconds)
-    an ``Available=False/MinimumReplicasUnavailable`` condition has stood since
-    its lastUpdateTime (``None``: no such condition). That condition lasting
-    longer than ``deadline_seconds`` (with a Progressing condition present), or
-    a ``ProgressDeadlineExceeded`` Progressing reason, makes it non-retriable.
-    The ready count is ``int(float32(updated) * float32(threshold / 100))``,
-    as upstream computes it.
-    """
-    if generation > observed_generation:
-        return DeploymentReadiness(False, True, "waiting for rollout to finish: observed "
-                                   "deployment generation less than desired generation")
-    retriable = True
-    if (progressing_reason is not None and min_replicas_unavailable_for is not None
-            and min_replicas_unavailable_for > deadline_seconds):
-        retriable = False
-    ratio = _float32(_float32(float(ready_threshold)) / _float32(100.0))
-    ready_count = int(_float32(_float32(float(updated_replicas)) * ratio))
-    if progressing_reason == TIMED_OUT_REASON:
-        return DeploymentReadiness(False, False, "deployment exceeded its progress deadline")
-    if spec_replicas is not None and updated_replicas < spec_replicas:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{updated_replicas} out of {spec_replicas} new replicas "
-                                   f"have been updated")
-    if status_replicas > updated_replicas:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{status_replicas - updated_replicas} old replicas are "
-                                   f"pending termination")
-    if available_replicas < ready_count:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{available_replicas} of {ready_count} (readyThreshold "
-                                   f"{ready_threshold}%) updated replicas are available")
-    return DeploymentReadiness(True, True)
-
-
-# ---------------------------------------------------------------------------------------
-# Flagger: one scheduler tick (pkg/controller/scheduler.go advanceCanary)
-# ---------------------------------------------------------------------------------------
-
-#: Workload readiness as a tick sees it: ready, not ready (retry next tick), or
-#: failed (non-retriable: past its progress deadline).
-READY: Final = "ready"
-NOT_READY: Final = "not-ready"
-FAILED: Final = "failed"
-
-
-@dataclass(frozen=True)
-class FlaggerSpec:
-    """The Canary spec knobs a tick reads (``spec.analysis`` plus skip/suspend/provider).
-
-    ``match`` is "analysis.match is non-empty"; ``threshold`` 0 means the default 1.
-    """
-
-    threshold: int = 0
-    step_weight: int = 0
-    step_weights: tuple[int, ...] = ()
-    max_weight: int = 0
-    step_weight_promotion: int = 0
-    iterations: int = 0
-    match: bool = False
-    mirror: bool = False
-    skip_analysis: bool = False
-    suspend: bool = False
-    provider: str = ""
-
-
-@dataclass(frozen=True)
-class FlaggerState:
-    """Canary status plus what the tick owns outside it.
-
-    ``phase``/``canary_weight``/``failed_checks``/``iterations`` are status;
-    ``last_applied_revision`` stands for ``lastAppliedSpec`` (the target
-    revision last synced); ``primary_revision`` is the revision the primary
-    runs; ``primary_route``/``canary_route``/``mirrored`` are the router's
-    weights; ``canary_scaled_up`` is whether the canary workload has replicas.
-    """
-
-    phase: str = ""
-    canary_weight: int = 0
-    failed_checks: int = 0
-    iterations: int = 0
-    last_applied_revision: int | None = None
-    primary_revision: int | None = None
-    primary_route: int = FLAGGER_TOTAL_WEIGHT
-    canary_route: int = 0
-    mirrored: bool = False
-    canary_scaled_up: bool = False
-
-
-@dataclass(frozen=True)
-class FlaggerTick:
-    """What one tick observes: the target's revision, workload readiness
-    (``READY``/``NOT_READY``/``FAILED``) and the outcome of each gate.
-
-    ``checks_pass`` covers rollout webhooks and metrics; ``pre_rollout_pass``
-    the pre-rollout webhooks; ``rollback`` is a rollback webhook signalling.
-    """
-
-    target_revision: int = 0
-    primary: str = READY
-    canary: str = READY
-    checks_pass: bool = True
-    pre_rollout_pass: bool = True
-    confirm_rollout: bool = True
-    confirm_traffic_increase: bool = True
-    confirm_promotion: bool = True
-    rollback: bool = False
-
-
-def _set_phase(state: FlaggerState, phase: str, iterations: int) -> FlaggerState:
-    """``SetStatusPhase``: phases other than Progressing/Waiting/Promoting clear the
-    weight and iterations; WaitingPromotion sets iterations to ``iterations - 1``."""
-    if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_PROMOTING):
-        return replace(state, phase=phase)
-    kept = iterations - 1 if phase == FLAGGER_WAITING_PROMOTION else 0
-    return replace(state, phase=phase, canary_weight=0, iterations=kept)
-
-
-def _sync_status(state: FlaggerState, tick: FlaggerTick, phase: str,
-                 canary_weight: int = 0) -> FlaggerState:
-    """``SyncStatus``: phase, weight, failed checks and iterations together, and
-    lastAppliedSpec := the target's current revision."""
-    return replace(state, phase=phase, canary_weight=canary_weight, failed_checks=0,
-                   iterations=0, last_applied_revision=tick.target_revision)
-
-
-def _routes(state: FlaggerState, primary: int, canary: int,
-            mirrored: bool = False) -> FlaggerState:
-    return replace(state, primary_route=primary, canary_route=canary, mirrored=mirrored)
-
-
-def _rollback(state: FlaggerState, tick: FlaggerTick) -> FlaggerState:
-    """``Controller.rollback``: all traffic to the primary, canary to zero, Failed."""
-    state = replace(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), canary_scaled_up=False)
-    return _sync_status(state, tick, FLAGGER_FAILED)
-
-
-def _promotion_gate_closed(state: FlaggerState, iterations: int) -> FlaggerState:
-    if state.phase == FLAGGER_WAITING_PROMOTION:
-        return state
-    return _set_phase(state, FLAGGER_WAITING_PROMOTION, iterations)
-
-
-def _promote(state: FlaggerState, tick: FlaggerTick, iterations: int) -> FlaggerState:
-    """``Promote`` (copy the canary spec to the primary), then phase Promoting."""
-    return _set_phase(replace(state, primary_revision=tick.target_revision), FLAGGER_PROMOTING,
-                      iterations)
-
-
-def _run_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick,
-                iterations: int) -> FlaggerState:
-    """``Controller.runCanary`` behind the nextStepWeight and traffic-increase gates."""
-    step = next_step_weight(state.canary_route, spec.step_weight, spec.step_weights)
-    if step <= 0:
-        return state
-    gated = state.phase not in (FLAGGER_PROMOTING, FLAGGER_WAITING_PROMOTION, FLAGGER_FINALISING)
-    if not state.mirrored and gated and not tick.confirm_traffic_increase:
-        return state
-    if state.canary_route < flagger_max_weight(spec.step_weights, spec.max_weight):
-        if spec.mirror and state.canary_route == 0:
-            if not state.mirrored:
-                state = _routes(state, FLAGGER_TOTAL_WEIGHT, 0, mirrored=True)
-            else:
-                state = _routes(state, FLAGGER_TOTAL_WEIGHT - step, step)
-        else:
-            state = _routes(state, max(0, state.primary_route - step),
-                            min(FLAGGER_TOTAL_WEIGHT, state.canary_route + step))
-        return replace(state, canary_weight=state.canary_route)
-    if not tick.confirm_promotion:
-        return _promotion_gate_closed(state, iterations)
-    return _promote(state, tick, iterations)
-
-
-def _run_blue_green(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick,
-                    iterations: int) -> FlaggerState:
-    """``Controller.runBlueGreen``: count iterations, then route all to the canary, then promote."""
-    if iterations > state.iterations:
-        if spec.provider != KUBERNETES_PROVIDER and spec.mirror and not state.mirrored:
-            state = _routes(state, FLAGGER_TOTAL_WEIGHT, 0, mirrored=True)
-        return replace(state, iterations=state.iterations + 1)
-    if not tick.confirm_promotion:
-        return _promotion_gate_closed(state, iterations)
-    if iterations == state.iterations:
-        if spec.provider != KUBERNETES_PROVIDER:
-            state = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
-        return replace(state, iterations=state.iterations + 1)
-    return _promote(state, tick, iterations)
-
-
-def _run_ab(state: FlaggerState, tick: FlaggerTick, iterations: int) -> FlaggerState:
-    """``Controller.runAB``: matched traffic to the canary per iteration, then promote."""
-    if iterations > state.iterations:
-        state = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
-        return replace(state, iterations=state.iterations + 1)
-    if not tick.confirm_promotion:
-        return _promotion_gate_closed(state, iterations)
-    if iterations == state.iterations:
-        return _promote(state, tick, iterations)
-    return state
-
-
-def _promotion_traffic_shift(state: FlaggerState, spec: FlaggerSpec,
-                             iterations: int) -> FlaggerState:
-    """``Controller.runPromotionTrafficShift``: traffic back to the primary, then Finalising."""
-    if spec.provider == KUBERNETES_PROVIDER:
-        return _set_phase(state, FLAGGER_FINALISING, iterations)
-    if spec.step_weight_promotion == 0:
-        return _set_phase(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), FLAGGER_FINALISING,
-                          iterations)
-    if state.canary_route <= 0:
-        return state
-    primary = min(FLAGGER_TOTAL_WEIGHT, state.primary_route + spec.step_weight_promotion)
-    canary = max(0, state.canary_route - spec.step_weight_promotion)
-    state = _routes(state, primary, canary)
-    if primary == FLAGGER_TOTAL_WEIGHT:
-        return _set_phase(state, FLAGGER_FINALISING, iterations)
-    return replace(state, canary_weight=canary)
-
-
-_ADVANCING: Final = (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION,
-                     FLAGGER_PROMOTING, FLAGGER_FINALISING)
-_IN_RUN: Final = (FLAGGER_PROGRESSING, FLAGGER_WAITING_PROMOTION, FLAGGER_PROMOTING,
-                  FLAGGER_FINALISING)
-
-
-def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) -> FlaggerState:
-    """``Controller.advanceCanary``: one scheduler tick, at most one transition.
-
-    In order: suspend; initialization (waits for a ready primary unless
-    analysis is skipped, then Initialized); nothing to do unless a run is
-    active or the target changed; the primary must be ready (a failed primary
-    rolls back, or in Promoting/Finalising fails the promotion: all traffic to
-    the canary, Failed with weight 100, canary left up); a new run only scales
-    the canary up and syncs Progressing (or Waiting behind confirm-rollout); a
-    new revision mid-run restarts; the canary must be ready; skipAnalysis
-    promotes at once; rollback webhooks; Promoting shifts traffic back;
-    Finalising scales the canary down and succeeds; the failed-checks
-    threshold (checked before this tick's checks) rolls back; then the checks
-    (pre-rollout only while no traffic has moved) and, if they pass, one step
-    of the strategy (A/B, blue-green or weighted canary; the Kubernetes
-    provider forces blue-green with 10 iterations). A failed check only adds
-    to ``failed_checks``.
-    """
-    if spec.suspend:
-        return state
-    phase = state.phase
-    if phase in ("", FLAGGER_INITIALIZING):
-        if not spec.skip_analysis and tick.primary != READY:
-            return state
-        state = replace(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), canary_scaled_up=False,
-                        primary_revision=tick.target_revision)
-        return _sync_status(state, tick, FLAGGER_INITIALIZED)
-
-    target_changed = tick.target_revision != state.last_applied_revision
-    if phase not in _ADVANCING and not target_changed:
-        return state
-
-    if not spec.skip_analysis:
-        if tick.primary == NOT_READY:
-            return state
-        if tick.primary == FAILED:
-            if phase in (FLAGGER_PROMOTING, FLAGGER_FINALISING):
-                failed = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
-                return _sync_status(failed, tick, FLAGGER_FAILED,
-                                    canary_weight=FLAGGER_TOTAL_WEIGHT)
-            return _rollback(state, tick)
-
-    if phase not in _IN_RUN:
-        if not tick.confirm_rollout:
-            return state if phase == FLAGGER_WAITING else _set_phase(state, FLAGGER_WAITING,
-                                                                     spec.iterations)
-        return replace(_sync_status(state, tick, FLAGGER_PROGRESSING), canary_scaled_up=True)
-
-    if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING_PROMOTION) and target_changed:
-        return _sync_status(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), tick, FLAGGER_PROGRESSING)
-
-    if tick.canary == NOT_READY:
-        return state
-    canary_failed = tick.canary == FAILED
-
-    iterations, has_match = spec.iterations, spec.match
-    if spec.provider == KUBERNETES_PROVIDER:
-        has_match = False
-        if iterations < 1:
-            iterations = KUBERNETES_PROVIDER_ITERATIONS
-
-    if spec.skip_analysis:
-        if canary_failed:
-            return _rollback(state, tick)
-        state = replace(_routes(state, FLAGGER_TOTAL_WEIGHT, 0),
-                        primary_revision=tick.target_revision, canary_scaled_up=False)
-        return _set_phase(state, FLAGGER_SUCCEEDED, iterations)
-
-    if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION) \
-            and tick.rollback:
-        return _rollback(state, tick)
-    if phase == FLAGGER_PROMOTING:
-        return _promotion_traffic_shift(state, spec, iterations)
-    if phase == FLAGGER_FINALISING:
-        return _set_phase(replace(state, canary_scaled_up=False), FLAGGER_SUCCEEDED,
-                          iterations)
-    if canary_failed or state.failed_checks >= analysis_threshold(spec.threshold):
-        return _rollback(state, tick)
-
-    first_check = (state.canary_route == 0 and state.iterations == 0
-                   and not (spec.mirror and state.mirrored))
-    passed = tick.pre_rollout_pass if first_check else tick.checks_pass
-    if not passed:
-        return replace(state, failed_checks=state.failed_checks + 1)
-
-    if has_match and iterations > 0:
-        return _run_ab(state, tick, iterations)
-    if iterations > 0:
-        return _run_blue_green(state, spec, tick, iterations)
-    return _run_canary(state, spec, tick, iterations)
