@@ -122,10 +122,6 @@ SKIP_API_ERRORS = (
     "API write failures are not simulated: rollsim's store never fails an update, so the "
     "rolloutRecreate error paths (failed RS update, failed status update) cannot be set up"
 )
-SKIP_KUBECTL = (
-    "kubectl rollout table: covered by the kubectl module's own tests (another engineer); "
-    "the rows are transcribed in tests/conformance/kubernetes for that use"
-)
 
 
 def _case_id(case: dict[str, Any], index: int, *keys: str) -> str:
@@ -821,24 +817,3 @@ def test_hash_alphabet_and_length() -> None:
     for value in [*_image_hashes(), compute_hash(PodTemplateSpec(), None)]:
         assert case["minLength"] <= len(value) <= case["maxLength"]
         assert set(value) <= set(case["alphabet"])
-
-
-# ---------------------------------------------------------------------------------------
-# kubectl rollout tables: transcribed, covered elsewhere
-# ---------------------------------------------------------------------------------------
-
-
-def _kubectl_params() -> list[Any]:
-    params = []
-    for filename in ("rollout_status.json", "rollout_history.json", "rollout_undo.json",
-                     "rollout_pause_resume_restart.json"):
-        table = load_table(filename)["table"]
-        for i, case in enumerate(load_table(filename)["cases"]):
-            label = case.get("name") or case.get("case") or case.get("cmd") or str(i)
-            params.append(pytest.param(case, id=f"{table}-{i}-{label}"))
-    return params
-
-
-@pytest.mark.parametrize("case", _kubectl_params())
-def test_kubectl_rollout_tables(case: dict[str, Any]) -> None:
-    pytest.skip(SKIP_KUBECTL)

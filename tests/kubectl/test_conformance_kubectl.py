@@ -1,7 +1,7 @@
 """Every row of the four kubectl conformance tables, run against rollsim.
 
-The rows live verbatim in ``conformance_kubectl.json`` (copied from
-/work/shared/conformance/kubernetes.json); the ``rollsim`` key of each row,
+The rows live verbatim in ``tests/conformance/kubernetes/kubectl_rollout.json``
+(transcribed from the shared Kubernetes conformance cases); the ``rollsim`` key of each row,
 added here, says how the row is driven, and an ``erratum`` key replaces a row
 text that the kubectl source contradicts.
 """
@@ -30,7 +30,8 @@ from .support import (
     template,
 )
 
-TABLES = json.loads((Path(__file__).parent / "conformance_kubectl.json").read_text("utf-8"))
+TABLES = json.loads((Path(__file__).parent.parent / "conformance" / "kubernetes"
+                     / "kubectl_rollout.json").read_text("utf-8"))
 
 #: Rows where rollsim disagrees with upstream: (table, row name) -> reason.
 KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {}
