@@ -38,6 +38,7 @@ from rollsim.testing.invariants import (
     history_within_limit,
     recreate_one_version,
     register_monitor,
+    register_workload_check,
     requests_conserved,
     revision_annotation,
     revisions_increase,
@@ -49,6 +50,15 @@ from rollsim.testing.invariants import (
     watch,
 )
 from rollsim.testing.observe import ReplicaSetState, Snapshot, Violation, Watch
+from rollsim.testing.progressive import (
+    CanaryLimit,
+    bluegreen_active_one_version,
+    canaries,
+    canary_scenarios,
+    canary_weight_within_step,
+    rollout_scenarios,
+    rollouts,
+)
 from rollsim.testing.run import assert_scenario, check_scenario, run_scenario
 from rollsim.testing.state_machine import RolloutStateMachine
 from rollsim.testing.strategies import (
@@ -63,6 +73,7 @@ from rollsim.testing.strategies import (
 
 __all__ = [
     "MONITORS",
+    "CanaryLimit",
     "InvariantViolation",
     "ReplicaSetState",
     "RolloutScenario",
@@ -72,6 +83,10 @@ __all__ = [
     "Watch",
     "assert_rollout_invariants",
     "assert_scenario",
+    "bluegreen_active_one_version",
+    "canaries",
+    "canary_scenarios",
+    "canary_weight_within_step",
     "check_scenario",
     "check_undo",
     "completion",
@@ -87,12 +102,15 @@ __all__ = [
     "pod_behaviors",
     "recreate_one_version",
     "register_monitor",
+    "register_workload_check",
     "requests_conserved",
     "revision_annotation",
     "revisions_increase",
     "rolling_update_bounds",
     "rolling_update_limits",
     "rollout_completes",
+    "rollout_scenarios",
+    "rollouts",
     "run_scenario",
     "scenarios",
     "traffic",

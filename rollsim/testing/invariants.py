@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rollsim.api.apps import Deployment
 from rollsim.api.manifest import to_dict
 from rollsim.controllers.deployment.util import POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION
 from rollsim.kubectl import KubectlError
@@ -72,6 +73,7 @@ __all__ = [
     "history_within_limit",
     "recreate_one_version",
     "register_monitor",
+    "register_workload_check",
     "requests_conserved",
     "revision_annotation",
     "revisions_increase",
@@ -492,6 +494,30 @@ MONITORS: dict[str, list[MonitorFactory]] = {
 GLOBAL_CHECKS: list[Callable[[], GlobalCheck]] = [EndpointsReady]
 
 
+#: Checks of one settled workload of a kind (``check(cluster, workload)``), run by
+#: ``collect`` for every workload of that kind: how the timeline invariants of
+#: Argo Rollouts and Flagger canaries join ``assert_rollout_invariants``.
+WORKLOAD_CHECKS: dict[str, list[Callable[[Cluster, Any], list[Violation]]]] = {}
+
+
+def register_workload_check(kind: str,
+                            check: Callable[[Cluster, Any], list[Violation]]) -> None:
+    """Run ``check(cluster, workload)`` on every ``kind`` workload in ``collect``."""
+    WORKLOAD_CHECKS.setdefault(kind, []).append(check)
+
+
+def workload_checks(cluster: Cluster, ref: str | None = None) -> list[Violation]:
+    """Every ``WORKLOAD_CHECKS`` check on each workload of its kind (or only ``ref``)."""
+    out = []
+    for kind, checks in WORKLOAD_CHECKS.items():
+        for w in cluster.store.list(kind, None):
+            if ref is not None and ref != f"{kind.lower()}/{w.metadata.name}":
+                continue
+            for check in checks:
+                out += check(cluster, w)
+    return out
+
+
 def register_monitor(kind: str, factory: MonitorFactory) -> None:
     """Check another workload kind (an Argo Rollout, a Flagger canary's target)."""
     MONITORS.setdefault(kind, []).append(factory)
@@ -552,7 +578,8 @@ def endpoints_ready(cluster: Cluster) -> list[Violation]:
 
 def _deployments(cluster: Cluster, ref: str | None) -> list[Any]:
     if ref is not None:
-        return [cluster.get(ref)]
+        found = cluster.get(ref)
+        return [found] if isinstance(found, Deployment) else []
     return list(cluster.list("deployment", None))
 
 
@@ -916,6 +943,7 @@ def collect(cluster: Cluster, ref: str | None = None) -> list[Violation]:
     found += history_within_limit(cluster, ref)
     found += revision_annotation(cluster, ref)
     found += timeline_invariants(cluster, ref)
+    found += workload_checks(cluster, ref)
     return sorted(dedupe(found), key=lambda v: v.time)
 
 

@@ -40,13 +40,16 @@ _UNDO = re.compile(r"^rollout undo (?:deployment|deploy|deployments)/(?P<name>\S
 
 
 def scenario_target(scenario: Scenario) -> tuple[str, str]:
-    """(``deployment/NAME``, namespace) of the scenario's target Deployment: its
-    ``target``, or else the only Deployment among its manifests."""
-    found = [obj for obj, _ in load_documents(scenario.manifests) if obj.kind == "Deployment"]
+    """(``deployment/NAME`` or ``rollout/NAME``, namespace) of the scenario's target:
+    its ``target``, or else the only Deployment among its manifests."""
+    documents = [obj for obj, _ in load_documents(scenario.manifests)]
+    found = [obj for obj in documents if obj.kind == "Deployment"]
     if scenario.target is not None:
-        name = scenario.target.split("/", 1)[-1]
-        namespaces = [d.metadata.namespace for d in found if d.metadata.name == name]
-        return f"deployment/{name}", (namespaces[0] if namespaces else "") or "default"
+        kind, _, name = scenario.target.rpartition("/")
+        kind = "Rollout" if kind.lower() in ("rollout", "rollouts", "ro") else "Deployment"
+        namespaces = [d.metadata.namespace for d in documents
+                      if d.kind == kind and d.metadata.name == name]
+        return f"{kind.lower()}/{name}", (namespaces[0] if namespaces else "") or "default"
     if len(found) != 1:
         raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
     return f"deployment/{found[0].metadata.name}", found[0].metadata.namespace or "default"
@@ -108,8 +111,10 @@ def _check(scenario: Scenario, liveness_timeout: float | None,
                                    f"{second[:16]} on a second run"))
     if liveness_timeout is not None:
         target, namespace = scenario_target(scenario)
-        found += rollout_completes(cluster, target, liveness_timeout, namespace)
-        found += collect(cluster)
+        # Liveness is the Deployment's: a Rollout may wait on a pause step for ever.
+        if target.startswith("deployment/"):
+            found += rollout_completes(cluster, target, liveness_timeout, namespace)
+            found += collect(cluster)
     return sorted(dedupe(found), key=lambda v: v.time), cluster
 
 
