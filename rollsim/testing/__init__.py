@@ -60,7 +60,7 @@ from rollsim.testing.progressive import (
     rollouts,
 )
 from rollsim.testing.run import assert_scenario, check_scenario, run_scenario
-from rollsim.testing.state_machine import RolloutStateMachine
+from rollsim.testing.state_machine import ArgoRolloutStateMachine, RolloutStateMachine
 from rollsim.testing.strategies import (
     RolloutScenario,
     deployments,
@@ -73,6 +73,7 @@ from rollsim.testing.strategies import (
 
 __all__ = [
     "MONITORS",
+    "ArgoRolloutStateMachine",
     "CanaryLimit",
     "InvariantViolation",
     "ReplicaSetState",

@@ -47,7 +47,8 @@ from rollsim.testing.observe import Violation, Watch
 from rollsim.testing.strategies import pod_behaviors
 from rollsim.traffic import Traffic
 
-__all__ = ["DEFAULT_MANIFEST", "RolloutStateMachine"]
+__all__ = ["DEFAULT_MANIFEST", "DEFAULT_ROLLOUT", "ArgoRolloutStateMachine",
+           "RolloutStateMachine"]
 
 #: The Deployment driven when a subclass sets no ``manifest``.
 DEFAULT_MANIFEST: dict[str, Any] = {
@@ -255,3 +256,154 @@ class RolloutStateMachine(RuleBasedStateMachine):
                                        self.namespace)
             found += collect(self.cluster)
         self._raise(found)
+
+
+#: The Rollout driven when an ``ArgoRolloutStateMachine`` subclass sets no ``manifest``:
+#: a traffic-routed canary with its stable and canary Services.
+DEFAULT_ROLLOUT: list[dict[str, Any]] = [
+    {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "web"},
+     "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "web"}},
+              "template": {"metadata": {"labels": {"app": "web"}},
+                           "spec": {"containers": [{"name": "app", "image": "app:v1"}]}},
+              "strategy": {"canary": {
+                  "canaryService": "web-canary", "stableService": "web-stable",
+                  "trafficRouting": {"nginx": {"stableIngress": "web"}},
+                  "steps": [{"setWeight": 25}, {"pause": {}}, {"setWeight": 50},
+                            {"pause": {"duration": 30}}]}}}},
+    *({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"web-{role}"},
+       "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+      for role in ("stable", "canary")),
+]
+
+
+class ArgoRolloutStateMachine(RuleBasedStateMachine):
+    """Drive one Argo Rollout through ``kubectl argo rollouts`` verbs; check invariants.
+
+    Rules: ``set image`` (healthy or faulty pods), ``promote``, ``promote --full``,
+    ``abort``, ``retry rollout`` and waiting. After every step, every invariant
+    ``collect`` knows (the progressive ``canary-weight`` and
+    ``active-one-version`` among them); at the end, determinism (the steps
+    replayed on a fresh cluster give the same digest). Class attributes as
+    ``RolloutStateMachine``: ``manifest`` (the Rollout and its Services),
+    ``pods``, ``max_wait``, ``seed``, ``traffic`` (default: 100 rps to the
+    stable or active Service), ``check_determinism``.
+    """
+
+    manifest: ClassVar[Any] = None
+    pods: ClassVar[PodBehavior] = PodBehavior(startup=1.0, ready=2.0, shutdown=1.0)
+    max_wait: ClassVar[int] = 120
+    seed: ClassVar[int] = 0
+    traffic: ClassVar[Traffic | None] = None
+    check_determinism: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        source = self.manifest if self.manifest is not None else DEFAULT_ROLLOUT
+        pairs = load_documents(source)
+        found = [obj for obj, _ in pairs if obj.kind == "Rollout"]
+        if len(found) != 1:
+            raise ValueError(f"{type(self).__name__}.manifest needs exactly one Rollout, "
+                             f"found {len(found)}")
+        rollout = found[0]
+        self.documents = [doc for _, doc in pairs]
+        self.name: str = rollout.metadata.name
+        self.container: str = rollout.spec.template.spec.containers[0].name
+        image = rollout.spec.template.spec.containers[0].image
+        head, sep, tail = image.rpartition(":")
+        self.repo = head if sep and "/" not in tail else image
+        strategy = rollout.spec.strategy
+        service = strategy.blue_green.active_service if strategy.blue_green is not None \
+            else strategy.canary.stable_service if strategy.canary is not None else ""
+        self.flow = self.traffic if self.traffic is not None or not service \
+            else Traffic(rps=100, service=service)
+        self.steps: list[Step] = []
+        self.releases = 0
+        self.cluster = Cluster(seed=self.seed, pods=self.pods)
+        self.watch: Watch = watch(self.cluster)
+
+    def _perform(self, cluster: Cluster, step: Step) -> None:
+        kind = step[0]
+        if kind == "apply":
+            cluster.apply(self.documents)
+            if self.flow is not None:
+                cluster.add_traffic(self.flow)
+        elif kind == "image":
+            if step[2] is not None:
+                cluster.images[step[1]] = step[2]
+            cluster.kubectl(f"argo rollouts set image {self.name} {self.container}={step[1]}")
+        elif kind == "wait":
+            cluster.run(until=cluster.now + step[1])
+        elif kind == "promote-full":
+            cluster.kubectl(f"argo rollouts promote {self.name} --full")
+        elif kind == "retry":
+            cluster.kubectl(f"argo rollouts retry rollout {self.name}")
+        else:
+            cluster.kubectl(f"argo rollouts {kind} {self.name}")
+        cluster.run(cluster.now)
+
+    def _step(self, *step: Any) -> None:
+        self.steps.append(step)
+        self._perform(self.cluster, step)
+
+    @initialize()
+    def apply(self) -> None:
+        """``kubectl apply -f`` the Rollout and its Services; start the traffic."""
+        self._step("apply")
+
+    @rule()
+    def update(self) -> None:
+        """``kubectl argo rollouts set image`` to a new, healthy image."""
+        self.releases += 1
+        self._step("image", f"{self.repo}:rollsim-{self.releases}", None)
+
+    @rule(behavior=pod_behaviors(require_fault=True, max_seconds=20))
+    def inject_fault(self, behavior: PodBehavior) -> None:
+        """``set image`` to a bad image (``behavior`` says how its pods fail)."""
+        self.releases += 1
+        self._step("image", f"{self.repo}:rollsim-bad-{self.releases}", behavior)
+
+    @rule()
+    def promote(self) -> None:
+        """``kubectl argo rollouts promote``: clear the pause, or skip the step."""
+        self._step("promote")
+
+    @rule()
+    def promote_full(self) -> None:
+        """``kubectl argo rollouts promote --full``: skip every remaining step."""
+        self._step("promote-full")
+
+    @rule()
+    def abort(self) -> None:
+        """``kubectl argo rollouts abort``: back to the stable version."""
+        self._step("abort")
+
+    @rule()
+    def retry(self) -> None:
+        """``kubectl argo rollouts retry rollout``: clear the abort."""
+        self._step("retry")
+
+    @rule(seconds=st.one_of(st.integers(1, 10), st.runner().flatmap(
+        lambda m: st.integers(1, int(getattr(m, "max_wait", 120))))))
+    def wait(self, seconds: int) -> None:
+        """Let time pass: pods start, pauses end, controllers react."""
+        self._step("wait", seconds)
+
+    @invariant()
+    def rollout_invariants_hold(self) -> None:
+        """Every invariant that needs no further run, after every step."""
+        violations = collect(self.cluster)
+        if violations:
+            raise InvariantViolation(violations, events_context(self.cluster, violations))
+
+    def teardown(self) -> None:
+        """Determinism: the steps replayed on a fresh cluster give the same digest."""
+        if not self.steps or not self.check_determinism:
+            return
+        replay = Cluster(seed=self.seed, pods=self.pods)
+        for step in self.steps:
+            self._perform(replay, step)
+        if digest(replay) != digest(self.cluster):
+            found = [Violation(self.cluster.now, "cluster", "determinism",
+                               "the same digest when the steps are replayed",
+                               "a different digest")]
+            raise InvariantViolation(found, events_context(self.cluster, found))

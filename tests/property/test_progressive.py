@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from rollsim import Cluster
 from rollsim.metrics import RevisionTimeline, Timeline
 from rollsim.testing import (
+    ArgoRolloutStateMachine,
     CanaryLimit,
     RolloutScenario,
     assert_rollout_invariants,
@@ -31,6 +32,19 @@ from rollsim.testing import (
 from rollsim.testing.invariants import WORKLOAD_CHECKS
 
 from .support import budget, report, unexpected
+
+BLUE_GREEN = [
+    {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "web"},
+     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+              "template": {"metadata": {"labels": {"app": "web"}},
+                           "spec": {"containers": [{"name": "app", "image": "app:v1"}]}},
+              "strategy": {"blueGreen": {"activeService": "web-active",
+                                         "previewService": "web-preview",
+                                         "autoPromotionEnabled": False}}}},
+    *({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"web-{role}"},
+       "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+      for role in ("active", "preview")),
+]
 
 
 def check(scenario: RolloutScenario) -> None:
@@ -83,6 +97,23 @@ def test_blue_green_active_service_serves_one_version(scenario: RolloutScenario)
 @given(canary_scenarios())
 def test_generated_flagger_canaries_keep_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)
+
+
+# The Argo state machine: set image, promote (--full), abort, retry, wait.
+
+class TrafficRoutedCanary(ArgoRolloutStateMachine):
+    """The default: a traffic-routed canary, 100 rps to its stable Service."""
+
+
+class ManualBlueGreen(ArgoRolloutStateMachine):
+    manifest = BLUE_GREEN
+
+
+for machine in (TrafficRoutedCanary, ManualBlueGreen):
+    machine.TestCase.settings = settings(max_examples=budget(0.3))
+
+TestTrafficRoutedCanary = TrafficRoutedCanary.TestCase
+TestManualBlueGreen = ManualBlueGreen.TestCase
 
 
 def test_progressive_checks_are_registered() -> None:
