@@ -19,7 +19,8 @@ invariants check what upstream guarantees:
   active Service sends traffic to the pods of one ReplicaSet at a time. The
   Service's selector names one ``rollouts-pod-template-hash`` and rollsim
   re-selects a route's endpoints atomically (after the endpoint lag, if
-  any), so no lag window exempts anything.
+  any). Exempt: the time before the controller's first switch has reached
+  the endpoints, while the Service still has the user's selector.
 
 Both run from ``collect`` (so ``assert_rollout_invariants`` and
 ``check_scenario``) for every Rollout and Canary, via ``WORKLOAD_CHECKS``.
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ from rollsim.scenario import Action
 from rollsim.testing.invariants import register_workload_check
 from rollsim.testing.observe import Snapshot, Violation, attached_watch
 from rollsim.testing.strategies import RolloutScenario, pod_behaviors, traffic
+from rollsim.traffic import Traffic
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -168,6 +170,11 @@ def _image_repo(image: str) -> str:
     return head if sep and "/" not in tail else image
 
 
+def _traffic(service: str, endpoint_lag: bool) -> SearchStrategy[Traffic]:
+    flows = traffic(service=service)
+    return flows if endpoint_lag else flows.map(lambda t: replace(t, endpoint_lag=0.0))
+
+
 def _rollout_actions(horizon: int, faults: bool) -> SearchStrategy[tuple[Any, ...]]:
     time = st.integers(0, horizon)
     bad = st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20)) \
@@ -181,11 +188,12 @@ def _rollout_actions(horizon: int, faults: bool) -> SearchStrategy[tuple[Any, ..
 def rollout_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, Any]]]
                       | None = None, *, max_actions: int = 5, horizon: int = 200,
                       faults: bool = True, timeout: float = 900.0,
-                      settle: float = 600.0) -> RolloutScenario:
+                      settle: float = 600.0, endpoint_lag: bool = True) -> RolloutScenario:
     """A ``RolloutScenario`` around an Argo Rollout (by default from ``rollouts()``):
     timed ``kubectl argo rollouts set image`` (new images, possibly with a bad
     ``PodBehavior``), ``promote`` and ``abort``, and traffic to the stable
-    (trafficRouted) or active (blueGreen) Service."""
+    (trafficRouted) or active (blueGreen) Service (``endpoint_lag=False``: with
+    no endpoint propagation lag)."""
     documents = draw(manifests if manifests is not None else rollouts())
     rollout = documents[0]
     name = rollout["metadata"]["name"]
@@ -211,7 +219,7 @@ def rollout_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, 
         service = strategy["blueGreen"]["activeService"]
     elif "trafficRouting" in strategy["canary"]:
         service = strategy["canary"]["stableService"]
-    flow = draw(traffic(service=service)) if service is not None else None
+    flow = draw(_traffic(service, endpoint_lag)) if service is not None else None
     return RolloutScenario(manifests=documents, actions=tuple(actions),
                            pods=draw(pod_behaviors(faults=False, max_seconds=20)),
                            images=images, traffic=flow, target=f"rollout/{name}",
@@ -223,10 +231,11 @@ def rollout_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, 
 def canary_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, Any]]]
                      | None = None, *, max_actions: int = 3, horizon: int = 200,
                      faults: bool = True, timeout: float = 900.0,
-                     settle: float = 600.0) -> RolloutScenario:
+                     settle: float = 600.0, endpoint_lag: bool = True) -> RolloutScenario:
     """A ``RolloutScenario`` around a Flagger Canary (by default from ``canaries()``):
     timed ``kubectl set image`` on its target Deployment (new images, possibly
-    with a bad ``PodBehavior``) and traffic to the apex Service."""
+    with a bad ``PodBehavior``) and traffic to the apex Service
+    (``endpoint_lag=False``: with no endpoint propagation lag)."""
     documents = draw(manifests if manifests is not None else canaries())
     deployment = next(d for d in documents if d["kind"] == "Deployment")
     canary = next(d for d in documents if d["kind"] == "Canary")
@@ -245,7 +254,7 @@ def canary_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, A
             images[image] = behavior
         actions.append(Action(time=float(at), kubectl=f"set image deployment/{name} "
                                                       f"{container['name']}={image}"))
-    flow = draw(traffic(service=canary["metadata"]["name"]))
+    flow = draw(_traffic(canary["metadata"]["name"], endpoint_lag))
     return RolloutScenario(manifests=documents, actions=tuple(actions),
                            pods=draw(pod_behaviors(faults=False, max_seconds=20)),
                            images=images, traffic=flow, target=f"deployment/{name}",
@@ -299,10 +308,11 @@ def bluegreen_active_one_version(tl: Timeline, since: float = float("-inf"),
     Rollout whose traffic goes to its active Service) from ``since`` on, at most
     one ReplicaSet gets a share of the traffic. Reports the first breach.
 
-    ``since`` is when the controller first pointed the active Service at a
-    pod-template hash: until then the Service is the user's, selecting every
-    version (upstream too switches it only once a ReplicaSet is saturated, so
-    a new image before the first one is ready leaves two versions behind it).
+    ``since`` is when the controller's first switch of the active Service to a
+    pod-template hash reached its endpoints (plus the endpoint lag, if any):
+    until then the Service is the user's, selecting every version (upstream
+    too switches it only once a ReplicaSet is saturated, so a new image before
+    the first one is ready leaves two versions behind it).
     """
     revisions = list(tl.by_replica_set.items())
     for i, t in enumerate(tl.t):
@@ -379,7 +389,14 @@ def _rollout_checks(cluster: Cluster, r: Any) -> list[Violation]:
         switched = [snap.time for snap in watcher.history
                     if snap.key == ("Rollout", namespace, name) and snap.workload is not None
                     and snap.workload.status.blue_green.active_selector]
-        return bluegreen_active_one_version(tl, switched[0]) if switched else []
+        if not switched:
+            return []
+        # The route applies a selector change after the traffic's endpoint lag: the
+        # first switch reaches the data plane that much later (later switches are
+        # atomic, one hash to another, whatever the lag).
+        route = cluster.endpoints.routes.get(("service", namespace, active))
+        lag = route.lag if route is not None else 0.0
+        return bluegreen_active_one_version(tl, switched[0] + lag)
     return canary_weight_within_step(tl, rollout_limits(watcher.history, name, namespace))
 
 

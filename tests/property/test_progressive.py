@@ -11,9 +11,10 @@ Flagger target Deployment). Budgets scale with the Hypothesis profile.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
-from rollsim import Cluster
+from rollsim import Cluster, PodBehavior, Traffic
 from rollsim.metrics import RevisionTimeline, Timeline
 from rollsim.testing import (
     ArgoRolloutStateMachine,
@@ -47,6 +48,9 @@ BLUE_GREEN = [
 ]
 
 
+# Argo scenarios run without endpoint lag: with one, a stale endpoint stays behind a
+# re-selected Service (test_stale_endpoint_outlives_a_selector_switch, a rollsim bug).
+
 def check(scenario: RolloutScenario) -> None:
     found = unexpected(check_scenario(scenario))
     assert not found, report(found)
@@ -76,19 +80,21 @@ def test_generated_canaries_apply_cleanly(documents: list[dict[str, object]]) ->
 # Generated scenarios keep every invariant.
 
 @settings(max_examples=budget(1.5))
-@given(rollout_scenarios())
+@given(rollout_scenarios(endpoint_lag=False))
 def test_generated_argo_rollouts_keep_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)
 
 
 @settings(max_examples=budget(1.5))
-@given(rollout_scenarios(rollouts(strategies=("trafficRouted",)), max_actions=6))
+@given(rollout_scenarios(rollouts(strategies=("trafficRouted",)), max_actions=6,
+                         endpoint_lag=False))
 def test_traffic_routed_canaries_keep_the_step_weight(scenario: RolloutScenario) -> None:
     check(scenario)
 
 
 @settings(max_examples=budget(1))
-@given(rollout_scenarios(rollouts(strategies=("blueGreen",)), max_actions=6))
+@given(rollout_scenarios(rollouts(strategies=("blueGreen",)), max_actions=6,
+                         endpoint_lag=False))
 def test_blue_green_active_service_serves_one_version(scenario: RolloutScenario) -> None:
     check(scenario)
 
@@ -192,7 +198,6 @@ def test_canary_weight_runs_from_assert_rollout_invariants() -> None:
            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
           for role in ("stable", "canary"))])
     cluster.run(until=1)
-    from rollsim import Traffic
     cluster.add_traffic(Traffic(rps=100, service="web-stable"))
     cluster.run(until=10)
     cluster.kubectl("argo rollouts set image web app=app:v2")
@@ -205,3 +210,31 @@ def test_canary_weight_runs_from_assert_rollout_invariants() -> None:
     assert observer.history
     tight = [CanaryLimit(0.0, 25, frozenset({f"web-{stable}"}))]
     assert [v.invariant for v in canary_weight_within_step(tl, tight)] == ["canary-weight"]
+
+
+# A rollsim bug found by these properties, pinned until rollsim/controllers/endpoints.py
+# is fixed (this suite does not change rollsim itself).
+
+@pytest.mark.xfail(strict=True, reason="rollsim bug: with an endpoint lag, a pod that turned "
+                   "Ready under a Service's old selector is added after the lag even if the "
+                   "selector changed meanwhile (EndpointsController._add_if_ready does not "
+                   "re-check route.selects), and is never removed: pod_changed skips routes "
+                   "that no longer select it")
+def test_stale_endpoint_outlives_a_selector_switch() -> None:
+    # Blue-green, 1 replica; v2 pods start faster than v1's, so v2 is saturated first:
+    # the active Service switches from the user's app=web to v2's hash at t=1 (applied
+    # at 1 + 5 lag), while v1's pod, Ready at t=2 under the old selector, is added at
+    # t=7 anyway; after the scale-down its dead endpoint takes half the traffic.
+    cluster = Cluster(seed=0, pods=PodBehavior(startup=2.0),
+                      images={"app:v2": PodBehavior(startup=1.0)})
+    cluster.apply([{**BLUE_GREEN[0], "spec": {**BLUE_GREEN[0]["spec"], "replicas": 1,
+                                              "strategy": {"blueGreen": {
+                                                  "activeService": "web-active",
+                                                  "previewService": "web-preview"}}}},
+                   *BLUE_GREEN[1:]])
+    cluster.add_traffic(Traffic(rps=100, service="web-active", endpoint_lag=5.0))
+    cluster.kubectl("argo rollouts set image web app=app:v2")
+    cluster.run(until=100)
+    tl = cluster.timeline("rollout/web")
+    assert bluegreen_active_one_version(tl) == []
+    assert float(tl["errors"][-1]) == 0.0
