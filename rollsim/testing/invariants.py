@@ -23,8 +23,9 @@ Where an invariant restates upstream, the bounds are recomputed here from the
 spec, independently of rollsim's controllers (``fenceposts`` mirrors
 ``ResolveFenceposts`` in pkg/controller/deployment/util/deployment_util.go),
 so a bug in the simulator's arithmetic cannot hide itself. Checks are
-per workload kind (``MONITORS``): Argo Rollouts and Flagger canaries register
-their own monitors there when their controllers exist.
+per workload kind (``MONITORS``, online; ``WORKLOAD_CHECKS``, on the settled
+cluster): ``rollsim.testing.progressive`` registers the Argo Rollout and
+Flagger Canary checks there.
 """
 
 from __future__ import annotations

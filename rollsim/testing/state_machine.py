@@ -13,9 +13,10 @@ breaks it. Subclass it for your own manifest::
     TestMyRollout.TestCase.settings = settings(max_examples=50)
     test_my_rollout = TestMyRollout.TestCase
 
-Argo Rollouts and Flagger canaries will get their own machines beside this
-one (their verbs differ: promote, abort, analysis); the invariant checks are
-shared through ``rollsim.testing.invariants.MONITORS``.
+``ArgoRolloutStateMachine`` does the same for an Argo Rollout with its own
+verbs (``kubectl argo rollouts set image / promote [--full] / abort / retry``);
+the invariant checks are shared through ``collect`` (``MONITORS`` and
+``WORKLOAD_CHECKS`` in ``rollsim.testing.invariants``).
 """
 
 from __future__ import annotations

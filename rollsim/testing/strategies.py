@@ -5,9 +5,9 @@ accepts every manifest, every action is one kubectl would run), so a failing
 example is a finding about the rollout, never about the generator. Each
 strategy shrinks towards the simplest case: fields omitted (the API
 defaults), few replicas, few actions at time 0, fixed integer timings of 0,
-and no faults. Argo Rollouts and Flagger canaries get their own manifest
-strategies beside ``deployments`` once their controllers exist; ``scenarios``
-takes any manifest whose kind rollsim plays.
+and no faults. Argo Rollouts and Flagger canaries have their own manifest
+and scenario strategies in ``rollsim.testing.progressive`` (``rollouts``,
+``canaries``, ``rollout_scenarios``, ``canary_scenarios``).
 """
 
 from __future__ import annotations
