@@ -279,22 +279,33 @@ class CanaryLimit:
 def canary_weight_within_step(tl: Timeline, limits: Sequence[CanaryLimit],
                               obj: str | None = None) -> list[Violation]:
     """``canary-weight``: at every row of ``tl``, the traffic share of the canary
-    ReplicaSets (all but the limit's ``stable`` ones) is at most the weight of
-    the last limit at or before the row's time. Rows before the first limit
-    are not checked. Reports the first breach."""
+    ReplicaSets (all but the limit's ``stable`` ones) is at most the limit's
+    weight. Reports the first breach; rows before the first limit are not checked.
+
+    A row at time ``t`` is held to the limits that may have been in force when
+    it was recorded: the last one before ``t`` and every one at ``t`` (several
+    writes, and several rows, can share an instant, and rows do not say which
+    write they follow); it breaks the invariant only if it breaks them all.
+    """
     if not limits:
         return []
     times = [limit.time for limit in limits]
     where = obj or f"rollout/{tl.name}"
     for i, t in enumerate(tl.t):
-        k = bisect.bisect_right(times, float(t)) - 1
-        if k < 0:
+        last = bisect.bisect_right(times, float(t)) - 1
+        if last < 0:
             continue
-        limit = limits[k]
-        canary = {name: float(rev["traffic_share"][i]) for name, rev in tl.by_replica_set.items()
-                  if name not in limit.stable}
-        share = sum(canary.values())
-        if share > limit.weight / 100 + 1e-9:
+        first = max(bisect.bisect_left(times, float(t)) - 1, 0)
+        breaches = []
+        for limit in limits[first:last + 1]:
+            canary = {name: float(rev["traffic_share"][i])
+                      for name, rev in tl.by_replica_set.items() if name not in limit.stable}
+            share = sum(canary.values())
+            if share <= limit.weight / 100 + 1e-9:
+                break
+            breaches.append((limit, share, canary))
+        else:
+            limit, share, canary = breaches[-1]
             listed = ", ".join(f"{n}: {s:g}" for n, s in canary.items() if s > 0)
             return [Violation(float(t), where, "canary-weight",
                               f"canary share <= {limit.weight:g}% (the weight in force)",

@@ -166,6 +166,20 @@ def test_canary_weight_counts_every_non_stable_replica_set() -> None:
     assert [(v.object, v.invariant) for v in found] == [("canary/web", "canary-weight")]
 
 
+def test_canary_weight_within_one_instant_allows_any_limit_of_that_instant() -> None:
+    # Two rows at t=1 (promote, then a new image resets the steps): the first row may
+    # follow the 50% limit, the second the 25% one; a share above both is caught.
+    tl = timeline([[1.0, 0.5, 1.0], [0.0, 0.5, 0.0]])
+    tl = Timeline(np.array([0.0, 1.0, 1.0]), {"endpoints": np.ones(3)},
+                  tl.by_revision, tl.by_replica_set, "web")
+    limits = [CanaryLimit(0.0, 25, STABLE), CanaryLimit(1.0, 50, STABLE),
+              CanaryLimit(1.0, 25, STABLE)]
+    assert canary_weight_within_step(tl, limits) == []
+    tight = [CanaryLimit(0.0, 25, STABLE), CanaryLimit(1.0, 40, STABLE),
+             CanaryLimit(1.0, 25, STABLE)]
+    assert [v.time for v in canary_weight_within_step(tl, tight)] == [1.0]
+
+
 def test_active_one_version_holds_across_an_atomic_switch() -> None:
     assert bluegreen_active_one_version(timeline([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]])) == []
 
