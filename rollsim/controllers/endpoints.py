@@ -200,7 +200,9 @@ class EndpointsController:
         self._cluster.at(route.lag, lambda p: action(route, p), pod)
 
     def _add_if_ready(self, route: Route, pod: PodRecord) -> None:
-        if pod.ready and pod.deleted_at is None:
+        # The selector may have changed during the lag: a pod it no longer selects
+        # would be listed for good, as later changes of the pod skip this route.
+        if pod.ready and pod.deleted_at is None and route.selects(pod):
             route.add(pod)
             self._cluster.changed()
 

@@ -139,3 +139,26 @@ def test_cumulative_requests_survive_a_selector_switch() -> None:
     assert round(float(green["requests"][-1]), 6) == 1000.0
     for column in (blue["requests"], green["requests"]):
         assert all(b >= a for a, b in itertools.pairwise(column))
+
+
+def test_a_pod_turning_ready_during_a_switch_is_not_listed_by_the_old_selector() -> None:
+    # endpoint_lag 3. Blue is scaled 3 -> 4 at 10; its new pod is Ready at 12, while
+    # the switch to green, patched at 11, reaches the proxies at 14. The old selector
+    # saw the pod turn Ready, but by 15, when that would be listed, green is selected:
+    # the pod is never an endpoint of the Service. Scaling blue to 0 at 20 then costs
+    # nothing: green keeps every request and no request fails after t=5.
+    c = blue_green(lag=3.0)
+    c.kubectl("scale deployment web-blue --replicas=4")
+    c.run(until=11)
+    c.kubectl("patch svc web -p '{\"spec\":{\"selector\":{\"version\":\"green\"}}}'")
+    c.run(until=20)
+    c.kubectl("scale deployment web-blue --replicas=0")
+    c.run(until=40)
+    blue = c.timeline("deploy/web-blue")
+    green = c.timeline("deploy/web-green").by_revision[1]
+    assert (share(c, "web-blue", 13), share(c, "web-green", 13)) == (1.0, 0.0)
+    for t in (14, 15, 16, 25, 39):
+        assert (share(c, "web-blue", t), share(c, "web-green", t)) == (0.0, 1.0)
+    assert blue.by_revision[1].at(15)["endpoints"] == 0
+    assert round(float(blue["errors"][-1]), 6) == round(float(blue.at(5)["errors"]), 6) == 500.0
+    assert round(float(green["requests"][-1] - green.at(14)["requests"]), 6) == 2600.0
