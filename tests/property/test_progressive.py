@@ -48,8 +48,10 @@ BLUE_GREEN = [
 ]
 
 
-# Argo scenarios run without endpoint lag: with one, a stale endpoint stays behind a
-# re-selected Service (test_stale_endpoint_outlives_a_selector_switch, a rollsim bug).
+# Scenarios with a blue-green Rollout run without endpoint lag: with one, a stale
+# endpoint stays behind the re-selected active Service
+# (test_stale_endpoint_outlives_a_selector_switch, a rollsim bug). Traffic-routed
+# canaries keep the lag (400 examples found nothing).
 
 def check(scenario: RolloutScenario) -> None:
     found = unexpected(check_scenario(scenario))
@@ -79,20 +81,19 @@ def test_generated_canaries_apply_cleanly(documents: list[dict[str, object]]) ->
 
 # Generated scenarios keep every invariant.
 
-@settings(max_examples=budget(1.5))
+@settings(max_examples=budget(3))
 @given(rollout_scenarios(endpoint_lag=False))
 def test_generated_argo_rollouts_keep_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)
 
 
-@settings(max_examples=budget(1.5))
-@given(rollout_scenarios(rollouts(strategies=("trafficRouted",)), max_actions=6,
-                         endpoint_lag=False))
+@settings(max_examples=budget(3))
+@given(rollout_scenarios(rollouts(strategies=("trafficRouted",)), max_actions=6))
 def test_traffic_routed_canaries_keep_the_step_weight(scenario: RolloutScenario) -> None:
     check(scenario)
 
 
-@settings(max_examples=budget(1))
+@settings(max_examples=budget(2))
 @given(rollout_scenarios(rollouts(strategies=("blueGreen",)), max_actions=6,
                          endpoint_lag=False))
 def test_blue_green_active_service_serves_one_version(scenario: RolloutScenario) -> None:
@@ -116,7 +117,7 @@ class ManualBlueGreen(ArgoRolloutStateMachine):
 
 
 for machine in (TrafficRoutedCanary, ManualBlueGreen):
-    machine.TestCase.settings = settings(max_examples=budget(0.3))
+    machine.TestCase.settings = settings(max_examples=budget(0.6))
 
 TestTrafficRoutedCanary = TrafficRoutedCanary.TestCase
 TestManualBlueGreen = ManualBlueGreen.TestCase
