@@ -11,7 +11,6 @@ Flagger target Deployment). Budgets scale with the Hypothesis profile.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 
 from rollsim import Cluster, PodBehavior, Traffic
@@ -48,11 +47,6 @@ BLUE_GREEN = [
 ]
 
 
-# Scenarios with a blue-green Rollout run without endpoint lag: with one, a stale
-# endpoint stays behind the re-selected active Service
-# (test_stale_endpoint_outlives_a_selector_switch, a rollsim bug). Traffic-routed
-# canaries keep the lag (400 examples found nothing).
-
 def check(scenario: RolloutScenario) -> None:
     found = unexpected(check_scenario(scenario))
     assert not found, report(found)
@@ -82,7 +76,7 @@ def test_generated_canaries_apply_cleanly(documents: list[dict[str, object]]) ->
 # Generated scenarios keep every invariant.
 
 @settings(max_examples=budget(3))
-@given(rollout_scenarios(endpoint_lag=False))
+@given(rollout_scenarios())
 def test_generated_argo_rollouts_keep_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)
 
@@ -94,8 +88,7 @@ def test_traffic_routed_canaries_keep_the_step_weight(scenario: RolloutScenario)
 
 
 @settings(max_examples=budget(2))
-@given(rollout_scenarios(rollouts(strategies=("blueGreen",)), max_actions=6,
-                         endpoint_lag=False))
+@given(rollout_scenarios(rollouts(strategies=("blueGreen",)), max_actions=6))
 def test_blue_green_active_service_serves_one_version(scenario: RolloutScenario) -> None:
     check(scenario)
 
@@ -227,19 +220,14 @@ def test_canary_weight_runs_from_assert_rollout_invariants() -> None:
     assert [v.invariant for v in canary_weight_within_step(tl, tight)] == ["canary-weight"]
 
 
-# A rollsim bug found by these properties, pinned until rollsim/controllers/endpoints.py
-# is fixed (this suite does not change rollsim itself).
+# A rollsim bug these properties found (fixed in 2da0293), kept as a regression test.
 
-@pytest.mark.xfail(strict=True, reason="rollsim bug: with an endpoint lag, a pod that turned "
-                   "Ready under a Service's old selector is added after the lag even if the "
-                   "selector changed meanwhile (EndpointsController._add_if_ready does not "
-                   "re-check route.selects), and is never removed: pod_changed skips routes "
-                   "that no longer select it")
 def test_stale_endpoint_outlives_a_selector_switch() -> None:
     # Blue-green, 1 replica; v2 pods start faster than v1's, so v2 is saturated first:
     # the active Service switches from the user's app=web to v2's hash at t=1 (applied
-    # at 1 + 5 lag), while v1's pod, Ready at t=2 under the old selector, is added at
-    # t=7 anyway; after the scale-down its dead endpoint takes half the traffic.
+    # at 1 + 5 lag), while v1's pod turned Ready at t=2 under the old selector. Before
+    # the fix it was listed at t=7 anyway and, once scaled down, its dead endpoint
+    # took half the traffic for good.
     cluster = Cluster(seed=0, pods=PodBehavior(startup=2.0),
                       images={"app:v2": PodBehavior(startup=1.0)})
     cluster.apply([{**BLUE_GREEN[0], "spec": {**BLUE_GREEN[0]["spec"], "replicas": 1,
@@ -252,4 +240,5 @@ def test_stale_endpoint_outlives_a_selector_switch() -> None:
     cluster.run(until=100)
     tl = cluster.timeline("rollout/web")
     assert bluegreen_active_one_version(tl) == []
-    assert float(tl["errors"][-1]) == 0.0
+    # Requests fail only until the first endpoint is listed (v2's pod, at 1 + 5).
+    assert float(tl["errors"][-1]) == float(tl.at(6.0)["errors"]) == 600.0
