@@ -15,6 +15,7 @@ comes from one ``numpy.random.Generator`` seeded by ``seed``.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import gc
 import json
 import uuid
@@ -33,6 +34,7 @@ from rollsim.api.manifest import KIND_ALIASES, load_documents, to_dict
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.api.timefmt import format_time
 from rollsim.api.validation import validate_deployment_update
+from rollsim.api.wire import wire_name
 from rollsim.behavior import PodBehavior
 from rollsim.controllers.canary import CanaryController
 from rollsim.controllers.deployment import util
@@ -592,11 +594,15 @@ class Cluster:
         kept = {k: v for k, v in current.metadata.annotations.items()
                 if k not in previously_applied}
         annotations = {**kept, **annotations}
-        spec = obj.spec
-        if obj.kind in ("Deployment", "ReplicaSet") \
-                and "replicas" not in (manifest.get("spec") or {}) \
-                and "replicas" not in (previous.get("spec") or {}):
-            spec = replace(spec, replicas=current.spec.replicas)
+        spec: Any = obj.spec
+        if hasattr(spec, "__dataclass_fields__") and hasattr(current, "spec"):
+            # The three-way merge, at the level of spec's fields: one that neither
+            # this manifest nor the last applied one sets was set by someone else
+            # (kubectl scale, rollout pause, a patch) and is kept.
+            applied = set(manifest.get("spec") or {}) | set(previous.get("spec") or {})
+            kept_fields = {f.name: getattr(current.spec, f.name)
+                           for f in dataclasses.fields(spec) if wire_name(f) not in applied}
+            spec = replace(spec, **kept_fields)
         meta = replace(current.metadata, labels=dict(obj.metadata.labels),
                        annotations=annotations)
         if hasattr(current, "status"):

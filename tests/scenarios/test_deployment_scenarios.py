@@ -1619,3 +1619,31 @@ def test_multi_document_apply_is_all_or_nothing() -> None:
     assert _snapshot(c) == before
     assert [d.metadata.name for d in c.list("deployment")] == ["ngx-dep"]
     assert c.get("deployment", "ngx-dep").spec.template.spec.containers[0].image == IMG_V1
+
+
+def test_apply_keeps_what_other_commands_set_and_drops_what_it_stopped_setting() -> None:
+    # kubectl apply's three-way merge (ref: last-applied-configuration): a spec field
+    # neither the new manifest nor the last applied one sets belongs to someone else.
+    # `rollout pause` set spec.paused, so re-applying the unchanged manifest keeps the
+    # Deployment paused: the new template waits, no ReplicaSet is created for it.
+    c = cluster()
+    c.apply(deployment())
+    c.run(until=10)
+    c.pause("deployment/web")
+    c.apply(deployment(image=IMG_V2))
+    c.run(until=20)
+    d = c.get("deployment", "web")
+    assert d.spec.paused
+    assert [rs.spec.template.spec.containers[0].image for rs in c.list("replicaset")] \
+        == [IMG_V1]
+    # A manifest that sets paused: true and then stops setting it hands the field back:
+    # the next apply drops it, and the rollout to v2 goes ahead.
+    c.resume("deployment/web")
+    paused = deployment(image=IMG_V2)
+    paused["spec"]["paused"] = True
+    c.apply(paused)
+    assert c.get("deployment", "web").spec.paused
+    c.apply(deployment(image=IMG_V2))
+    assert not c.get("deployment", "web").spec.paused
+    assert c.run_until_complete("deployment/web")
+    assert c.get("deployment", "web").status.updated_replicas == 4
