@@ -73,6 +73,21 @@ def _runner_max_replicas(machine: Any) -> int:
     return int(getattr(machine, "max_replicas", 8))
 
 
+def _workload(machine: object, source: Any, kind: str
+              ) -> tuple[list[Any], Any, str, str]:
+    """The manifest's documents, its one workload of ``kind``, that workload's first
+    container, and the image repository new releases are tagged in."""
+    pairs = load_documents(source)
+    found = [obj for obj, _ in pairs if obj.kind == kind]
+    if len(found) != 1:
+        raise ValueError(f"{type(machine).__name__}.manifest needs exactly one {kind}, "
+                         f"found {len(found)}")
+    container = found[0].spec.template.spec.containers[0]
+    head, sep, tail = container.image.rpartition(":")
+    repo = head if sep and "/" not in tail else container.image
+    return [doc for _, doc in pairs], found[0], container.name, repo
+
+
 class RolloutStateMachine(RuleBasedStateMachine):
     """Drive one Deployment through random operator actions; check invariants throughout.
 
@@ -109,19 +124,10 @@ class RolloutStateMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         source = self.manifest if self.manifest is not None else DEFAULT_MANIFEST
-        pairs = load_documents(source)
-        found = [obj for obj, _ in pairs if obj.kind == "Deployment"]
-        if len(found) != 1:
-            raise ValueError(f"{type(self).__name__}.manifest needs exactly one Deployment, "
-                             f"found {len(found)}")
-        deployment = found[0]
-        self.documents = [doc for _, doc in pairs]
+        self.documents, deployment, self.container, self.repo = _workload(
+            self, source, "Deployment")
         self.name: str = deployment.metadata.name
         self.namespace: str = deployment.metadata.namespace or "default"
-        self.container: str = deployment.spec.template.spec.containers[0].name
-        image = deployment.spec.template.spec.containers[0].image
-        head, sep, tail = image.rpartition(":")
-        self.repo = head if sep and "/" not in tail else image
         self.steps: list[Step] = []
         self.releases = 0
         self.cluster = self._new_cluster()
@@ -300,18 +306,8 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         source = self.manifest if self.manifest is not None else DEFAULT_ROLLOUT
-        pairs = load_documents(source)
-        found = [obj for obj, _ in pairs if obj.kind == "Rollout"]
-        if len(found) != 1:
-            raise ValueError(f"{type(self).__name__}.manifest needs exactly one Rollout, "
-                             f"found {len(found)}")
-        rollout = found[0]
-        self.documents = [doc for _, doc in pairs]
+        self.documents, rollout, self.container, self.repo = _workload(self, source, "Rollout")
         self.name: str = rollout.metadata.name
-        self.container: str = rollout.spec.template.spec.containers[0].name
-        image = rollout.spec.template.spec.containers[0].image
-        head, sep, tail = image.rpartition(":")
-        self.repo = head if sep and "/" not in tail else image
         strategy = rollout.spec.strategy
         service = strategy.blue_green.active_service if strategy.blue_green is not None \
             else strategy.canary.stable_service if strategy.canary is not None else ""
