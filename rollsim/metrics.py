@@ -71,6 +71,8 @@ class _DeploymentSeries:
         self.t: array[float] = array("d")
         self.columns = _buffers(GAUGES + CUMULATIVE)
         self.replica_sets: dict[str, _ReplicaSetSeries] = {}
+        #: The ReplicaSets sampled in the last row: those the next row continues.
+        self.sampled: tuple[_ReplicaSetSeries, ...] = ()
         self.rollouts: list[_Rollout] = []
         self.template: Any = None
         #: The traffic last seen reaching this workload: its counts stay with it even
@@ -184,7 +186,7 @@ class Recorder:
         row = len(series.t)
         series.t.append(now)
         totals = dict.fromkeys(("pods", "terminating", "ready", "available", "endpoints"), 0.0)
-        stored = {rs.metadata.uid for rs in rss}
+        sampled = []
         for rs in rss:
             uid = rs.metadata.uid
             rs_series = series.replica_sets.get(uid)
@@ -194,11 +196,14 @@ class Recorder:
             rs_series.revision = revision_of(rs)
             self._append_replica_set(rs_series, cluster.replicasets.pods_of(uid), flow, shares,
                                      totals)
-        for uid, rs_series in series.replica_sets.items():
+            sampled.append(rs_series)
+        stored = {rs.metadata.uid for rs in rss}
+        for rs_series in series.sampled:
             # A ReplicaSet deleted by history cleanup can still have terminating pods,
             # listed endpoints and traffic in flight: follow it until all are gone,
             # so no request it served goes missing from the timeline.
-            if uid in stored or rs_series.first + len(rs_series.columns["pods"]) != row:
+            uid = rs_series.uid
+            if uid in stored:
                 continue
             pods = cluster.replicasets.live_pods_of(uid)
             counts = flow.route.counts.get(uid) if flow is not None else None
@@ -207,6 +212,8 @@ class Recorder:
                     and sent == rs_series.columns["requests"][-1]):
                 continue
             self._append_replica_set(rs_series, pods, flow, shares, totals)
+            sampled.append(rs_series)
+        series.sampled = tuple(sampled)
         c = series.columns
         c["desired"].append(float(facts.desired))
         for name, value in totals.items():
