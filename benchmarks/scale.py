@@ -95,8 +95,9 @@ def _rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def run_case(n: int, timing: str, mode: str, profile: str | None,
-             src: str = str(ROOT)) -> dict[str, Any]:
+def run_case(
+    n: int, timing: str, mode: str, profile: str | None, src: str = str(ROOT)
+) -> dict[str, Any]:
     """Run one case in this process; ``mode`` is ``time`` or ``tracemalloc``.
 
     ``src`` is the directory holding the ``rollsim`` package to measure.
@@ -143,8 +144,14 @@ def run_case(n: int, timing: str, mode: str, profile: str | None,
         tracemalloc.stop()
         row["traced_peak_mb"] = peak / (1024 * 1024)
     else:
-        row.update(seconds=t2 - t0, cpu_seconds=cpu2 - cpu0, create_seconds=t1 - t0,
-                   update_seconds=t2 - t1, rss_mb=_rss_mb(), rss_before_mb=rss_before)
+        row.update(
+            seconds=t2 - t0,
+            cpu_seconds=cpu2 - cpu0,
+            create_seconds=t1 - t0,
+            update_seconds=t2 - t1,
+            rss_mb=_rss_mb(),
+            rss_before_mb=rss_before,
+        )
     if profiler is not None and profile is not None:
         out = Path(profile) / f"scale-{n}-{timing}-{mode}.prof"
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -153,8 +160,13 @@ def run_case(n: int, timing: str, mode: str, profile: str | None,
 
     status = cluster.get("deployment/web").status
     row.update(
-        complete=bool(created and updated and status.updated_replicas == n
-                      and status.available_replicas == n and status.replicas == n),
+        complete=bool(
+            created
+            and updated
+            and status.updated_replicas == n
+            and status.available_replicas == n
+            and status.replicas == n
+        ),
         sim_seconds_create=sim_created,
         sim_seconds_total=cluster.now,
         events=len(cluster.events),
@@ -171,17 +183,24 @@ def _spawn(n: int, timing: str, mode: str, profile: str | None, src: str) -> dic
     spec = {"n": n, "timing": timing, "mode": mode, "profile": profile, "src": src}
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
-        return {"n": n, "timing": timing, "mode": mode,
-                "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+        return {
+            "n": n,
+            "timing": timing,
+            "mode": mode,
+            "error": (proc.stderr.strip().splitlines() or ["?"])[-1],
+        }
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
 
 
-def _measure(n: int, timing: str, repeat: int, trace: bool, profile: str | None,
-             src: str) -> dict[str, Any]:
+def _measure(
+    n: int, timing: str, repeat: int, trace: bool, profile: str | None, src: str
+) -> dict[str, Any]:
     """Best-of-``repeat`` timing run, plus one tracemalloc run, merged into one row."""
     runs = [_spawn(n, timing, "time", profile, src) for _ in range(repeat)]
     ok = [r for r in runs if "error" not in r]
@@ -261,31 +280,58 @@ def _check_targets(rows: list[dict[str, Any]], profiled: bool) -> list[dict[str,
             verdict = "FAIL"  # a rollout that did not complete meets no target
         else:
             verdict = "PASS" if value <= limit else "FAIL"
-        results.append({"target": label, "n": n, "metric": metric, "limit": limit,
-                        "value": value, "verdict": verdict})
+        results.append(
+            {
+                "target": label,
+                "n": n,
+                "metric": metric,
+                "limit": limit,
+                "value": value,
+                "verdict": verdict,
+            }
+        )
     return results
 
 
 def _environment(src: str) -> dict[str, Any]:
     """Interpreter, library versions, and which rollsim (and git state) was measured."""
-    env: dict[str, Any] = {"python": platform.python_version(), "platform": platform.platform(),
-                           "cpu_count": os.cpu_count(), "src": src}
+    env: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "src": src,
+    }
     try:
         probe = subprocess.run(
-            [sys.executable, "-c",
-             "import sys; sys.path.insert(0, sys.argv[1]); import rollsim, simpy, numpy; "
-             "print(rollsim.__version__, rollsim.__file__, simpy.__version__, "
-             "numpy.__version__)", src],
-            capture_output=True, text=True, check=True)
+            [
+                sys.executable,
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); import rollsim, simpy, numpy; "
+                "print(rollsim.__version__, rollsim.__file__, simpy.__version__, "
+                "numpy.__version__)",
+                src,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         version, path, simpy_version, numpy_version = probe.stdout.split()
         env.update(rollsim=version, rollsim_path=path, simpy=simpy_version, numpy=numpy_version)
     except (OSError, subprocess.CalledProcessError, ValueError):
         pass
     try:
-        head = subprocess.run(["git", "-C", src, "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", src, "status", "--porcelain", "--", "rollsim"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", src, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", src, "status", "--porcelain", "--", "rollsim"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         env["git"] = head + (" (rollsim/ has uncommitted changes)" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         env["git"] = None
@@ -300,30 +346,53 @@ def _format_value(metric: str, value: float | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Time and memory of creating, then rolling, a Deployment of N replicas.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000],
-                        help="replica counts to run with fixed timings (default: 1000 10000 "
-                             "100000)")
-    parser.add_argument("--random-size", type=int, default=RANDOM_SIZE,
-                        help="size of the LogNormal-timings row (default 10000; 0: skip it)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="timed runs per case; the fastest is reported (default 1)")
-    parser.add_argument("--no-tracemalloc", action="store_true",
-                        help="skip the (slow) tracemalloc run of each case")
-    parser.add_argument("--profile", metavar="DIR",
-                        help="write a cProfile dump per case to DIR (times then include the "
-                             "profiler's overhead and are not checked against targets)")
-    parser.add_argument("--src", default=str(ROOT),
-                        help="directory holding the rollsim package to measure (default: this "
-                             "checkout), e.g. a `git archive` of another commit")
+        description="Time and memory of creating, then rolling, a Deployment of N replicas."
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[1_000, 10_000, 100_000],
+        help="replica counts to run with fixed timings (default: 1000 10000 100000)",
+    )
+    parser.add_argument(
+        "--random-size",
+        type=int,
+        default=RANDOM_SIZE,
+        help="size of the LogNormal-timings row (default 10000; 0: skip it)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="timed runs per case; the fastest is reported (default 1)",
+    )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the (slow) tracemalloc run of each case"
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="write a cProfile dump per case to DIR (times then include the "
+        "profiler's overhead and are not checked against targets)",
+    )
+    parser.add_argument(
+        "--src",
+        default=str(ROOT),
+        help="directory holding the rollsim package to measure (default: this "
+        "checkout), e.g. a `git archive` of another commit",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
         spec = json.loads(args.worker)
-        print(json.dumps(run_case(spec["n"], spec["timing"], spec["mode"], spec["profile"],
-                                  spec["src"])))
+        print(
+            json.dumps(
+                run_case(spec["n"], spec["timing"], spec["mode"], spec["profile"], spec["src"])
+            )
+        )
         return 0
 
     src = str(Path(args.src).resolve())
@@ -333,26 +402,35 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for n, timing in cases:
         print(f"running N={n} ({timing} timings)...", file=sys.stderr, flush=True)
-        rows.append(_measure(n, timing, max(1, args.repeat), not args.no_tracemalloc,
-                             args.profile, src))
+        rows.append(
+            _measure(n, timing, max(1, args.repeat), not args.no_tracemalloc, args.profile, src)
+        )
 
     env = _environment(src)
     print()
-    print(f"rollsim {env.get('rollsim', '?')} from {src} (git: {env.get('git') or '-'}), "
-          f"Python {env['python']}")
-    print(f"Deployment of N replicas: create, then roll to a new image (25%/25%); pods "
-          f"start in {FIXED_STARTUP:g} s (fixed) or LogNormal{RANDOM_STARTUP} s (random)")
+    print(
+        f"rollsim {env.get('rollsim', '?')} from {src} (git: {env.get('git') or '-'}), "
+        f"Python {env['python']}"
+    )
+    print(
+        f"Deployment of N replicas: create, then roll to a new image (25%/25%); pods "
+        f"start in {FIXED_STARTUP:g} s (fixed) or LogNormal{RANDOM_STARTUP} s (random)"
+    )
     print()
     _print_table(rows)
     print()
     targets = _check_targets(rows, profiled=args.profile is not None)
     for t in targets:
-        print(f"{t['verdict']:<4}  {t['target']:<28} measured: "
-              f"{_format_value(t['metric'], t['value'])}")
+        print(
+            f"{t['verdict']:<4}  {t['target']:<28} measured: "
+            f"{_format_value(t['metric'], t['value'])}"
+        )
     for r in rows:
         if r.get("timing") == "random" and r.get("seconds") is not None:
-            print(f"info  N={r['n']} with random timings: {r['seconds']:.3f} s, "
-                  f"{r['rss_mb']:.0f} MB RSS (no target)")
+            print(
+                f"info  N={r['n']} with random timings: {r['seconds']:.3f} s, "
+                f"{r['rss_mb']:.0f} MB RSS (no target)"
+            )
 
     if args.json:
         report = {"environment": env, "rows": rows, "targets": targets}

@@ -60,11 +60,15 @@ def main() -> None:
         fast = best_of(args.repeat, 1e6, noise)
         ratio = fast / slow
         verdict = "PASS" if ratio <= 1.2 else "FAIL"
-        print(f"  noise={noise!s:5}  1 rps: {slow * 1e3:7.2f} ms   1e6 rps: {fast * 1e3:7.2f} ms"
-              f"   ratio {ratio:.2f}  {verdict} (<= 1.2)")
+        print(
+            f"  noise={noise!s:5}  1 rps: {slow * 1e3:7.2f} ms   1e6 rps: {fast * 1e3:7.2f} ms"
+            f"   ratio {ratio:.2f}  {verdict} (<= 1.2)"
+        )
     rows, per_row = timeline_bytes_per_row()
-    print(f"timeline: {rows} rows (state changes), {per_row:.0f} bytes per row "
-          f"(all columns, both revisions)")
+    print(
+        f"timeline: {rows} rows (state changes), {per_row:.0f} bytes per row "
+        f"(all columns, both revisions)"
+    )
 
 
 if __name__ == "__main__":

@@ -64,5 +64,4 @@ class PodBehavior:
             if not isinstance(value, Distribution) and value < 0:
                 raise ValueError(f"PodBehavior.{name} must be >= 0, got {value}")
         if not 0.0 <= self.error_rate <= 1.0:
-            raise ValueError(f"PodBehavior.error_rate must be within [0, 1], got "
-                             f"{self.error_rate}")
+            raise ValueError(f"PodBehavior.error_rate must be within [0, 1], got {self.error_rate}")

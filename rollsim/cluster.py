@@ -69,8 +69,12 @@ RATE_LIMIT_BURST = 100
 #: Syncs in one instant beyond which the controllers are taken to be looping (a bug).
 MAX_SYNCS_PER_INSTANT = 1_000_000
 
-_GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps",
-           "Pod": "pods", "Service": "services"}
+_GROUPS = {
+    "Deployment": "deployments.apps",
+    "ReplicaSet": "replicasets.apps",
+    "Pod": "pods",
+    "Service": "services",
+}
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -159,7 +163,11 @@ class Cluster:
         self._events: list[Event] = []
         self._agenda: dict[float, list[tuple[Callable[[Any], None], Any]]] = {}
         self._queues: dict[str, dict[Any, None]] = {
-            "replicaset": {}, "deployment": {}, "rollout": {}, "canary": {}}
+            "replicaset": {},
+            "deployment": {},
+            "rollout": {},
+            "canary": {},
+        }
         self._delayed: dict[tuple[str, Any], float] = {}
         self._buckets: dict[str, tuple[float, float]] = {}
         self._service_ips = 0
@@ -217,8 +225,9 @@ class Cluster:
             while self.env.peek() <= until:
                 self.env.step()
 
-    def run_until_complete(self, ref: str | tuple[str, str], timeout: float = 3600.0,
-                           namespace: str = "default") -> bool:
+    def run_until_complete(
+        self, ref: str | tuple[str, str], timeout: float = 3600.0, namespace: str = "default"
+    ) -> bool:
         """Run until the rollout of ``ref`` is complete, at most ``timeout`` seconds more.
 
         Complete means what ``kubectl rollout status`` reports as "successfully
@@ -247,15 +256,20 @@ class Cluster:
         if kind == "Deployment":
             return "complete" if util.rollout_complete(obj) else "running"
         if kind == "ReplicaSet":
-            done = obj.status.available_replicas >= obj.replicas \
+            done = (
+                obj.status.available_replicas >= obj.replicas
                 and obj.status.replicas == obj.replicas
+            )
             return "complete" if done else "running"
         if kind == "Rollout":
             s = obj.status
             if s.abort:
                 return "failed"
-            done = s.phase == "Healthy" and s.stable_rs == s.current_pod_hash \
+            done = (
+                s.phase == "Healthy"
+                and s.stable_rs == s.current_pod_hash
                 and s.observed_generation == str(obj.metadata.generation)
+            )
             return "complete" if done else "running"
         if kind == "Canary":
             if obj.status.phase == "Failed":
@@ -288,8 +302,10 @@ class Cluster:
         latency = self._latencies.get(controller)
         if latency is None:
             latency = self._latencies[controller] = float(
-                self._latency.get(controller, 0.0) if isinstance(self._latency, Mapping)
-                else self._latency)
+                self._latency.get(controller, 0.0)
+                if isinstance(self._latency, Mapping)
+                else self._latency
+            )
         return latency
 
     def enqueue(self, controller: str, key: Any) -> None:
@@ -402,10 +418,17 @@ class Cluster:
     def _new_uid(self) -> str:
         return str(uuid.UUID(bytes=self.rng.bytes(16), version=4))
 
-    def record_event(self, type_: str, reason: str, kind: str, name: str, message: str,
-                     namespace: str = "default", source: str = "") -> None:
-        self._events.append(Event(self.now, type_, reason, kind, name, message, namespace,
-                                  source))
+    def record_event(
+        self,
+        type_: str,
+        reason: str,
+        kind: str,
+        name: str,
+        message: str,
+        namespace: str = "default",
+        source: str = "",
+    ) -> None:
+        self._events.append(Event(self.now, type_, reason, kind, name, message, namespace, source))
 
     @property
     def events(self) -> list[Event]:
@@ -444,14 +467,20 @@ class Cluster:
             raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{name}" not found')
         return obj
 
-    def list(self, kind: str, namespace: str | None = "default",
-             selector: LabelSelector | None = None) -> builtins.list[Any]:
+    def list(
+        self, kind: str, namespace: str | None = "default", selector: LabelSelector | None = None
+    ) -> builtins.list[Any]:
         """Objects of a kind, sorted by name; ``namespace=None`` lists all namespaces."""
         resolved = self._resolve(kind, "")[0]
         if resolved == "Pod":
-            records = sorted((p for p in self.kubelet.pods.values()
-                              if namespace is None or p.namespace == namespace),
-                             key=lambda p: (p.namespace, p.name))
+            records = sorted(
+                (
+                    p
+                    for p in self.kubelet.pods.values()
+                    if namespace is None or p.namespace == namespace
+                ),
+                key=lambda p: (p.namespace, p.name),
+            )
             items = [self.kubelet.view(p) for p in records]
         else:
             items = self.store.list(resolved, namespace)
@@ -459,8 +488,9 @@ class Cluster:
             items = [o for o in items if selector.matches(o.metadata.labels)]
         return items
 
-    def kubectl(self, command: str, stdin: str | None = None,
-                stderr: Callable[[str], None] | None = None) -> str:
+    def kubectl(
+        self, command: str, stdin: str | None = None, stderr: Callable[[str], None] | None = None
+    ) -> str:
         """Run a kubectl command line; returns what kubectl prints on stdout.
 
         Warnings and notices kubectl writes to stderr on success go to
@@ -479,24 +509,35 @@ class Cluster:
         namespace = traffic.namespace
         if traffic.service is not None:
             svc = self.store.get("Service", namespace, traffic.service)
-            selector = LabelSelector(match_labels=dict(svc.spec.selector)) \
-                if svc is not None and svc.spec.selector else None
+            selector = (
+                LabelSelector(match_labels=dict(svc.spec.selector))
+                if svc is not None and svc.spec.selector
+                else None
+            )
             key = ("service", namespace, traffic.service)
         elif traffic.selector is not None:
-            selector = parse_selector(traffic.selector) if isinstance(traffic.selector, str) \
+            selector = (
+                parse_selector(traffic.selector)
+                if isinstance(traffic.selector, str)
                 else LabelSelector(match_labels=dict(traffic.selector))
+            )
             key = ("selector", namespace, str(selector))
         else:
             deployments = self.store.list("Deployment", namespace)
             if len(deployments) != 1:
-                raise ValueError("Traffic needs a service or a selector when there is not "
-                                 f"exactly one Deployment (found {len(deployments)})")
+                raise ValueError(
+                    "Traffic needs a service or a selector when there is not "
+                    f"exactly one Deployment (found {len(deployments)})"
+                )
             selector = deployments[0].spec.selector
             key = ("selector", namespace, str(selector))
-        route = self.endpoints.route((key[0], key[1], f"{key[2]}@{traffic.endpoint_lag}"),
-                                     selector, traffic.endpoint_lag) \
-            if key[0] == "selector" else self.endpoints.route(key, selector,
-                                                              traffic.endpoint_lag)
+        route = (
+            self.endpoints.route(
+                (key[0], key[1], f"{key[2]}@{traffic.endpoint_lag}"), selector, traffic.endpoint_lag
+            )
+            if key[0] == "selector"
+            else self.endpoints.route(key, selector, traffic.endpoint_lag)
+        )
         flow = TrafficFlow(traffic, route, self)
         self.recorder.flows.append(flow)
         self.changed()
@@ -514,8 +555,12 @@ class Cluster:
         """Figures of the Deployment's most recent rollout (see ``rollsim.RolloutSummary``)."""
         return summarize(self.timeline(ref, namespace))
 
-    def latency(self, ref: str | tuple[str, str], quantiles: Sequence[float] = (0.5, 0.95, 0.99),
-                namespace: str = "default") -> dict[float, float]:
+    def latency(
+        self,
+        ref: str | tuple[str, str],
+        quantiles: Sequence[float] = (0.5, 0.95, 0.99),
+        namespace: str = "default",
+    ) -> dict[float, float]:
         """Request latency percentiles (seconds) during the most recent rollout: the
         mixture of every version's ``PodBehavior.latency``, weighted by requests served."""
         tl = self.timeline(ref, namespace)
@@ -525,9 +570,11 @@ class Cluster:
             rs = self.store.get("ReplicaSet", namespace, name)
             if rs is not None:
                 latencies[name] = as_distribution(
-                    self.kubelet.behavior_for(rs.spec.template).latency)
-        return latency_percentiles(tl, latencies, quantiles, summary.start,
-                                   summary.start + summary.duration)
+                    self.kubelet.behavior_for(rs.spec.template).latency
+                )
+        return latency_percentiles(
+            tl, latencies, quantiles, summary.start, summary.start + summary.duration
+        )
 
     # Writing objects.
 
@@ -554,8 +601,11 @@ class Cluster:
                     errors.append(ValidationError(problems, obj.kind, obj.metadata.name))
             planned.append((desired, current))
         if errors:
-            raise errors[0] if len(errors) == 1 else ValidationError(
-                [e for err in errors for e in err.errors])
+            raise (
+                errors[0]
+                if len(errors) == 1
+                else ValidationError([e for err in errors for e in err.errors])
+            )
         stored = []
         for desired, current in planned:
             if current is None:
@@ -580,8 +630,9 @@ class Cluster:
     def _applied(obj: Any, manifest: dict[str, Any], current: Any) -> Any:
         """The object ``kubectl apply`` would leave: the manifest's spec and labels, the
         live object's system annotations and status, and the last-applied record."""
-        last_applied = json.dumps(manifest, separators=(",", ":"), ensure_ascii=False,
-                                  sort_keys=True) + "\n"
+        last_applied = (
+            json.dumps(manifest, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+        )
         annotations = dict(obj.metadata.annotations)
         annotations[util.LAST_APPLIED_ANNOTATION] = last_applied
         if current is None:
@@ -591,8 +642,9 @@ class Cluster:
         if text:
             previous = json.loads(text)
         previously_applied = set((previous.get("metadata") or {}).get("annotations") or {})
-        kept = {k: v for k, v in current.metadata.annotations.items()
-                if k not in previously_applied}
+        kept = {
+            k: v for k, v in current.metadata.annotations.items() if k not in previously_applied
+        }
         annotations = {**kept, **annotations}
         spec: Any = obj.spec
         if hasattr(spec, "__dataclass_fields__") and hasattr(current, "spec"):
@@ -600,17 +652,20 @@ class Cluster:
             # this manifest nor the last applied one sets was set by someone else
             # (kubectl scale, rollout pause, a patch) and is kept.
             applied = set(manifest.get("spec") or {}) | set(previous.get("spec") or {})
-            kept_fields = {f.name: getattr(current.spec, f.name)
-                           for f in dataclasses.fields(spec) if wire_name(f) not in applied}
+            kept_fields = {
+                f.name: getattr(current.spec, f.name)
+                for f in dataclasses.fields(spec)
+                if wire_name(f) not in applied
+            }
             spec = replace(spec, **kept_fields)
-        meta = replace(current.metadata, labels=dict(obj.metadata.labels),
-                       annotations=annotations)
+        meta = replace(current.metadata, labels=dict(obj.metadata.labels), annotations=annotations)
         if hasattr(current, "status"):
             return replace(obj, metadata=meta, spec=spec, status=current.status)
         return replace(obj, metadata=meta, spec=spec)
 
-    def delete(self, ref: str | tuple[str, str], name: str | None = None,
-               namespace: str = "default") -> None:
+    def delete(
+        self, ref: str | tuple[str, str], name: str | None = None, namespace: str = "default"
+    ) -> None:
         """Delete an object; its ReplicaSets and pods go with it (background propagation)."""
         kind, obj_name = self._resolve(ref, name)
         if kind == "Pod":
@@ -622,8 +677,9 @@ class Cluster:
         if self.store.delete(kind, namespace, obj_name) is None:
             raise NotFoundError(f'{_GROUPS.get(kind, kind.lower())} "{obj_name}" not found')
 
-    def _update(self, ref: str | tuple[str, str], namespace: str,
-                change: Callable[[Any], Any]) -> Any:
+    def _update(
+        self, ref: str | tuple[str, str], namespace: str, change: Callable[[Any], Any]
+    ) -> Any:
         current = self.get(*self._resolve(ref), namespace=namespace)
         desired = change(current)
         if desired.kind == "Deployment":
@@ -632,8 +688,9 @@ class Cluster:
                 raise ValidationError(problems, desired.kind, desired.metadata.name)
         return self.store.update(desired)
 
-    def patch(self, ref: str | tuple[str, str], patch: Mapping[str, Any],
-              namespace: str = "default") -> Any:
+    def patch(
+        self, ref: str | tuple[str, str], patch: Mapping[str, Any], namespace: str = "default"
+    ) -> Any:
         """Apply a JSON merge patch (RFC 7386) to an object, as ``kubectl patch --type merge``.
 
         The patched object is decoded, defaulted and validated like a manifest;
@@ -643,8 +700,11 @@ class Cluster:
         current = self.get(kind, name, namespace=namespace)
         merged = merge_patch(to_dict(current), patch)
         if not isinstance(merged, dict):
-            raise ValidationError([FieldError("Invalid value", "", "patch must be an object",
-                                              GoText("<patch>"))], kind, name)
+            raise ValidationError(
+                [FieldError("Invalid value", "", "patch must be an object", GoText("<patch>"))],
+                kind,
+                name,
+            )
         ((obj, _),) = load_documents(merged)
         desired = replace(obj, status=current.status) if hasattr(current, "status") else obj
         if desired.kind == "Deployment":
@@ -653,14 +713,19 @@ class Cluster:
                 raise ValidationError(problems, desired.kind, desired.metadata.name)
         return self.store.update(desired)
 
-    def scale(self, ref: str | tuple[str, str], replicas: int,
-              namespace: str = "default") -> Any:
+    def scale(self, ref: str | tuple[str, str], replicas: int, namespace: str = "default") -> Any:
         """Set ``spec.replicas`` of a Deployment or ReplicaSet (``kubectl scale``)."""
-        return self._update(ref, namespace, lambda o: replace(
-            o, spec=replace(o.spec, replicas=replicas)))
+        return self._update(
+            ref, namespace, lambda o: replace(o, spec=replace(o.spec, replicas=replicas))
+        )
 
-    def set_image(self, ref: str | tuple[str, str], images: Mapping[str, str] | None = None,
-                  namespace: str = "default", **by_container: str) -> Any:
+    def set_image(
+        self,
+        ref: str | tuple[str, str],
+        images: Mapping[str, str] | None = None,
+        namespace: str = "default",
+        **by_container: str,
+    ) -> Any:
         """``kubectl set image``: ``set_image(ref, nginx="nginx:1.25")``; ``*``: all containers."""
         wanted = {**(images or {}), **by_container}
 
@@ -672,9 +737,15 @@ class Cluster:
                 raise NotFoundError(f'unable to find container named "{unknown[0]}"')
             containers = tuple(
                 replace(c, image=wanted.get(c.name, wanted.get("*", c.image)))
-                for c in template.spec.containers)
-            return replace(obj, spec=replace(obj.spec, template=replace(
-                template, spec=replace(template.spec, containers=containers))))
+                for c in template.spec.containers
+            )
+            return replace(
+                obj,
+                spec=replace(
+                    obj.spec,
+                    template=replace(template, spec=replace(template.spec, containers=containers)),
+                ),
+            )
 
         return self._update(ref, namespace, change)
 
@@ -691,32 +762,40 @@ class Cluster:
         if d.spec.paused == paused:
             state = "already paused" if paused else "not paused"
             raise ValueError(f'deployments.apps "{d.metadata.name}" is {state}')
-        updated: Deployment = self._update(ref, namespace, lambda o: replace(
-            o, spec=replace(o.spec, paused=paused)))
+        updated: Deployment = self._update(
+            ref, namespace, lambda o: replace(o, spec=replace(o.spec, paused=paused))
+        )
         return updated
 
-    def promote(self, ref: str | tuple[str, str], full: bool = False,
-                namespace: str = "default") -> Any:
+    def promote(
+        self, ref: str | tuple[str, str], full: bool = False, namespace: str = "default"
+    ) -> Any:
         """``kubectl argo rollouts promote [--full]``: clear the pause conditions (or,
         without any, skip the current step); ``full`` skips every remaining step."""
         r = self._rollout(ref, namespace)
         status = r.status
         steps = r.spec.strategy.canary.steps if r.spec.strategy.canary is not None else ()
-        inconclusive = any(p.reason == "InconclusiveAnalysisRun"
-                           for p in status.pause_conditions)
+        inconclusive = any(p.reason == "InconclusiveAnalysisRun" for p in status.pause_conditions)
         if full:
-            status = replace(status, promote_full=True, pause_conditions=(),
-                             controller_pause=False)
+            status = replace(status, promote_full=True, pause_conditions=(), controller_pause=False)
         elif inconclusive:
             # An inconclusive analysis: skip its step and unpause the controller.
             index = status.current_step_index
-            status = replace(status, pause_conditions=(), controller_pause=False,
-                             current_step_index=index + 1 if index is not None and steps
-                             and index < len(steps) else index)
+            status = replace(
+                status,
+                pause_conditions=(),
+                controller_pause=False,
+                current_step_index=index + 1
+                if index is not None and steps and index < len(steps)
+                else index,
+            )
         elif status.pause_conditions:
             status = replace(status, pause_conditions=())
-        elif steps and status.current_step_index is not None and \
-                status.current_step_index < len(steps):
+        elif (
+            steps
+            and status.current_step_index is not None
+            and status.current_step_index < len(steps)
+        ):
             status = replace(status, current_step_index=status.current_step_index + 1)
         spec = replace(r.spec, paused=False)
         return self.store.update(replace(r, spec=spec, status=status))
@@ -724,15 +803,23 @@ class Cluster:
     def abort(self, ref: str | tuple[str, str], namespace: str = "default") -> Any:
         """``kubectl argo rollouts abort``: back to the stable version."""
         r = self._rollout(ref, namespace)
-        return self.store.update(replace(r, status=replace(
-            r.status, abort=True, aborted_at=self.now, pause_conditions=(),
-            controller_pause=False)))
+        return self.store.update(
+            replace(
+                r,
+                status=replace(
+                    r.status,
+                    abort=True,
+                    aborted_at=self.now,
+                    pause_conditions=(),
+                    controller_pause=False,
+                ),
+            )
+        )
 
     def retry(self, ref: str | tuple[str, str], namespace: str = "default") -> Any:
         """``kubectl argo rollouts retry rollout``: clear the abort; steps start over."""
         r = self._rollout(ref, namespace)
-        return self.store.update(replace(r, status=replace(r.status, abort=False,
-                                                           aborted_at=None)))
+        return self.store.update(replace(r, status=replace(r.status, abort=False, aborted_at=None)))
 
     def undo_rollout(self, name: str, to_revision: int = 0, namespace: str = "default") -> Any:
         """``kubectl argo rollouts undo``: the template of revision ``to_revision`` (0: the
@@ -746,16 +833,20 @@ class Cluster:
         else:
             candidates = [rs for rs in rss if rollout_revision(rs) == to_revision]
         if not candidates:
-            raise ValueError(f"unable to find specified revision {to_revision} in history"
-                             if to_revision else "no rollout history found")
+            raise ValueError(
+                f"unable to find specified revision {to_revision} in history"
+                if to_revision
+                else "no rollout history found"
+            )
         template = candidates[-1].spec.template
         labels = {k: v for k, v in template.metadata.labels.items() if k != HASH_LABEL}
         template = replace(template, metadata=replace(template.metadata, labels=labels))
         return self.store.update(replace(r, spec=replace(r.spec, template=template)))
 
     def _rollout(self, ref: str | tuple[str, str], namespace: str) -> Any:
-        kind, name = self._resolve(ref) if not isinstance(ref, str) or "/" in ref \
-            else ("Rollout", ref)
+        kind, name = (
+            self._resolve(ref) if not isinstance(ref, str) or "/" in ref else ("Rollout", ref)
+        )
         if kind != "Rollout":
             raise ValueError(f"{kind} is not an Argo Rollout")
         return self.get("Rollout", name, namespace=namespace)
@@ -769,16 +860,26 @@ class Cluster:
 
         def change(obj: Deployment) -> Deployment:
             template = obj.spec.template
-            annotations = {**template.metadata.annotations,
-                           "kubectl.kubernetes.io/restartedAt": stamp}
-            return replace(obj, spec=replace(obj.spec, template=replace(
-                template, metadata=replace(template.metadata, annotations=annotations))))
+            annotations = {
+                **template.metadata.annotations,
+                "kubectl.kubernetes.io/restartedAt": stamp,
+            }
+            return replace(
+                obj,
+                spec=replace(
+                    obj.spec,
+                    template=replace(
+                        template, metadata=replace(template.metadata, annotations=annotations)
+                    ),
+                ),
+            )
 
         updated: Deployment = self._update(ref, namespace, change)
         return updated
 
-    def rollback(self, ref: str | tuple[str, str], to_revision: int = 0,
-                 namespace: str = "default") -> str:
+    def rollback(
+        self, ref: str | tuple[str, str], to_revision: int = 0, namespace: str = "default"
+    ) -> str:
         """``kubectl rollout undo``: returns ``rolled back`` or ``skipped rollback (...)``.
 
         ``to_revision=0`` means the previous revision. Raises ``ValueError``

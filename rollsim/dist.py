@@ -140,8 +140,9 @@ class LogNormal(Distribution):
 
     def __post_init__(self) -> None:
         if self.median <= 0 or self.sigma < 0:
-            raise ValueError(f"LogNormal: need median > 0 and sigma >= 0, got {self.median}, "
-                             f"{self.sigma}")
+            raise ValueError(
+                f"LogNormal: need median > 0 and sigma >= 0, got {self.median}, {self.sigma}"
+            )
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return rng.lognormal(float(np.log(self.median)), self.sigma, n)

@@ -65,8 +65,9 @@ def compare(
         if isinstance(item, Scenario):
             built[name] = item
         else:
-            built[name] = Scenario(manifests=item, traffic=traffic,
-                                   pods=pods if pods is not None else PodBehavior())
+            built[name] = Scenario(
+                manifests=item, traffic=traffic, pods=pods if pods is not None else PodBehavior()
+            )
     if executor is None:
         results = [_play(s, None) for s in built.values()]
     else:
@@ -91,14 +92,20 @@ class Forecast:
         return {p: float(np.quantile(values, p)) for p in q}
 
 
-def forecast(scenario: Scenario | Any, runs: int = 100, seed: int = 0,
-             executor: Executor | None = None, traffic: Traffic | None = None,
-             pods: PodBehavior | None = None) -> Forecast:
+def forecast(
+    scenario: Scenario | Any,
+    runs: int = 100,
+    seed: int = 0,
+    executor: Executor | None = None,
+    traffic: Traffic | None = None,
+    pods: PodBehavior | None = None,
+) -> Forecast:
     """Play ``scenario`` (or manifests, with ``traffic`` and ``pods``) with seeds
     ``seed .. seed + runs - 1``."""
     if not isinstance(scenario, Scenario):
-        scenario = Scenario(manifests=scenario, traffic=traffic,
-                            pods=pods if pods is not None else PodBehavior())
+        scenario = Scenario(
+            manifests=scenario, traffic=traffic, pods=pods if pods is not None else PodBehavior()
+        )
     seeds = range(seed, seed + runs)
     if executor is None:
         summaries = [_play(scenario, s)[0] for s in seeds]

@@ -80,8 +80,17 @@ class PodRecord:
         "waiting_reason",
     )
 
-    def __init__(self, uid: str, name: str, namespace: str, owner: str, owner_uid: str,
-                 template: PodTemplateSpec, behavior: PodBehavior, created: float) -> None:
+    def __init__(
+        self,
+        uid: str,
+        name: str,
+        namespace: str,
+        owner: str,
+        owner_uid: str,
+        template: PodTemplateSpec,
+        behavior: PodBehavior,
+        created: float,
+    ) -> None:
         self.uid = uid
         self.name = name
         self.namespace = namespace
@@ -124,8 +133,12 @@ class PodRecord:
 class Kubelet:
     """Drives every pod from creation to gone; reports each change to ``on_change``."""
 
-    def __init__(self, cluster: Cluster, on_change: Callable[[PodRecord], None],
-                 on_gone: Callable[[PodRecord], None]) -> None:
+    def __init__(
+        self,
+        cluster: Cluster,
+        on_change: Callable[[PodRecord], None],
+        on_gone: Callable[[PodRecord], None],
+    ) -> None:
         self._cluster = cluster
         self._on_change = on_change
         self._on_gone = on_gone
@@ -140,8 +153,15 @@ class Kubelet:
                 return images[container.image]
         return self._cluster.pod_behavior
 
-    def create(self, names: Sequence[str], uids: Sequence[str], namespace: str, owner: str,
-               owner_uid: str, template: PodTemplateSpec) -> list[PodRecord]:
+    def create(
+        self,
+        names: Sequence[str],
+        uids: Sequence[str],
+        namespace: str,
+        owner: str,
+        owner_uid: str,
+        template: PodTemplateSpec,
+    ) -> list[PodRecord]:
         """Create a batch of pods of one template; each starts unscheduled and Pending."""
         behavior = self.behavior_for(template)
         n = len(names)
@@ -160,8 +180,7 @@ class Kubelet:
         now = self._cluster.now
         pods = []
         for i in range(n):
-            pod = PodRecord(uids[i], names[i], namespace, owner, owner_uid, template, behavior,
-                            now)
+            pod = PodRecord(uids[i], names[i], namespace, owner, owner_uid, template, behavior, now)
             pod.pull = float(pull[i])
             pod.start_delay = float(start[i])
             pod.ready_delay = float(ready[i])
@@ -182,19 +201,23 @@ class Kubelet:
 
         self._cluster.at(delay, fire, pod)
 
-    def _event(self, pod: PodRecord, type_: str, reason: str, message: str,
-               source: str = "kubelet") -> None:
-        self._cluster.record_event(type_, reason, "Pod", pod.name, message, pod.namespace,
-                                   source)
+    def _event(
+        self, pod: PodRecord, type_: str, reason: str, message: str, source: str = "kubelet"
+    ) -> None:
+        self._cluster.record_event(type_, reason, "Pod", pod.name, message, pod.namespace, source)
 
     def _bind(self, pod: PodRecord) -> None:
         pod.node = NODE_NAME
         pod.scheduled_at = self._cluster.now
         self._bound += 1
         pod.ip = f"10.244.{self._bound // 250 % 256}.{self._bound % 250 + 2}"
-        self._event(pod, "Normal", "Scheduled",
-                    f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
-                    "default-scheduler")
+        self._event(
+            pod,
+            "Normal",
+            "Scheduled",
+            f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
+            "default-scheduler",
+        )
         self._on_change(pod)
         if pod.behavior.image_pull_error:
             self._after(pod.pull, self._pull_failed, pod)
@@ -204,9 +227,13 @@ class Kubelet:
     def _pull_failed(self, pod: PodRecord) -> None:
         pod.waiting_reason = "ImagePullBackOff"
         self._event(pod, "Normal", "Pulling", f'Pulling image "{pod.image}"')
-        self._event(pod, "Warning", "Failed",
-                    f'Failed to pull image "{pod.image}": rpc error: code = NotFound desc = '
-                    f'failed to pull and unpack image "{pod.image}": not found')
+        self._event(
+            pod,
+            "Warning",
+            "Failed",
+            f'Failed to pull image "{pod.image}": rpc error: code = NotFound desc = '
+            f'failed to pull and unpack image "{pod.image}": not found',
+        )
         self._event(pod, "Warning", "Failed", "Error: ErrImagePull")
         self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{pod.image}"')
         self._on_change(pod)
@@ -214,12 +241,17 @@ class Kubelet:
     def _pulled(self, pod: PodRecord) -> None:
         if pod.pull > 0:
             self._event(pod, "Normal", "Pulling", f'Pulling image "{pod.image}"')
-            self._event(pod, "Normal", "Pulled",
-                        f'Successfully pulled image "{pod.image}" in {pod.pull:.3g}s '
-                        f"({pod.pull:.3g}s including waiting)")
+            self._event(
+                pod,
+                "Normal",
+                "Pulled",
+                f'Successfully pulled image "{pod.image}" in {pod.pull:.3g}s '
+                f"({pod.pull:.3g}s including waiting)",
+            )
         else:
-            self._event(pod, "Normal", "Pulled",
-                        f'Container image "{pod.image}" already present on machine')
+            self._event(
+                pod, "Normal", "Pulled", f'Container image "{pod.image}" already present on machine'
+            )
         self._after(pod.start_delay, self._start, pod)
 
     def _start(self, pod: PodRecord) -> None:
@@ -243,8 +275,9 @@ class Kubelet:
             return pod.ready_delay
         period = float(probe.period_seconds or 10)
         initial = float(probe.initial_delay_seconds)
-        probes = 0 if pod.ready_delay <= initial else math.ceil(
-            (pod.ready_delay - initial) / period)
+        probes = (
+            0 if pod.ready_delay <= initial else math.ceil((pod.ready_delay - initial) / period)
+        )
         return initial + (probes + max(probe.success_threshold, 1) - 1) * period
 
     def _turn_ready(self, pod: PodRecord) -> None:
@@ -273,8 +306,12 @@ class Kubelet:
         pod.ready = False
         pod.ready_since = self._cluster.now
         pod.available = False
-        self._event(pod, "Warning", "Unhealthy",
-                    "Readiness probe failed: HTTP probe failed with statuscode: 503")
+        self._event(
+            pod,
+            "Warning",
+            "Unhealthy",
+            "Readiness probe failed: HTTP probe failed with statuscode: 503",
+        )
         self._on_change(pod)
 
     def _crash(self, pod: PodRecord) -> None:
@@ -288,9 +325,13 @@ class Kubelet:
         backoff = crash_backoff(pod.restarts)
         pod.waiting_reason = "CrashLoopBackOff" if backoff > 0 else ""
         if backoff > 0:
-            self._event(pod, "Warning", "BackOff",
-                        f"Back-off restarting failed container {pod.container} in pod "
-                        f"{pod.name}_{pod.namespace}({pod.uid})")
+            self._event(
+                pod,
+                "Warning",
+                "BackOff",
+                f"Back-off restarting failed container {pod.container} in pod "
+                f"{pod.name}_{pod.namespace}({pod.uid})",
+            )
         self._on_change(pod)
         self._after(backoff + pod.start_delay, self._start, pod)
 
@@ -316,21 +357,39 @@ class Kubelet:
         """The pod as the API server would return it."""
         template = pod.template
         meta = ObjectMeta(
-            name=pod.name, generate_name=pod.owner + "-", namespace=pod.namespace,
-            labels=dict(template.metadata.labels), annotations=dict(template.metadata.annotations),
-            uid=pod.uid, creation_timestamp=pod.created, deletion_timestamp=pod.deleted_at,
+            name=pod.name,
+            generate_name=pod.owner + "-",
+            namespace=pod.namespace,
+            labels=dict(template.metadata.labels),
+            annotations=dict(template.metadata.annotations),
+            uid=pod.uid,
+            creation_timestamp=pod.created,
+            deletion_timestamp=pod.deleted_at,
             generation=1,
-            owner_references=(OwnerReference(api_version="apps/v1", kind="ReplicaSet",
-                                             name=pod.owner, uid=pod.owner_uid, controller=True,
-                                             block_owner_deletion=True),),
+            owner_references=(
+                OwnerReference(
+                    api_version="apps/v1",
+                    kind="ReplicaSet",
+                    name=pod.owner,
+                    uid=pod.owner_uid,
+                    controller=True,
+                    block_owner_deletion=True,
+                ),
+            ),
         )
         spec = replace(template.spec, node_name=pod.node)
         ready_text = "True" if pod.ready else "False"
-        conditions = [PodCondition("PodScheduled", "True" if pod.node else "False",
-                                   last_transition_time=pod.scheduled_at or pod.created)]
+        conditions = [
+            PodCondition(
+                "PodScheduled",
+                "True" if pod.node else "False",
+                last_transition_time=pod.scheduled_at or pod.created,
+            )
+        ]
         if pod.node:
-            conditions.insert(0, PodCondition("Initialized", "True",
-                                              last_transition_time=pod.created))
+            conditions.insert(
+                0, PodCondition("Initialized", "True", last_transition_time=pod.created)
+            )
             ready_at = pod.ready_since if pod.ready_since is not None else pod.created
             conditions[1:1] = [
                 PodCondition("Ready", ready_text, last_transition_time=ready_at),
@@ -341,14 +400,27 @@ class Kubelet:
             state = {"running": {"startedAt": format_time(pod.started_at)}}
         else:
             state = {"waiting": {"reason": pod.waiting_reason or "ContainerCreating"}}
-        statuses = tuple(
-            ContainerStatus(name=c.name, image=c.image, ready=pod.ready, started=pod.started,
-                            restart_count=pod.restarts if i == 0 else 0,
-                            state=state)
-            for i, c in enumerate(template.spec.containers)
-        ) if pod.node else ()
-        status = PodStatus(phase=pod.phase, conditions=tuple(conditions),
-                           container_statuses=statuses,
-                           start_time=pod.created if pod.node else None,
-                           host_ip="10.0.0.1" if pod.node else "", pod_ip=pod.ip)
+        statuses = (
+            tuple(
+                ContainerStatus(
+                    name=c.name,
+                    image=c.image,
+                    ready=pod.ready,
+                    started=pod.started,
+                    restart_count=pod.restarts if i == 0 else 0,
+                    state=state,
+                )
+                for i, c in enumerate(template.spec.containers)
+            )
+            if pod.node
+            else ()
+        )
+        status = PodStatus(
+            phase=pod.phase,
+            conditions=tuple(conditions),
+            container_statuses=statuses,
+            start_time=pod.created if pod.node else None,
+            host_ip="10.0.0.1" if pod.node else "",
+            pod_ip=pod.ip,
+        )
         return Pod(metadata=meta, spec=spec, status=status)

@@ -36,8 +36,18 @@ __all__ = ["Recorder", "RevisionTimeline", "RolloutSummary", "Timeline"]
 Array = npt.NDArray[np.float64]
 
 #: Deployment columns: gauges (step functions) then cumulative request counts.
-GAUGES = ("desired", "pods", "terminating", "ready", "available", "updated", "endpoints", "rps",
-          "min_available", "max_pods")
+GAUGES = (
+    "desired",
+    "pods",
+    "terminating",
+    "ready",
+    "available",
+    "updated",
+    "endpoints",
+    "rps",
+    "min_available",
+    "max_pods",
+)
 CUMULATIVE = ("requests", "errors")
 #: Per-revision columns.
 REVISION_GAUGES = ("pods", "terminating", "ready", "available", "endpoints", "traffic_share")
@@ -113,8 +123,7 @@ def _deployment_facts(d: Deployment, rss: Sequence[ReplicaSet]) -> WorkloadFacts
         updated=d.status.updated_replicas,
         min_available=d.replicas - util.max_unavailable(d),
         max_pods=d.replicas + util.max_surge(d),
-        new_replica_sets=tuple(rs for rs in [util.find_new_replica_set(d, rss)]
-                               if rs is not None),
+        new_replica_sets=tuple(rs for rs in [util.find_new_replica_set(d, rss)] if rs is not None),
         complete=util.rollout_complete(d),
         template=d.spec.template,
     )
@@ -133,8 +142,12 @@ WORKLOADS: dict[str, tuple[FactsFunction, RevisionFunction, ReplicaSetsFunction]
 }
 
 
-def register_workload(kind: str, facts: FactsFunction, revision: RevisionFunction,
-                      replica_sets: ReplicaSetsFunction = _owned) -> None:
+def register_workload(
+    kind: str,
+    facts: FactsFunction,
+    revision: RevisionFunction,
+    replica_sets: ReplicaSetsFunction = _owned,
+) -> None:
     """Record timelines for another kind of workload that runs ReplicaSets."""
     WORKLOADS[kind] = (facts, revision, replica_sets)
 
@@ -174,9 +187,15 @@ class Recorder:
                 rss = replica_sets_of(self._cluster.store, d)
                 self._append(series, d, now, facts_of, revision_of, rss)
 
-    def _append(self, series: _DeploymentSeries, d: Any, now: float,
-                facts_of: FactsFunction, revision_of: RevisionFunction,
-                rss: list[ReplicaSet]) -> None:
+    def _append(
+        self,
+        series: _DeploymentSeries,
+        d: Any,
+        now: float,
+        facts_of: FactsFunction,
+        revision_of: RevisionFunction,
+        rss: list[ReplicaSet],
+    ) -> None:
         cluster = self._cluster
         facts = facts_of(d, rss)
         self._track_rollout(series, d, facts, now)
@@ -191,11 +210,11 @@ class Recorder:
             uid = rs.metadata.uid
             rs_series = series.replica_sets.get(uid)
             if rs_series is None:
-                rs_series = series.replica_sets[uid] = _ReplicaSetSeries(uid, rs.metadata.name,
-                                                                         row)
+                rs_series = series.replica_sets[uid] = _ReplicaSetSeries(uid, rs.metadata.name, row)
             rs_series.revision = revision_of(rs)
-            self._append_replica_set(rs_series, cluster.replicasets.pods_of(uid), flow, shares,
-                                     totals)
+            self._append_replica_set(
+                rs_series, cluster.replicasets.pods_of(uid), flow, shares, totals
+            )
             sampled.append(rs_series)
         stored = {rs.metadata.uid for rs in rss}
         for rs_series in series.sampled:
@@ -208,8 +227,11 @@ class Recorder:
             pods = cluster.replicasets.live_pods_of(uid)
             counts = flow.route.counts.get(uid) if flow is not None else None
             sent = flow.sent.get(uid, 0.0) if flow is not None else 0.0
-            if (pods is None and (counts is None or not counts.listed)
-                    and sent == rs_series.columns["requests"][-1]):
+            if (
+                pods is None
+                and (counts is None or not counts.listed)
+                and sent == rs_series.columns["requests"][-1]
+            ):
                 continue
             self._append_replica_set(rs_series, pods, flow, shares, totals)
             sampled.append(rs_series)
@@ -226,9 +248,13 @@ class Recorder:
         c["errors"].append(flow.failed if flow is not None else 0.0)
 
     @staticmethod
-    def _append_replica_set(rs_series: _ReplicaSetSeries, pods: ReplicaSetPods | None,
-                            flow: TrafficFlow | None, shares: Mapping[str, float],
-                            totals: dict[str, float]) -> None:
+    def _append_replica_set(
+        rs_series: _ReplicaSetSeries,
+        pods: ReplicaSetPods | None,
+        flow: TrafficFlow | None,
+        shares: Mapping[str, float],
+        totals: dict[str, float],
+    ) -> None:
         uid = rs_series.uid
         counts = flow.route.counts.get(uid) if flow is not None else None
         values = {
@@ -247,8 +273,7 @@ class Recorder:
         columns["errors"].append(flow.failed_by_rs.get(uid, 0.0) if flow is not None else 0.0)
 
     @staticmethod
-    def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts,
-                       now: float) -> None:
+    def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts, now: float) -> None:
         template = facts.template
         if series.template is None or series.template != template:
             series.rollouts.append(_Rollout(start=now))
@@ -271,8 +296,7 @@ class Recorder:
             raise LookupError(f'no timeline recorded for {kind.lower()} "{name}"')
         rows = len(series.t)
         t = np.frombuffer(series.t, dtype=np.float64).copy()
-        columns = {k: np.frombuffer(v, dtype=np.float64).copy()
-                   for k, v in series.columns.items()}
+        columns = {k: np.frombuffer(v, dtype=np.float64).copy() for k, v in series.columns.items()}
         replica_sets: dict[str, dict[str, Array]] = {}
         for uid, rs_series in series.replica_sets.items():
             cols = {}
@@ -280,7 +304,7 @@ class Recorder:
                 recorded = np.frombuffer(values, dtype=np.float64)
                 data = np.zeros(rows)
                 end = rs_series.first + len(recorded)
-                data[rs_series.first:end] = recorded
+                data[rs_series.first : end] = recorded
                 if key in CUMULATIVE and len(recorded):
                     data[end:] = recorded[-1]
                 cols[key] = data
@@ -293,8 +317,10 @@ class Recorder:
             for key, column in columns.items():
                 columns[key] = np.append(column, column[-1])
             for uid, cols in replica_sets.items():
-                alive = series.replica_sets[uid].first + len(
-                    series.replica_sets[uid].columns["pods"]) == rows
+                alive = (
+                    series.replica_sets[uid].first + len(series.replica_sets[uid].columns["pods"])
+                    == rows
+                )
                 for key, column in cols.items():
                     keep = alive or key in CUMULATIVE
                     cols[key] = np.append(column, column[-1] if keep else 0.0)
@@ -316,8 +342,7 @@ class Recorder:
                 # deleted came back. Under its name, both objects' pods and requests
                 # count, as the earlier one's may still terminate and serve.
                 cols = {key: earlier[key] + column for key, column in cols.items()}
-            revision_timeline = RevisionTimeline(t, cols, rs_series.revision, rs_series.name,
-                                                 uid)
+            revision_timeline = RevisionTimeline(t, cols, rs_series.revision, rs_series.name, uid)
             by_name[rs_series.name] = revision_timeline
             if rs_series.revision:
                 revisions[rs_series.revision] = revision_timeline
@@ -339,8 +364,9 @@ class _Columns:
         try:
             return self._columns[column]
         except KeyError:
-            raise KeyError(f"no column {column!r}; columns are {', '.join(self._columns)}"
-                           ) from None
+            raise KeyError(
+                f"no column {column!r}; columns are {', '.join(self._columns)}"
+            ) from None
 
     def __contains__(self, column: object) -> bool:
         return column in self._columns
@@ -387,8 +413,9 @@ class _Columns:
 class RevisionTimeline(_Columns):
     """One ReplicaSet's columns, aligned with its Deployment's ``t``."""
 
-    def __init__(self, t: Array, columns: Mapping[str, Array], revision: int, name: str,
-                 uid: str = "") -> None:
+    def __init__(
+        self, t: Array, columns: Mapping[str, Array], revision: int, name: str, uid: str = ""
+    ) -> None:
         self.t = t
         self._columns = dict(columns)
         self.revision = revision
@@ -410,11 +437,15 @@ class Timeline(_Columns):
     for every template change.
     """
 
-    def __init__(self, t: Array, columns: Mapping[str, Array],
-                 by_revision: Mapping[int, RevisionTimeline],
-                 by_replica_set: Mapping[str, RevisionTimeline], name: str = "",
-                 rollouts: tuple[tuple[float, float | None, tuple[str, ...], bool], ...] = (),
-                 ) -> None:
+    def __init__(
+        self,
+        t: Array,
+        columns: Mapping[str, Array],
+        by_revision: Mapping[int, RevisionTimeline],
+        by_replica_set: Mapping[str, RevisionTimeline],
+        name: str = "",
+        rollouts: tuple[tuple[float, float | None, tuple[str, ...], bool], ...] = (),
+    ) -> None:
         self.t = t
         self._columns = dict(columns)
         self.by_revision = dict(sorted(by_revision.items()))
@@ -423,8 +454,10 @@ class Timeline(_Columns):
         self.rollouts = rollouts
 
     def __repr__(self) -> str:
-        return (f"Timeline({self.name!r}, rows={len(self)}, t=[{self.t[0]:g}, {self.t[-1]:g}], "
-                f"revisions={list(self.by_revision)})")
+        return (
+            f"Timeline({self.name!r}, rows={len(self)}, t=[{self.t[0]:g}, {self.t[-1]:g}], "
+            f"revisions={list(self.by_revision)})"
+        )
 
     def resample(self, dt: float) -> Timeline:
         """Sample every ``dt`` seconds from the first row to the last."""
@@ -433,8 +466,9 @@ class Timeline(_Columns):
         names = {}
         for rev_timeline in self.by_replica_set.values():
             _, cols = rev_timeline._resampled(dt)
-            resampled = RevisionTimeline(grid, cols, rev_timeline.revision, rev_timeline.name,
-                                         rev_timeline.uid)
+            resampled = RevisionTimeline(
+                grid, cols, rev_timeline.revision, rev_timeline.name, rev_timeline.uid
+            )
             names[rev_timeline.name] = resampled
             if rev_timeline.revision:
                 revisions[rev_timeline.revision] = resampled
@@ -451,9 +485,11 @@ class Timeline(_Columns):
                 arrays[prefix + key] = data
         arrays["rollouts"] = np.array(
             [[s, np.nan if e is None else e, float(b)] for s, e, _, b in self.rollouts]
-            or np.zeros((0, 3)))
-        arrays["rollout_targets"] = np.array(["|".join(tgt) for _, _, tgt, _ in self.rollouts],
-                                             dtype=str)
+            or np.zeros((0, 3))
+        )
+        arrays["rollout_targets"] = np.array(
+            ["|".join(tgt) for _, _, tgt, _ in self.rollouts], dtype=str
+        )
         np.savez(path, **arrays)
 
     @classmethod
@@ -467,13 +503,18 @@ class Timeline(_Columns):
                     _, rs_name, revision, uid, column = key.split(":", 4)
                     grouped.setdefault((rs_name, int(revision), uid), {})[column] = data[key]
             rollouts = tuple(
-                (float(s), None if np.isnan(e) else float(e),
-                 tuple(str(tgt).split("|")) if str(tgt) else (), bool(b))
-                for (s, e, b), tgt in zip(data["rollouts"], data["rollout_targets"],
-                                          strict=True))
+                (
+                    float(s),
+                    None if np.isnan(e) else float(e),
+                    tuple(str(tgt).split("|")) if str(tgt) else (),
+                    bool(b),
+                )
+                for (s, e, b), tgt in zip(data["rollouts"], data["rollout_targets"], strict=True)
+            )
             name = str(data["name"])
-        by_name = {rs: RevisionTimeline(t, cols, rev, rs, uid)
-                   for (rs, rev, uid), cols in grouped.items()}
+        by_name = {
+            rs: RevisionTimeline(t, cols, rev, rs, uid) for (rs, rev, uid), cols in grouped.items()
+        }
         by_revision = {rev: by_name[rs] for (rs, rev, _) in grouped if rev}
         return cls(t, columns, by_revision, by_name, name, rollouts)
 
@@ -486,10 +527,12 @@ class Timeline(_Columns):
             cells = "".join(f"<td>{self._columns[c][i]:.6g}</td>" for c in self.columns)
             rows.append(f"<tr><td>{self.t[i]:.6g}</td>{cells}</tr>")
         revisions = ", ".join(str(r) for r in self.by_revision) or "none"
-        return (f"<div><b>Timeline</b> {html.escape(self.name)}: {len(self)} rows, "
-                f"t from {self.t[0]:g} to {self.t[-1]:g} s, revisions {revisions}"
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-                f"</div>")
+        return (
+            f"<div><b>Timeline</b> {html.escape(self.name)}: {len(self)} rows, "
+            f"t from {self.t[0]:g} to {self.t[-1]:g} s, revisions {revisions}"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"</div>"
+        )
 
 
 @dataclass(frozen=True)
@@ -540,24 +583,25 @@ def summarize(tl: Timeline) -> RolloutSummary:
     window = (tl.t >= start) & (tl.t <= stop)
     first = int(np.argmax(window))
     last = len(tl.t) - 1 - int(np.argmax(window[::-1]))
-    times = np.append(tl.t[first:last + 1], stop)
+    times = np.append(tl.t[first : last + 1], stop)
     widths = np.diff(times)
-    desired = tl["desired"][first:last + 1]
-    available = tl["available"][first:last + 1]
-    pods = tl["pods"][first:last + 1]
+    desired = tl["desired"][first : last + 1]
+    available = tl["available"][first : last + 1]
+    pods = tl["pods"][first : last + 1]
     # The row at ``stop`` (completion) starts a new state; it holds for no time here.
     deficit = np.maximum(desired - available, 0.0)
     extra = np.maximum(pods - desired, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(desired > 0, available / np.maximum(desired, 1), 1.0)
-    requests = float(np.interp(stop, tl.t, tl["requests"]) - np.interp(start, tl.t,
-                                                                          tl["requests"]))
+    requests = float(np.interp(stop, tl.t, tl["requests"]) - np.interp(start, tl.t, tl["requests"]))
     failed = float(np.interp(stop, tl.t, tl["errors"]) - np.interp(start, tl.t, tl["errors"]))
     to_new = 0.0
     for rev_timeline in tl.by_replica_set.values():
         if rev_timeline.uid in targets:
-            to_new += float(np.interp(stop, tl.t, rev_timeline["requests"])
-                            - np.interp(start, tl.t, rev_timeline["requests"]))
+            to_new += float(
+                np.interp(stop, tl.t, rev_timeline["requests"])
+                - np.interp(start, tl.t, rev_timeline["requests"])
+            )
     return RolloutSummary(
         start=float(start),
         duration=float(stop - start),
@@ -576,9 +620,13 @@ def summarize(tl: Timeline) -> RolloutSummary:
     )
 
 
-def latency_percentiles(tl: Timeline, latencies: Mapping[str, Distribution],
-                        quantiles: Sequence[float], start: float,
-                        end: float) -> dict[float, float]:
+def latency_percentiles(
+    tl: Timeline,
+    latencies: Mapping[str, Distribution],
+    quantiles: Sequence[float],
+    start: float,
+    end: float,
+) -> dict[float, float]:
     """Percentiles of request latency over ``[start, end]``: the mixture of each
     ReplicaSet's latency distribution, weighted by the requests it served.
 
@@ -591,8 +639,11 @@ def latency_percentiles(tl: Timeline, latencies: Mapping[str, Distribution],
         rev = tl.by_replica_set.get(name)
         if rev is None:
             continue
-        served = (np.interp(end, tl.t, rev["requests"]) - np.interp(start, tl.t, rev["requests"])
-                  - (np.interp(end, tl.t, rev["errors"]) - np.interp(start, tl.t, rev["errors"])))
+        served = (
+            np.interp(end, tl.t, rev["requests"])
+            - np.interp(start, tl.t, rev["requests"])
+            - (np.interp(end, tl.t, rev["errors"]) - np.interp(start, tl.t, rev["errors"]))
+        )
         if served > 0:
             parts.append((float(served), latencies[name]))
     if not parts:

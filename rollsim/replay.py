@@ -53,8 +53,9 @@ def replay(session: str, cluster: Cluster, cwd: str | Path = ".") -> Transcript:
             cluster.run(cluster.now + seconds)
             continue
         if words[0] != "kubectl":
-            raise ValueError(f"line {number}: expected a kubectl or sleep command, got "
-                             f"{words[0]!r}")
+            raise ValueError(
+                f"line {number}: expected a kubectl or sleep command, got {words[0]!r}"
+            )
         try:
             out.append(run(cluster, line, cwd=cwd, stderr=out.append))
             exit_code = 0

@@ -57,12 +57,15 @@ class Scenario:
 
     def run(self, seed: int | None = None) -> Cluster:
         """Play the scenario on a new cluster and return it, settled at the end."""
-        cluster = Cluster(seed=self.seed if seed is None else seed, pods=self.pods,
-                          images=self.images, latency=self.latency)
+        cluster = Cluster(
+            seed=self.seed if seed is None else seed,
+            pods=self.pods,
+            images=self.images,
+            latency=self.latency,
+        )
         applied = cluster.apply(self.manifests)
         target = self.target or _only_deployment(applied)
-        traffic = [self.traffic] if isinstance(self.traffic, Traffic) else list(
-            self.traffic or [])
+        traffic = [self.traffic] if isinstance(self.traffic, Traffic) else list(self.traffic or [])
         for t in traffic:
             cluster.add_traffic(t)
         for action in sorted(self.actions, key=lambda a: a.time):

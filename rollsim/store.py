@@ -65,10 +65,13 @@ class Store:
         bucket = self._objects.setdefault(kind, {})
         if key in bucket:
             return None
-        meta = replace(obj.metadata, uid=obj.metadata.uid or self._new_uid(),
-                       resource_version=str(next(self._versions)),
-                       creation_timestamp=self._clock(),
-                       generation=0 if kind in UNVERSIONED_KINDS else 1)
+        meta = replace(
+            obj.metadata,
+            uid=obj.metadata.uid or self._new_uid(),
+            resource_version=str(next(self._versions)),
+            creation_timestamp=self._clock(),
+            generation=0 if kind in UNVERSIONED_KINDS else 1,
+        )
         stored = replace(obj, metadata=meta)
         bucket[key] = stored
         self._index(None, stored)
@@ -80,15 +83,21 @@ class Store:
         kind = obj.kind
         key = (obj.metadata.namespace, obj.metadata.name)
         old = self._objects[kind][key]
-        spec_changed = hasattr(obj, "spec") and obj.spec != old.spec \
-            and kind not in UNVERSIONED_KINDS
+        spec_changed = (
+            hasattr(obj, "spec") and obj.spec != old.spec and kind not in UNVERSIONED_KINDS
+        )
         generation = old.metadata.generation + (1 if spec_changed else 0)
-        meta = replace(obj.metadata, uid=old.metadata.uid,
-                       creation_timestamp=old.metadata.creation_timestamp,
-                       resource_version=str(next(self._versions)), generation=generation)
+        meta = replace(
+            obj.metadata,
+            uid=old.metadata.uid,
+            creation_timestamp=old.metadata.creation_timestamp,
+            resource_version=str(next(self._versions)),
+            generation=generation,
+        )
         stored = replace(obj, metadata=meta)
-        if stored == replace(old, metadata=replace(old.metadata,
-                                                   resource_version=meta.resource_version)):
+        if stored == replace(
+            old, metadata=replace(old.metadata, resource_version=meta.resource_version)
+        ):
             return old
         self._objects[kind][key] = stored
         self._index(old, stored)

@@ -35,8 +35,9 @@ Profile = Sequence[tuple[float, float]] | Callable[[float], float]
 _SIMPSON_STEPS = 16
 
 
-def diurnal(period: float = 86400.0, trough: float = 0.3,
-            peak_at: float = 14 * 3600.0) -> Callable[[float], float]:
+def diurnal(
+    period: float = 86400.0, trough: float = 0.3, peak_at: float = 14 * 3600.0
+) -> Callable[[float], float]:
     """A day-shaped multiplier: 1 at ``peak_at``, ``trough`` half a period later."""
 
     def profile(t: float) -> float:
@@ -104,8 +105,7 @@ class Traffic:
                 total += (4 if i % 2 else 2) * profile(start + i * h)
             return self.rps * total * h / 3
         edges = sorted({start, end, *(t for t, _ in profile if start < t < end)})
-        return sum(self.rps * self._multiplier(a) * (b - a)
-                   for a, b in itertools.pairwise(edges))
+        return sum(self.rps * self._multiplier(a) * (b - a) for a, b in itertools.pairwise(edges))
 
 
 def _route_split(route: Route) -> dict[str, tuple[float, float]]:
@@ -200,8 +200,11 @@ class TrafficFlow:
         for uid, count in zip(uids, sent[:-1], strict=True):
             share, failing = self._split[uid]
             fail_fraction = min(failing / share, 1.0) if share else 0.0
-            failed = float(rng.binomial(int(count), fail_fraction)) \
-                if rng is not None else float(count) * fail_fraction
+            failed = (
+                float(rng.binomial(int(count), fail_fraction))
+                if rng is not None
+                else float(count) * fail_fraction
+            )
             self.sent[uid] = self.sent.get(uid, 0.0) + float(count)
             self.failed_by_rs[uid] = self.failed_by_rs.get(uid, 0.0) + failed
             self.failed += failed
@@ -214,8 +217,11 @@ class TrafficFlow:
             if entry is None:
                 # Nothing was sent to it before the previous row.
                 start = max(row - 1, 0)
-                entry = self.log[uid] = (start, array("d", [0.0] * (row - start)),
-                                         array("d", [0.0] * (row - start)))
+                entry = self.log[uid] = (
+                    start,
+                    array("d", [0.0] * (row - start)),
+                    array("d", [0.0] * (row - start)),
+                )
             entry[1].append(self.sent[uid])
             entry[2].append(self.failed_by_rs[uid])
 
@@ -228,7 +234,7 @@ class TrafficFlow:
             if entry is None or not len(times):
                 continue
             first, sent_log, failed_log = entry
-            t = times[first:first + len(sent_log)]
+            t = times[first : first + len(sent_log)]
             s = np.frombuffer(sent_log, dtype=np.float64)
             f = np.frombuffer(failed_log, dtype=np.float64)
             sent += _cumulative_at(t, s, end) - _cumulative_at(t, s, start)
@@ -242,8 +248,7 @@ class TrafficFlow:
         return sent, failed
 
 
-def _cumulative_at(t: npt.NDArray[np.float64], values: npt.NDArray[np.float64],
-                   at: float) -> float:
+def _cumulative_at(t: npt.NDArray[np.float64], values: npt.NDArray[np.float64], at: float) -> float:
     if at <= t[0]:
         return 0.0 if at < t[0] else float(values[0])
     return float(np.interp(at, t, values))

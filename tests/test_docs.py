@@ -16,8 +16,9 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_page_examples_print_what_they_claim(page: Path, monkeypatch: pytest.MonkeyPatch,
-                                             tmp_path: Path) -> None:
+def test_page_examples_print_what_they_claim(
+    page: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     text = page.read_text(encoding="utf-8")
     blocks = re.findall(r"```(\w*)\n(.*?)```", text, flags=re.S)
     namespace: dict[str, object] = {}

@@ -8,8 +8,13 @@ ROOT = Path(__file__).parent.parent
 
 
 def test_seed_walkthrough_script(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "examples" / "seed_walkthrough.py")],
-                            capture_output=True, text=True, cwd=tmp_path, check=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "seed_walkthrough.py")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
     out = result.stdout
     assert "$ kubectl apply -f ngx-dep-v1.yaml\ndeployment.apps/ngx-dep created\n" in out
     assert 'deployment "ngx-dep" successfully rolled out' in out

@@ -19,8 +19,12 @@ def seed_scenario(strategy: dict[str, object], pods: rollsim.PodBehavior) -> Sce
     old["spec"]["strategy"] = strategy
     new = yaml.safe_load(yaml.safe_dump(old))
     new["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.25-alpine"
-    return Scenario(manifests=old, actions=[Action(22.0, apply=new)], pods=pods,
-                    traffic=rollsim.Traffic(rps=100))
+    return Scenario(
+        manifests=old,
+        actions=[Action(22.0, apply=new)],
+        pods=pods,
+        traffic=rollsim.Traffic(rps=100),
+    )
 
 
 def test_scenario_replays_the_seed() -> None:
@@ -40,25 +44,29 @@ def test_actions_validate() -> None:
 
 def test_kubectl_actions() -> None:
     base = seed_scenario({"type": "RollingUpdate"}, rollsim.PodBehavior(startup=2.0))
-    scaled = Scenario(manifests=base.manifests, pods=base.pods,
-                      actions=[Action(30.0, kubectl="scale deployment ngx-dep --replicas=6")])
+    scaled = Scenario(
+        manifests=base.manifests,
+        pods=base.pods,
+        actions=[Action(30.0, kubectl="scale deployment ngx-dep --replicas=6")],
+    )
     cluster = scaled.run()
     assert cluster.get("deployment", "ngx-dep").status.available_replicas == 6
 
 
 def test_compare_table_and_executor_give_identical_results() -> None:
-    scenarios = {"rolling": seed_scenario({"type": "RollingUpdate"},
-                                          rollsim.PodBehavior(startup=2.0)),
-                 "recreate": seed_scenario({"type": "Recreate"},
-                                           rollsim.PodBehavior(startup=2.0))}
+    scenarios = {
+        "rolling": seed_scenario({"type": "RollingUpdate"}, rollsim.PodBehavior(startup=2.0)),
+        "recreate": seed_scenario({"type": "Recreate"}, rollsim.PodBehavior(startup=2.0)),
+    }
     local = compare(scenarios)
     with ProcessPoolExecutor(max_workers=2) as pool:
         remote = compare(scenarios, executor=pool)
     assert local.summaries == remote.summaries
     for name in scenarios:
         assert np.array_equal(local.timelines[name].t, remote.timelines[name].t)
-        assert np.array_equal(local.timelines[name]["available"],
-                              remote.timelines[name]["available"])
+        assert np.array_equal(
+            local.timelines[name]["available"], remote.timelines[name]["available"]
+        )
     assert list(local.table.index) == ["rolling", "recreate"]
     assert local.table.loc["recreate", "min_available"] == 0
     assert "<table" in local._repr_html_()

@@ -21,14 +21,22 @@ def _scenario(strategy: dict[str, object]) -> Scenario:
     old["spec"]["strategy"] = strategy
     new = yaml.safe_load(yaml.safe_dump(old))
     new["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:1.25-alpine"
-    return Scenario(manifests=old, actions=[Action(30.0, apply=new)],
-                    pods=rollsim.PodBehavior(startup=2.0), traffic=rollsim.Traffic(rps=100))
+    return Scenario(
+        manifests=old,
+        actions=[Action(30.0, apply=new)],
+        pods=rollsim.PodBehavior(startup=2.0),
+        traffic=rollsim.Traffic(rps=100),
+    )
 
 
 @pytest.fixture(scope="module")
 def result() -> object:
-    return compare({"rolling": _scenario({"type": "RollingUpdate"}),
-                    "recreate": _scenario({"type": "Recreate"})})
+    return compare(
+        {
+            "rolling": _scenario({"type": "RollingUpdate"}),
+            "recreate": _scenario({"type": "Recreate"}),
+        }
+    )
 
 
 @pytest.mark.parametrize("draw", [plot.availability, plot.pods_by_revision, plot.traffic_share])

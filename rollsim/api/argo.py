@@ -114,8 +114,20 @@ class CanaryStep:
 class TrafficRouting:
     """Any router: rollsim's router sets weights exactly as asked."""
 
-    OPAQUE = frozenset({"nginx", "istio", "smi", "alb", "ambassador", "appMesh", "traefik",
-                        "apisix", "plugins", "managedRoutes"})
+    OPAQUE = frozenset(
+        {
+            "nginx",
+            "istio",
+            "smi",
+            "alb",
+            "ambassador",
+            "appMesh",
+            "traefik",
+            "apisix",
+            "plugins",
+            "managedRoutes",
+        }
+    )
 
     max_traffic_weight: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
@@ -281,28 +293,43 @@ def default_rollout(r: Rollout) -> Rollout:
     strategy = spec.strategy
     if strategy.canary is not None:
         canary = strategy.canary
-        strategy = replace(strategy, canary=replace(
-            canary,
-            max_surge="25%" if canary.max_surge is None else canary.max_surge,
-            max_unavailable="25%" if canary.max_unavailable is None else canary.max_unavailable,
-        ))
-    return replace(r, spec=replace(
-        spec,
-        replicas=1 if spec.replicas is None else spec.replicas,
-        revision_history_limit=(10 if spec.revision_history_limit is None
-                                else spec.revision_history_limit),
-        progress_deadline_seconds=(600 if spec.progress_deadline_seconds is None
-                                   else spec.progress_deadline_seconds),
-        template=default_template(spec.template),
-        strategy=strategy,
-    ))
+        strategy = replace(
+            strategy,
+            canary=replace(
+                canary,
+                max_surge="25%" if canary.max_surge is None else canary.max_surge,
+                max_unavailable="25%" if canary.max_unavailable is None else canary.max_unavailable,
+            ),
+        )
+    return replace(
+        r,
+        spec=replace(
+            spec,
+            replicas=1 if spec.replicas is None else spec.replicas,
+            revision_history_limit=(
+                10 if spec.revision_history_limit is None else spec.revision_history_limit
+            ),
+            progress_deadline_seconds=(
+                600 if spec.progress_deadline_seconds is None else spec.progress_deadline_seconds
+            ),
+            template=default_template(spec.template),
+            strategy=strategy,
+        ),
+    )
 
 
 def _check_int_or_percent(value: IntOrString | None, path: str) -> list[FieldError]:
     if isinstance(value, str) and not is_valid_percent(value):
-        return [FieldError("Invalid value", path, "a valid percent string must be a numeric "
-                           "string followed by an ending '%' (e.g. '1%',  or '93%', regex used "
-                           "for validation is '[0-9]+%')", value)]
+        return [
+            FieldError(
+                "Invalid value",
+                path,
+                "a valid percent string must be a numeric "
+                "string followed by an ending '%' (e.g. '1%',  or '93%', regex used "
+                "for validation is '[0-9]+%')",
+                value,
+            )
+        ]
     if isinstance(value, int) and value < 0:
         return [FieldError("Invalid value", path, "must be greater than or equal to 0", value)]
     return []
@@ -319,77 +346,136 @@ def validate_rollout(r: Rollout) -> list[FieldError]:
     spec = r.spec
     errors = validate_object_meta(r.metadata)
     if spec.replicas is not None and spec.replicas < 0:
-        errors.append(FieldError("Invalid value", "spec.replicas",
-                                 "must be greater than or equal to 0", spec.replicas))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                "spec.replicas",
+                "must be greater than or equal to 0",
+                spec.replicas,
+            )
+        )
     errors += validate_replica_selector(spec.selector, "rollout")
     errors += validate_pod_template(spec.template, spec.selector, "spec.template")
     canary, blue_green = spec.strategy.canary, spec.strategy.blue_green
     if (canary is None) == (blue_green is None):
-        errors.append(FieldError("Required value", "spec.strategy",
-                                 "Rollout must have one and only one strategy (canary or "
-                                 "blueGreen)"))
+        errors.append(
+            FieldError(
+                "Required value",
+                "spec.strategy",
+                "Rollout must have one and only one strategy (canary or blueGreen)",
+            )
+        )
     if canary is not None:
         path = "spec.strategy.canary"
         errors += _check_int_or_percent(canary.max_surge, f"{path}.maxSurge")
         errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
         if _percent_or_int(canary.max_surge) == 0 == _percent_or_int(canary.max_unavailable):
-            errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
-                                     "MaxSurge and MaxUnavailable both can not be zero",
-                                     canary.max_unavailable))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    f"{path}.maxUnavailable",
+                    "MaxSurge and MaxUnavailable both can not be zero",
+                    canary.max_unavailable,
+                )
+            )
         for i, step in enumerate(canary.steps):
             spath = f"{path}.steps[{i}]"
-            kinds = [k for k in ("set_weight", "pause", "set_canary_scale", "analysis")
-                     if getattr(step, k) is not None] + list(step.extra)
+            kinds = [
+                k
+                for k in ("set_weight", "pause", "set_canary_scale", "analysis")
+                if getattr(step, k) is not None
+            ] + list(step.extra)
             if len(kinds) != 1:
-                errors.append(FieldError("Invalid value", spath,
-                                         "Step must have one of the following set: "
-                                         "experiment, setWeight, setCanaryScale or pause",
-                                         len(kinds)))
-            if step.set_weight is not None and not 0 <= step.set_weight <= 100 \
-                    and canary.traffic_routing is None:
-                errors.append(FieldError("Invalid value", f"{spath}.setWeight",
-                                         "SetWeight must be between 0 and 100",
-                                         step.set_weight))
+                errors.append(
+                    FieldError(
+                        "Invalid value",
+                        spath,
+                        "Step must have one of the following set: "
+                        "experiment, setWeight, setCanaryScale or pause",
+                        len(kinds),
+                    )
+                )
+            if (
+                step.set_weight is not None
+                and not 0 <= step.set_weight <= 100
+                and canary.traffic_routing is None
+            ):
+                errors.append(
+                    FieldError(
+                        "Invalid value",
+                        f"{spath}.setWeight",
+                        "SetWeight must be between 0 and 100",
+                        step.set_weight,
+                    )
+                )
             if step.set_canary_scale is not None and canary.traffic_routing is None:
-                errors.append(FieldError("Invalid value", f"{spath}.setCanaryScale",
-                                         "SetCanaryScale requires TrafficRouting to be set",
-                                         step.set_canary_scale.replicas or 0))
+                errors.append(
+                    FieldError(
+                        "Invalid value",
+                        f"{spath}.setCanaryScale",
+                        "SetCanaryScale requires TrafficRouting to be set",
+                        step.set_canary_scale.replicas or 0,
+                    )
+                )
         if canary.traffic_routing is None:
-            for name, wire in (("dynamic_stable_scale", "dynamicStableScale"),
-                               ("min_pods_per_replica_set", "minPodsPerReplicaSet")):
+            for name, wire in (
+                ("dynamic_stable_scale", "dynamicStableScale"),
+                ("min_pods_per_replica_set", "minPodsPerReplicaSet"),
+            ):
                 value = getattr(canary, name)
                 if value not in (None, False):
-                    errors.append(FieldError("Invalid value", f"{path}.{wire}",
-                                             f"{wire} requires TrafficRouting to be set", value))
+                    errors.append(
+                        FieldError(
+                            "Invalid value",
+                            f"{path}.{wire}",
+                            f"{wire} requires TrafficRouting to be set",
+                            value,
+                        )
+                    )
     if blue_green is not None:
         path = "spec.strategy.blueGreen"
         if not blue_green.active_service:
-            errors.append(FieldError("Required value", f"{path}.activeService",
-                                     "Active Service name is required"))
+            errors.append(
+                FieldError(
+                    "Required value", f"{path}.activeService", "Active Service name is required"
+                )
+            )
         elif blue_green.active_service == blue_green.preview_service:
-            errors.append(FieldError("Invalid value", f"{path}.activeService",
-                                     "Preview service and Active service cannot be the same",
-                                     blue_green.active_service))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    f"{path}.activeService",
+                    "Preview service and Active service cannot be the same",
+                    blue_green.active_service,
+                )
+            )
         errors += _check_int_or_percent(blue_green.max_unavailable, f"{path}.maxUnavailable")
-    if spec.progress_deadline_seconds is not None and \
-            spec.progress_deadline_seconds <= spec.min_ready_seconds:
-        errors.append(FieldError("Invalid value", "spec.progressDeadlineSeconds",
-                                 "progressDeadlineSeconds must be greater than minReadySeconds",
-                                 spec.progress_deadline_seconds))
+    if (
+        spec.progress_deadline_seconds is not None
+        and spec.progress_deadline_seconds <= spec.min_ready_seconds
+    ):
+        errors.append(
+            FieldError(
+                "Invalid value",
+                "spec.progressDeadlineSeconds",
+                "progressDeadlineSeconds must be greater than minReadySeconds",
+                spec.progress_deadline_seconds,
+            )
+        )
     return errors
 
 
 def validate_analysis_template(t: AnalysisTemplate) -> list[FieldError]:
     errors = validate_object_meta(t.metadata)
     if not t.spec.metrics:
-        errors.append(FieldError("Required value", "spec.metrics",
-                                 "at least one metric is required"))
+        errors.append(
+            FieldError("Required value", "spec.metrics", "at least one metric is required")
+        )
     seen: set[str] = set()
     for i, metric in enumerate(t.spec.metrics):
         if not metric.name:
             errors.append(FieldError("Required value", f"spec.metrics[{i}].name"))
         elif metric.name in seen:
-            errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "",
-                                     metric.name))
+            errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "", metric.name))
         seen.add(metric.name)
     return errors

@@ -56,11 +56,27 @@ class Probe:
 
 @dataclass(frozen=True)
 class Container:
-    OPAQUE = frozenset({
-        "command", "args", "workingDir", "ports", "envFrom", "resources", "resizePolicy",
-        "restartPolicy", "volumeMounts", "volumeDevices", "livenessProbe", "startupProbe",
-        "lifecycle", "securityContext", "stdin", "stdinOnce", "tty",
-    })
+    OPAQUE = frozenset(
+        {
+            "command",
+            "args",
+            "workingDir",
+            "ports",
+            "envFrom",
+            "resources",
+            "resizePolicy",
+            "restartPolicy",
+            "volumeMounts",
+            "volumeDevices",
+            "livenessProbe",
+            "startupProbe",
+            "lifecycle",
+            "securityContext",
+            "stdin",
+            "stdinOnce",
+            "tty",
+        }
+    )
 
     name: str = ""
     image: str = ""
@@ -74,23 +90,50 @@ class Container:
 
 @dataclass(frozen=True)
 class PodSpec:
-    OPAQUE = frozenset({
-        "volumes", "initContainers", "ephemeralContainers", "activeDeadlineSeconds",
-        "nodeSelector", "serviceAccountName", "serviceAccount", "automountServiceAccountToken",
-        "hostNetwork", "hostPID", "hostIPC", "shareProcessNamespace", "imagePullSecrets",
-        "hostname", "subdomain", "affinity", "tolerations", "hostAliases", "priorityClassName",
-        "priority", "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks",
-        "preemptionPolicy", "overhead", "topologySpreadConstraints", "setHostnameAsFQDN", "os",
-        "hostUsers", "schedulingGates", "resourceClaims", "resources",
-    })
+    OPAQUE = frozenset(
+        {
+            "volumes",
+            "initContainers",
+            "ephemeralContainers",
+            "activeDeadlineSeconds",
+            "nodeSelector",
+            "serviceAccountName",
+            "serviceAccount",
+            "automountServiceAccountToken",
+            "hostNetwork",
+            "hostPID",
+            "hostIPC",
+            "shareProcessNamespace",
+            "imagePullSecrets",
+            "hostname",
+            "subdomain",
+            "affinity",
+            "tolerations",
+            "hostAliases",
+            "priorityClassName",
+            "priority",
+            "dnsConfig",
+            "readinessGates",
+            "runtimeClassName",
+            "enableServiceLinks",
+            "preemptionPolicy",
+            "overhead",
+            "topologySpreadConstraints",
+            "setHostnameAsFQDN",
+            "os",
+            "hostUsers",
+            "schedulingGates",
+            "resourceClaims",
+            "resources",
+        }
+    )
 
     containers: tuple[Container, ...] = ()
     restart_policy: str = ""
     termination_grace_period_seconds: int | None = field(default=None, metadata={"go": "int64"})
     dns_policy: str = ""
     scheduler_name: str = ""
-    security_context: Mapping[str, Any] | None = field(default=None,
-                                                       metadata={"keep_empty": True})
+    security_context: Mapping[str, Any] | None = field(default=None, metadata={"keep_empty": True})
     node_name: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
@@ -152,13 +195,26 @@ class ServicePort:
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    OPAQUE = frozenset({
-        "clusterIPs", "externalIPs", "sessionAffinity", "loadBalancerIP",
-        "loadBalancerSourceRanges", "externalName", "externalTrafficPolicy",
-        "healthCheckNodePort", "publishNotReadyAddresses", "sessionAffinityConfig",
-        "ipFamilies", "ipFamilyPolicy", "allocateLoadBalancerNodePorts", "loadBalancerClass",
-        "internalTrafficPolicy", "trafficDistribution",
-    })
+    OPAQUE = frozenset(
+        {
+            "clusterIPs",
+            "externalIPs",
+            "sessionAffinity",
+            "loadBalancerIP",
+            "loadBalancerSourceRanges",
+            "externalName",
+            "externalTrafficPolicy",
+            "healthCheckNodePort",
+            "publishNotReadyAddresses",
+            "sessionAffinityConfig",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "allocateLoadBalancerNodePorts",
+            "loadBalancerClass",
+            "internalTrafficPolicy",
+            "trafficDistribution",
+        }
+    )
 
     selector: Mapping[str, str] = field(default_factory=dict)
     ports: tuple[ServicePort, ...] = ()

@@ -55,8 +55,7 @@ def _default_ports(extra: Any) -> dict[str, Any]:
     ports = result.get("ports")
     if isinstance(ports, list):
         result["ports"] = [
-            {**p, "protocol": p.get("protocol", "TCP")} if isinstance(p, dict) else p
-            for p in ports
+            {**p, "protocol": p.get("protocol", "TCP")} if isinstance(p, dict) else p for p in ports
         ]
     return result
 
@@ -75,17 +74,20 @@ def _default_container(container: Container) -> Container:
 def default_template(template: PodTemplateSpec) -> PodTemplateSpec:
     spec: PodSpec = template.spec
     grace = spec.termination_grace_period_seconds
-    return replace(template, spec=replace(
-        spec,
-        containers=tuple(_default_container(c) for c in spec.containers),
-        restart_policy=spec.restart_policy or "Always",
-        termination_grace_period_seconds=(
-            DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS if grace is None else grace
+    return replace(
+        template,
+        spec=replace(
+            spec,
+            containers=tuple(_default_container(c) for c in spec.containers),
+            restart_policy=spec.restart_policy or "Always",
+            termination_grace_period_seconds=(
+                DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS if grace is None else grace
+            ),
+            dns_policy=spec.dns_policy or "ClusterFirst",
+            scheduler_name=spec.scheduler_name or "default-scheduler",
+            security_context={} if spec.security_context is None else spec.security_context,
         ),
-        dns_policy=spec.dns_policy or "ClusterFirst",
-        scheduler_name=spec.scheduler_name or "default-scheduler",
-        security_context={} if spec.security_context is None else spec.security_context,
-    ))
+    )
 
 
 def default_deployment(d: Deployment) -> Deployment:
@@ -98,40 +100,55 @@ def default_deployment(d: Deployment) -> Deployment:
         strategy = DeploymentStrategy(
             type="RollingUpdate",
             rolling_update=RollingUpdateDeployment(
-                max_unavailable=(DEFAULT_MAX_UNAVAILABLE if ru.max_unavailable is None
-                                 else ru.max_unavailable),
+                max_unavailable=(
+                    DEFAULT_MAX_UNAVAILABLE if ru.max_unavailable is None else ru.max_unavailable
+                ),
                 max_surge=DEFAULT_MAX_SURGE if ru.max_surge is None else ru.max_surge,
             ),
         )
-    return replace(d, spec=replace(
-        spec,
-        replicas=1 if spec.replicas is None else spec.replicas,
-        strategy=strategy,
-        revision_history_limit=(DEFAULT_REVISION_HISTORY_LIMIT
-                                if spec.revision_history_limit is None
-                                else spec.revision_history_limit),
-        progress_deadline_seconds=(DEFAULT_PROGRESS_DEADLINE_SECONDS
-                                   if spec.progress_deadline_seconds is None
-                                   else spec.progress_deadline_seconds),
-        template=default_template(spec.template),
-    ))
+    return replace(
+        d,
+        spec=replace(
+            spec,
+            replicas=1 if spec.replicas is None else spec.replicas,
+            strategy=strategy,
+            revision_history_limit=(
+                DEFAULT_REVISION_HISTORY_LIMIT
+                if spec.revision_history_limit is None
+                else spec.revision_history_limit
+            ),
+            progress_deadline_seconds=(
+                DEFAULT_PROGRESS_DEADLINE_SECONDS
+                if spec.progress_deadline_seconds is None
+                else spec.progress_deadline_seconds
+            ),
+            template=default_template(spec.template),
+        ),
+    )
 
 
 def default_replica_set(rs: ReplicaSet) -> ReplicaSet:
     spec = rs.spec
-    return replace(rs, spec=replace(
-        spec,
-        replicas=1 if spec.replicas is None else spec.replicas,
-        template=default_template(spec.template),
-    ))
+    return replace(
+        rs,
+        spec=replace(
+            spec,
+            replicas=1 if spec.replicas is None else spec.replicas,
+            template=default_template(spec.template),
+        ),
+    )
 
 
 def default_service(svc: Service) -> Service:
     ports = tuple(
-        replace(p, protocol=p.protocol or "TCP",
-                target_port=p.port if p.target_port is None else p.target_port)
+        replace(
+            p,
+            protocol=p.protocol or "TCP",
+            target_port=p.port if p.target_port is None else p.target_port,
+        )
         for p in svc.spec.ports
     )
     extra = {"sessionAffinity": "None", **svc.spec.extra}
-    return replace(svc, spec=replace(svc.spec, type=svc.spec.type or "ClusterIP",
-                                     ports=ports, extra=extra))
+    return replace(
+        svc, spec=replace(svc.spec, type=svc.spec.type or "ClusterIP", ports=ports, extra=extra)
+    )

@@ -88,8 +88,10 @@ class ValidationError(ValueError):
                 where = f"error parsing {self.source}: " if self.source else ""
                 lines.append(f"{where}{error.detail}")
             elif error.field == "server" and self.source:
-                lines.append(f'Error from server (BadRequest): error when creating '
-                             f'"{self.source}": {error.detail}')
+                lines.append(
+                    f"Error from server (BadRequest): error when creating "
+                    f'"{self.source}": {error.detail}'
+                )
             else:
                 lines.append(error.detail)
         if fields:

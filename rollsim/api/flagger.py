@@ -57,8 +57,16 @@ class CanaryMetric:
 
 @dataclass(frozen=True)
 class CanaryAnalysis:
-    OPAQUE = frozenset({"webhooks", "match", "sessionAffinity", "alerts",
-                        "primaryReadyThreshold", "canaryReadyThreshold"})
+    OPAQUE = frozenset(
+        {
+            "webhooks",
+            "match",
+            "sessionAffinity",
+            "alerts",
+            "primaryReadyThreshold",
+            "canaryReadyThreshold",
+        }
+    )
 
     interval: str = ""
     threshold: int = 0
@@ -75,11 +83,19 @@ class CanaryAnalysis:
 
 @dataclass(frozen=True)
 class CanarySpec:
-    OPAQUE = frozenset({"service", "autoscalerRef", "ingressRef", "routeRef", "upstreamRef",
-                        "revertOnDeletion", "metricsServer"})
+    OPAQUE = frozenset(
+        {
+            "service",
+            "autoscalerRef",
+            "ingressRef",
+            "routeRef",
+            "upstreamRef",
+            "revertOnDeletion",
+            "metricsServer",
+        }
+    )
 
-    target_ref: CrossNamespaceObjectReference = field(
-        default_factory=CrossNamespaceObjectReference)
+    target_ref: CrossNamespaceObjectReference = field(default_factory=CrossNamespaceObjectReference)
     analysis: CanaryAnalysis | None = None
     progress_deadline_seconds: int | None = None
     skip_analysis: bool = False
@@ -124,14 +140,26 @@ def validate_canary(c: Canary) -> list[FieldError]:
     if not ref.name:
         errors.append(FieldError("Required value", "spec.targetRef.name"))
     if ref.kind not in ("Deployment", ""):
-        errors.append(FieldError("Unsupported value", "spec.targetRef.kind",
-                                 'supported values: "Deployment"', ref.kind))
+        errors.append(
+            FieldError(
+                "Unsupported value",
+                "spec.targetRef.kind",
+                'supported values: "Deployment"',
+                ref.kind,
+            )
+        )
     analysis = c.spec.analysis
     if analysis is not None:
         for i, metric in enumerate(analysis.metrics):
             if not metric.name:
                 errors.append(FieldError("Required value", f"spec.analysis.metrics[{i}].name"))
         if analysis.step_weight < 0:
-            errors.append(FieldError("Invalid value", "spec.analysis.stepWeight",
-                                     "must be greater than or equal to 0", analysis.step_weight))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    "spec.analysis.stepWeight",
+                    "must be greater than or equal to 0",
+                    analysis.step_weight,
+                )
+            )
     return errors

@@ -66,18 +66,37 @@ def register_kind(info: KindInfo, *aliases: str) -> None:
         KIND_ALIASES[alias] = info.kind
 
 
-register_kind(KindInfo("apps/v1", "Deployment", Deployment, default_deployment,
-                       validate_deployment), "deployments", "deploy")
-register_kind(KindInfo("apps/v1", "ReplicaSet", ReplicaSet, default_replica_set,
-                       validate_replica_set), "replicasets", "rs")
-register_kind(KindInfo("v1", "Service", Service, default_service, validate_service),
-              "services", "svc")
-register_kind(KindInfo("argoproj.io/v1alpha1", "Rollout", Rollout, default_rollout,
-                       validate_rollout), "rollouts", "ro")
-register_kind(KindInfo("argoproj.io/v1alpha1", "AnalysisTemplate", AnalysisTemplate,
-                       lambda t: t, validate_analysis_template), "analysistemplates")
-register_kind(KindInfo("flagger.app/v1beta1", "Canary", Canary, default_canary,
-                       validate_canary), "canaries")
+register_kind(
+    KindInfo("apps/v1", "Deployment", Deployment, default_deployment, validate_deployment),
+    "deployments",
+    "deploy",
+)
+register_kind(
+    KindInfo("apps/v1", "ReplicaSet", ReplicaSet, default_replica_set, validate_replica_set),
+    "replicasets",
+    "rs",
+)
+register_kind(
+    KindInfo("v1", "Service", Service, default_service, validate_service), "services", "svc"
+)
+register_kind(
+    KindInfo("argoproj.io/v1alpha1", "Rollout", Rollout, default_rollout, validate_rollout),
+    "rollouts",
+    "ro",
+)
+register_kind(
+    KindInfo(
+        "argoproj.io/v1alpha1",
+        "AnalysisTemplate",
+        AnalysisTemplate,
+        lambda t: t,
+        validate_analysis_template,
+    ),
+    "analysistemplates",
+)
+register_kind(
+    KindInfo("flagger.app/v1beta1", "Canary", Canary, default_canary, validate_canary), "canaries"
+)
 
 
 class _Loader(yaml.SafeLoader):
@@ -122,11 +141,19 @@ def _yaml_documents(text: str, source: str) -> list[tuple[Any, int]]:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 0
             problem = (err.problem or "invalid YAML").replace(" here", " in this context")
-            where = f" (document {index} of {len(chunks)}, from line {first})" \
-                if len(chunks) > 1 else ""
+            where = (
+                f" (document {index} of {len(chunks)}, from line {first})"
+                if len(chunks) > 1
+                else ""
+            )
             raise ValidationError(
-                [FieldError("Decode", "yaml", f"error converting YAML to JSON: yaml: line "
-                                              f"{line}: {problem}{where}")],
+                [
+                    FieldError(
+                        "Decode",
+                        "yaml",
+                        f"error converting YAML to JSON: yaml: line {line}: {problem}{where}",
+                    )
+                ],
                 source=source,
             ) from None
         if doc is not None:
@@ -144,9 +171,11 @@ def _decode_document(doc: Any, where: str) -> tuple[Any, list[str]]:
         return None, [f"{where}: Object 'apiVersion' is missing".lstrip(": ")]
     info = _KINDS.get((str(api_version), str(kind)))
     if info is None:
-        return None, [f'resource mapping not found for name: "{_name_of(doc)}" namespace: "" '
-                      f'from "{where}": no matches for kind "{kind}" in version '
-                      f'"{api_version}"\nensure CRDs are installed first']
+        return None, [
+            f'resource mapping not found for name: "{_name_of(doc)}" namespace: "" '
+            f'from "{where}": no matches for kind "{kind}" in version '
+            f'"{api_version}"\nensure CRDs are installed first'
+        ]
     # The status subresource is ignored on apply, as the API server ignores it.
     body = {k: v for k, v in doc.items() if k != "status"}
     version = str(api_version).rsplit("/", 1)[-1]
@@ -166,17 +195,26 @@ def _name_of(doc: Mapping[str, Any]) -> str:
 
 def _documents(source: Any) -> tuple[list[tuple[Any, int]], str]:
     if isinstance(source, Path) or (
-        isinstance(source, str) and "\n" not in source and source.endswith((".yaml", ".yml",
-                                                                            ".json"))
+        isinstance(source, str)
+        and "\n" not in source
+        and source.endswith((".yaml", ".yml", ".json"))
     ):
         path = os.fspath(source)
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as err:
-            raise ValidationError([FieldError("Decode", "", f'the path "{path}" does not exist'
-                                              if isinstance(err, FileNotFoundError)
-                                              else f'unable to read "{path}": {err.strerror}')],
-                                  source=path) from None
+            raise ValidationError(
+                [
+                    FieldError(
+                        "Decode",
+                        "",
+                        f'the path "{path}" does not exist'
+                        if isinstance(err, FileNotFoundError)
+                        else f'unable to read "{path}": {err.strerror}',
+                    )
+                ],
+                source=path,
+            ) from None
         return _yaml_documents(text, path), path
     if isinstance(source, str):
         return _yaml_documents(source, ""), ""
@@ -244,8 +282,11 @@ def load(source: Any) -> list[Any]:
 def to_dict(obj: Any) -> dict[str, Any]:
     """The camelCase wire form of an API object."""
     wire = encode(obj)
-    return {"apiVersion": wire.pop("apiVersion", obj.api_version),
-            "kind": wire.pop("kind", obj.kind), **wire}
+    return {
+        "apiVersion": wire.pop("apiVersion", obj.api_version),
+        "kind": wire.pop("kind", obj.kind),
+        **wire,
+    }
 
 
 class _KubectlDumper(yaml.SafeDumper):
@@ -267,8 +308,13 @@ _KubectlDumper.add_representer(str, _represent_str)
 
 def dump_yaml(document: Any) -> str:
     """A wire document as ``kubectl ... -o yaml`` prints it (keys sorted, non-ASCII kept)."""
-    return yaml.dump(document, Dumper=_KubectlDumper, sort_keys=True, allow_unicode=True,
-                     default_flow_style=False)
+    return yaml.dump(
+        document,
+        Dumper=_KubectlDumper,
+        sort_keys=True,
+        allow_unicode=True,
+        default_flow_style=False,
+    )
 
 
 def to_yaml(obj: Any) -> str:

@@ -56,10 +56,14 @@ def _dns1123_subdomain(value: str) -> list[str]:
     if len(value) > 253:
         errors.append("must be no more than 253 characters")
     if not re.fullmatch(_DNS1123_SUBDOMAIN_FMT, value):
-        errors.append(_regex_error(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-            "'-' or '.', and must start and end with an alphanumeric character",
-            _DNS1123_SUBDOMAIN_FMT, "example.com"))
+        errors.append(
+            _regex_error(
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                "characters, '-' or '.', and must start and end with an alphanumeric character",
+                _DNS1123_SUBDOMAIN_FMT,
+                "example.com",
+            )
+        )
     return errors
 
 
@@ -72,10 +76,15 @@ def _dns1123_label(value: str) -> list[str]:
             # A valid subdomain but not a label: the length is fine, so it is the dots.
             errors.append("must not contain dots")
             return errors
-        errors.append(_regex_error(
-            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-            "'-', and must start and end with an alphanumeric character",
-            _DNS1123_LABEL_FMT, "my-name", "123-abc"))
+        errors.append(
+            _regex_error(
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
+                "'-', and must start and end with an alphanumeric character",
+                _DNS1123_LABEL_FMT,
+                "my-name",
+                "123-abc",
+            )
+        )
     return errors
 
 
@@ -84,10 +93,15 @@ def _dns1035_label(value: str) -> list[str]:
     if len(value) > 63:
         errors.append("must be no more than 63 characters")
     if not re.fullmatch(_DNS1035_LABEL_FMT, value):
-        errors.append(_regex_error(
-            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
-            "start with an alphabetic character, and end with an alphanumeric character",
-            _DNS1035_LABEL_FMT, "my-name", "abc-123"))
+        errors.append(
+            _regex_error(
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
+                "start with an alphabetic character, and end with an alphanumeric character",
+                _DNS1035_LABEL_FMT,
+                "my-name",
+                "abc-123",
+            )
+        )
     return errors
 
 
@@ -100,30 +114,56 @@ def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
     for key, value in sorted(labels.items()):
         name = key.rsplit("/", 1)[-1]
         if not re.fullmatch(_QUALIFIED_NAME_FMT, name) or len(name) > 63:
-            errors.append(FieldError("Invalid value", path, _regex_error(
-                "name part must consist of alphanumeric characters, '-', '_' or '.', and must "
-                "start and end with an alphanumeric character",
-                _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"), key))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    path,
+                    _regex_error(
+                        "name part must consist of alphanumeric characters, '-', '_' or '.', "
+                        "and must start and end with an alphanumeric character",
+                        _QUALIFIED_NAME_FMT,
+                        "MyName",
+                        "my.name",
+                        "123-abc",
+                    ),
+                    key,
+                )
+            )
         if len(value) > 63:
-            errors.append(FieldError("Invalid value", path,
-                                     "must be no more than 63 characters", value))
+            errors.append(
+                FieldError("Invalid value", path, "must be no more than 63 characters", value)
+            )
         if not re.fullmatch(_LABEL_VALUE_FMT, value):
-            errors.append(FieldError("Invalid value", path, _regex_error(
-                "a valid label must be an empty string or consist of alphanumeric characters, "
-                "'-', '_' or '.', and must start and end with an alphanumeric character",
-                _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"), value))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    path,
+                    _regex_error(
+                        "a valid label must be an empty string or consist of alphanumeric "
+                        "characters, '-', '_' or '.', and must start and end with an "
+                        "alphanumeric character",
+                        _LABEL_VALUE_FMT,
+                        "MyValue",
+                        "my_value",
+                        "12345",
+                    ),
+                    value,
+                )
+            )
     return errors
 
 
 def validate_object_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldError]:
     errors: list[FieldError] = []
     if not meta.name and not meta.generate_name:
-        errors.append(FieldError("Required value", "metadata.name",
-                                 "name or generateName is required"))
+        errors.append(
+            FieldError("Required value", "metadata.name", "name or generateName is required")
+        )
     elif meta.name:
         check = _dns1035_label if dns1035 else _dns1123_subdomain
-        errors += [FieldError("Invalid value", "metadata.name", m, meta.name)
-                   for m in check(meta.name)]
+        errors += [
+            FieldError("Invalid value", "metadata.name", m, meta.name) for m in check(meta.name)
+        ]
     errors += _validate_labels(meta.labels, "metadata.labels")
     return errors
 
@@ -134,15 +174,22 @@ def _nonnegative(value: int | None, path: str) -> list[FieldError]:
     return []
 
 
-def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | None,
-                       path: str) -> list[FieldError]:
+def validate_pod_template(
+    template: PodTemplateSpec, selector: LabelSelector | None, path: str
+) -> list[FieldError]:
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
     errors: list[FieldError] = []
     labels = template.metadata.labels
     # A nil selector selects nothing, so it never matches; an empty one matches everything.
     if selector is None or (not selector.empty and not selector.matches(labels)):
-        errors.append(FieldError("Invalid value", f"{path}.metadata.labels",
-                                 "`selector` does not match template `labels`", dict(labels)))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.metadata.labels",
+                "`selector` does not match template `labels`",
+                dict(labels),
+            )
+        )
     errors += _validate_labels(labels, f"{path}.metadata.labels")
     spec = template.spec
     spec_path = f"{path}.spec"
@@ -154,8 +201,10 @@ def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | N
         if not c.name:
             errors.append(FieldError("Required value", f"{cpath}.name"))
         else:
-            errors += [FieldError("Invalid value", f"{cpath}.name", m, c.name)
-                       for m in _dns1123_label(c.name)]
+            errors += [
+                FieldError("Invalid value", f"{cpath}.name", m, c.name)
+                for m in _dns1123_label(c.name)
+            ]
             if c.name in seen:
                 errors.append(FieldError("Duplicate value", f"{cpath}.name", "", c.name))
             seen.add(c.name)
@@ -163,23 +212,37 @@ def validate_pod_template(template: PodTemplateSpec, selector: LabelSelector | N
         if not c.image:
             errors.append(FieldError("Required value", f"{cpath}.image"))
         if c.image_pull_policy not in ("", "Always", "IfNotPresent", "Never"):
-            errors.append(FieldError("Unsupported value", f"{cpath}.imagePullPolicy",
-                                     'supported values: "Always", "IfNotPresent", "Never"',
-                                     c.image_pull_policy))
+            errors.append(
+                FieldError(
+                    "Unsupported value",
+                    f"{cpath}.imagePullPolicy",
+                    'supported values: "Always", "IfNotPresent", "Never"',
+                    c.image_pull_policy,
+                )
+            )
         probe = c.readiness_probe
         if probe is not None:
             ppath = f"{cpath}.readinessProbe"
-            for name, value in (("initialDelaySeconds", probe.initial_delay_seconds),
-                                ("periodSeconds", probe.period_seconds),
-                                ("timeoutSeconds", probe.timeout_seconds),
-                                ("successThreshold", probe.success_threshold),
-                                ("failureThreshold", probe.failure_threshold)):
+            for name, value in (
+                ("initialDelaySeconds", probe.initial_delay_seconds),
+                ("periodSeconds", probe.period_seconds),
+                ("timeoutSeconds", probe.timeout_seconds),
+                ("successThreshold", probe.success_threshold),
+                ("failureThreshold", probe.failure_threshold),
+            ):
                 errors += _nonnegative(value, f"{ppath}.{name}")
     if spec.restart_policy not in ("", "Always"):
-        errors.append(FieldError("Unsupported value", f"{spec_path}.restartPolicy",
-                                 'supported values: "Always"', spec.restart_policy))
-    errors += _nonnegative(spec.termination_grace_period_seconds,
-                           f"{spec_path}.terminationGracePeriodSeconds")
+        errors.append(
+            FieldError(
+                "Unsupported value",
+                f"{spec_path}.restartPolicy",
+                'supported values: "Always"',
+                spec.restart_policy,
+            )
+        )
+    errors += _nonnegative(
+        spec.termination_grace_period_seconds, f"{spec_path}.terminationGracePeriodSeconds"
+    )
     return errors
 
 
@@ -208,9 +271,19 @@ def _int_or_string(value: int | str | None) -> Any:
 def _validate_positive_int_or_percent(value: int | str | None, path: str) -> list[FieldError]:
     if isinstance(value, str):
         if not is_valid_percent(value):
-            return [FieldError("Invalid value", path, _regex_error(
-                "a valid percent string must be a numeric string followed by an ending '%'",
-                _PERCENT_FMT, "1%", "93%"), GoText(value))]
+            return [
+                FieldError(
+                    "Invalid value",
+                    path,
+                    _regex_error(
+                        "a valid percent string must be a numeric string followed by an ending '%'",
+                        _PERCENT_FMT,
+                        "1%",
+                        "93%",
+                    ),
+                    GoText(value),
+                )
+            ]
         return []
     return _nonnegative(value, path)
 
@@ -218,17 +291,28 @@ def _validate_positive_int_or_percent(value: int | str | None, path: str) -> lis
 def _validate_rolling_update(ru: RollingUpdateDeployment, path: str) -> list[FieldError]:
     errors = _validate_positive_int_or_percent(ru.max_unavailable, f"{path}.maxUnavailable")
     errors += _validate_positive_int_or_percent(ru.max_surge, f"{path}.maxSurge")
-    both_zero = _int_or_percent_number(ru.max_unavailable) == 0 == _int_or_percent_number(
-        ru.max_surge)
+    both_zero = (
+        _int_or_percent_number(ru.max_unavailable) == 0 == _int_or_percent_number(ru.max_surge)
+    )
     if both_zero:
-        errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
-                                 "may not be 0 when `maxSurge` is 0",
-                                 _int_or_string(ru.max_unavailable)))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.maxUnavailable",
+                "may not be 0 when `maxSurge` is 0",
+                _int_or_string(ru.max_unavailable),
+            )
+        )
     number, is_percent = _percent_number(ru.max_unavailable)
     if is_percent and number > 100:
-        errors.append(FieldError("Invalid value", f"{path}.maxUnavailable",
-                                 "must not be greater than 100%",
-                                 _int_or_string(ru.max_unavailable)))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.maxUnavailable",
+                "must not be greater than 100%",
+                _int_or_string(ru.max_unavailable),
+            )
+        )
     return errors
 
 
@@ -237,32 +321,60 @@ def validate_replica_selector(selector: LabelSelector | None, kind: str) -> list
         return [FieldError("Required value", "spec.selector")]
     errors = []
     if selector.empty:
-        errors.append(FieldError("Invalid value", "spec.selector",
-                                 f"empty selector is invalid for {kind}",
-                                 GoText(_go_selector(selector))))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                "spec.selector",
+                f"empty selector is invalid for {kind}",
+                GoText(_go_selector(selector)),
+            )
+        )
     for i, req in enumerate(selector.match_expressions):
         rpath = f"spec.selector.matchExpressions[{i}]"
         if req.operator in ("In", "NotIn") and not req.values:
-            errors.append(FieldError("Required value", f"{rpath}.values",
-                                     "must be specified when `operator` is 'In' or 'NotIn'"))
+            errors.append(
+                FieldError(
+                    "Required value",
+                    f"{rpath}.values",
+                    "must be specified when `operator` is 'In' or 'NotIn'",
+                )
+            )
         elif req.operator in ("Exists", "DoesNotExist") and req.values:
-            errors.append(FieldError("Forbidden", f"{rpath}.values",
-                                     "may not be specified when `operator` is 'Exists' or "
-                                     "'DoesNotExist'"))
+            errors.append(
+                FieldError(
+                    "Forbidden",
+                    f"{rpath}.values",
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                )
+            )
         elif req.operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            errors.append(FieldError("Invalid value", f"{rpath}.operator",
-                                     "not a valid selector operator", req.operator))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    f"{rpath}.operator",
+                    "not a valid selector operator",
+                    req.operator,
+                )
+            )
     return errors
 
 
 def _go_selector(selector: LabelSelector) -> str:
     labels = ", ".join(f'"{k}":"{v}"' for k, v in sorted(selector.match_labels.items()))
     match_labels = f"map[string]string{{{labels}}}" if labels else "map[string]string(nil)"
-    exprs = "[]v1.LabelSelectorRequirement(nil)" if not selector.match_expressions else (
-        "[]v1.LabelSelectorRequirement{" + ", ".join(
-            f'v1.LabelSelectorRequirement{{Key:"{r.key}", Operator:"{r.operator}", '
-            f'Values:[]string{{{", ".join(chr(34) + v + chr(34) for v in r.values)}}}}}'
-            for r in selector.match_expressions) + "}")
+    exprs = (
+        "[]v1.LabelSelectorRequirement(nil)"
+        if not selector.match_expressions
+        else (
+            "[]v1.LabelSelectorRequirement{"
+            + ", ".join(
+                f'v1.LabelSelectorRequirement{{Key:"{r.key}", Operator:"{r.operator}", '
+                f"Values:[]string{{{', '.join(chr(34) + v + chr(34) for v in r.values)}}}}}"
+                for r in selector.match_expressions
+            )
+            + "}"
+        )
+    )
     return f"v1.LabelSelector{{MatchLabels:{match_labels}, MatchExpressions:{exprs}}}"
 
 
@@ -276,27 +388,48 @@ def validate_deployment(d: Deployment) -> list[FieldError]:
     strategy = spec.strategy
     if strategy.type == "Recreate":
         if strategy.rolling_update is not None:
-            errors.append(FieldError("Forbidden", "spec.strategy.rollingUpdate",
-                                     "may not be specified when strategy `type` is 'Recreate'"))
+            errors.append(
+                FieldError(
+                    "Forbidden",
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                )
+            )
     elif strategy.type == "RollingUpdate":
         if strategy.rolling_update is not None:
-            errors += _validate_rolling_update(strategy.rolling_update,
-                                               "spec.strategy.rollingUpdate")
+            errors += _validate_rolling_update(
+                strategy.rolling_update, "spec.strategy.rollingUpdate"
+            )
     else:
-        rolling = "(*apps.RollingUpdateDeployment)(nil)" if strategy.rolling_update is None \
+        rolling = (
+            "(*apps.RollingUpdateDeployment)(nil)"
+            if strategy.rolling_update is None
             else "&apps.RollingUpdateDeployment{...}"
-        errors.append(FieldError("Unsupported value", "spec.strategy",
-                                 'supported values: "Recreate", "RollingUpdate"',
-                                 GoText(f'apps.DeploymentStrategy{{Type:"{strategy.type}", '
-                                        f"RollingUpdate:{rolling}}}")))
+        )
+        errors.append(
+            FieldError(
+                "Unsupported value",
+                "spec.strategy",
+                'supported values: "Recreate", "RollingUpdate"',
+                GoText(
+                    f'apps.DeploymentStrategy{{Type:"{strategy.type}", RollingUpdate:{rolling}}}'
+                ),
+            )
+        )
     errors += _nonnegative(spec.revision_history_limit, "spec.revisionHistoryLimit")
     errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
     pds = spec.progress_deadline_seconds
     if pds is not None:
         errors += _nonnegative(pds, "spec.progressDeadlineSeconds")
         if pds <= spec.min_ready_seconds:
-            errors.append(FieldError("Invalid value", "spec.progressDeadlineSeconds",
-                                     "must be greater than minReadySeconds", pds))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    "spec.progressDeadlineSeconds",
+                    "must be greater than minReadySeconds",
+                    pds,
+                )
+            )
     return errors
 
 
@@ -304,8 +437,14 @@ def validate_deployment_update(new: Deployment, old: Deployment) -> list[FieldEr
     """``ValidateDeploymentUpdate``: the spec checks plus the immutable selector."""
     errors = validate_deployment(new)
     if new.spec.selector != old.spec.selector and new.spec.selector is not None:
-        errors.append(FieldError("Invalid value", "spec.selector", "field is immutable",
-                                 GoText(_go_selector(new.spec.selector))))
+        errors.append(
+            FieldError(
+                "Invalid value",
+                "spec.selector",
+                "field is immutable",
+                GoText(_go_selector(new.spec.selector)),
+            )
+        )
     return errors
 
 
@@ -322,13 +461,24 @@ def validate_replica_set(rs: ReplicaSet) -> list[FieldError]:
 def validate_service(svc: Service) -> list[FieldError]:
     errors = validate_object_meta(svc.metadata, dns1035=True)
     if svc.spec.type not in ("ClusterIP", "NodePort", "LoadBalancer", "ExternalName"):
-        errors.append(FieldError("Unsupported value", "spec.type",
-                                 'supported values: "ClusterIP", "ExternalName", '
-                                 '"LoadBalancer", "NodePort"', svc.spec.type))
+        errors.append(
+            FieldError(
+                "Unsupported value",
+                "spec.type",
+                'supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"',
+                svc.spec.type,
+            )
+        )
     for i, port in enumerate(svc.spec.ports):
         if not 1 <= port.port <= 65535:
-            errors.append(FieldError("Invalid value", f"spec.ports[{i}].port",
-                                     "must be between 1 and 65535, inclusive", port.port))
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    f"spec.ports[{i}].port",
+                    "must be between 1 and 65535, inclusive",
+                    port.port,
+                )
+            )
     if svc.spec.type != "ExternalName" and not svc.spec.ports:
         errors.append(FieldError("Required value", "spec.ports"))
     return errors

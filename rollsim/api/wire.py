@@ -26,8 +26,15 @@ T = TypeVar("T")
 
 __all__ = ["decode", "encode", "wire_name"]
 
-_JSON_TYPE = {dict: "object", list: "array", str: "string", bool: "bool", int: "number",
-              float: "number", type(None): "null"}
+_JSON_TYPE = {
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "bool",
+    int: "number",
+    float: "number",
+    type(None): "null",
+}
 
 
 def wire_name(field: dataclasses.Field[Any]) -> str:
@@ -92,8 +99,10 @@ class _Decoder:
         json_type = _JSON_TYPE.get(type(value), "value")
         # encoding/json names the field path without list indexes.
         go_path = re.sub(r"\[\d+\]", "", path)
-        self.type_errors.append(f"json: cannot unmarshal {json_type} into Go struct field "
-                                f"{struct}.{go_path} of type {go_type}")
+        self.type_errors.append(
+            f"json: cannot unmarshal {json_type} into Go struct field "
+            f"{struct}.{go_path} of type {go_type}"
+        )
 
     def dataclass(self, cls: type[Any], value: Any, path: str, struct: str, go: str) -> Any:
         if not isinstance(value, Mapping):
@@ -147,8 +156,10 @@ class _Decoder:
                 self.type_error(item, struct, path, go)
                 return _INVALID
             element = typing.get_args(hint)[0]
-            decoded = [self.value(element, x, f"{path}[{i}]", struct, go.removeprefix("[]"))
-                       for i, x in enumerate(item)]
+            decoded = [
+                self.value(element, x, f"{path}[{i}]", struct, go.removeprefix("[]"))
+                for i, x in enumerate(item)
+            ]
             return tuple(x for x in decoded if x is not _INVALID)
         if origin in (Mapping, dict):
             if not isinstance(item, Mapping):
@@ -209,11 +220,17 @@ def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None,
         problem = decoder.type_errors[0]
     elif decoder.unknown:
         problem = "strict decoding error: " + ", ".join(
-            f'unknown field "{path}"' for path in decoder.unknown)
+            f'unknown field "{path}"' for path in decoder.unknown
+        )
     else:
         return obj, []
-    return obj, [FieldError("Decode", "server", f'{kind} in version "{version}" cannot be '
-                                                f"handled as a {kind}: {problem}")]
+    return obj, [
+        FieldError(
+            "Decode",
+            "server",
+            f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}',
+        )
+    ]
 
 
 def encode(obj: Any) -> Any:

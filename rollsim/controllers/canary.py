@@ -46,16 +46,18 @@ class _Run:
     ticking: bool = False
 
 
-def check_metric(metric: CanaryMetric, sent: float, failed: float,
-                 latency: Any) -> tuple[bool, str]:
+def check_metric(
+    metric: CanaryMetric, sent: float, failed: float, latency: Any
+) -> tuple[bool, str]:
     """One built-in metric check: (passed, what Flagger would log when it halts)."""
     name = metric.name
     rng = metric.threshold_range
     if name not in ("request-success-rate", "request-duration"):
         return True, ""
     if sent <= 0:
-        return False, (f"no values found for metric {name} probably {{label}} is not "
-                       f"receiving traffic")
+        return False, (
+            f"no values found for metric {name} probably {{label}} is not receiving traffic"
+        )
     if name == "request-success-rate":
         value = 100.0 * (1.0 - failed / sent)
         lower = rng.min if rng is not None else metric.threshold
@@ -93,8 +95,9 @@ class CanaryController:
         """Flagger notices target changes on its next tick; nothing to do at once."""
 
     def event(self, c: Canary, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(type_, reason, "Canary", c.metadata.name, message,
-                                   c.metadata.namespace, "flagger")
+        self._cluster.record_event(
+            type_, reason, "Canary", c.metadata.name, message, c.metadata.namespace, "flagger"
+        )
 
     def sync(self, key: tuple[str, str]) -> None:
         """A tick (or the Canary was applied: start ticking)."""
@@ -105,7 +108,8 @@ class CanaryController:
         run = self._runs.setdefault(key, _Run())
         self._tick(c, run)
         interval = flagger.analysis_interval_seconds(
-            c.spec.analysis.interval if c.spec.analysis is not None else None)
+            c.spec.analysis.interval if c.spec.analysis is not None else None
+        )
         self._cluster.enqueue_after("canary", key, interval)
 
     # Observation.
@@ -113,14 +117,22 @@ class CanaryController:
     def _spec(self, c: Canary) -> flagger.FlaggerSpec:
         a = c.spec.analysis
         if a is None:
-            return flagger.FlaggerSpec(skip_analysis=True, suspend=c.spec.suspend,
-                                       provider=c.spec.provider)
+            return flagger.FlaggerSpec(
+                skip_analysis=True, suspend=c.spec.suspend, provider=c.spec.provider
+            )
         return flagger.FlaggerSpec(
-            threshold=a.threshold, step_weight=a.step_weight, step_weights=a.step_weights,
-            max_weight=a.max_weight, step_weight_promotion=a.step_weight_promotion,
-            iterations=a.iterations, match=bool(a.extra.get("match")), mirror=a.mirror,
-            skip_analysis=c.spec.skip_analysis, suspend=c.spec.suspend,
-            provider=c.spec.provider)
+            threshold=a.threshold,
+            step_weight=a.step_weight,
+            step_weights=a.step_weights,
+            max_weight=a.max_weight,
+            step_weight_promotion=a.step_weight_promotion,
+            iterations=a.iterations,
+            match=bool(a.extra.get("match")),
+            mirror=a.mirror,
+            skip_analysis=c.spec.skip_analysis,
+            suspend=c.spec.suspend,
+            provider=c.spec.provider,
+        )
 
     def _readiness(self, d: Deployment | None, c: Canary) -> str:
         if d is None:
@@ -128,17 +140,23 @@ class CanaryController:
         progressing = util.get_deployment_condition(d.status, util.PROGRESSING)
         available = util.get_deployment_condition(d.status, util.AVAILABLE)
         unavailable_for = None
-        if available is not None and available.reason == util.MINIMUM_REPLICAS_UNAVAILABLE \
-                and available.last_update_time is not None:
+        if (
+            available is not None
+            and available.reason == util.MINIMUM_REPLICAS_UNAVAILABLE
+            and available.last_update_time is not None
+        ):
             unavailable_for = self._cluster.now - available.last_update_time
         readiness = flagger.is_deployment_ready(
-            generation=d.metadata.generation, observed_generation=d.status.observed_generation,
-            spec_replicas=d.spec.replicas, status_replicas=d.status.replicas,
+            generation=d.metadata.generation,
+            observed_generation=d.status.observed_generation,
+            spec_replicas=d.spec.replicas,
+            status_replicas=d.status.replicas,
             updated_replicas=d.status.updated_replicas,
             available_replicas=d.status.available_replicas,
             deadline_seconds=c.spec.progress_deadline_seconds or 600,
             progressing_reason=progressing.reason if progressing is not None else None,
-            min_replicas_unavailable_for=unavailable_for)
+            min_replicas_unavailable_for=unavailable_for,
+        )
         if readiness.ready:
             return flagger.READY
         return flagger.NOT_READY if readiness.retriable else flagger.FAILED
@@ -156,8 +174,7 @@ class CanaryController:
         for metric in analysis.metrics:
             window = flagger.analysis_interval_seconds(metric.interval or "1m")
             now = self._cluster.now
-            sent, failed = flow.window(uids, now - window, now) if flow is not None \
-                else (0.0, 0.0)
+            sent, failed = flow.window(uids, now - window, now) if flow is not None else (0.0, 0.0)
             passed, why = check_metric(metric, sent, failed, latency)
             if not passed:
                 label = f"{target.metadata.name}.{ns}"
@@ -189,8 +206,10 @@ class CanaryController:
         checks, why = self._checks(c, target)
         tick = flagger.FlaggerTick(
             target_revision=self._revision(run, target),
-            primary=self._readiness(primary, c), canary=self._readiness(target, c),
-            checks_pass=checks)
+            primary=self._readiness(primary, c),
+            canary=self._readiness(target, c),
+            checks_pass=checks,
+        )
         before = run.state
         after = flagger.advance_canary(before, spec, tick)
         run.state = after
@@ -203,110 +222,164 @@ class CanaryController:
         """Create ``<target>-primary`` (a copy of the target) and the three services."""
         ns, name = c.metadata.namespace, target.metadata.name
         primary_name = f"{name}-primary"
-        owner = OwnerReference(api_version="flagger.app/v1beta1", kind="Canary",
-                               name=c.metadata.name, uid=c.metadata.uid, controller=True)
+        owner = OwnerReference(
+            api_version="flagger.app/v1beta1",
+            kind="Canary",
+            name=c.metadata.name,
+            uid=c.metadata.uid,
+            controller=True,
+        )
         labels = {"app": primary_name}
-        template = replace(target.spec.template, metadata=replace(
-            target.spec.template.metadata,
-            labels={**target.spec.template.metadata.labels, "app": primary_name}))
+        template = replace(
+            target.spec.template,
+            metadata=replace(
+                target.spec.template.metadata,
+                labels={**target.spec.template.metadata.labels, "app": primary_name},
+            ),
+        )
         primary = Deployment(
-            metadata=ObjectMeta(name=primary_name, namespace=ns, labels=labels,
-                                owner_references=(owner,)),
-            spec=replace(target.spec, selector=LabelSelector(match_labels=labels),
-                         template=template))
+            metadata=ObjectMeta(
+                name=primary_name, namespace=ns, labels=labels, owner_references=(owner,)
+            ),
+            spec=replace(
+                target.spec, selector=LabelSelector(match_labels=labels), template=template
+            ),
+        )
         created = self._cluster.store.create(primary)
         port = int((c.spec.extra.get("service") or {}).get("port", 80))
-        for svc_name, app in ((name, primary_name), (f"{name}-primary", primary_name),
-                              (f"{name}-canary", name)):
+        for svc_name, app in (
+            (name, primary_name),
+            (f"{name}-primary", primary_name),
+            (f"{name}-canary", name),
+        ):
             if self._cluster.store.get("Service", ns, svc_name) is None:
-                self._cluster.store.create(Service(
-                    metadata=ObjectMeta(name=svc_name, namespace=ns,
-                                        owner_references=(owner,)),
-                    spec=ServiceSpec(selector={"app": app}, type="ClusterIP",
-                                     cluster_ip=self._cluster.allocate_cluster_ip(),
-                                     ports=(ServicePort(name="http", protocol="TCP",
-                                                        port=port, target_port=port),))))
-        self.event(c, "Normal", "Synced",
-                   "all the metrics providers are available!")
+                self._cluster.store.create(
+                    Service(
+                        metadata=ObjectMeta(name=svc_name, namespace=ns, owner_references=(owner,)),
+                        spec=ServiceSpec(
+                            selector={"app": app},
+                            type="ClusterIP",
+                            cluster_ip=self._cluster.allocate_cluster_ip(),
+                            ports=(
+                                ServicePort(
+                                    name="http", protocol="TCP", port=port, target_port=port
+                                ),
+                            ),
+                        ),
+                    )
+                )
+        self.event(c, "Normal", "Synced", "all the metrics providers are available!")
         result: Deployment = created if created is not None else primary
         return result
 
-    def _apply(self, c: Canary, target: Deployment, primary: Deployment,
-               before: flagger.FlaggerState, after: flagger.FlaggerState) -> None:
+    def _apply(
+        self,
+        c: Canary,
+        target: Deployment,
+        primary: Deployment,
+        before: flagger.FlaggerState,
+        after: flagger.FlaggerState,
+    ) -> None:
         """Carry out a transition, with Flagger's events in the order it records them."""
         ns, name = c.metadata.namespace, target.metadata.name
         store = self._cluster.store
         label = f"{name}.{ns}"
         if after.phase == flagger.FLAGGER_INITIALIZED and before.phase != after.phase:
-            self.event(c, "Normal", "Synced",
-                       f"Initialization done! {c.metadata.name}.{ns}")
+            self.event(c, "Normal", "Synced", f"Initialization done! {c.metadata.name}.{ns}")
         if after.phase == flagger.FLAGGER_FAILED and before.phase in (
-                flagger.FLAGGER_PROGRESSING, flagger.FLAGGER_WAITING_PROMOTION):
-            self.event(c, "Warning", "Synced", f"Rolling back {label} failed checks threshold "
-                                               f"reached {before.failed_checks}")
+            flagger.FLAGGER_PROGRESSING,
+            flagger.FLAGGER_WAITING_PROMOTION,
+        ):
+            self.event(
+                c,
+                "Warning",
+                "Synced",
+                f"Rolling back {label} failed checks threshold reached {before.failed_checks}",
+            )
         if after.primary_revision != before.primary_revision and before.phase:
-            template = replace(target.spec.template, metadata=replace(
-                target.spec.template.metadata,
-                labels={**target.spec.template.metadata.labels, "app": f"{name}-primary"}))
+            template = replace(
+                target.spec.template,
+                metadata=replace(
+                    target.spec.template.metadata,
+                    labels={**target.spec.template.metadata.labels, "app": f"{name}-primary"},
+                ),
+            )
             store.update(replace(primary, spec=replace(primary.spec, template=template)))
-            self.event(c, "Normal", "Synced",
-                       f"Copying {label} template spec to {name}-primary.{ns}")
+            self.event(
+                c, "Normal", "Synced", f"Copying {label} template spec to {name}-primary.{ns}"
+            )
         if after.canary_scaled_up != before.canary_scaled_up or (
-                not before.phase and target.replicas != 0):
+            not before.phase and target.replicas != 0
+        ):
             if after.canary_scaled_up:
-                size = flagger.scale_from_zero_replicas(target.spec.replicas,
-                                                        primary.spec.replicas)
-                self.event(c, "Normal", "Synced",
-                           f"New revision detected! Scaling up {label}")
+                size = flagger.scale_from_zero_replicas(target.spec.replicas, primary.spec.replicas)
+                self.event(c, "Normal", "Synced", f"New revision detected! Scaling up {label}")
             else:
                 size = 0
                 if after.phase == flagger.FLAGGER_SUCCEEDED:
-                    self.event(c, "Normal", "Synced",
-                               f"Promotion completed! Scaling down {label}")
+                    self.event(c, "Normal", "Synced", f"Promotion completed! Scaling down {label}")
                 elif after.phase == flagger.FLAGGER_FAILED:
                     self.event(c, "Warning", "Synced", f"Canary failed! Scaling down {label}")
             store.update(replace(target, spec=replace(target.spec, replicas=size)))
-        first_step = before.phase == flagger.FLAGGER_PROGRESSING and \
-            before.canary_route == 0 and before.iterations == 0 and \
-            (after.canary_route > 0 or after.iterations > 0)
+        first_step = (
+            before.phase == flagger.FLAGGER_PROGRESSING
+            and before.canary_route == 0
+            and before.iterations == 0
+            and (after.canary_route > 0 or after.iterations > 0)
+        )
         if first_step:
             # The tick that runs the pre-rollout hooks starts the analysis proper.
             self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
-        if (after.primary_route, after.canary_route) != (before.primary_route,
-                                                         before.canary_route):
-            self._cluster.endpoints.set_weight(ns, name, f"{name}-canary",
-                                               after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT)
+        if (after.primary_route, after.canary_route) != (before.primary_route, before.canary_route):
+            self._cluster.endpoints.set_weight(
+                ns, name, f"{name}-canary", after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT
+            )
             if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
-                self.event(c, "Normal", "Synced",
-                           f"Advance {label} canary weight {after.canary_route}")
-            elif before.phase == flagger.FLAGGER_PROMOTING and \
-                    after.primary_route == flagger.FLAGGER_TOTAL_WEIGHT:
+                self.event(
+                    c, "Normal", "Synced", f"Advance {label} canary weight {after.canary_route}"
+                )
+            elif (
+                before.phase == flagger.FLAGGER_PROMOTING
+                and after.primary_route == flagger.FLAGGER_TOTAL_WEIGHT
+            ):
                 self.event(c, "Normal", "Synced", "Routing all traffic to primary")
 
     def _write_status(self, c: Canary, run: _Run, phase: str) -> None:
         state = run.state
         spec_of = {number: spec_hash for spec_hash, number in run.revisions.items()}
-        promoted_status = {flagger.FLAGGER_INITIALIZED: "True",
-                           flagger.FLAGGER_SUCCEEDED: "True",
-                           flagger.FLAGGER_FAILED: "False"}.get(phase, "Unknown")
+        promoted_status = {
+            flagger.FLAGGER_INITIALIZED: "True",
+            flagger.FLAGGER_SUCCEEDED: "True",
+            flagger.FLAGGER_FAILED: "False",
+        }.get(phase, "Unknown")
         now = self._cluster.now
         old = next((x for x in c.status.conditions if x.type == "Promoted"), None)
         condition = CanaryCondition(
-            type="Promoted", status=promoted_status, reason=phase, message=_PHASE_MESSAGES.get(
-                phase, "New revision detected, progressing canary analysis."),
+            type="Promoted",
+            status=promoted_status,
+            reason=phase,
+            message=_PHASE_MESSAGES.get(
+                phase, "New revision detected, progressing canary analysis."
+            ),
             last_update_time=now,
             last_transition_time=old.last_transition_time
-            if old is not None and old.status == promoted_status else now)
+            if old is not None and old.status == promoted_status
+            else now,
+        )
         promoted = c.status.last_promoted_spec
         if phase in (flagger.FLAGGER_INITIALIZED, flagger.FLAGGER_SUCCEEDED):
             promoted = spec_of.get(state.primary_revision or 0, promoted)
-        status = replace(c.status, phase=phase, canary_weight=state.canary_weight,
-                         failed_checks=state.failed_checks, iterations=state.iterations,
-                         conditions=(condition,),
-                         last_applied_spec=spec_of.get(state.last_applied_revision or 0, ""),
-                         last_promoted_spec=promoted,
-                         last_transition_time=c.status.last_transition_time
-                         if c.status.phase == phase else now)
+        status = replace(
+            c.status,
+            phase=phase,
+            canary_weight=state.canary_weight,
+            failed_checks=state.failed_checks,
+            iterations=state.iterations,
+            conditions=(condition,),
+            last_applied_spec=spec_of.get(state.last_applied_revision or 0, ""),
+            last_promoted_spec=promoted,
+            last_transition_time=c.status.last_transition_time if c.status.phase == phase else now,
+        )
         if status != c.status:
             self._cluster.store.update(replace(c, status=status))
 
@@ -342,27 +415,52 @@ def _canary_facts(c: Canary, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
     """The service as a whole: capacity is the primary's; the version rolled out is
     the target's current template, in the canary and, once promoted, in the primary."""
     name = c.spec.target_ref.name
-    target = next((rs for rs in rss if rs.metadata.owner_references
-                   and rs.metadata.owner_references[0].name == name and rs.replicas > 0), None)
-    current = target or next((rs for rs in reversed(rss) if rs.metadata.owner_references
-                              and rs.metadata.owner_references[0].name == name), None)
+    target = next(
+        (
+            rs
+            for rs in rss
+            if rs.metadata.owner_references
+            and rs.metadata.owner_references[0].name == name
+            and rs.replicas > 0
+        ),
+        None,
+    )
+    current = target or next(
+        (
+            rs
+            for rs in reversed(rss)
+            if rs.metadata.owner_references and rs.metadata.owner_references[0].name == name
+        ),
+        None,
+    )
     new = tuple(rs for rs in rss if current is not None and _same_containers(rs, current))
-    primary = [rs for rs in rss if rs.metadata.owner_references
-               and rs.metadata.owner_references[0].name == f"{name}-primary"]
+    primary = [
+        rs
+        for rs in rss
+        if rs.metadata.owner_references
+        and rs.metadata.owner_references[0].name == f"{name}-primary"
+    ]
     desired = max((rs.replicas for rs in primary), default=0)
     return WorkloadFacts(
-        desired=desired, updated=sum(rs.status.replicas for rs in new),
-        min_available=desired, max_pods=2 * desired, new_replica_sets=new,
+        desired=desired,
+        updated=sum(rs.status.replicas for rs in new),
+        min_available=desired,
+        max_pods=2 * desired,
+        new_replica_sets=new,
         complete=c.status.phase in (flagger.FLAGGER_SUCCEEDED, flagger.FLAGGER_INITIALIZED)
         and current is not None
         and c.status.last_promoted_spec == compute_hash(_target_template(current), None),
-        template=current.spec.template.spec if current is not None else None)
+        template=current.spec.template.spec if current is not None else None,
+    )
 
 
 def _target_template(rs: ReplicaSet) -> Any:
     """The target Deployment's template as Flagger hashes it (without the hash label)."""
-    labels = {k: v for k, v in rs.spec.template.metadata.labels.items()
-              if k != util.POD_TEMPLATE_HASH_LABEL}
+    labels = {
+        k: v
+        for k, v in rs.spec.template.metadata.labels.items()
+        if k != util.POD_TEMPLATE_HASH_LABEL
+    }
     return replace(rs.spec.template, metadata=replace(rs.spec.template.metadata, labels=labels))
 
 

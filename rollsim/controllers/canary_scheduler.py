@@ -142,8 +142,9 @@ def next_step_weight(canary_weight: int, step_weight: int, step_weights: Sequenc
     return room
 
 
-def canary_weight_progression(step_weight: int, step_weights: Sequence[int],
-                              max_weight: int) -> list[int]:
+def canary_weight_progression(
+    step_weight: int, step_weights: Sequence[int], max_weight: int
+) -> list[int]:
     """The canary weights of a run without mirroring, from 0, one per passing tick.
 
     Follows ``Controller.runCanary``: while below the max weight the canary
@@ -161,8 +162,12 @@ def canary_weight_progression(step_weight: int, step_weights: Sequence[int],
     return weights
 
 
-def scale_from_zero_replicas(target_replicas: int | None, primary_replicas: int | None, *,
-                             autoscaler_min_replicas: int | None = None) -> int:
+def scale_from_zero_replicas(
+    target_replicas: int | None,
+    primary_replicas: int | None,
+    *,
+    autoscaler_min_replicas: int | None = None,
+) -> int:
     """``ScaleFromZero``: the canary's size when a run starts.
 
     Its own spec.replicas if positive; else, without an autoscaler, the
@@ -198,9 +203,15 @@ def _float32(value: float) -> float:
 
 
 def is_deployment_ready(
-    *, generation: int, observed_generation: int, spec_replicas: int | None,
-    status_replicas: int, updated_replicas: int, available_replicas: int,
-    deadline_seconds: int, ready_threshold: int = 100,
+    *,
+    generation: int,
+    observed_generation: int,
+    spec_replicas: int | None,
+    status_replicas: int,
+    updated_replicas: int,
+    available_replicas: int,
+    deadline_seconds: int,
+    ready_threshold: int = 100,
     progressing_reason: str | None = None,
     min_replicas_unavailable_for: float | None = None,
 ) -> DeploymentReadiness:
@@ -216,28 +227,47 @@ def is_deployment_ready(
     as upstream computes it.
     """
     if generation > observed_generation:
-        return DeploymentReadiness(False, True, "waiting for rollout to finish: observed "
-                                   "deployment generation less than desired generation")
+        return DeploymentReadiness(
+            False,
+            True,
+            "waiting for rollout to finish: observed "
+            "deployment generation less than desired generation",
+        )
     retriable = True
-    if (progressing_reason is not None and min_replicas_unavailable_for is not None
-            and min_replicas_unavailable_for > deadline_seconds):
+    if (
+        progressing_reason is not None
+        and min_replicas_unavailable_for is not None
+        and min_replicas_unavailable_for > deadline_seconds
+    ):
         retriable = False
     ratio = _float32(_float32(float(ready_threshold)) / _float32(100.0))
     ready_count = int(_float32(_float32(float(updated_replicas)) * ratio))
     if progressing_reason == TIMED_OUT_REASON:
         return DeploymentReadiness(False, False, "deployment exceeded its progress deadline")
     if spec_replicas is not None and updated_replicas < spec_replicas:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{updated_replicas} out of {spec_replicas} new replicas "
-                                   f"have been updated")
+        return DeploymentReadiness(
+            False,
+            retriable,
+            f"waiting for rollout to finish: "
+            f"{updated_replicas} out of {spec_replicas} new replicas "
+            f"have been updated",
+        )
     if status_replicas > updated_replicas:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{status_replicas - updated_replicas} old replicas are "
-                                   f"pending termination")
+        return DeploymentReadiness(
+            False,
+            retriable,
+            f"waiting for rollout to finish: "
+            f"{status_replicas - updated_replicas} old replicas are "
+            f"pending termination",
+        )
     if available_replicas < ready_count:
-        return DeploymentReadiness(False, retriable, f"waiting for rollout to finish: "
-                                   f"{available_replicas} of {ready_count} (readyThreshold "
-                                   f"{ready_threshold}%) updated replicas are available")
+        return DeploymentReadiness(
+            False,
+            retriable,
+            f"waiting for rollout to finish: "
+            f"{available_replicas} of {ready_count} (readyThreshold "
+            f"{ready_threshold}%) updated replicas are available",
+        )
     return DeploymentReadiness(True, True)
 
 
@@ -324,16 +354,22 @@ def _set_phase(state: FlaggerState, phase: str, iterations: int) -> FlaggerState
     return replace(state, phase=phase, canary_weight=0, iterations=kept)
 
 
-def _sync_status(state: FlaggerState, tick: FlaggerTick, phase: str,
-                 canary_weight: int = 0) -> FlaggerState:
+def _sync_status(
+    state: FlaggerState, tick: FlaggerTick, phase: str, canary_weight: int = 0
+) -> FlaggerState:
     """``SyncStatus``: phase, weight, failed checks and iterations together, and
     lastAppliedSpec := the target's current revision."""
-    return replace(state, phase=phase, canary_weight=canary_weight, failed_checks=0,
-                   iterations=0, last_applied_revision=tick.target_revision)
+    return replace(
+        state,
+        phase=phase,
+        canary_weight=canary_weight,
+        failed_checks=0,
+        iterations=0,
+        last_applied_revision=tick.target_revision,
+    )
 
 
-def _routes(state: FlaggerState, primary: int, canary: int,
-            mirrored: bool = False) -> FlaggerState:
+def _routes(state: FlaggerState, primary: int, canary: int, mirrored: bool = False) -> FlaggerState:
     return replace(state, primary_route=primary, canary_route=canary, mirrored=mirrored)
 
 
@@ -351,12 +387,14 @@ def _promotion_gate_closed(state: FlaggerState, iterations: int) -> FlaggerState
 
 def _promote(state: FlaggerState, tick: FlaggerTick, iterations: int) -> FlaggerState:
     """``Promote`` (copy the canary spec to the primary), then phase Promoting."""
-    return _set_phase(replace(state, primary_revision=tick.target_revision), FLAGGER_PROMOTING,
-                      iterations)
+    return _set_phase(
+        replace(state, primary_revision=tick.target_revision), FLAGGER_PROMOTING, iterations
+    )
 
 
-def _run_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick,
-                iterations: int) -> FlaggerState:
+def _run_canary(
+    state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick, iterations: int
+) -> FlaggerState:
     """``Controller.runCanary`` behind the nextStepWeight and traffic-increase gates."""
     step = next_step_weight(state.canary_route, spec.step_weight, spec.step_weights)
     if step <= 0:
@@ -371,16 +409,20 @@ def _run_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick,
             else:
                 state = _routes(state, FLAGGER_TOTAL_WEIGHT - step, step)
         else:
-            state = _routes(state, max(0, state.primary_route - step),
-                            min(FLAGGER_TOTAL_WEIGHT, state.canary_route + step))
+            state = _routes(
+                state,
+                max(0, state.primary_route - step),
+                min(FLAGGER_TOTAL_WEIGHT, state.canary_route + step),
+            )
         return replace(state, canary_weight=state.canary_route)
     if not tick.confirm_promotion:
         return _promotion_gate_closed(state, iterations)
     return _promote(state, tick, iterations)
 
 
-def _run_blue_green(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick,
-                    iterations: int) -> FlaggerState:
+def _run_blue_green(
+    state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick, iterations: int
+) -> FlaggerState:
     """``Controller.runBlueGreen``: count iterations, then route all to the canary, then promote."""
     if iterations > state.iterations:
         if spec.provider != KUBERNETES_PROVIDER and spec.mirror and not state.mirrored:
@@ -407,14 +449,14 @@ def _run_ab(state: FlaggerState, tick: FlaggerTick, iterations: int) -> FlaggerS
     return state
 
 
-def _promotion_traffic_shift(state: FlaggerState, spec: FlaggerSpec,
-                             iterations: int) -> FlaggerState:
+def _promotion_traffic_shift(
+    state: FlaggerState, spec: FlaggerSpec, iterations: int
+) -> FlaggerState:
     """``Controller.runPromotionTrafficShift``: traffic back to the primary, then Finalising."""
     if spec.provider == KUBERNETES_PROVIDER:
         return _set_phase(state, FLAGGER_FINALISING, iterations)
     if spec.step_weight_promotion == 0:
-        return _set_phase(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), FLAGGER_FINALISING,
-                          iterations)
+        return _set_phase(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), FLAGGER_FINALISING, iterations)
     if state.canary_route <= 0:
         return state
     primary = min(FLAGGER_TOTAL_WEIGHT, state.primary_route + spec.step_weight_promotion)
@@ -425,10 +467,19 @@ def _promotion_traffic_shift(state: FlaggerState, spec: FlaggerSpec,
     return replace(state, canary_weight=canary)
 
 
-_ADVANCING: Final = (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION,
-                     FLAGGER_PROMOTING, FLAGGER_FINALISING)
-_IN_RUN: Final = (FLAGGER_PROGRESSING, FLAGGER_WAITING_PROMOTION, FLAGGER_PROMOTING,
-                  FLAGGER_FINALISING)
+_ADVANCING: Final = (
+    FLAGGER_PROGRESSING,
+    FLAGGER_WAITING,
+    FLAGGER_WAITING_PROMOTION,
+    FLAGGER_PROMOTING,
+    FLAGGER_FINALISING,
+)
+_IN_RUN: Final = (
+    FLAGGER_PROGRESSING,
+    FLAGGER_WAITING_PROMOTION,
+    FLAGGER_PROMOTING,
+    FLAGGER_FINALISING,
+)
 
 
 def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) -> FlaggerState:
@@ -455,8 +506,11 @@ def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) ->
     if phase in ("", FLAGGER_INITIALIZING):
         if not spec.skip_analysis and tick.primary != READY:
             return state
-        state = replace(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), canary_scaled_up=False,
-                        primary_revision=tick.target_revision)
+        state = replace(
+            _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
+            canary_scaled_up=False,
+            primary_revision=tick.target_revision,
+        )
         return _sync_status(state, tick, FLAGGER_INITIALIZED)
 
     target_changed = tick.target_revision != state.last_applied_revision
@@ -469,14 +523,18 @@ def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) ->
         if tick.primary == FAILED:
             if phase in (FLAGGER_PROMOTING, FLAGGER_FINALISING):
                 failed = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
-                return _sync_status(failed, tick, FLAGGER_FAILED,
-                                    canary_weight=FLAGGER_TOTAL_WEIGHT)
+                return _sync_status(
+                    failed, tick, FLAGGER_FAILED, canary_weight=FLAGGER_TOTAL_WEIGHT
+                )
             return _rollback(state, tick)
 
     if phase not in _IN_RUN:
         if not tick.confirm_rollout:
-            return state if phase == FLAGGER_WAITING else _set_phase(state, FLAGGER_WAITING,
-                                                                     spec.iterations)
+            return (
+                state
+                if phase == FLAGGER_WAITING
+                else _set_phase(state, FLAGGER_WAITING, spec.iterations)
+            )
         return replace(_sync_status(state, tick, FLAGGER_PROGRESSING), canary_scaled_up=True)
 
     if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING_PROMOTION) and target_changed:
@@ -495,23 +553,25 @@ def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) ->
     if spec.skip_analysis:
         if canary_failed:
             return _rollback(state, tick)
-        state = replace(_routes(state, FLAGGER_TOTAL_WEIGHT, 0),
-                        primary_revision=tick.target_revision, canary_scaled_up=False)
+        state = replace(
+            _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
+            primary_revision=tick.target_revision,
+            canary_scaled_up=False,
+        )
         return _set_phase(state, FLAGGER_SUCCEEDED, iterations)
 
-    if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION) \
-            and tick.rollback:
+    if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION) and tick.rollback:
         return _rollback(state, tick)
     if phase == FLAGGER_PROMOTING:
         return _promotion_traffic_shift(state, spec, iterations)
     if phase == FLAGGER_FINALISING:
-        return _set_phase(replace(state, canary_scaled_up=False), FLAGGER_SUCCEEDED,
-                          iterations)
+        return _set_phase(replace(state, canary_scaled_up=False), FLAGGER_SUCCEEDED, iterations)
     if canary_failed or state.failed_checks >= analysis_threshold(spec.threshold):
         return _rollback(state, tick)
 
-    first_check = (state.canary_route == 0 and state.iterations == 0
-                   and not (spec.mirror and state.mirrored))
+    first_check = (
+        state.canary_route == 0 and state.iterations == 0 and not (spec.mirror and state.mirrored)
+    )
     passed = tick.pre_rollout_pass if first_check else tick.checks_pass
     if not passed:
         return replace(state, failed_checks=state.failed_checks + 1)

@@ -58,8 +58,9 @@ def compute_hash(template: PodTemplateSpec, collision_count: int | None) -> str:
     collision count appends its little-endian uint32 and four zero bytes,
     so nil and 0 give different hashes, as upstream.
     """
-    payload = json.dumps(encode(template), sort_keys=True, separators=(",", ":"),
-                         ensure_ascii=False).encode()
+    payload = json.dumps(
+        encode(template), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
     if collision_count is not None:
         payload += (collision_count & 0xFFFFFFFF).to_bytes(4, "little") + b"\x00" * 4
     return safe_encode_string(str(_fnv1a32(payload)))
@@ -92,8 +93,9 @@ def replica_sets_by_size_newer(replica_sets: Sequence[ReplicaSet]) -> list[Repli
     return sorted(replica_sets, key=lambda rs: (-rs.replicas, -rank[id(rs)]))
 
 
-def is_pod_available(ready: bool, ready_since: float | None, min_ready_seconds: float,
-                     now: float) -> bool:
+def is_pod_available(
+    ready: bool, ready_since: float | None, min_ready_seconds: float, now: float
+) -> bool:
     """``IsPodAvailable`` (newest upstream: the minReadySeconds boundary is inclusive).
 
     ``ready_since`` is the Ready condition's lastTransitionTime; ``None`` is
@@ -138,8 +140,9 @@ def _log_rank(now: float, t: float) -> int:
     return gap_ns.bit_length() - 1 if gap_ns > 0 else -1
 
 
-def _newer_first(t1: float | None, t2: float | None, uid1: str, uid2: str,
-                 now: float | None) -> bool:
+def _newer_first(
+    t1: float | None, t2: float | None, uid1: str, uid2: str, now: float | None
+) -> bool:
     if now is None or t1 is None or t2 is None:
         return _after_or_zero(t1, t2)
     diff = _log_rank(now, t1) - _log_rank(now, t2)

@@ -59,8 +59,11 @@ class Route:
         found = self._selects.get(key)
         if found is None:
             labels = pod.template.metadata.labels
-            found = self.selector is not None and not self.selector.empty \
+            found = (
+                self.selector is not None
+                and not self.selector.empty
                 and self.selector.matches(labels)
+            )
             self._selects[key] = found
         return found
 
@@ -111,8 +114,7 @@ class EndpointsController:
         self._cluster = cluster
         self.routes: dict[tuple[str, str, str], Route] = {}
 
-    def route(self, key: tuple[str, str, str], selector: LabelSelector | None,
-              lag: float) -> Route:
+    def route(self, key: tuple[str, str, str], selector: LabelSelector | None, lag: float) -> Route:
         """The route for ``key``, created (and filled from the live pods) on first use."""
         route = self.routes.get(key)
         if route is None:
@@ -120,8 +122,7 @@ class EndpointsController:
             self._refill(route)
         return route
 
-    def set_weight(self, namespace: str, service: str, canary_service: str,
-                   weight: float) -> None:
+    def set_weight(self, namespace: str, service: str, canary_service: str, weight: float) -> None:
         """A router (Argo trafficRouting, Flagger's mesh) sends ``weight`` (0..1) of the
         traffic addressed to ``service`` to ``canary_service``'s endpoints instead."""
         route = self.service_route(namespace, service)
@@ -133,12 +134,16 @@ class EndpointsController:
     def service_route(self, namespace: str, name: str) -> Route:
         """The route of a Service, created from its current selector on first use."""
         svc = self._cluster.store.get("Service", namespace, name)
-        selector = LabelSelector(match_labels=dict(svc.spec.selector)) \
-            if svc is not None and svc.spec.selector else None
+        selector = (
+            LabelSelector(match_labels=dict(svc.spec.selector))
+            if svc is not None and svc.spec.selector
+            else None
+        )
         return self.route(("service", namespace, name), selector, 0.0)
 
-    def service_changed(self, namespace: str, name: str,
-                        selector: Mapping[str, str] | None) -> None:
+    def service_changed(
+        self, namespace: str, name: str, selector: Mapping[str, str] | None
+    ) -> None:
         """A Service was applied, edited or deleted: re-select its endpoints."""
         for key, route in self.routes.items():
             if key == ("service", namespace, name):

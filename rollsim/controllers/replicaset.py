@@ -47,8 +47,17 @@ def _age_rank(now: float, t: float | None) -> int:
 class ReplicaSetPods:
     """The live pods of one ReplicaSet, bucketed in ``ActivePodsWithRanks`` order."""
 
-    __slots__ = ("available", "by_uid", "pending", "ready", "running", "terminating",
-                 "uids", "unscheduled", "waiting")
+    __slots__ = (
+        "available",
+        "by_uid",
+        "pending",
+        "ready",
+        "running",
+        "terminating",
+        "uids",
+        "unscheduled",
+        "waiting",
+    )
 
     def __init__(self) -> None:
         self.unscheduled: dict[str, PodRecord] = {}
@@ -121,6 +130,7 @@ class ReplicaSetPods:
             elif bucket is self.ready:
                 chosen.extend(self._youngest_ready(left, now))
             else:
+
                 def key(p: PodRecord) -> tuple[int, int, str]:
                     return (-p.restarts, _age_rank(now, p.created), p.uid)
 
@@ -178,6 +188,7 @@ class ReplicaSetPods:
             self.by_uid = []
         return chosen
 
+
 class ReplicaSetController:
     """Creates and deletes pods for every ReplicaSet and writes its status."""
 
@@ -209,8 +220,7 @@ class ReplicaSetController:
                 pods.waiting[pod.uid] = pod
                 rs = self._cluster.store.get("ReplicaSet", *key)
                 if rs is not None and rs.spec.min_ready_seconds > 0:
-                    self._cluster.enqueue_after("replicaset", key,
-                                                rs.spec.min_ready_seconds + 1.0)
+                    self._cluster.enqueue_after("replicaset", key, rs.spec.min_ready_seconds + 1.0)
         else:
             pod.available = False
             pods.waiting.pop(pod.uid, None)
@@ -221,8 +231,11 @@ class ReplicaSetController:
         pods = self._pods.get(pod.owner_uid)
         if pods is not None:
             pods.terminating -= 1
-            if pods.terminating == 0 and pods.active == 0 \
-                    and self._cluster.store.get("ReplicaSet", pod.namespace, pod.owner) is None:
+            if (
+                pods.terminating == 0
+                and pods.active == 0
+                and self._cluster.store.get("ReplicaSet", pod.namespace, pod.owner) is None
+            ):
                 del self._pods[pod.owner_uid]
         self._cluster.pod_gone(pod)
 
@@ -274,9 +287,15 @@ class ReplicaSetController:
         elif diff > 0:
             for pod in pods.victims(min(diff, BURST_REPLICAS), cluster.now):
                 cluster.kubelet.terminate(pod)
-                cluster.record_event("Normal", "SuccessfulDelete", "ReplicaSet",
-                                     rs.metadata.name, f"Deleted pod: {pod.name}",
-                                     rs.metadata.namespace, "replicaset-controller")
+                cluster.record_event(
+                    "Normal",
+                    "SuccessfulDelete",
+                    "ReplicaSet",
+                    rs.metadata.name,
+                    f"Deleted pod: {pod.name}",
+                    rs.metadata.namespace,
+                    "replicaset-controller",
+                )
         if abs(diff) > BURST_REPLICAS:
             cluster.enqueue("replicaset", key)
         status = ReplicaSetStatus(
@@ -290,8 +309,11 @@ class ReplicaSetController:
         if status != rs.status:
             cluster.store.update(replace(rs, status=status))
         # Every pod ready but not all available: look again once minReadySeconds passed.
-        if min_ready > 0 and status.ready_replicas == rs.replicas \
-                and status.available_replicas != rs.replicas:
+        if (
+            min_ready > 0
+            and status.ready_replicas == rs.replicas
+            and status.available_replicas != rs.replicas
+        ):
             cluster.enqueue_after("replicaset", key, float(min_ready))
 
     def _create(self, rs: ReplicaSet, count: int) -> None:
@@ -309,10 +331,18 @@ class ReplicaSetController:
                     names[name] = None
         raw = cluster.rng.integers(0, 256, size=(count, 16), dtype=np.uint8)
         uids = [str(uuid.UUID(bytes=bytes(row), version=4)) for row in raw]
-        created = cluster.kubelet.create(list(names), uids, namespace, rs.metadata.name,
-                                         rs.metadata.uid, rs.spec.template)
+        created = cluster.kubelet.create(
+            list(names), uids, namespace, rs.metadata.name, rs.metadata.uid, rs.spec.template
+        )
         pods = self.pods_of(rs.metadata.uid)
         for pod in created:
             pods.place(pod)
-            cluster.record_event("Normal", "SuccessfulCreate", "ReplicaSet", rs.metadata.name,
-                                 f"Created pod: {pod.name}", namespace, "replicaset-controller")
+            cluster.record_event(
+                "Normal",
+                "SuccessfulCreate",
+                "ReplicaSet",
+                rs.metadata.name,
+                f"Created pod: {pod.name}",
+                namespace,
+                "replicaset-controller",
+            )

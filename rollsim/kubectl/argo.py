@@ -26,13 +26,28 @@ if TYPE_CHECKING:
 
 __all__ = ["get_rollout", "rollout_status_line"]
 
-ICONS = {"Progressing": "◌", "Healthy": "✔", "Paused": "॥", "Degraded": "✖",
-         "Error": "⚠", "InvalidSpec": "⚠", "Unknown": "?", "ScaledDown": "•"}
-_POD_ICONS = {"Pending": "◌", "Terminating": "◌", "ContainerCreating": "◌", "Running": "✔",
-              "Completed": "✔", "Failed": "✖", "CrashLoopBackOff": "✖",
-              "ImagePullBackOff": "⚠", "Unknown": "?"}
-_RUN_ICONS = {"Successful": "✔", "Failed": "✖", "Error": "⚠", "Inconclusive": "?",
-              "Running": "◌"}
+ICONS = {
+    "Progressing": "◌",
+    "Healthy": "✔",
+    "Paused": "॥",
+    "Degraded": "✖",
+    "Error": "⚠",
+    "InvalidSpec": "⚠",
+    "Unknown": "?",
+    "ScaledDown": "•",
+}
+_POD_ICONS = {
+    "Pending": "◌",
+    "Terminating": "◌",
+    "ContainerCreating": "◌",
+    "Running": "✔",
+    "Completed": "✔",
+    "Failed": "✖",
+    "CrashLoopBackOff": "✖",
+    "ImagePullBackOff": "⚠",
+    "Unknown": "?",
+}
+_RUN_ICONS = {"Successful": "✔", "Failed": "✖", "Error": "⚠", "Inconclusive": "?", "Running": "◌"}
 
 
 def rollout_status_line(r: Any) -> str:
@@ -72,10 +87,14 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
         steps = canary.steps
         if status.current_step_index is not None and steps:
             lines.append(f"{'  Step:':<17}{status.current_step_index}/{len(steps)}")
-        maximum = (canary.traffic_routing.max_traffic_weight
-                   if canary.traffic_routing is not None else None) or 100
-        set_weight = math.get_current_set_weight(steps, status.current_step_index,
-                                                 aborted=status.abort, max_weight=maximum)
+        maximum = (
+            canary.traffic_routing.max_traffic_weight
+            if canary.traffic_routing is not None
+            else None
+        ) or 100
+        set_weight = math.get_current_set_weight(
+            steps, status.current_step_index, aborted=status.abort, max_weight=maximum
+        )
         lines.append(f"{'  SetWeight:':<17}{set_weight}")
         step, _ = math.get_current_canary_step(steps, status.current_step_index)
         actual = "0"
@@ -84,10 +103,10 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
         elif status.available_replicas > 0:
             if canary.traffic_routing is None:
                 for rs in rss:
-                    if pod_hash(rs) == status.current_pod_hash and \
-                            pod_hash(rs) != status.stable_rs:
-                        actual = str(rs.status.available_replicas * 100
-                                     // status.available_replicas)
+                    if pod_hash(rs) == status.current_pod_hash and pod_hash(rs) != status.stable_rs:
+                        actual = str(
+                            rs.status.available_replicas * 100 // status.available_replicas
+                        )
             else:
                 actual = str(status.canary_weight)
         lines.append(f"{'  ActualWeight:':<17}{actual}")
@@ -110,9 +129,13 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
         text = f"{image} ({', '.join(tags)})" if tags else image
         lines.append(f"{'Images:' if i == 0 else '':<17}{text}")
     lines.append("Replicas:")
-    for label, value in (("Desired", r.replicas), ("Current", status.replicas),
-                         ("Updated", status.updated_replicas), ("Ready", status.ready_replicas),
-                         ("Available", status.available_replicas)):
+    for label, value in (
+        ("Desired", r.replicas),
+        ("Current", status.replicas),
+        ("Updated", status.updated_replicas),
+        ("Ready", status.ready_replicas),
+        ("Available", status.available_replicas),
+    ):
         lines.append(f"{'  ' + label + ':':<17}{value}")
     return "\n".join(lines) + "\n\n" + _tree(cluster, r, rss, now)
 
@@ -143,19 +166,23 @@ def _prefixes(last: bool, sub: str) -> tuple[str, str]:
 def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
     rows = ["NAME\tKIND\tSTATUS\tAGE\tINFO"]
     phase = r.status.phase or "Progressing"
-    rows.append(f"⟳ {r.metadata.name}\tRollout\t{ICONS.get(phase, ' ')} {phase}\t"
-                f"{since(r.metadata.creation_timestamp, now)}\t")
+    rows.append(
+        f"⟳ {r.metadata.name}\tRollout\t{ICONS.get(phase, ' ')} {phase}\t"
+        f"{since(r.metadata.creation_timestamp, now)}\t"
+    )
     runs = cluster.rollouts.analysis_runs.get((r.metadata.namespace, r.metadata.name), [])
-    revisions = sorted({rollout_revision(rs) for rs in rss} | {run.revision for run in runs},
-                       reverse=True)
+    revisions = sorted(
+        {rollout_revision(rs) for rs in rss} | {run.revision for run in runs}, reverse=True
+    )
     pods_by_rs: dict[str, list[Any]] = {}
     for record in cluster.kubelet.pods.values():
         pods_by_rs.setdefault(record.owner_uid, []).append(record)
     for i, revision in enumerate(revisions):
         prefix, sub = _prefixes(i == len(revisions) - 1, "")
         rows.append(f"{prefix}# revision:{revision}\t\t \t\t")
-        members = sorted((rs for rs in rss if rollout_revision(rs) == revision),
-                         key=lambda rs: rs.metadata.name)
+        members = sorted(
+            (rs for rs in rss if rollout_revision(rs) == revision), key=lambda rs: rs.metadata.name
+        )
         rev_runs = [run for run in runs if run.revision == revision]
         total = len(members) + len(rev_runs)
         for j, rs in enumerate(members):
@@ -166,11 +193,12 @@ def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
                 left = parse_time(deadline) - now
                 info.append(f"delay:{human_duration(left) if left > 0 else 'passed'}")
             health = _rs_health(rs)
-            rows.append(f"{child}⧉ {rs.metadata.name}\tReplicaSet\t{ICONS.get(health, ' ')} "
-                        f"{health}\t{since(rs.metadata.creation_timestamp, now)}\t"
-                        f"{','.join(info)}")
-            pods = sorted(pods_by_rs.get(rs.metadata.uid, []),
-                          key=lambda p: (p.created, p.name))
+            rows.append(
+                f"{child}⧉ {rs.metadata.name}\tReplicaSet\t{ICONS.get(health, ' ')} "
+                f"{health}\t{since(rs.metadata.creation_timestamp, now)}\t"
+                f"{','.join(info)}"
+            )
+            pods = sorted(pods_by_rs.get(rs.metadata.uid, []), key=lambda p: (p.created, p.name))
             for k, record in enumerate(pods):
                 pod_prefix, _ = _prefixes(k == len(pods) - 1, child_sub)
                 pod = cluster.kubelet.view(record)
@@ -179,15 +207,26 @@ def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
                 info_col = f"ready:{ready}/{len(pod.spec.containers)}"
                 if record.restarts:
                     info_col += f",restarts:{record.restarts}"
-                rows.append(f"{pod_prefix}□ {record.name}\tPod\t{_pod_icon(state)} {state}\t"
-                            f"{since(record.created, now)}\t{info_col}")
+                rows.append(
+                    f"{pod_prefix}□ {record.name}\tPod\t{_pod_icon(state)} {state}\t"
+                    f"{since(record.created, now)}\t{info_col}"
+                )
         for j, run in enumerate(rev_runs, start=len(members)):
             child, _ = _prefixes(j == total - 1, sub)
             tallies = run.counts()
-            info = [f"{icon} {tallies[phase_]}" for phase_, icon in
-                    (("Successful", "✔"), ("Failed", "✖"), ("Inconclusive", "?"),
-                     ("Error", "⚠")) if tallies[phase_]]
+            info = [
+                f"{icon} {tallies[phase_]}"
+                for phase_, icon in (
+                    ("Successful", "✔"),
+                    ("Failed", "✖"),
+                    ("Inconclusive", "?"),
+                    ("Error", "⚠"),
+                )
+                if tallies[phase_]
+            ]
             phase_ = run.phase
-            rows.append(f"{child}α {run.name}\tAnalysisRun\t{_RUN_ICONS.get(phase_, ' ')} "
-                        f"{phase_}\t{since(run.started, now)}\t{','.join(info)}")
+            rows.append(
+                f"{child}α {run.name}\tAnalysisRun\t{_RUN_ICONS.get(phase_, ' ')} "
+                f"{phase_}\t{since(run.started, now)}\t{','.join(info)}"
+            )
     return tabwrite("".join(row + "\n" for row in rows), 0, 2)

@@ -35,12 +35,24 @@ if TYPE_CHECKING:
 
 __all__ = ["KubectlError", "run"]
 
-_RESOURCES = {"Deployment": "deployment.apps", "ReplicaSet": "replicaset.apps", "Pod": "pod",
-              "Service": "service", "Rollout": "rollout.argoproj.io",
-              "AnalysisTemplate": "analysistemplate.argoproj.io", "Canary": "canary.flagger.app"}
-_GROUPS = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps", "Pod": "pods",
-           "Service": "services", "Rollout": "rollouts.argoproj.io",
-           "AnalysisTemplate": "analysistemplates.argoproj.io", "Canary": "canaries.flagger.app"}
+_RESOURCES = {
+    "Deployment": "deployment.apps",
+    "ReplicaSet": "replicaset.apps",
+    "Pod": "pod",
+    "Service": "service",
+    "Rollout": "rollout.argoproj.io",
+    "AnalysisTemplate": "analysistemplate.argoproj.io",
+    "Canary": "canary.flagger.app",
+}
+_GROUPS = {
+    "Deployment": "deployments.apps",
+    "ReplicaSet": "replicasets.apps",
+    "Pod": "pods",
+    "Service": "services",
+    "Rollout": "rollouts.argoproj.io",
+    "AnalysisTemplate": "analysistemplates.argoproj.io",
+    "Canary": "canaries.flagger.app",
+}
 _GROUP_KINDS = {"Deployment": "Deployment.apps", "ReplicaSet": "ReplicaSet.apps"}
 _POD_ALIASES = {"pod": "Pod", "pods": "Pod", "po": "Pod"}
 _EVENT_ALIASES = {"event", "events", "ev"}
@@ -65,8 +77,15 @@ class _Args:
     flags: dict[str, str] = field(default_factory=dict)
 
 
-_SHORT = {"-f": "filename", "-l": "selector", "-o": "output", "-n": "namespace",
-          "-w": "watch", "-A": "all-namespaces", "-p": "patch"}
+_SHORT = {
+    "-f": "filename",
+    "-l": "selector",
+    "-o": "output",
+    "-n": "namespace",
+    "-w": "watch",
+    "-A": "all-namespaces",
+    "-p": "patch",
+}
 _BOOLEAN = {"watch", "overwrite", "all-namespaces", "full"}
 
 
@@ -97,8 +116,7 @@ def _parse(tokens: list[str]) -> _Args:
             else:
                 if not value:
                     if i + 1 >= len(tokens):
-                        raise KubectlError(f"error: flag needs an argument: '{flag[1]}' in "
-                                           f"{flag}")
+                        raise KubectlError(f"error: flag needs an argument: '{flag[1]}' in {flag}")
                     i += 1
                     value = tokens[i]
                 args.flags[name] = value.removeprefix("=")
@@ -140,8 +158,10 @@ def _int_flag(args: _Args, name: str, default: int) -> int:
     try:
         return int(text)
     except ValueError:
-        raise KubectlError(f'error: invalid argument "{text}" for "--{name}" flag: '
-                           f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
+        raise KubectlError(
+            f'error: invalid argument "{text}" for "--{name}" flag: '
+            f'strconv.ParseInt: parsing "{text}": invalid syntax'
+        ) from None
 
 
 def _duration_flag(args: _Args, name: str) -> float | None:
@@ -158,22 +178,27 @@ def _duration_flag(args: _Args, name: str) -> float | None:
             number += ch
             i += 1
             continue
-        unit = "ms" if text[i:i + 2] == "ms" else ch
+        unit = "ms" if text[i : i + 2] == "ms" else ch
         if unit not in units or not number:
-            raise KubectlError(f'error: invalid argument "{text}" for "--{name}" flag: '
-                               f'time: invalid duration "{text}"')
+            raise KubectlError(
+                f'error: invalid argument "{text}" for "--{name}" flag: '
+                f'time: invalid duration "{text}"'
+            )
         total += float(number) * units[unit]
         number = ""
         i += len(unit)
     if number and float(number) != 0:
-        raise KubectlError(f'error: invalid argument "{text}" for "--{name}" flag: '
-                           f'time: missing unit in duration "{text}"')
+        raise KubectlError(
+            f'error: invalid argument "{text}" for "--{name}" flag: '
+            f'time: missing unit in duration "{text}"'
+        )
     return total or None
 
 
 class _Kubectl:
-    def __init__(self, cluster: Cluster, stdin: str | None, cwd: Path,
-                 stderr: Callable[[str], None] | None) -> None:
+    def __init__(
+        self, cluster: Cluster, stdin: str | None, cwd: Path, stderr: Callable[[str], None] | None
+    ) -> None:
         self.c = cluster
         self.stdin = stdin
         self.cwd = cwd
@@ -214,8 +239,11 @@ class _Kubectl:
             phase = r.status.phase or "Progressing"
             line = phase if phase in ("Healthy", "Degraded") else rollout_status_line(r)
             if phase == "Degraded":
-                raise KubectlError(f"Error: The rollout is in a degraded state with message: "
-                                   f"{r.status.message}", 1, line + "\n")
+                raise KubectlError(
+                    f"Error: The rollout is in a degraded state with message: {r.status.message}",
+                    1,
+                    line + "\n",
+                )
             return line + "\n"
         timeout = _duration_flag(args, "timeout")
         deadline = self.c.now + (timeout if timeout is not None else DEFAULT_WATCH_LIMIT)
@@ -229,12 +257,18 @@ class _Kubectl:
             if phase == "Healthy":
                 return "".join(x + "\n" for x in lines)
             if phase == "Degraded":
-                raise KubectlError(f"Error: The rollout is in a degraded state with message: "
-                                   f"{current.status.message}", 1,
-                                   "".join(x + "\n" for x in lines))
+                raise KubectlError(
+                    f"Error: The rollout is in a degraded state with message: "
+                    f"{current.status.message}",
+                    1,
+                    "".join(x + "\n" for x in lines),
+                )
             if self.c.now >= deadline:
-                raise KubectlError("Error: Rollout status watch exceeded timeout", 1,
-                                   "".join(x + "\n" for x in lines))
+                raise KubectlError(
+                    "Error: Rollout status watch exceeded timeout",
+                    1,
+                    "".join(x + "\n" for x in lines),
+                )
             self.c.run(min(self.c.env.peek(), deadline))
 
     # apply / delete
@@ -257,11 +291,11 @@ class _Kubectl:
             for obj, _ in load_documents(text):
                 namespace = obj.metadata.namespace or "default"
                 before[(obj.kind, obj.metadata.name)] = self.c.store.get(
-                    obj.kind, namespace, obj.metadata.name)
+                    obj.kind, namespace, obj.metadata.name
+                )
             stored = self.c.apply(text)
         except ValidationError as err:
-            named = ValidationError(err.errors, err.kind, err.name,
-                                    "" if source == "-" else source)
+            named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
             raise KubectlError(_error_text(str(named))) from None
         lines = []
         for obj in stored:
@@ -285,12 +319,14 @@ class _Kubectl:
 
     def get(self, args: _Args) -> str:
         if not args.positional:
-            raise KubectlError('You must specify the type of resource to get. Use "kubectl '
-                               'api-resources" for a complete list of supported resources.'
-                               "\n\nerror: Required resource not specified.\nUse \"kubectl "
-                               "explain <resource>\" for a detailed description of that "
-                               "resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' "
-                               "for help and examples")
+            raise KubectlError(
+                'You must specify the type of resource to get. Use "kubectl '
+                'api-resources" for a complete list of supported resources.'
+                '\n\nerror: Required resource not specified.\nUse "kubectl '
+                'explain <resource>" for a detailed description of that '
+                "resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' "
+                "for help and examples"
+            )
         first = args.positional[0]
         names = args.positional[1:]
         if "/" in first:
@@ -298,8 +334,10 @@ class _Kubectl:
             names = [name]
         output = args.flags.get("output", "")
         if output not in ("", "wide", "yaml", "json", "name"):
-            raise KubectlError(f"error: unable to match a printer suitable for the output "
-                               f"format \"{output}\", allowed formats are: json,name,wide,yaml")
+            raise KubectlError(
+                f"error: unable to match a printer suitable for the output "
+                f'format "{output}", allowed formats are: json,name,wide,yaml'
+            )
         if first.lower() in _EVENT_ALIASES:
             return print_table("Event", self.aggregated_events(), self.c.now)
         kind = _kind(first)
@@ -320,16 +358,24 @@ class _Kubectl:
             return "".join(f"{_RESOURCES[kind]}/{o.metadata.name}\n" for o in items)
         if output in ("yaml", "json"):
             single = len(items) == 1 and bool(names)
-            document: Any = to_dict(items[0]) if single else {
-                "apiVersion": "v1", "items": [to_dict(o) for o in items], "kind": "List",
-                "metadata": {"resourceVersion": ""}}
+            document: Any = (
+                to_dict(items[0])
+                if single
+                else {
+                    "apiVersion": "v1",
+                    "items": [to_dict(o) for o in items],
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""},
+                }
+            )
             if output == "json":
                 return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
             return dump_yaml(document)
         return print_table(kind, items, self.c.now, wide=output == "wide")
 
-    def aggregated_events(self, kind: str | None = None,
-                          name: str | None = None) -> list[AggregatedEvent]:
+    def aggregated_events(
+        self, kind: str | None = None, name: str | None = None
+    ) -> list[AggregatedEvent]:
         folded: dict[tuple[str, ...], AggregatedEvent] = {}
         for e in self.c.events:
             if kind is not None and (e.kind != kind or e.name != name):
@@ -337,8 +383,9 @@ class _Kubectl:
             key = (e.kind, e.name, e.type, e.reason, e.message, e.source)
             found = folded.get(key)
             if found is None:
-                folded[key] = AggregatedEvent(e.time, e.type, e.reason, e.kind, e.name,
-                                              e.message, e.source)
+                folded[key] = AggregatedEvent(
+                    e.time, e.type, e.reason, e.kind, e.name, e.message, e.source
+                )
             else:
                 found.count += 1
                 found.last = e.time
@@ -352,8 +399,13 @@ class _Kubectl:
         rss = self.c.store.owned_replica_sets(d.metadata.uid)
         new_rs = util.find_new_replica_set(d, rss)
         _, all_old = util.find_old_replica_sets(d, rss)
-        return describe_deployment(d, replica_sets_by_creation(all_old), new_rs,
-                                   self.aggregated_events("Deployment", name), self.c.now)
+        return describe_deployment(
+            d,
+            replica_sets_by_creation(all_old),
+            new_rs,
+            self.aggregated_events("Deployment", name),
+            self.c.now,
+        )
 
     # rollout
 
@@ -368,26 +420,38 @@ class _Kubectl:
                 "history": f'no history viewer has been implemented for "{group_kind}"',
                 "undo": f'no rollbacker has been implemented for "{group_kind}"',
             }
-            raise KubectlError("error: " + messages.get(
-                verb, f'{_GROUPS[kind]} "{name}" {verb[:-1] if verb.endswith("e") else verb}'
-                      f"ing is not supported"))
+            raise KubectlError(
+                "error: "
+                + messages.get(
+                    verb,
+                    f'{_GROUPS[kind]} "{name}" {verb[:-1] if verb.endswith("e") else verb}'
+                    f"ing is not supported",
+                )
+            )
         return obj
 
     def rollout(self, args: _Args) -> str:
         if not args.positional:
-            raise KubectlError("error: Required subcommand not specified. One of: history, "
-                               "pause, restart, resume, status, undo")
+            raise KubectlError(
+                "error: Required subcommand not specified. One of: history, "
+                "pause, restart, resume, status, undo"
+            )
         sub = args.positional.pop(0)
         handlers: dict[str, Callable[[_Args], str]] = {
-            "status": self.rollout_status, "history": self.rollout_history,
-            "undo": self.rollout_undo, "pause": self.rollout_pause,
-            "resume": self.rollout_resume, "restart": self.rollout_restart,
+            "status": self.rollout_status,
+            "history": self.rollout_history,
+            "undo": self.rollout_undo,
+            "pause": self.rollout_pause,
+            "resume": self.rollout_resume,
+            "restart": self.rollout_restart,
         }
         handler = handlers.get(sub)
         if handler is None:
             words = " ".join([sub, *args.positional])
-            raise KubectlError(f'error: unknown command "{words}"\n'
-                               f"See 'kubectl rollout -h' for help and examples")
+            raise KubectlError(
+                f'error: unknown command "{words}"\n'
+                f"See 'kubectl rollout -h' for help and examples"
+            )
         return handler(args)
 
     def rollout_status(self, args: _Args) -> str:
@@ -422,14 +486,14 @@ class _Kubectl:
                 self.c.run(next_time)
                 for obj in changes:
                     if obj is None:
-                        raise KubectlError("error: object has been deleted", 1,
-                                           "".join(output))
+                        raise KubectlError("error: object has been deleted", 1, "".join(output))
                     if observe(obj):
                         return "".join(output)
                 changes.clear()
                 if next_time >= deadline:
-                    raise KubectlError("error: timed out waiting for the condition", 1,
-                                       "".join(output))
+                    raise KubectlError(
+                        "error: timed out waiting for the condition", 1, "".join(output)
+                    )
         finally:
             self.c.store.watchers.remove(watcher)
 
@@ -450,17 +514,19 @@ class _Kubectl:
         d = self.deployment(args, "undo")
         to_revision = _int_flag(args, "to-revision", 0)
         try:
-            outcome = self.c.rollback(("Deployment", d.metadata.name), to_revision,
-                                      namespace=self.namespace)
+            outcome = self.c.rollback(
+                ("Deployment", d.metadata.name), to_revision, namespace=self.namespace
+            )
         except ValueError as err:
             raise KubectlError(f"error: {err}") from None
-        if outcome == "rolled back" and \
-                util.LAST_APPLIED_ANNOTATION in d.metadata.annotations:
-            self.warn(f"Warning: resource deployments/{d.metadata.name} was previously managed "
-                      f"with 'kubectl apply'. Rolling back will not update the "
-                      f"kubectl.kubernetes.io/last-applied-configuration annotation, which may "
-                      f"cause unexpected behavior on future 'kubectl apply' operations. Consider "
-                      f"using 'kubectl apply' with your previous configuration file instead.\n")
+        if outcome == "rolled back" and util.LAST_APPLIED_ANNOTATION in d.metadata.annotations:
+            self.warn(
+                f"Warning: resource deployments/{d.metadata.name} was previously managed "
+                f"with 'kubectl apply'. Rolling back will not update the "
+                f"kubectl.kubernetes.io/last-applied-configuration annotation, which may "
+                f"cause unexpected behavior on future 'kubectl apply' operations. Consider "
+                f"using 'kubectl apply' with your previous configuration file instead.\n"
+            )
         return f"deployment.apps/{d.metadata.name} {outcome}\n"
 
     def rollout_pause(self, args: _Args) -> str:
@@ -484,12 +550,16 @@ class _Kubectl:
         name = d.metadata.name
         stamp = d.spec.template.metadata.annotations.get("kubectl.kubernetes.io/restartedAt")
         if d.spec.paused:
-            raise KubectlError(f'error: deployments.apps "{name}" can\'t restart paused '
-                               f"deployment (run rollout resume first)")
+            raise KubectlError(
+                f'error: deployments.apps "{name}" can\'t restart paused '
+                f"deployment (run rollout resume first)"
+            )
         if stamp == format_time(self.c.now):
-            raise KubectlError(f"error: failed to create patch for {name}: if restart has "
-                               f"already been triggered within the past second, please wait "
-                               f"before attempting to trigger another")
+            raise KubectlError(
+                f"error: failed to create patch for {name}: if restart has "
+                f"already been triggered within the past second, please wait "
+                f"before attempting to trigger another"
+            )
         self.c.restart(("Deployment", name), namespace=self.namespace)
         return f"deployment.apps/{name} restarted\n"
 
@@ -502,12 +572,13 @@ class _Kubectl:
             raise KubectlError("error: must specify -p to patch")
         patch_type = args.flags.get("type", "strategic")
         if patch_type not in ("strategic", "merge"):
-            raise KubectlError(f"error: rollsim supports --type merge and strategic, not "
-                               f"{patch_type}")
+            raise KubectlError(
+                f"error: rollsim supports --type merge and strategic, not {patch_type}"
+            )
         try:
             document = yaml.safe_load(text)
         except yaml.YAMLError as err:
-            raise KubectlError(f"error: unable to parse \"{text}\": {err}") from None
+            raise KubectlError(f'error: unable to parse "{text}": {err}') from None
         if not isinstance(document, dict):
             raise KubectlError(f'error: unable to parse "{text}": patch is not a JSON object')
         before = self.get_object(kind, name, self.namespace)
@@ -520,13 +591,15 @@ class _Kubectl:
 
     def set(self, args: _Args) -> str:
         if not args.positional or args.positional[0] not in ("image", "selector"):
-            raise KubectlError('error: rollsim supports "kubectl set image" and '
-                               '"kubectl set selector"')
+            raise KubectlError(
+                'error: rollsim supports "kubectl set image" and "kubectl set selector"'
+            )
         if args.positional.pop(0) == "selector":
             return self.set_selector(args)
         if not args.positional:
-            raise KubectlError("error: you must specify a resource and at least one "
-                               "container image")
+            raise KubectlError(
+                "error: you must specify a resource and at least one container image"
+            )
         first = args.positional.pop(0)
         if "/" in first:
             kind_text, name = first.split("/", 1)
@@ -556,8 +629,10 @@ class _Kubectl:
         kind, name = _target(args, "set selector")
         rest = args.positional[1:] if "/" in args.positional[0] else args.positional[2:]
         if kind != "Service" or len(rest) != 1:
-            raise KubectlError("error: usage: kubectl set selector service NAME "
-                               "'key=value,...' (rollsim sets Service selectors)")
+            raise KubectlError(
+                "error: usage: kubectl set selector service NAME "
+                "'key=value,...' (rollsim sets Service selectors)"
+            )
         selector: dict[str, str | None] = {}
         for pair in rest[0].split(","):
             key, eq, value = pair.partition("=")
@@ -573,11 +648,13 @@ class _Kubectl:
     def scale(self, args: _Args) -> str:
         kind, name = _target(args, "scale")
         if "replicas" not in args.flags:
-            raise KubectlError("error: required flag(s) \"replicas\" not set")
+            raise KubectlError('error: required flag(s) "replicas" not set')
         replicas = _int_flag(args, "replicas", 0)
         if replicas < 0:
-            raise KubectlError("error: The --replicas=COUNT flag is required, and COUNT must be "
-                               "greater than or equal to 0")
+            raise KubectlError(
+                "error: The --replicas=COUNT flag is required, and COUNT must be "
+                "greater than or equal to 0"
+            )
         self.get_object(kind, name, self.namespace)
         try:
             self.c.scale((kind, name), replicas, namespace=self.namespace)
@@ -601,14 +678,19 @@ class _Kubectl:
             if not eq:
                 raise KubectlError(f"error: invalid annotation format: {change}")
             # The change-cause may always be overwritten (annotate.go).
-            if key in annotations and not overwrite and annotations[key] != value \
-                    and key != util.CHANGE_CAUSE_ANNOTATION:
-                raise KubectlError(f"error: --overwrite is false but found the following "
-                                   f"declared annotation(s): '{key}' already has a value "
-                                   f"({annotations[key]})")
+            if (
+                key in annotations
+                and not overwrite
+                and annotations[key] != value
+                and key != util.CHANGE_CAUSE_ANNOTATION
+            ):
+                raise KubectlError(
+                    f"error: --overwrite is false but found the following "
+                    f"declared annotation(s): '{key}' already has a value "
+                    f"({annotations[key]})"
+                )
             annotations[key] = value
-        self.c.store.update(replace(obj, metadata=replace(obj.metadata,
-                                                          annotations=annotations)))
+        self.c.store.update(replace(obj, metadata=replace(obj.metadata, annotations=annotations)))
         return f"{_RESOURCES[kind]}/{name} annotated\n"
 
 
@@ -630,8 +712,9 @@ def _argo(kubectl: _Kubectl, args: _Args) -> str:
     """``kubectl argo rollouts SUBCOMMAND``."""
     words = args.positional
     if words[:1] != ["rollouts"] or len(words) < 2:
-        raise KubectlError('error: unknown command "argo" for "kubectl" (rollsim knows '
-                           '"kubectl argo rollouts")')
+        raise KubectlError(
+            'error: unknown command "argo" for "kubectl" (rollsim knows "kubectl argo rollouts")'
+        )
     sub, rest = words[1], words[2:]
     c = kubectl.c
     if sub == "get":
@@ -645,8 +728,9 @@ def _argo(kubectl: _Kubectl, args: _Args) -> str:
         return f"rollout '{rest[1]}' retried\n"
     if sub == "set":
         if len(rest) != 3 or rest[0] != "image":
-            raise KubectlError("Error: usage: kubectl argo rollouts set image ROLLOUT_NAME "
-                               "CONTAINER=IMAGE")
+            raise KubectlError(
+                "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
+            )
         kubectl.argo_rollout(rest[1])
         container, _, image = rest[2].partition("=")
         try:
@@ -681,14 +765,25 @@ def _argo(kubectl: _Kubectl, args: _Args) -> str:
 
 _VERBS: dict[str, Callable[[_Kubectl, _Args], str]] = {
     "argo": _argo,
-    "apply": _Kubectl.apply, "get": _Kubectl.get, "describe": _Kubectl.describe,
-    "rollout": _Kubectl.rollout, "set": _Kubectl.set, "scale": _Kubectl.scale,
-    "annotate": _Kubectl.annotate, "delete": _Kubectl.delete, "patch": _Kubectl.patch,
+    "apply": _Kubectl.apply,
+    "get": _Kubectl.get,
+    "describe": _Kubectl.describe,
+    "rollout": _Kubectl.rollout,
+    "set": _Kubectl.set,
+    "scale": _Kubectl.scale,
+    "annotate": _Kubectl.annotate,
+    "delete": _Kubectl.delete,
+    "patch": _Kubectl.patch,
 }
 
 
-def run(cluster: Cluster, command: str, stdin: str | None = None,
-        cwd: str | Path | None = None, stderr: Callable[[str], None] | None = None) -> str:
+def run(
+    cluster: Cluster,
+    command: str,
+    stdin: str | None = None,
+    cwd: str | Path | None = None,
+    stderr: Callable[[str], None] | None = None,
+) -> str:
     """Run one kubectl command line against ``cluster``; returns its stdout text.
 
     What kubectl would write to stderr on success goes to ``stderr`` if given.
@@ -708,8 +803,7 @@ def run(cluster: Cluster, command: str, stdin: str | None = None,
     args = _parse(rest)
     namespace = args.flags.get("namespace", "default")
     if namespace != "default":
-        raise KubectlError(f'error: rollsim has a single namespace, "default" (not '
-                           f'"{namespace}")')
+        raise KubectlError(f'error: rollsim has a single namespace, "default" (not "{namespace}")')
     cluster.run(cluster.now)
     kubectl = _Kubectl(cluster, stdin, Path(cwd) if cwd is not None else Path.cwd(), stderr)
     return handler(kubectl, args)

@@ -27,8 +27,7 @@ SKIPPED_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configurati
 MAX_ANNOTATION_LEN = 140
 
 
-def _labels(title: str, labels: Mapping[str, str], initial: str = "",
-            inner: str = "\t") -> str:
+def _labels(title: str, labels: Mapping[str, str], initial: str = "", inner: str = "\t") -> str:
     text = f"{initial}{title}:{inner}"
     if not labels:
         return text + "<none>\n"
@@ -40,8 +39,9 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit] + "..." if len(text) > limit else text
 
 
-def _annotations(title: str, annotations: Mapping[str, str], initial: str = "",
-                 inner: str = "\t") -> str:
+def _annotations(
+    title: str, annotations: Mapping[str, str], initial: str = "", inner: str = "\t"
+) -> str:
     text = f"{initial}{title}:{inner}"
     keys = sorted(k for k in annotations if k not in SKIPPED_ANNOTATIONS)
     if not keys:
@@ -54,7 +54,8 @@ def _annotations(title: str, annotations: Mapping[str, str], initial: str = "",
         if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
             part = f"{prefix}{key}:\n" + "".join(
                 f"{indent}  {_shorten(line, MAX_ANNOTATION_LEN - 2)}\n"
-                for line in value.split("\n"))
+                for line in value.split("\n")
+            )
         else:
             part = f"{prefix}{key}: {value}\n"
         parts.append(part)
@@ -63,9 +64,11 @@ def _annotations(title: str, annotations: Mapping[str, str], initial: str = "",
 
 def describe_probe(probe: Probe) -> str:
     """``DescribeProbe``: the handler, then delay/timeout/period/thresholds."""
-    attrs = (f"delay={probe.initial_delay_seconds}s timeout={probe.timeout_seconds}s "
-             f"period={probe.period_seconds}s #success={probe.success_threshold} "
-             f"#failure={probe.failure_threshold}")
+    attrs = (
+        f"delay={probe.initial_delay_seconds}s timeout={probe.timeout_seconds}s "
+        f"period={probe.period_seconds}s #success={probe.success_threshold} "
+        f"#failure={probe.failure_threshold}"
+    )
     handler: Mapping[str, Any] = probe.extra
     if "exec" in handler:
         command = " ".join(str(c) for c in handler["exec"].get("command", []))
@@ -73,8 +76,10 @@ def describe_probe(probe: Probe) -> str:
     if "httpGet" in handler:
         get = handler["httpGet"]
         scheme = str(get.get("scheme", "HTTP")).lower()
-        return f"http-get {scheme}://{get.get('host', '')}:{get.get('port', '')}" \
-               f"{get.get('path', '')} {attrs}"
+        return (
+            f"http-get {scheme}://{get.get('host', '')}:{get.get('port', '')}"
+            f"{get.get('path', '')} {attrs}"
+        )
     if "tcpSocket" in handler:
         sock = handler["tcpSocket"]
         return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
@@ -96,8 +101,11 @@ def _container(container: Container) -> str:
     out += f"    Image:\t{container.image}\n"
     ports, host_ports = _ports(container)
     out += f"    Ports:\t{ports}\n" if "," in ports else f"    Port:\t{ports or '<none>'}\n"
-    out += (f"    Host Ports:\t{host_ports}\n" if "," in host_ports
-            else f"    Host Port:\t{host_ports or '<none>'}\n")
+    out += (
+        f"    Host Ports:\t{host_ports}\n"
+        if "," in host_ports
+        else f"    Host Port:\t{host_ports or '<none>'}\n"
+    )
     command = container.extra.get("command")
     if command:
         out += "    Command:\n" + "".join(f"      {c}\n" for c in command)
@@ -109,7 +117,8 @@ def _container(container: Container) -> str:
         values = resources.get(key) or {}
         if values:
             out += f"    {title}:\n" + "".join(
-                f"      {name}:\t{values[name]}\n" for name in sorted(values))
+                f"      {name}:\t{values[name]}\n" for name in sorted(values)
+            )
     if container.readiness_probe is not None:
         out += f"    Readiness:\t{describe_probe(container.readiness_probe)}\n"
     if not container.env:
@@ -127,7 +136,9 @@ def _container(container: Container) -> str:
     else:
         out += "    Mounts:\n" + "".join(
             f"      {m.get('mountPath', '')} from {m.get('name', '')} "
-            f"({'ro' if m.get('readOnly') else 'rw'})\n" for m in mounts)
+            f"({'ro' if m.get('readOnly') else 'rw'})\n"
+            for m in mounts
+        )
     return out
 
 
@@ -156,11 +167,16 @@ def describe_pod_template(template: PodTemplateSpec) -> str:
     if not tolerations:
         out += "  Tolerations:\t<none>\n"
     else:
-        out += "  Tolerations:\t" + "\n\t".join(
-            f"{t.get('key', '')}"
-            + (f"={t['value']}" if t.get("value") else "")
-            + (f":{t['effect']}" if t.get("effect") else "")
-            for t in tolerations) + "\n"
+        out += (
+            "  Tolerations:\t"
+            + "\n\t".join(
+                f"{t.get('key', '')}"
+                + (f"={t['value']}" if t.get("value") else "")
+                + (f":{t['effect']}" if t.get("effect") else "")
+                for t in tolerations
+            )
+            + "\n"
+        )
     return out
 
 
@@ -172,8 +188,13 @@ def _rfc1123z(seconds: float | None) -> str:
 
 
 def _replica_sets(rss: Sequence[ReplicaSet]) -> str:
-    return ", ".join(f"{rs.metadata.name} ({rs.status.replicas}/{rs.replicas} replicas created)"
-                     for rs in rss) or "<none>"
+    return (
+        ", ".join(
+            f"{rs.metadata.name} ({rs.status.replicas}/{rs.replicas} replicas created)"
+            for rs in rss
+        )
+        or "<none>"
+    )
 
 
 def describe_events(events: Sequence[AggregatedEvent], now: float) -> str:
@@ -189,8 +210,13 @@ def describe_events(events: Sequence[AggregatedEvent], now: float) -> str:
     return out
 
 
-def describe_deployment(d: Deployment, old_rss: Sequence[ReplicaSet], new_rs: ReplicaSet | None,
-                        events: Sequence[AggregatedEvent], now: float) -> str:
+def describe_deployment(
+    d: Deployment,
+    old_rss: Sequence[ReplicaSet],
+    new_rs: ReplicaSet | None,
+    events: Sequence[AggregatedEvent],
+    now: float,
+) -> str:
     """``DeploymentDescriber.Describe``."""
     meta, spec, status = d.metadata, d.spec, d.status
     out = f"Name:\t{meta.name}\n"
@@ -199,15 +225,19 @@ def describe_deployment(d: Deployment, old_rss: Sequence[ReplicaSet], new_rs: Re
     out += _labels("Labels", meta.labels)
     out += _annotations("Annotations", meta.annotations)
     out += f"Selector:\t{spec.selector if spec.selector else '<none>'}\n"
-    out += (f"Replicas:\t{d.replicas} desired | {status.updated_replicas} updated | "
-            f"{status.replicas} total | {status.available_replicas} available | "
-            f"{status.unavailable_replicas} unavailable\n")
+    out += (
+        f"Replicas:\t{d.replicas} desired | {status.updated_replicas} updated | "
+        f"{status.replicas} total | {status.available_replicas} available | "
+        f"{status.unavailable_replicas} unavailable\n"
+    )
     out += f"StrategyType:\t{spec.strategy.type}\n"
     out += f"MinReadySeconds:\t{spec.min_ready_seconds}\n"
     ru = spec.strategy.rolling_update
     if ru is not None:
-        out += (f"RollingUpdateStrategy:\t{ru.max_unavailable} max unavailable, "
-                f"{ru.max_surge} max surge\n")
+        out += (
+            f"RollingUpdateStrategy:\t{ru.max_unavailable} max unavailable, "
+            f"{ru.max_surge} max surge\n"
+        )
     out += describe_pod_template(spec.template)
     if status.conditions:
         out += "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"

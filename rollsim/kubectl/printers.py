@@ -64,8 +64,9 @@ class AggregatedEvent:
 
     __slots__ = ("count", "first", "kind", "last", "message", "name", "reason", "source", "type")
 
-    def __init__(self, first: float, type_: str, reason: str, kind: str, name: str,
-                 message: str, source: str) -> None:
+    def __init__(
+        self, first: float, type_: str, reason: str, kind: str, name: str, message: str, source: str
+    ) -> None:
         self.first = first
         self.last = first
         self.count = 1
@@ -88,12 +89,20 @@ def _deployment_rows(items: Sequence[Deployment], now: float, wide: bool) -> lis
     rows = [head]
     for d in items:
         s = d.status
-        row = [d.metadata.name, f"{s.ready_replicas}/{d.replicas}", str(s.updated_replicas),
-               str(s.available_replicas), since(d.metadata.creation_timestamp, now)]
+        row = [
+            d.metadata.name,
+            f"{s.ready_replicas}/{d.replicas}",
+            str(s.updated_replicas),
+            str(s.available_replicas),
+            since(d.metadata.creation_timestamp, now),
+        ]
         if wide:
             containers = d.spec.template.spec.containers
-            row += [_join([c.name for c in containers]), _join([c.image for c in containers]),
-                    str(d.spec.selector) if d.spec.selector else "<none>"]
+            row += [
+                _join([c.name for c in containers]),
+                _join([c.image for c in containers]),
+                str(d.spec.selector) if d.spec.selector else "<none>",
+            ]
         rows.append(row)
     return rows
 
@@ -104,12 +113,20 @@ def _replica_set_rows(items: Sequence[ReplicaSet], now: float, wide: bool) -> li
         head += ["CONTAINERS", "IMAGES", "SELECTOR"]
     rows = [head]
     for rs in items:
-        row = [rs.metadata.name, str(rs.replicas), str(rs.status.replicas),
-               str(rs.status.ready_replicas), since(rs.metadata.creation_timestamp, now)]
+        row = [
+            rs.metadata.name,
+            str(rs.replicas),
+            str(rs.status.replicas),
+            str(rs.status.ready_replicas),
+            since(rs.metadata.creation_timestamp, now),
+        ]
         if wide:
             containers = rs.spec.template.spec.containers
-            row += [_join([c.name for c in containers]), _join([c.image for c in containers]),
-                    str(rs.spec.selector) if rs.spec.selector else "<none>"]
+            row += [
+                _join([c.name for c in containers]),
+                _join([c.image for c in containers]),
+                str(rs.spec.selector) if rs.spec.selector else "<none>",
+            ]
         rows.append(row)
     return rows
 
@@ -135,11 +152,20 @@ def _pod_rows(items: Sequence[Pod], now: float, wide: bool) -> list[list[str]]:
         total = len(pod.spec.containers)
         ready = sum(1 for c in pod.status.container_statuses if c.ready)
         restarts = sum(c.restart_count for c in pod.status.container_statuses)
-        row = [pod.metadata.name, f"{ready}/{total}", pod_status_reason(pod), str(restarts),
-               since(pod.metadata.creation_timestamp, now)]
+        row = [
+            pod.metadata.name,
+            f"{ready}/{total}",
+            pod_status_reason(pod),
+            str(restarts),
+            since(pod.metadata.creation_timestamp, now),
+        ]
         if wide:
-            row += [pod.status.pod_ip or "<none>", pod.spec.node_name or "<none>",
-                    "<none>", "<none>"]
+            row += [
+                pod.status.pod_ip or "<none>",
+                pod.spec.node_name or "<none>",
+                "<none>",
+                "<none>",
+            ]
         rows.append(row)
     return rows
 
@@ -152,14 +178,22 @@ def _service_rows(items: Sequence[Service], now: float, wide: bool) -> list[list
     for svc in items:
         ports = []
         for p in svc.spec.ports:
-            ports.append(f"{p.port}:{p.node_port}/{p.protocol}" if p.node_port
-                         else f"{p.port}/{p.protocol}")
+            ports.append(
+                f"{p.port}:{p.node_port}/{p.protocol}" if p.node_port else f"{p.port}/{p.protocol}"
+            )
         external = "<pending>" if svc.spec.type == "LoadBalancer" else "<none>"
-        row = [svc.metadata.name, svc.spec.type, svc.spec.cluster_ip or "<none>", external,
-               ",".join(ports) or "<none>", since(svc.metadata.creation_timestamp, now)]
+        row = [
+            svc.metadata.name,
+            svc.spec.type,
+            svc.spec.cluster_ip or "<none>",
+            external,
+            ",".join(ports) or "<none>",
+            since(svc.metadata.creation_timestamp, now),
+        ]
         if wide:
-            row.append(",".join(f"{k}={v}" for k, v in sorted(svc.spec.selector.items()))
-                       or "<none>")
+            row.append(
+                ",".join(f"{k}={v}" for k, v in sorted(svc.spec.selector.items())) or "<none>"
+            )
         rows.append(row)
     return rows
 
@@ -169,8 +203,16 @@ def _rollout_rows(items: Sequence[Any], now: float) -> list[list[str]]:
     rows = [["NAME", "DESIRED", "CURRENT", "UP-TO-DATE", "AVAILABLE", "AGE"]]
     for r in items:
         s = r.status
-        rows.append([r.metadata.name, str(r.replicas), str(s.replicas), str(s.updated_replicas),
-                     str(s.available_replicas), since(r.metadata.creation_timestamp, now)])
+        rows.append(
+            [
+                r.metadata.name,
+                str(r.replicas),
+                str(s.replicas),
+                str(s.updated_replicas),
+                str(s.available_replicas),
+                since(r.metadata.creation_timestamp, now),
+            ]
+        )
     return rows
 
 
@@ -179,9 +221,14 @@ def _canary_rows(items: Sequence[Any], now: float) -> list[list[str]]:
     rows = [["NAME", "STATUS", "WEIGHT", "LASTTRANSITIONTIME"]]
     for c in items:
         s = c.status
-        rows.append([c.metadata.name, s.phase, str(s.canary_weight),
-                     format_time(s.last_transition_time)
-                     if s.last_transition_time is not None else ""])
+        rows.append(
+            [
+                c.metadata.name,
+                s.phase,
+                str(s.canary_weight),
+                format_time(s.last_transition_time) if s.last_transition_time is not None else "",
+            ]
+        )
     return rows
 
 

@@ -29,11 +29,14 @@ def deployment_status(d: Deployment, revision: int = 0) -> tuple[str, bool]:
         try:
             running = int(text) if text is not None else 0
         except ValueError:
-            raise RolloutError(f'cannot get the revision of deployment "{name}": '
-                               f'strconv.ParseInt: parsing "{text}": invalid syntax') from None
+            raise RolloutError(
+                f'cannot get the revision of deployment "{name}": '
+                f'strconv.ParseInt: parsing "{text}": invalid syntax'
+            ) from None
         if running != revision:
-            raise RolloutError(f"desired revision ({revision}) is different from the running "
-                               f"revision ({running})")
+            raise RolloutError(
+                f"desired revision ({revision}) is different from the running revision ({running})"
+            )
     status = d.status
     if d.metadata.generation > status.observed_generation:
         return "Waiting for deployment spec update to be observed...\n", False
@@ -41,16 +44,22 @@ def deployment_status(d: Deployment, revision: int = 0) -> tuple[str, bool]:
     if condition is not None and condition.reason == util.TIMED_OUT_REASON:
         raise RolloutError(f'deployment "{name}" exceeded its progress deadline')
     if status.updated_replicas < d.replicas:
-        return (f'Waiting for deployment "{name}" rollout to finish: {status.updated_replicas} '
-                f"out of {d.replicas} new replicas have been updated...\n"), False
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {status.updated_replicas} '
+            f"out of {d.replicas} new replicas have been updated...\n"
+        ), False
     if status.replicas > status.updated_replicas:
-        return (f'Waiting for deployment "{name}" rollout to finish: '
-                f"{status.replicas - status.updated_replicas} old replicas are pending "
-                f"termination...\n"), False
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: '
+            f"{status.replicas - status.updated_replicas} old replicas are pending "
+            f"termination...\n"
+        ), False
     if status.available_replicas < status.updated_replicas:
-        return (f'Waiting for deployment "{name}" rollout to finish: '
-                f"{status.available_replicas} of {status.updated_replicas} updated replicas "
-                f"are available...\n"), False
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: '
+            f"{status.available_replicas} of {status.updated_replicas} updated replicas "
+            f"are available...\n"
+        ), False
     return f'deployment "{name}" successfully rolled out\n', True
 
 
@@ -79,8 +88,9 @@ def view_history(rss: Sequence[ReplicaSet], revision: int = 0) -> str:
         cause = rs.metadata.annotations.get(util.CHANGE_CAUSE_ANNOTATION)
         if cause:
             annotations = {**template.metadata.annotations, util.CHANGE_CAUSE_ANNOTATION: cause}
-            template = replace(template, metadata=replace(template.metadata,
-                                                          annotations=annotations))
+            template = replace(
+                template, metadata=replace(template.metadata, annotations=annotations)
+            )
         return describe_pod_template(template)
     table = "REVISION\tCHANGE-CAUSE\n"
     for number in sorted(history):

@@ -42,8 +42,16 @@ def _format(lines: list[list[str]], min_width: int, padding: int) -> list[str]:
     return rendered
 
 
-def _layout(lines: list[list[str]], column: int, start: int, end: int, stack: list[int],
-            widths: list[list[int]], min_width: int, padding: int) -> None:
+def _layout(
+    lines: list[list[str]],
+    column: int,
+    start: int,
+    end: int,
+    stack: list[int],
+    widths: list[list[int]],
+    min_width: int,
+    padding: int,
+) -> None:
     """Go's recursive ``format``: fix the width of ``column`` block by block."""
     i = start
     while i < end:

@@ -136,8 +136,9 @@ def _scaled(value: int | str | None, total: int, round_up: bool) -> int:
     return (exact + 99) // 100 if round_up else exact // 100
 
 
-def fenceposts(max_surge: int | str | None, max_unavailable: int | str | None,
-               replicas: int) -> tuple[int, int]:
+def fenceposts(
+    max_surge: int | str | None, max_unavailable: int | str | None, replicas: int
+) -> tuple[int, int]:
     """``ResolveFenceposts``: surge rounds up, unavailable rounds down, and when both
     come to 0 unavailable is 1 (pkg/controller/deployment/util/deployment_util.go)."""
     surge = _scaled(max_surge, replicas, True)
@@ -153,8 +154,9 @@ def rolling_update_limits(d: Any) -> tuple[int, int]:
     where ``MaxUnavailable`` is capped at ``replicas`` (deployment_util.go)."""
     replicas = int(d.replicas)
     ru = d.spec.strategy.rolling_update
-    surge, unavailable = fenceposts(ru.max_surge if ru else None,
-                                    ru.max_unavailable if ru else None, replicas)
+    surge, unavailable = fenceposts(
+        ru.max_surge if ru else None, ru.max_unavailable if ru else None, replicas
+    )
     max_unavailable = 0 if replicas == 0 else min(unavailable, replicas)
     return replicas + surge, replicas - max_unavailable
 
@@ -175,24 +177,33 @@ def same_template(a: Any, b: Any) -> bool:
 def _complete(d: Any, status: Any) -> bool:
     """``DeploymentComplete``: every replica updated and available, spec observed."""
     replicas = d.replicas
-    return bool(status.updated_replicas == replicas and status.replicas == replicas
-                and status.available_replicas == replicas
-                and status.observed_generation >= d.metadata.generation)
+    return bool(
+        status.updated_replicas == replicas
+        and status.replicas == replicas
+        and status.available_replicas == replicas
+        and status.observed_generation >= d.metadata.generation
+    )
 
 
 def _settled(d: Any, snap: Snapshot) -> bool:
     """The controllers have caught up with the spec: the Deployment's generation is
     observed and every ReplicaSet runs as many pods as it asks for."""
-    return bool(d.status.observed_generation >= d.metadata.generation and all(
-        s.rs.status.replicas == s.rs.replicas
-        and s.rs.status.observed_generation >= s.rs.metadata.generation
-        for s in snap.replica_sets))
+    return bool(
+        d.status.observed_generation >= d.metadata.generation
+        and all(
+            s.rs.status.replicas == s.rs.replicas
+            and s.rs.status.observed_generation >= s.rs.metadata.generation
+            for s in snap.replica_sets
+        )
+    )
 
 
 #: Appended to a ``min-available`` violation that upstream's pod ranking explains.
-RANKING_NOTE = ("; the ReplicaSet controller deleted an available pod in place of a Ready pod "
-                "still within minReadySeconds (getPodsToDelete ranks Ready pods by Ready time, "
-                "not by availability)")
+RANKING_NOTE = (
+    "; the ReplicaSet controller deleted an available pod in place of a Ready pod "
+    "still within minReadySeconds (getPodsToDelete ranks Ready pods by Ready time, "
+    "not by availability)"
+)
 
 
 def _ranking_note(snap: Snapshot, previous: dict[str, tuple[int, int]]) -> str:
@@ -266,8 +277,12 @@ class RollingUpdateBounds:
             self._regime = None
             return []
         ru = d.spec.strategy.rolling_update
-        regime = (d.replicas, ru.max_surge if ru else None, ru.max_unavailable if ru else None,
-                  d.spec.min_ready_seconds)
+        regime = (
+            d.replicas,
+            ru.max_surge if ru else None,
+            ru.max_unavailable if ru else None,
+            d.spec.min_ready_seconds,
+        )
         min_ready = {s.uid: s.rs.spec.min_ready_seconds for s in snap.replica_sets}
         if regime != self._regime:
             self._regime = regime
@@ -280,31 +295,45 @@ class RollingUpdateBounds:
         total = sum(s.rs.replicas for s in snap.replica_sets)
         if total > most or (not self._surge_armed and not _settled(d, snap)):
             if self._surge_armed:
-                out.append(Violation(
-                    snap.time, snap.ref, "max-surge",
-                    f"sum of ReplicaSet spec.replicas <= replicas + maxSurge = {most}",
-                    f"{total} ({_sizes(snap, lambda s: s.rs.replicas)}) after {snap.cause}"))
+                out.append(
+                    Violation(
+                        snap.time,
+                        snap.ref,
+                        "max-surge",
+                        f"sum of ReplicaSet spec.replicas <= replicas + maxSurge = {most}",
+                        f"{total} ({_sizes(snap, lambda s: s.rs.replicas)}) after {snap.cause}",
+                    )
+                )
                 self._surge_armed = False
         else:
             self._surge_armed = True
-        fragile = any(loses_availability(s.behavior) and (s.active > 0 or s.rs.replicas > 0)
-                      for s in snap.replica_sets)
+        fragile = any(
+            loses_availability(s.behavior) and (s.active > 0 or s.rs.replicas > 0)
+            for s in snap.replica_sets
+        )
         available = sum(s.rs.status.available_replicas for s in snap.replica_sets)
         previous = self._status
-        self._status = {s.uid: (s.rs.status.ready_replicas, s.rs.status.available_replicas)
-                        for s in snap.replica_sets}
+        self._status = {
+            s.uid: (s.rs.status.ready_replicas, s.rs.status.available_replicas)
+            for s in snap.replica_sets
+        }
         if fragile:
             self._available_armed = False
         elif not self._available_armed and not _settled(d, snap):
             pass
         elif available < least:
             if self._available_armed:
-                out.append(Violation(
-                    snap.time, snap.ref, "min-available",
-                    f"available >= replicas - maxUnavailable = {least} (pods healthy, no "
-                    f"scaling event)",
-                    f"{available} ({_sizes(snap, lambda s: s.rs.status.available_replicas)}) "
-                    f"after {snap.cause}" + _ranking_note(snap, previous)))
+                out.append(
+                    Violation(
+                        snap.time,
+                        snap.ref,
+                        "min-available",
+                        f"available >= replicas - maxUnavailable = {least} (pods healthy, no "
+                        f"scaling event)",
+                        f"{available} ({_sizes(snap, lambda s: s.rs.status.available_replicas)}) "
+                        f"after {snap.cause}" + _ranking_note(snap, previous),
+                    )
+                )
                 self._available_armed = False
         else:
             self._available_armed = True
@@ -350,12 +379,19 @@ class RecreateOneVersion:
             if not self._armed:
                 return []
             self._armed = False
-            return [Violation(
-                snap.time, snap.ref, "recreate-one-version",
-                "no pod of the new ReplicaSet while an old pod exists (terminating included)",
-                f"new {', '.join(s.name for s in new)}: {new_pods} pods; old "
-                + ", ".join(f"{s.name}: {s.active} active + {s.terminating} terminating"
-                            for s in others) + f" after {snap.cause}")]
+            return [
+                Violation(
+                    snap.time,
+                    snap.ref,
+                    "recreate-one-version",
+                    "no pod of the new ReplicaSet while an old pod exists (terminating included)",
+                    f"new {', '.join(s.name for s in new)}: {new_pods} pods; old "
+                    + ", ".join(
+                        f"{s.name}: {s.active} active + {s.terminating} terminating" for s in others
+                    )
+                    + f" after {snap.cause}",
+                )
+            ]
         self._armed = True
         return []
 
@@ -383,36 +419,64 @@ class RevisionsIncrease:
             key = ("dup", str(revision), *sorted(names))
             if len(names) > 1 and key not in self._reported:
                 self._reported.add(key)
-                out.append(Violation(snap.time, snap.ref, "revisions",
-                                     "one ReplicaSet per revision",
-                                     f"revision {revision} on {', '.join(sorted(names))}"))
+                out.append(
+                    Violation(
+                        snap.time,
+                        snap.ref,
+                        "revisions",
+                        "one ReplicaSet per revision",
+                        f"revision {revision} on {', '.join(sorted(names))}",
+                    )
+                )
         for s in snap.replica_sets:
             if s.revision is None:
                 continue
             previous = self._last.get(s.uid)
             if previous != s.revision:
                 if previous is not None and s.revision < previous:
-                    out.append(Violation(snap.time, f"replicaset/{s.name}", "revisions",
-                                         f"revision never decreases (was {previous})",
-                                         f"{s.revision} after {snap.cause}"))
-                others = [o.revision for o in snap.replica_sets
-                          if o.uid != s.uid and o.revision is not None]
+                    out.append(
+                        Violation(
+                            snap.time,
+                            f"replicaset/{s.name}",
+                            "revisions",
+                            f"revision never decreases (was {previous})",
+                            f"{s.revision} after {snap.cause}",
+                        )
+                    )
+                others = [
+                    o.revision
+                    for o in snap.replica_sets
+                    if o.uid != s.uid and o.revision is not None
+                ]
                 if others and s.revision <= max(others):
-                    out.append(Violation(
-                        snap.time, f"replicaset/{s.name}", "revisions",
-                        f"a new or reused ReplicaSet's revision > every other revision "
-                        f"(max {max(others)})", f"{s.revision} after {snap.cause}"))
+                    out.append(
+                        Violation(
+                            snap.time,
+                            f"replicaset/{s.name}",
+                            "revisions",
+                            f"a new or reused ReplicaSet's revision > every other revision "
+                            f"(max {max(others)})",
+                            f"{s.revision} after {snap.cause}",
+                        )
+                    )
             self._last[s.uid] = s.revision
         states = list(snap.replica_sets)
         for i, a in enumerate(states):
-            for b in states[i + 1:]:
+            for b in states[i + 1 :]:
                 key = ("same", *sorted((a.uid, b.uid)))
-                if key not in self._reported and same_template(a.rs.spec.template,
-                                                               b.rs.spec.template):
+                if key not in self._reported and same_template(
+                    a.rs.spec.template, b.rs.spec.template
+                ):
                     self._reported.add(key)
-                    out.append(Violation(snap.time, snap.ref, "revision-reuse",
-                                         "one ReplicaSet per pod template",
-                                         f"{a.name} and {b.name} have the same template"))
+                    out.append(
+                        Violation(
+                            snap.time,
+                            snap.ref,
+                            "revision-reuse",
+                            "one ReplicaSet per pod template",
+                            f"{a.name} and {b.name} have the same template",
+                        )
+                    )
         return out
 
 
@@ -426,8 +490,11 @@ class Completion:
 
     def observe(self, snap: Snapshot) -> list[Violation]:
         d = snap.workload
-        if snap.key[0] != "Deployment" or not snap.cause.startswith("Deployment/") \
-                or not _complete(d, d.status):
+        if (
+            snap.key[0] != "Deployment"
+            or not snap.cause.startswith("Deployment/")
+            or not _complete(d, d.status)
+        ):
             return []
         new = [s for s in snap.replica_sets if same_template(s.rs.spec.template, d.spec.template)]
         new_active = sum(s.active for s in new)
@@ -435,12 +502,17 @@ class Completion:
         old_active = sum(s.active for s in snap.replica_sets if s not in new)
         if new_active == d.replicas and new_available == d.replicas and old_active == 0:
             return []
-        return [Violation(
-            snap.time, snap.ref, "completion",
-            f"complete status means {d.replicas} pods, all of the new template and available, "
-            f"none of an old one",
-            f"{new_active} new pods ({new_available} available), {old_active} old pods; status "
-            f"updated={d.status.updated_replicas} available={d.status.available_replicas}")]
+        return [
+            Violation(
+                snap.time,
+                snap.ref,
+                "completion",
+                f"complete status means {d.replicas} pods, all of the new template and available, "
+                f"none of an old one",
+                f"{new_active} new pods ({new_available} available), {old_active} old pods; status "
+                f"updated={d.status.updated_replicas} available={d.status.available_replicas}",
+            )
+        ]
 
 
 class EndpointsReady:
@@ -480,10 +552,16 @@ class EndpointsReady:
                 if report_key in self._reported:
                     continue
                 self._reported.add(report_key)
-                out.append(Violation(now, f"{key[0]}/{key[2]}", "endpoints-ready",
-                                     "serving endpoints are Ready pods (not terminating when "
-                                     "there is no endpoint lag)",
-                                     f"endpoint {uid} serves: {problem}"))
+                out.append(
+                    Violation(
+                        now,
+                        f"{key[0]}/{key[2]}",
+                        "endpoints-ready",
+                        "serving endpoints are Ready pods (not terminating when "
+                        "there is no endpoint lag)",
+                        f"endpoint {uid} serves: {problem}",
+                    )
+                )
         return out
 
 
@@ -501,8 +579,7 @@ GLOBAL_CHECKS: list[Callable[[], GlobalCheck]] = [EndpointsReady]
 WORKLOAD_CHECKS: dict[str, list[Callable[[Cluster, Any], list[Violation]]]] = {}
 
 
-def register_workload_check(kind: str,
-                            check: Callable[[Cluster, Any], list[Violation]]) -> None:
+def register_workload_check(kind: str, check: Callable[[Cluster, Any], list[Violation]]) -> None:
     """Run ``check(cluster, workload)`` on every ``kind`` workload in ``collect``."""
     WORKLOAD_CHECKS.setdefault(kind, []).append(check)
 
@@ -533,8 +610,12 @@ def watch(cluster: Cluster, keep_history: bool = True) -> Watch:
     existing = attached_watch(cluster)
     if existing is not None:
         return existing
-    return Watch(cluster, lambda kind: MONITORS.get(kind, []),
-                 [make() for make in GLOBAL_CHECKS], keep_history=keep_history)
+    return Watch(
+        cluster,
+        lambda kind: MONITORS.get(kind, []),
+        [make() for make in GLOBAL_CHECKS],
+        keep_history=keep_history,
+    )
 
 
 def _replay(factory: MonitorFactory, history: Sequence[Snapshot]) -> list[Violation]:
@@ -595,14 +676,16 @@ def history_within_limit(cluster: Cluster, ref: str | None = None) -> list[Viola
     out = []
     for d in _deployments(cluster, ref):
         replica_sets = cluster.store.owned_replica_sets(d.metadata.uid)
-        terminating = any(cluster.replicasets.pods_of(rs.metadata.uid).terminating
-                          for rs in replica_sets)
+        terminating = any(
+            cluster.replicasets.pods_of(rs.metadata.uid).terminating for rs in replica_sets
+        )
         out += excess_history(d, replica_sets, cluster.now, terminating)
     return out
 
 
-def excess_history(d: Any, replica_sets: Sequence[Any], now: float,
-                   old_pods_terminating: bool = False) -> list[Violation]:
+def excess_history(
+    d: Any, replica_sets: Sequence[Any], now: float, old_pods_terminating: bool = False
+) -> list[Violation]:
     """The ``history-limit`` rule on one Deployment and its ReplicaSets, as data."""
     limit = d.spec.revision_history_limit
     if limit is None or not _complete(d, d.status):
@@ -612,11 +695,19 @@ def excess_history(d: Any, replica_sets: Sequence[Any], now: float,
     old = [rs for rs in replica_sets if not same_template(rs.spec.template, d.spec.template)]
     if len(old) <= limit:
         return []
-    listed = ", ".join(f"{rs.metadata.name} (revision "
-                       f"{rs.metadata.annotations.get(REVISION_ANNOTATION, '?')})" for rs in old)
-    return [Violation(now, f"deployment/{d.metadata.name}", "history-limit",
-                      f"at most revisionHistoryLimit={limit} old ReplicaSets after completion",
-                      f"{len(old)}: {listed}")]
+    listed = ", ".join(
+        f"{rs.metadata.name} (revision {rs.metadata.annotations.get(REVISION_ANNOTATION, '?')})"
+        for rs in old
+    )
+    return [
+        Violation(
+            now,
+            f"deployment/{d.metadata.name}",
+            "history-limit",
+            f"at most revisionHistoryLimit={limit} old ReplicaSets after completion",
+            f"{len(old)}: {listed}",
+        )
+    ]
 
 
 def revision_annotation(cluster: Cluster, ref: str | None = None) -> list[Violation]:
@@ -627,21 +718,31 @@ def revision_annotation(cluster: Cluster, ref: str | None = None) -> list[Violat
     for d in _deployments(cluster, ref):
         if d.status.observed_generation < d.metadata.generation:
             continue
-        new = [rs for rs in cluster.store.owned_replica_sets(d.metadata.uid)
-               if same_template(rs.spec.template, d.spec.template)]
+        new = [
+            rs
+            for rs in cluster.store.owned_replica_sets(d.metadata.uid)
+            if same_template(rs.spec.template, d.spec.template)
+        ]
         if len(new) != 1:
             continue
         want = new[0].metadata.annotations.get(REVISION_ANNOTATION)
         have = d.metadata.annotations.get(REVISION_ANNOTATION)
         if want != have:
-            out.append(Violation(cluster.now, f"deployment/{d.metadata.name}", "revisions",
-                                 f"revision annotation of the new ReplicaSet "
-                                 f"{new[0].metadata.name}: {want}", f"{have}"))
+            out.append(
+                Violation(
+                    cluster.now,
+                    f"deployment/{d.metadata.name}",
+                    "revisions",
+                    f"revision annotation of the new ReplicaSet {new[0].metadata.name}: {want}",
+                    f"{have}",
+                )
+            )
     return out
 
 
-def check_undo(cluster: Cluster, ref: str, to_revision: int = 0,
-               namespace: str = "default") -> tuple[str, list[Violation]]:
+def check_undo(
+    cluster: Cluster, ref: str, to_revision: int = 0, namespace: str = "default"
+) -> tuple[str, list[Violation]]:
     """Run ``kubectl rollout undo`` and check ``rollback``: it restores the template.
 
     Returns what kubectl printed (or its error message) and the violations:
@@ -679,30 +780,62 @@ def check_undo(cluster: Cluster, ref: str, to_revision: int = 0,
     wanted = "the target revision's template"
     if refused:
         if target is not None and not d.spec.paused:
-            out.append(Violation(cluster.now, obj, "rollback",
-                                 f"undo to revision {to_revision or 'previous'} succeeds "
-                                 f"(it exists and the Deployment is not paused)", output.strip()))
+            out.append(
+                Violation(
+                    cluster.now,
+                    obj,
+                    "rollback",
+                    f"undo to revision {to_revision or 'previous'} succeeds "
+                    f"(it exists and the Deployment is not paused)",
+                    output.strip(),
+                )
+            )
     elif target is None or d.spec.paused:
-        out.append(Violation(cluster.now, obj, "rollback",
-                             "undo refused (no such revision, or paused)", output.strip()))
+        out.append(
+            Violation(
+                cluster.now,
+                obj,
+                "rollback",
+                "undo refused (no such revision, or paused)",
+                output.strip(),
+            )
+        )
     elif "skipped rollback" in output:
         if not same_template(d.spec.template, target.spec.template):
-            out.append(Violation(cluster.now, obj, "rollback",
-                                 "skip only when the template already matches", output.strip()))
+            out.append(
+                Violation(
+                    cluster.now,
+                    obj,
+                    "rollback",
+                    "skip only when the template already matches",
+                    output.strip(),
+                )
+            )
     elif not same_template(after.spec.template, target.spec.template):
-        out.append(Violation(cluster.now, obj, "rollback", wanted + f" ({target.metadata.name})",
-                             "a different template after: " + output.strip()))
+        out.append(
+            Violation(
+                cluster.now,
+                obj,
+                "rollback",
+                wanted + f" ({target.metadata.name})",
+                "a different template after: " + output.strip(),
+            )
+        )
     if after.spec.replicas != d.spec.replicas:
-        out.append(Violation(cluster.now, obj, "rollback", f"replicas kept at {d.replicas}",
-                             f"{after.replicas}"))
+        out.append(
+            Violation(
+                cluster.now, obj, "rollback", f"replicas kept at {d.replicas}", f"{after.replicas}"
+            )
+        )
     watcher = attached_watch(cluster)
     if watcher is not None:
         watcher.extend(out)
     return output, out
 
 
-def rollout_completes(cluster: Cluster, ref: str, timeout: float = 7200.0,
-                      namespace: str = "default") -> list[Violation]:
+def rollout_completes(
+    cluster: Cluster, ref: str, timeout: float = 7200.0, namespace: str = "default"
+) -> list[Violation]:
     """``liveness``: a rollout whose pods are healthy completes.
 
     If the Deployment is not paused and pods of its current template have no
@@ -718,10 +851,16 @@ def rollout_completes(cluster: Cluster, ref: str, timeout: float = 7200.0,
         return []
     d = cluster.get("deployment", name, namespace=namespace)
     s = d.status
-    return [Violation(cluster.now, f"deployment/{name}", "liveness",
-                      f"complete within {timeout:g}s of t={start:g} (healthy pods, not paused)",
-                      f"replicas={s.replicas} updated={s.updated_replicas} "
-                      f"available={s.available_replicas} of {d.replicas}")]
+    return [
+        Violation(
+            cluster.now,
+            f"deployment/{name}",
+            "liveness",
+            f"complete within {timeout:g}s of t={start:g} (healthy pods, not paused)",
+            f"replicas={s.replicas} updated={s.updated_replicas} "
+            f"available={s.available_replicas} of {d.replicas}",
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------------------
@@ -746,9 +885,15 @@ def traffic_shares_sum_to_one(tl: Timeline) -> list[Violation]:
         listed = endpoints[i] > 0
         want = 1.0 if listed else 0.0
         if abs(shares[i] - want) > 1e-9:
-            return [Violation(float(tl.t[i]), f"deployment/{tl.name}", "traffic-shares",
-                              f"shares sum to {want:g} ({endpoints[i]:g} endpoints)",
-                              f"{float(shares[i])!r}")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    f"deployment/{tl.name}",
+                    "traffic-shares",
+                    f"shares sum to {want:g} ({endpoints[i]:g} endpoints)",
+                    f"{float(shares[i])!r}",
+                )
+            ]
     return []
 
 
@@ -759,9 +904,15 @@ def traffic_to_ready_endpoints(tl: Timeline) -> list[Violation]:
         bad = np.nonzero((rev["traffic_share"] > 0) & (rev["endpoints"] <= 0))[0]
         if len(bad):
             i = int(bad[0])
-            return [Violation(float(tl.t[i]), f"replicaset/{rev.name}", "traffic-to-endpoints",
-                              "no share of traffic without endpoints",
-                              f"share {rev['traffic_share'][i]:g} with 0 endpoints")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    f"replicaset/{rev.name}",
+                    "traffic-to-endpoints",
+                    "no share of traffic without endpoints",
+                    f"share {rev['traffic_share'][i]:g} with 0 endpoints",
+                )
+            ]
     return []
 
 
@@ -775,37 +926,62 @@ def requests_conserved(tl: Timeline) -> list[Violation]:
     offered = [float(x) for x in tl["requests"]]
     failed = [float(x) for x in tl["errors"]]
     revisions = list(tl.by_replica_set.values())
-    sent = np.sum([r["requests"] for r in revisions], axis=0) if revisions else \
-        np.zeros(len(tl.t))
-    failed_rs = np.sum([r["errors"] for r in revisions], axis=0) if revisions else \
-        np.zeros(len(tl.t))
+    sent = np.sum([r["requests"] for r in revisions], axis=0) if revisions else np.zeros(len(tl.t))
+    failed_rs = (
+        np.sum([r["errors"] for r in revisions], axis=0) if revisions else np.zeros(len(tl.t))
+    )
     served = [float(x) for x in sent - failed_rs]
     for i in range(len(tl.t)):
         if abs(served[i] + failed[i] - offered[i]) > _row_tol(offered[i]):
-            return [Violation(float(tl.t[i]), obj, "requests-conserved",
-                              f"served + failed = offered = {offered[i]!r}",
-                              f"served {served[i]!r} + failed {failed[i]!r} = "
-                              f"{served[i] + failed[i]!r}")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    obj,
+                    "requests-conserved",
+                    f"served + failed = offered = {offered[i]!r}",
+                    f"served {served[i]!r} + failed {failed[i]!r} = {served[i] + failed[i]!r}",
+                )
+            ]
         if failed[i] > offered[i] + _row_tol(offered[i]):
-            return [Violation(float(tl.t[i]), obj, "requests-conserved",
-                              f"failed <= offered = {offered[i]!r}", f"{failed[i]!r}")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    obj,
+                    "requests-conserved",
+                    f"failed <= offered = {offered[i]!r}",
+                    f"{failed[i]!r}",
+                )
+            ]
     columns = [(obj, "requests", tl["requests"]), (obj, "errors", tl["errors"])]
-    columns += [(f"replicaset/{r.name}", c, r[c]) for r in revisions for c in ("requests",
-                                                                                  "errors")]
+    columns += [
+        (f"replicaset/{r.name}", c, r[c]) for r in revisions for c in ("requests", "errors")
+    ]
     for name, column, data in columns:
         drops = np.nonzero(np.diff(data) < -_row_tol(float(np.max(data, initial=0.0))))[0]
         if len(drops):
             i = int(drops[0]) + 1
-            return [Violation(float(tl.t[i]), name, "requests-conserved",
-                              f"cumulative {column} never decrease (was "
-                              f"{float(data[i - 1])!r})", f"{float(data[i])!r}")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    name,
+                    "requests-conserved",
+                    f"cumulative {column} never decrease (was {float(data[i - 1])!r})",
+                    f"{float(data[i])!r}",
+                )
+            ]
     for r in revisions:
         over = np.nonzero(r["errors"] > r["requests"] + 1e-9 * np.maximum(1.0, r["requests"]))[0]
         if len(over):
             i = int(over[0])
-            return [Violation(float(tl.t[i]), f"replicaset/{r.name}", "requests-conserved",
-                              f"failures <= requests sent = {float(r['requests'][i])!r}",
-                              f"{float(r['errors'][i])!r}")]
+            return [
+                Violation(
+                    float(tl.t[i]),
+                    f"replicaset/{r.name}",
+                    "requests-conserved",
+                    f"failures <= requests sent = {float(r['requests'][i])!r}",
+                    f"{float(r['errors'][i])!r}",
+                )
+            ]
     return []
 
 
@@ -825,8 +1001,11 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
     """Whether the traffic reaching ``d``'s pods reaches no other workload's pods and
     goes through no router split (the timeline then accounts for all of it)."""
     labels = d.spec.template.metadata.labels
-    flows = [f for f in cluster.recorder.flows
-             if _selects(f.route, labels) or _selects(f.route.canary, labels)]
+    flows = [
+        f
+        for f in cluster.recorder.flows
+        if _selects(f.route, labels) or _selects(f.route.canary, labels)
+    ]
     if not flows:
         return True
     if len(flows) > 1:
@@ -834,9 +1013,14 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
     route = flows[0].route
     if route.canary is not None:
         return False
-    others = [w for kind in WORKLOADS for w in cluster.store.list(kind, None)
-              if w.metadata.uid != d.metadata.uid and _template_labels(w) is not None
-              and _selects(route, _template_labels(w))]
+    others = [
+        w
+        for kind in WORKLOADS
+        for w in cluster.store.list(kind, None)
+        if w.metadata.uid != d.metadata.uid
+        and _template_labels(w) is not None
+        and _selects(route, _template_labels(w))
+    ]
     return not others
 
 
@@ -907,9 +1091,15 @@ def determinism(make: Callable[[], Cluster], runs: int = 2) -> list[Violation]:
     if len(set(digests)) <= 1:
         return []
     assert last is not None
-    return [Violation(last.now, "cluster", "determinism",
-                      f"one digest over {runs} runs with seed {last.seed}",
-                      ", ".join(d[:12] for d in digests))]
+    return [
+        Violation(
+            last.now,
+            "cluster",
+            "determinism",
+            f"one digest over {runs} runs with seed {last.seed}",
+            ", ".join(d[:12] for d in digests),
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------------------
@@ -921,14 +1111,19 @@ def events_context(cluster: Cluster, violations: Sequence[Violation], count: int
     if not violations:
         return ""
     first = min(v.time for v in violations)
-    events = [e for e in cluster.events if e.time <= first
-              and e.reason in ("ScalingReplicaSet", "DeploymentRollback", "Killing",
-                               "BackOff", "Unhealthy", "Failed")]
+    events = [
+        e
+        for e in cluster.events
+        if e.time <= first
+        and e.reason
+        in ("ScalingReplicaSet", "DeploymentRollback", "Killing", "BackOff", "Unhealthy", "Failed")
+    ]
     if not events:
         return ""
     lines = [f"last events up to t={first:g}:"]
-    lines += [f"  t={e.time:g} {e.kind.lower()}/{e.name} {e.reason}: {e.message}"
-              for e in events[-count:]]
+    lines += [
+        f"  t={e.time:g} {e.kind.lower()}/{e.name} {e.reason}: {e.message}" for e in events[-count:]
+    ]
     return "\n".join(lines)
 
 
@@ -939,8 +1134,11 @@ def collect(cluster: Cluster, ref: str | None = None) -> list[Violation]:
     found: list[Violation] = []
     watcher = attached_watch(cluster)
     if watcher is not None:
-        found += [v for v in watcher.violations
-                  if ref is None or v.object == ref or not v.object.startswith("deployment/")]
+        found += [
+            v
+            for v in watcher.violations
+            if ref is None or v.object == ref or not v.object.startswith("deployment/")
+        ]
     found += history_within_limit(cluster, ref)
     found += revision_annotation(cluster, ref)
     found += timeline_invariants(cluster, ref)

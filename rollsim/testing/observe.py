@@ -61,15 +61,21 @@ class Violation:
     actual: str
 
     def __str__(self) -> str:
-        return (f"t={self.time:g} {self.object} [{self.invariant}]\n"
-                f"    expected: {self.expected}\n"
-                f"    actual:   {self.actual}")
+        return (
+            f"t={self.time:g} {self.object} [{self.invariant}]\n"
+            f"    expected: {self.expected}\n"
+            f"    actual:   {self.actual}"
+        )
 
 
 def faulty(behavior: PodBehavior) -> bool:
     """Whether pods of this behaviour may never become (or stay) available."""
-    return (behavior.never_ready or behavior.image_pull_error
-            or behavior.crash_loop is not None or behavior.unready_after is not None)
+    return (
+        behavior.never_ready
+        or behavior.image_pull_error
+        or behavior.crash_loop is not None
+        or behavior.unready_after is not None
+    )
 
 
 def loses_availability(behavior: PodBehavior) -> bool:
@@ -168,8 +174,13 @@ class Watch:
     ``violations`` collects what the monitors found, in order.
     """
 
-    def __init__(self, cluster: Cluster, monitors: Callable[[str], Sequence[MonitorFactory]],
-                 global_checks: Sequence[GlobalCheck] = (), keep_history: bool = True) -> None:
+    def __init__(
+        self,
+        cluster: Cluster,
+        monitors: Callable[[str], Sequence[MonitorFactory]],
+        global_checks: Sequence[GlobalCheck] = (),
+        keep_history: bool = True,
+    ) -> None:
         self.cluster = cluster
         self.history: list[Snapshot] = []
         self.violations: list[Violation] = []
@@ -217,10 +228,17 @@ class Watch:
         states = []
         for rs in cluster.store.owned_replica_sets(workload.metadata.uid):
             pods = cluster.replicasets.pods_of(rs.metadata.uid)
-            states.append(ReplicaSetState(
-                rs=rs, revision=_revision(rs), active=pods.active,
-                terminating=pods.terminating, ready=len(pods.ready), available=pods.available,
-                behavior=cluster.kubelet.behavior_for(rs.spec.template)))
+            states.append(
+                ReplicaSetState(
+                    rs=rs,
+                    revision=_revision(rs),
+                    active=pods.active,
+                    terminating=pods.terminating,
+                    ready=len(pods.ready),
+                    available=pods.available,
+                    behavior=cluster.kubelet.behavior_for(rs.spec.template),
+                )
+            )
         return Snapshot(self._seq, cluster.now, cause, key, workload, tuple(states))
 
     def extend(self, violations: Iterable[Violation]) -> None:

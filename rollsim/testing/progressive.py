@@ -64,17 +64,21 @@ HASH_LABEL = "rollouts-pod-template-hash"
 
 
 def _service(name: str, app: str) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
-            "spec": {"selector": {"app": app}, "ports": [{"port": 80}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {"selector": {"app": app}, "ports": [{"port": 80}]},
+    }
 
 
 @st.composite
 def _canary_steps(draw: st.DrawFn, max_steps: int) -> list[dict[str, Any]]:
     """setWeight and pause steps; the weights never decrease (see the module doc)."""
-    kinds = draw(st.lists(st.sampled_from(["setWeight", "pause", "timed"]), min_size=1,
-                          max_size=max_steps))
-    weights = sorted(draw(st.lists(st.integers(1, 100), min_size=len(kinds),
-                                   max_size=len(kinds))))
+    kinds = draw(
+        st.lists(st.sampled_from(["setWeight", "pause", "timed"]), min_size=1, max_size=max_steps)
+    )
+    weights = sorted(draw(st.lists(st.integers(1, 100), min_size=len(kinds), max_size=len(kinds))))
     steps: list[dict[str, Any]] = []
     for kind, weight in zip(kinds, weights, strict=True):
         if kind == "setWeight":
@@ -87,10 +91,17 @@ def _canary_steps(draw: st.DrawFn, max_steps: int) -> list[dict[str, Any]]:
 
 
 @st.composite
-def rollouts(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
-             container: str = "app", min_replicas: int = 1, max_replicas: int = 6,
-             strategies: Sequence[str] = ("canary", "trafficRouted", "blueGreen"),
-             max_steps: int = 4) -> list[dict[str, Any]]:
+def rollouts(
+    draw: st.DrawFn,
+    *,
+    name: str = "web",
+    image: str = "app:v1",
+    container: str = "app",
+    min_replicas: int = 1,
+    max_replicas: int = 6,
+    strategies: Sequence[str] = ("canary", "trafficRouted", "blueGreen"),
+    max_steps: int = 4,
+) -> list[dict[str, Any]]:
     """A valid Argo Rollout (argoproj.io/v1alpha1) and the Services it names.
 
     ``strategies`` picks among a basic ``canary`` (setWeight/pause steps,
@@ -104,8 +115,10 @@ def rollouts(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
     documents: list[dict[str, Any]] = []
     strategy: dict[str, Any]
     if kind == "blueGreen":
-        blue_green: dict[str, Any] = {"activeService": f"{name}-active",
-                                      "previewService": f"{name}-preview"}
+        blue_green: dict[str, Any] = {
+            "activeService": f"{name}-active",
+            "previewService": f"{name}-preview",
+        }
         auto = draw(st.one_of(st.none(), st.booleans()))
         if auto is not None:
             blue_green["autoPromotionEnabled"] = auto
@@ -114,25 +127,41 @@ def rollouts(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
     else:
         canary: dict[str, Any] = {"steps": draw(_canary_steps(max_steps))}
         if kind == "trafficRouted":
-            canary = {"canaryService": f"{name}-canary", "stableService": f"{name}-stable",
-                      "trafficRouting": {"nginx": {"stableIngress": name}}, **canary}
+            canary = {
+                "canaryService": f"{name}-canary",
+                "stableService": f"{name}-stable",
+                "trafficRouting": {"nginx": {"stableIngress": name}},
+                **canary,
+            }
             documents += [_service(f"{name}-stable", name), _service(f"{name}-canary", name)]
         strategy = {"canary": canary}
     rollout = {
-        "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
         "metadata": {"name": name},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": container, "image": image}]}},
-                 "strategy": strategy},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": container, "image": image}]},
+            },
+            "strategy": strategy,
+        },
     }
     return [rollout, *documents]
 
 
 @st.composite
-def canaries(draw: st.DrawFn, *, name: str = "podinfo", image: str = "podinfo:v1",
-             container: str = "podinfo", min_replicas: int = 1,
-             max_replicas: int = 4) -> list[dict[str, Any]]:
+def canaries(
+    draw: st.DrawFn,
+    *,
+    name: str = "podinfo",
+    image: str = "podinfo:v1",
+    container: str = "podinfo",
+    min_replicas: int = 1,
+    max_replicas: int = 4,
+) -> list[dict[str, Any]]:
     """A valid Flagger Canary (flagger.app/v1beta1) and the Deployment it targets.
 
     Varies the Deployment's replicas and the analysis: ``interval`` (10 s to
@@ -143,21 +172,38 @@ def canaries(draw: st.DrawFn, *, name: str = "podinfo", image: str = "podinfo:v1
     replicas = draw(st.integers(min_replicas, max_replicas))
     max_weight = draw(st.integers(10, 100))
     step_weight = draw(st.integers(max(1, max_weight // 5), max_weight))
-    analysis = {"interval": f"{draw(st.sampled_from([10, 15, 30, 60]))}s",
-                "threshold": draw(st.integers(1, 5)), "maxWeight": max_weight,
-                "stepWeight": step_weight,
-                "metrics": [{"name": "request-success-rate", "thresholdRange": {"min": 99},
-                             "interval": "1m"}]}
-    deployment = {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": container, "image": image}]}}},
+    analysis = {
+        "interval": f"{draw(st.sampled_from([10, 15, 30, 60]))}s",
+        "threshold": draw(st.integers(1, 5)),
+        "maxWeight": max_weight,
+        "stepWeight": step_weight,
+        "metrics": [
+            {"name": "request-success-rate", "thresholdRange": {"min": 99}, "interval": "1m"}
+        ],
     }
-    canary = {"apiVersion": "flagger.app/v1beta1", "kind": "Canary", "metadata": {"name": name},
-              "spec": {"targetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
-                                     "name": name},
-                       "service": {"port": 9898}, "analysis": analysis}}
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": container, "image": image}]},
+            },
+        },
+    }
+    canary = {
+        "apiVersion": "flagger.app/v1beta1",
+        "kind": "Canary",
+        "metadata": {"name": name},
+        "spec": {
+            "targetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "service": {"port": 9898},
+            "analysis": analysis,
+        },
+    }
     return [deployment, canary]
 
 
@@ -177,18 +223,30 @@ def _traffic(service: str, endpoint_lag: bool) -> SearchStrategy[Traffic]:
 
 def _rollout_actions(horizon: int, faults: bool) -> SearchStrategy[tuple[Any, ...]]:
     time = st.integers(0, horizon)
-    bad = st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20)) \
-        if faults else st.none()
-    return st.one_of(st.tuples(st.just("image"), time, bad),
-                     st.tuples(st.just("promote"), time),
-                     st.tuples(st.just("abort"), time))
+    bad = (
+        st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20))
+        if faults
+        else st.none()
+    )
+    return st.one_of(
+        st.tuples(st.just("image"), time, bad),
+        st.tuples(st.just("promote"), time),
+        st.tuples(st.just("abort"), time),
+    )
 
 
 @st.composite
-def rollout_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, Any]]]
-                      | None = None, *, max_actions: int = 5, horizon: int = 200,
-                      faults: bool = True, timeout: float = 900.0,
-                      settle: float = 600.0, endpoint_lag: bool = True) -> RolloutScenario:
+def rollout_scenarios(
+    draw: st.DrawFn,
+    manifests: SearchStrategy[list[dict[str, Any]]] | None = None,
+    *,
+    max_actions: int = 5,
+    horizon: int = 200,
+    faults: bool = True,
+    timeout: float = 900.0,
+    settle: float = 600.0,
+    endpoint_lag: bool = True,
+) -> RolloutScenario:
     """A ``RolloutScenario`` around an Argo Rollout (by default from ``rollouts()``):
     timed ``kubectl argo rollouts set image`` (new images, possibly with a bad
     ``PodBehavior``), ``promote`` and ``abort``, and traffic to the stable
@@ -220,18 +278,31 @@ def rollout_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, 
     elif "trafficRouting" in strategy["canary"]:
         service = strategy["canary"]["stableService"]
     flow = draw(_traffic(service, endpoint_lag)) if service is not None else None
-    return RolloutScenario(manifests=documents, actions=tuple(actions),
-                           pods=draw(pod_behaviors(faults=False, max_seconds=20)),
-                           images=images, traffic=flow, target=f"rollout/{name}",
-                           timeout=timeout, until=horizon + settle,
-                           seed=draw(st.integers(0, 2**32 - 1)))
+    return RolloutScenario(
+        manifests=documents,
+        actions=tuple(actions),
+        pods=draw(pod_behaviors(faults=False, max_seconds=20)),
+        images=images,
+        traffic=flow,
+        target=f"rollout/{name}",
+        timeout=timeout,
+        until=horizon + settle,
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
 
 
 @st.composite
-def canary_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, Any]]]
-                     | None = None, *, max_actions: int = 3, horizon: int = 200,
-                     faults: bool = True, timeout: float = 900.0,
-                     settle: float = 600.0, endpoint_lag: bool = True) -> RolloutScenario:
+def canary_scenarios(
+    draw: st.DrawFn,
+    manifests: SearchStrategy[list[dict[str, Any]]] | None = None,
+    *,
+    max_actions: int = 3,
+    horizon: int = 200,
+    faults: bool = True,
+    timeout: float = 900.0,
+    settle: float = 600.0,
+    endpoint_lag: bool = True,
+) -> RolloutScenario:
     """A ``RolloutScenario`` around a Flagger Canary (by default from ``canaries()``):
     timed ``kubectl set image`` on its target Deployment (new images, possibly
     with a bad ``PodBehavior``) and traffic to the apex Service
@@ -243,8 +314,11 @@ def canary_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, A
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     repo = _image_repo(container["image"])
     time = st.integers(0, horizon)
-    bad = st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20)) \
-        if faults else st.none()
+    bad = (
+        st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20))
+        if faults
+        else st.none()
+    )
     raw = draw(st.lists(st.tuples(time, bad), max_size=max_actions))
     actions = []
     images = {}
@@ -252,14 +326,23 @@ def canary_scenarios(draw: st.DrawFn, manifests: SearchStrategy[list[dict[str, A
         image = f"{repo}:v{release}"
         if behavior is not None:
             images[image] = behavior
-        actions.append(Action(time=float(at), kubectl=f"set image deployment/{name} "
-                                                      f"{container['name']}={image}"))
+        actions.append(
+            Action(
+                time=float(at), kubectl=f"set image deployment/{name} {container['name']}={image}"
+            )
+        )
     flow = draw(_traffic(canary["metadata"]["name"], endpoint_lag))
-    return RolloutScenario(manifests=documents, actions=tuple(actions),
-                           pods=draw(pod_behaviors(faults=False, max_seconds=20)),
-                           images=images, traffic=flow, target=f"deployment/{name}",
-                           timeout=timeout, until=horizon + settle,
-                           seed=draw(st.integers(0, 2**32 - 1)))
+    return RolloutScenario(
+        manifests=documents,
+        actions=tuple(actions),
+        pods=draw(pod_behaviors(faults=False, max_seconds=20)),
+        images=images,
+        traffic=flow,
+        target=f"deployment/{name}",
+        timeout=timeout,
+        until=horizon + settle,
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -276,8 +359,9 @@ class CanaryLimit:
     stable: frozenset[str]
 
 
-def canary_weight_within_step(tl: Timeline, limits: Sequence[CanaryLimit],
-                              obj: str | None = None) -> list[Violation]:
+def canary_weight_within_step(
+    tl: Timeline, limits: Sequence[CanaryLimit], obj: str | None = None
+) -> list[Violation]:
     """``canary-weight``: at every row of ``tl``, the traffic share of the canary
     ReplicaSets (all but the limit's ``stable`` ones) is at most the limit's
     weight. Reports the first breach; rows before the first limit are not checked.
@@ -297,9 +381,12 @@ def canary_weight_within_step(tl: Timeline, limits: Sequence[CanaryLimit],
             continue
         first = max(bisect.bisect_left(times, float(t)) - 1, 0)
         breaches = []
-        for limit in limits[first:last + 1]:
-            canary = {name: float(rev["traffic_share"][i])
-                      for name, rev in tl.by_replica_set.items() if name not in limit.stable}
+        for limit in limits[first : last + 1]:
+            canary = {
+                name: float(rev["traffic_share"][i])
+                for name, rev in tl.by_replica_set.items()
+                if name not in limit.stable
+            }
             share = sum(canary.values())
             if share <= limit.weight / 100 + 1e-9:
                 break
@@ -307,14 +394,21 @@ def canary_weight_within_step(tl: Timeline, limits: Sequence[CanaryLimit],
         else:
             limit, share, canary = breaches[-1]
             listed = ", ".join(f"{n}: {s:g}" for n, s in canary.items() if s > 0)
-            return [Violation(float(t), where, "canary-weight",
-                              f"canary share <= {limit.weight:g}% (the weight in force)",
-                              f"{share:g} ({listed})")]
+            return [
+                Violation(
+                    float(t),
+                    where,
+                    "canary-weight",
+                    f"canary share <= {limit.weight:g}% (the weight in force)",
+                    f"{share:g} ({listed})",
+                )
+            ]
     return []
 
 
-def bluegreen_active_one_version(tl: Timeline, since: float = float("-inf"),
-                                 obj: str | None = None) -> list[Violation]:
+def bluegreen_active_one_version(
+    tl: Timeline, since: float = float("-inf"), obj: str | None = None
+) -> list[Violation]:
     """``active-one-version``: at every row of ``tl`` (the timeline of a blue-green
     Rollout whose traffic goes to its active Service) from ``since`` on, at most
     one ReplicaSet gets a share of the traffic. Reports the first breach.
@@ -329,12 +423,21 @@ def bluegreen_active_one_version(tl: Timeline, since: float = float("-inf"),
     for i, t in enumerate(tl.t):
         if t < since:
             continue
-        serving = [(name, float(rev["traffic_share"][i])) for name, rev in revisions
-                   if rev["traffic_share"][i] > 0]
+        serving = [
+            (name, float(rev["traffic_share"][i]))
+            for name, rev in revisions
+            if rev["traffic_share"][i] > 0
+        ]
         if len(serving) > 1:
-            return [Violation(float(t), obj or f"rollout/{tl.name}", "active-one-version",
-                              "the active Service sends traffic to one ReplicaSet",
-                              ", ".join(f"{n}: {s:g}" for n, s in serving))]
+            return [
+                Violation(
+                    float(t),
+                    obj or f"rollout/{tl.name}",
+                    "active-one-version",
+                    "the active Service sends traffic to one ReplicaSet",
+                    ", ".join(f"{n}: {s:g}" for n, s in serving),
+                )
+            ]
     return []
 
 
@@ -344,14 +447,15 @@ def _set_weight(steps: Sequence[Any], index: int | None) -> float:
     the index, 0 if none."""
     if index is None or not steps or index >= len(steps):
         return 100.0
-    for step in reversed(steps[:max(index, 0) + 1]):
+    for step in reversed(steps[: max(index, 0) + 1]):
         if step.set_weight is not None:
             return float(step.set_weight)
     return 0.0
 
 
-def rollout_limits(history: Sequence[Snapshot], name: str,
-                   namespace: str = "default") -> list[CanaryLimit]:
+def rollout_limits(
+    history: Sequence[Snapshot], name: str, namespace: str = "default"
+) -> list[CanaryLimit]:
     """The ``CanaryLimit`` in force after each recorded write of Rollout ``name``."""
     out = []
     for snap in history:
@@ -397,9 +501,13 @@ def _rollout_checks(cluster: Cluster, r: Any) -> list[Violation]:
     if watcher is None or not watcher.keep_history:
         return []
     if strategy.blue_green is not None:
-        switched = [snap.time for snap in watcher.history
-                    if snap.key == ("Rollout", namespace, name) and snap.workload is not None
-                    and snap.workload.status.blue_green.active_selector]
+        switched = [
+            snap.time
+            for snap in watcher.history
+            if snap.key == ("Rollout", namespace, name)
+            and snap.workload is not None
+            and snap.workload.status.blue_green.active_selector
+        ]
         if not switched:
             return []
         # The route applies a selector change after the traffic's endpoint lag: the
@@ -412,8 +520,10 @@ def _rollout_checks(cluster: Cluster, r: Any) -> list[Violation]:
 
 
 def _routes_service(flow: Any, namespace: str, service: str, cluster: Cluster) -> bool:
-    return cluster.endpoints.routes.get(("service", namespace, service)) is flow.route \
+    return (
+        cluster.endpoints.routes.get(("service", namespace, service)) is flow.route
         and len(cluster.recorder.flows) == 1
+    )
 
 
 def _canary_checks(cluster: Cluster, c: Any) -> list[Violation]:
@@ -425,8 +535,10 @@ def _canary_checks(cluster: Cluster, c: Any) -> list[Violation]:
     primary = f"{c.spec.target_ref.name}-primary"
     stable = frozenset(n for n in tl.by_replica_set if n.rsplit("-", 1)[0] == primary)
     return canary_weight_within_step(
-        tl, [CanaryLimit(float(tl.t[0]) if len(tl.t) else 0.0, flagger_limit(c), stable)],
-        f"canary/{name}")
+        tl,
+        [CanaryLimit(float(tl.t[0]) if len(tl.t) else 0.0, flagger_limit(c), stable)],
+        f"canary/{name}",
+    )
 
 
 register_workload_check("Rollout", _rollout_checks)

@@ -35,8 +35,10 @@ from rollsim.traffic import Traffic
 
 __all__ = ["assert_scenario", "check_scenario", "run_scenario", "scenario_target"]
 
-_UNDO = re.compile(r"^rollout undo (?:deployment|deploy|deployments)/(?P<name>\S+)"
-                   r"(?: -n (?P<ns>\S+))?(?: --to-revision=(?P<rev>\d+))?$")
+_UNDO = re.compile(
+    r"^rollout undo (?:deployment|deploy|deployments)/(?P<name>\S+)"
+    r"(?: -n (?P<ns>\S+))?(?: --to-revision=(?P<rev>\d+))?$"
+)
 
 
 def scenario_target(scenario: Scenario) -> tuple[str, str]:
@@ -47,8 +49,9 @@ def scenario_target(scenario: Scenario) -> tuple[str, str]:
     if scenario.target is not None:
         kind, _, name = scenario.target.rpartition("/")
         kind = "Rollout" if kind.lower() in ("rollout", "rollouts", "ro") else "Deployment"
-        namespaces = [d.metadata.namespace for d in documents
-                      if d.kind == kind and d.metadata.name == name]
+        namespaces = [
+            d.metadata.namespace for d in documents if d.kind == kind and d.metadata.name == name
+        ]
         return f"{kind.lower()}/{name}", (namespaces[0] if namespaces else "") or "default"
     if len(found) != 1:
         raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
@@ -61,13 +64,20 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> Cluster:
     ``rollsim.testing.watch(cluster)`` on the result gives the watch, whose
     ``violations`` already include the checks made along the way.
     """
-    cluster = Cluster(seed=scenario.seed if seed is None else seed, pods=scenario.pods,
-                      images=scenario.images, latency=scenario.latency)
+    cluster = Cluster(
+        seed=scenario.seed if seed is None else seed,
+        pods=scenario.pods,
+        images=scenario.images,
+        latency=scenario.latency,
+    )
     observer = watch(cluster)
     target, namespace = scenario_target(scenario)
     cluster.apply(scenario.manifests)
-    flows: Sequence[Traffic] = [scenario.traffic] if isinstance(scenario.traffic, Traffic) \
+    flows: Sequence[Traffic] = (
+        [scenario.traffic]
+        if isinstance(scenario.traffic, Traffic)
         else list(scenario.traffic or [])
+    )
     for traffic in flows:
         cluster.add_traffic(traffic)
     for action in sorted(scenario.actions, key=lambda a: a.time):
@@ -79,8 +89,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> Cluster:
         assert action.kubectl is not None
         undo = _UNDO.match(action.kubectl.strip())
         if undo is not None:
-            check_undo(cluster, undo["name"], int(undo["rev"] or 0),
-                       namespace=undo["ns"] or "default")
+            check_undo(
+                cluster, undo["name"], int(undo["rev"] or 0), namespace=undo["ns"] or "default"
+            )
         else:
             cluster.kubectl(action.kubectl)
     cluster.run_until_complete(target, timeout=scenario.timeout, namespace=namespace)
@@ -89,8 +100,9 @@ def run_scenario(scenario: Scenario, seed: int | None = None) -> Cluster:
     return cluster
 
 
-def check_scenario(scenario: Scenario, *, liveness_timeout: float | None = 7200.0,
-                   determinism: bool = True) -> list[Violation]:
+def check_scenario(
+    scenario: Scenario, *, liveness_timeout: float | None = 7200.0, determinism: bool = True
+) -> list[Violation]:
     """Every invariant on one scenario: ``run_scenario``, then what the watch found,
     the settled-state and timeline invariants, determinism (a second run with
     the same seed gives the same ``digest``) and liveness (a healthy, unpaused
@@ -98,17 +110,24 @@ def check_scenario(scenario: Scenario, *, liveness_timeout: float | None = 7200.
     return _check(scenario, liveness_timeout, determinism)[0]
 
 
-def _check(scenario: Scenario, liveness_timeout: float | None,
-           determinism: bool) -> tuple[list[Violation], Cluster]:
+def _check(
+    scenario: Scenario, liveness_timeout: float | None, determinism: bool
+) -> tuple[list[Violation], Cluster]:
     cluster = run_scenario(scenario)
     found = collect(cluster)
     if determinism:
         first = digest(cluster)
         second = digest(run_scenario(scenario))
         if first != second:
-            found.append(Violation(cluster.now, "cluster", "determinism",
-                                   f"the same digest for seed {scenario.seed}: {first[:16]}",
-                                   f"{second[:16]} on a second run"))
+            found.append(
+                Violation(
+                    cluster.now,
+                    "cluster",
+                    "determinism",
+                    f"the same digest for seed {scenario.seed}: {first[:16]}",
+                    f"{second[:16]} on a second run",
+                )
+            )
     if liveness_timeout is not None:
         target, namespace = scenario_target(scenario)
         # Liveness is the Deployment's: a Rollout may wait on a pause step for ever.
@@ -118,8 +137,9 @@ def _check(scenario: Scenario, liveness_timeout: float | None,
     return sorted(dedupe(found), key=lambda v: v.time), cluster
 
 
-def assert_scenario(scenario: Scenario, *, liveness_timeout: float | None = 7200.0,
-                    determinism: bool = True) -> None:
+def assert_scenario(
+    scenario: Scenario, *, liveness_timeout: float | None = 7200.0, determinism: bool = True
+) -> None:
     """``check_scenario`` and raise ``InvariantViolation`` (an ``AssertionError``) if it
     found anything; the report ends with the events up to the first violation."""
     violations, cluster = _check(scenario, liveness_timeout, determinism)

@@ -48,8 +48,7 @@ from rollsim.testing.observe import Violation, Watch
 from rollsim.testing.strategies import pod_behaviors
 from rollsim.traffic import Traffic
 
-__all__ = ["DEFAULT_MANIFEST", "DEFAULT_ROLLOUT", "ArgoRolloutStateMachine",
-           "RolloutStateMachine"]
+__all__ = ["DEFAULT_MANIFEST", "DEFAULT_ROLLOUT", "ArgoRolloutStateMachine", "RolloutStateMachine"]
 
 #: The Deployment driven when a subclass sets no ``manifest``.
 DEFAULT_MANIFEST: dict[str, Any] = {
@@ -61,8 +60,10 @@ DEFAULT_MANIFEST: dict[str, Any] = {
         "minReadySeconds": 5,
         "revisionHistoryLimit": 3,
         "selector": {"matchLabels": {"app": "web"}},
-        "template": {"metadata": {"labels": {"app": "web"}},
-                     "spec": {"containers": [{"name": "app", "image": "app:v1"}]}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "app", "image": "app:v1"}]},
+        },
     },
 }
 
@@ -73,15 +74,15 @@ def _runner_max_replicas(machine: Any) -> int:
     return int(getattr(machine, "max_replicas", 8))
 
 
-def _workload(machine: object, source: Any, kind: str
-              ) -> tuple[list[Any], Any, str, str]:
+def _workload(machine: object, source: Any, kind: str) -> tuple[list[Any], Any, str, str]:
     """The manifest's documents, its one workload of ``kind``, that workload's first
     container, and the image repository new releases are tagged in."""
     pairs = load_documents(source)
     found = [obj for obj, _ in pairs if obj.kind == kind]
     if len(found) != 1:
-        raise ValueError(f"{type(machine).__name__}.manifest needs exactly one {kind}, "
-                         f"found {len(found)}")
+        raise ValueError(
+            f"{type(machine).__name__}.manifest needs exactly one {kind}, found {len(found)}"
+        )
     container = found[0].spec.template.spec.containers[0]
     head, sep, tail = container.image.rpartition(":")
     repo = head if sep and "/" not in tail else container.image
@@ -125,7 +126,8 @@ class RolloutStateMachine(RuleBasedStateMachine):
         super().__init__()
         source = self.manifest if self.manifest is not None else DEFAULT_MANIFEST
         self.documents, deployment, self.container, self.repo = _workload(
-            self, source, "Deployment")
+            self, source, "Deployment"
+        )
         self.name: str = deployment.metadata.name
         self.namespace: str = deployment.metadata.namespace or "default"
         self.steps: list[Step] = []
@@ -227,8 +229,12 @@ class RolloutStateMachine(RuleBasedStateMachine):
         revision, or paused), and ``check_undo`` checks the refusal is right."""
         self._step("undo", to_revision)
 
-    @rule(seconds=st.one_of(st.integers(1, 10), st.runner().flatmap(
-        lambda m: st.integers(1, int(getattr(m, "max_wait", 120))))))
+    @rule(
+        seconds=st.one_of(
+            st.integers(1, 10),
+            st.runner().flatmap(lambda m: st.integers(1, int(getattr(m, "max_wait", 120)))),
+        )
+    )
     def wait(self, seconds: int) -> None:
         """Let time pass: pods start, become ready, crash; controllers react."""
         self._step("wait", seconds)
@@ -255,12 +261,19 @@ class RolloutStateMachine(RuleBasedStateMachine):
             for step in self.steps:
                 self._perform(replay, step)
             if digest(replay) != digest(self.cluster):
-                found.append(Violation(self.cluster.now, "cluster", "determinism",
-                                       "the same digest when the steps are replayed",
-                                       "a different digest"))
+                found.append(
+                    Violation(
+                        self.cluster.now,
+                        "cluster",
+                        "determinism",
+                        "the same digest when the steps are replayed",
+                        "a different digest",
+                    )
+                )
         if self.liveness_timeout is not None:
-            found += rollout_completes(self.cluster, self.ref, self.liveness_timeout,
-                                       self.namespace)
+            found += rollout_completes(
+                self.cluster, self.ref, self.liveness_timeout, self.namespace
+            )
             found += collect(self.cluster)
         self._raise(found)
 
@@ -268,18 +281,41 @@ class RolloutStateMachine(RuleBasedStateMachine):
 #: The Rollout driven when an ``ArgoRolloutStateMachine`` subclass sets no ``manifest``:
 #: a traffic-routed canary with its stable and canary Services.
 DEFAULT_ROLLOUT: list[dict[str, Any]] = [
-    {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "metadata": {"name": "web"},
-     "spec": {"replicas": 4, "selector": {"matchLabels": {"app": "web"}},
-              "template": {"metadata": {"labels": {"app": "web"}},
-                           "spec": {"containers": [{"name": "app", "image": "app:v1"}]}},
-              "strategy": {"canary": {
-                  "canaryService": "web-canary", "stableService": "web-stable",
-                  "trafficRouting": {"nginx": {"stableIngress": "web"}},
-                  "steps": [{"setWeight": 25}, {"pause": {}}, {"setWeight": 50},
-                            {"pause": {"duration": 30}}]}}}},
-    *({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"web-{role}"},
-       "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
-      for role in ("stable", "canary")),
+    {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 4,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "app:v1"}]},
+            },
+            "strategy": {
+                "canary": {
+                    "canaryService": "web-canary",
+                    "stableService": "web-stable",
+                    "trafficRouting": {"nginx": {"stableIngress": "web"}},
+                    "steps": [
+                        {"setWeight": 25},
+                        {"pause": {}},
+                        {"setWeight": 50},
+                        {"pause": {"duration": 30}},
+                    ],
+                }
+            },
+        },
+    },
+    *(
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": f"web-{role}"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]},
+        }
+        for role in ("stable", "canary")
+    ),
 ]
 
 
@@ -309,10 +345,18 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
         self.documents, rollout, self.container, self.repo = _workload(self, source, "Rollout")
         self.name: str = rollout.metadata.name
         strategy = rollout.spec.strategy
-        service = strategy.blue_green.active_service if strategy.blue_green is not None \
-            else strategy.canary.stable_service if strategy.canary is not None else ""
-        self.flow = self.traffic if self.traffic is not None or not service \
+        service = (
+            strategy.blue_green.active_service
+            if strategy.blue_green is not None
+            else strategy.canary.stable_service
+            if strategy.canary is not None
+            else ""
+        )
+        self.flow = (
+            self.traffic
+            if self.traffic is not None or not service
             else Traffic(rps=100, service=service)
+        )
         self.steps: list[Step] = []
         self.releases = 0
         self.cluster = Cluster(seed=self.seed, pods=self.pods)
@@ -379,8 +423,12 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
         """``kubectl argo rollouts retry rollout``: clear the abort."""
         self._step("retry")
 
-    @rule(seconds=st.one_of(st.integers(1, 10), st.runner().flatmap(
-        lambda m: st.integers(1, int(getattr(m, "max_wait", 120))))))
+    @rule(
+        seconds=st.one_of(
+            st.integers(1, 10),
+            st.runner().flatmap(lambda m: st.integers(1, int(getattr(m, "max_wait", 120)))),
+        )
+    )
     def wait(self, seconds: int) -> None:
         """Let time pass: pods start, pauses end, controllers react."""
         self._step("wait", seconds)
@@ -400,7 +448,13 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
         for step in self.steps:
             self._perform(replay, step)
         if digest(replay) != digest(self.cluster):
-            found = [Violation(self.cluster.now, "cluster", "determinism",
-                               "the same digest when the steps are replayed",
-                               "a different digest")]
+            found = [
+                Violation(
+                    self.cluster.now,
+                    "cluster",
+                    "determinism",
+                    "the same digest when the steps are replayed",
+                    "a different digest",
+                )
+            ]
             raise InvariantViolation(found, events_context(self.cluster, found))

@@ -56,10 +56,10 @@ def durations(max_seconds: int = 30, distributions: bool = True) -> SearchStrate
         st.tuples(whole, whole).map(lambda p: dist.Uniform(min(p), max(p))),
         st.floats(0.0, max_seconds / 6).map(dist.Exponential),
         st.tuples(st.floats(0.1, max(max_seconds / 3, 0.1)), st.floats(0.0, 0.5)).map(
-            lambda p: dist.LogNormal(p[0], p[1])),
+            lambda p: dist.LogNormal(p[0], p[1])
+        ),
         st.lists(whole, min_size=1, max_size=4).map(lambda v: dist.Empirical(tuple(v))),
-        st.tuples(whole, st.one_of(st.none(), positive)).map(
-            lambda p: dist.KwokDelay(p[0], p[1])),
+        st.tuples(whole, st.one_of(st.none(), positive)).map(lambda p: dist.KwokDelay(p[0], p[1])),
     )
     return st.one_of(whole, st.floats(0.0, float(max_seconds)), spread)
 
@@ -68,15 +68,17 @@ _FAULTS = ("never_ready", "image_pull_error", "crash_loop", "unready_after")
 
 
 @st.composite
-def pod_behaviors(draw: st.DrawFn, *, faults: bool = True, require_fault: bool = False,
-                  max_seconds: int = 30) -> PodBehavior:
+def pod_behaviors(
+    draw: st.DrawFn, *, faults: bool = True, require_fault: bool = False, max_seconds: int = 30
+) -> PodBehavior:
     """A ``rollsim.PodBehavior``: timings from ``durations`` and, with ``faults``, at most
     one fault mode (``never_ready``, ``image_pull_error``, ``crash_loop`` after a
     duration, ``unready_after`` a duration), plus an ``error_rate``.
     ``require_fault`` always picks a fault (a bad version to inject)."""
     timing = durations(max_seconds)
-    fields: dict[str, Any] = {name: draw(timing) for name in
-                              ("schedule", "pull", "startup", "ready", "shutdown")}
+    fields: dict[str, Any] = {
+        name: draw(timing) for name in ("schedule", "pull", "startup", "ready", "shutdown")
+    }
     if faults or require_fault:
         kinds: list[str | None] = list(_FAULTS) if require_fault else [None, *_FAULTS]
         kind = draw(st.sampled_from(kinds))
@@ -93,12 +95,20 @@ def traffic(draw: st.DrawFn, *, service: str | None = None, max_rps: int = 1000)
     """A ``rollsim.Traffic`` to ``service`` (default: the only Deployment's pods): a
     rate, optionally a piecewise profile, Poisson noise, and an endpoint lag."""
     rps = draw(st.one_of(st.integers(0, max_rps).map(float), st.floats(0.0, float(max_rps))))
-    profile = draw(st.one_of(st.none(), st.lists(
-        st.tuples(st.integers(0, 600).map(float), st.floats(0.0, 3.0)), min_size=1,
-        max_size=3).map(sorted)))
+    profile = draw(
+        st.one_of(
+            st.none(),
+            st.lists(
+                st.tuples(st.integers(0, 600).map(float), st.floats(0.0, 3.0)),
+                min_size=1,
+                max_size=3,
+            ).map(sorted),
+        )
+    )
     lag = draw(st.one_of(st.just(0.0), st.integers(0, 5).map(float), st.floats(0.0, 5.0)))
-    return Traffic(rps=rps, service=service, profile=profile, noise=draw(st.booleans()),
-                   endpoint_lag=lag)
+    return Traffic(
+        rps=rps, service=service, profile=profile, noise=draw(st.booleans()), endpoint_lag=lag
+    )
 
 
 def _percent(n: int) -> str:
@@ -112,8 +122,12 @@ def _raw_zero(value: int | str | None) -> bool:
 @st.composite
 def _probe(draw: st.DrawFn) -> dict[str, Any]:
     probe: dict[str, Any] = {"httpGet": {"path": "/healthz", "port": 80}}
-    for field, low, high in (("initialDelaySeconds", 0, 30), ("periodSeconds", 1, 30),
-                             ("successThreshold", 1, 3), ("failureThreshold", 1, 5)):
+    for field, low, high in (
+        ("initialDelaySeconds", 0, 30),
+        ("periodSeconds", 1, 30),
+        ("successThreshold", 1, 3),
+        ("failureThreshold", 1, 5),
+    ):
         value = draw(st.one_of(st.none(), st.integers(low, high)))
         if value is not None:
             probe[field] = value
@@ -121,10 +135,17 @@ def _probe(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def deployments(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
-                container: str = "app", min_replicas: int = 1, max_replicas: int = 10,
-                strategies: Sequence[str] = ("RollingUpdate", "Recreate"),
-                probes: bool = True) -> dict[str, Any]:
+def deployments(
+    draw: st.DrawFn,
+    *,
+    name: str = "web",
+    image: str = "app:v1",
+    container: str = "app",
+    min_replicas: int = 1,
+    max_replicas: int = 10,
+    strategies: Sequence[str] = ("RollingUpdate", "Recreate"),
+    probes: bool = True,
+) -> dict[str, Any]:
     """A valid apps/v1 Deployment manifest (a dict, as ``kubectl apply`` takes it).
 
     Varies ``replicas``; the strategy (RollingUpdate with ``maxSurge`` and
@@ -138,14 +159,17 @@ def deployments(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
     strategy: dict[str, Any] = {"type": draw(st.sampled_from(list(strategies)))}
     if strategy["type"] == "RollingUpdate":
         numbers = max_replicas + 2
-        surge = draw(st.one_of(st.integers(0, numbers), st.integers(0, 200).map(_percent),
-                               st.none()))
-        unavailable = draw(st.one_of(st.integers(0, numbers),
-                                     st.integers(0, 100).map(_percent), st.none()))
+        surge = draw(
+            st.one_of(st.integers(0, numbers), st.integers(0, 200).map(_percent), st.none())
+        )
+        unavailable = draw(
+            st.one_of(st.integers(0, numbers), st.integers(0, 100).map(_percent), st.none())
+        )
         if _raw_zero(surge) and _raw_zero(unavailable):
             unavailable = 1  # the API server rejects 0 and 0
-        rolling = {k: v for k, v in (("maxSurge", surge), ("maxUnavailable", unavailable))
-                   if v is not None}
+        rolling = {
+            k: v for k, v in (("maxSurge", surge), ("maxUnavailable", unavailable)) if v is not None
+        }
         if rolling:
             strategy["rollingUpdate"] = rolling
     container_spec: dict[str, Any] = {"name": container, "image": image}
@@ -166,15 +190,18 @@ def deployments(draw: st.DrawFn, *, name: str = "web", image: str = "app:v1",
     min_ready = draw(st.one_of(st.none(), st.integers(0, 30)))
     if min_ready is not None:
         spec["minReadySeconds"] = min_ready
-    deadline = draw(st.one_of(st.none(), st.integers((min_ready or 0) + 1,
-                                                     (min_ready or 0) + 600)))
+    deadline = draw(st.one_of(st.none(), st.integers((min_ready or 0) + 1, (min_ready or 0) + 600)))
     if deadline is not None:
         spec["progressDeadlineSeconds"] = deadline
     history = draw(st.one_of(st.none(), st.integers(0, 10)))
     if history is not None:
         spec["revisionHistoryLimit"] = history
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": name, "labels": {"app": name}}, "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": spec,
+    }
 
 
 @dataclass(frozen=True, repr=False)
@@ -188,8 +215,7 @@ class RolloutScenario(Scenario):
         printer.text(repr(self))
 
     def __repr__(self) -> str:
-        documents = self.manifests if isinstance(self.manifests, list | tuple) \
-            else [self.manifests]
+        documents = self.manifests if isinstance(self.manifests, list | tuple) else [self.manifests]
         lines = [f"RolloutScenario(seed={self.seed}, timeout={self.timeout:g})"]
         for doc in documents:
             lines += ["  " + line for line in _manifest_lines(doc)]
@@ -208,8 +234,11 @@ def _manifest_lines(doc: Any) -> list[str]:
     """The manifest as given (not defaulted): what the user wrote is what matters."""
     if not isinstance(doc, Mapping):
         return str(doc).splitlines()
-    return yaml.safe_dump(dict(doc), sort_keys=False, default_flow_style=None,
-                          width=100).rstrip().splitlines()
+    return (
+        yaml.safe_dump(dict(doc), sort_keys=False, default_flow_style=None, width=100)
+        .rstrip()
+        .splitlines()
+    )
 
 
 _ACTION_KINDS = ("image", "scale", "pause", "resume", "undo")
@@ -233,12 +262,18 @@ def _image_repo(image: str) -> str:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn,
-              manifest: Mapping[str, Any] | SearchStrategy[dict[str, Any]] | None = None, *,
-              extra_manifests: Sequence[Mapping[str, Any]] = (), max_replicas: int = 6,
-              max_actions: int = 6, horizon: int = 300, faults: bool = True,
-              traffic_strategy: SearchStrategy[Traffic | None] | None = None,
-              timeout: float = 1800.0) -> RolloutScenario:
+def scenarios(
+    draw: st.DrawFn,
+    manifest: Mapping[str, Any] | SearchStrategy[dict[str, Any]] | None = None,
+    *,
+    extra_manifests: Sequence[Mapping[str, Any]] = (),
+    max_replicas: int = 6,
+    max_actions: int = 6,
+    horizon: int = 300,
+    faults: bool = True,
+    traffic_strategy: SearchStrategy[Traffic | None] | None = None,
+    timeout: float = 1800.0,
+) -> RolloutScenario:
     """A ``RolloutScenario``: a Deployment manifest (``manifest``, a strategy of
     manifests such as ``deployments(...)``, or by default one from
     ``deployments``) plus timed kubectl actions: ``set image`` (a new image, or
@@ -295,17 +330,29 @@ def scenarios(draw: st.DrawFn,
                 command += f" --to-revision={step[2]}"
         if command is not None:
             actions.append(Action(time=at, kubectl=command))
-    flow = draw(traffic_strategy if traffic_strategy is not None
-                else st.one_of(st.none(), traffic()))
+    flow = draw(
+        traffic_strategy if traffic_strategy is not None else st.one_of(st.none(), traffic())
+    )
     return RolloutScenario(
         manifests=[manifest, *(dict(m) for m in extra_manifests)],
-        actions=tuple(actions), pods=pods, images=images, traffic=flow,
+        actions=tuple(actions),
+        pods=pods,
+        images=images,
+        traffic=flow,
         target=f"deployment/{name}" if extra_manifests else None,
-        timeout=timeout, seed=draw(st.integers(0, 2**32 - 1)))
+        timeout=timeout,
+        seed=draw(st.integers(0, 2**32 - 1)),
+    )
 
 
-def from_manifest(source: Any, *, max_actions: int = 6, max_replicas: int | None = None,
-                  faults: bool = True, horizon: int = 300) -> SearchStrategy[RolloutScenario]:
+def from_manifest(
+    source: Any,
+    *,
+    max_actions: int = 6,
+    max_replicas: int | None = None,
+    faults: bool = True,
+    horizon: int = 300,
+) -> SearchStrategy[RolloutScenario]:
     """Scenarios around your own Deployment: its manifest as written (a path, YAML
     text or a dict; other documents such as its Service are applied too), with
     varied pod timings, faults, and actions (new images, scaling up to
@@ -318,11 +365,21 @@ def from_manifest(source: Any, *, max_actions: int = 6, max_replicas: int | None
     deployment, manifest = found[0]
     others = [doc for obj, doc in pairs if obj.kind != "Deployment"]
     labels = deployment.spec.template.metadata.labels
-    services = [obj.metadata.name for obj, _ in pairs if obj.kind == "Service"
-                and obj.spec.selector and all(labels.get(k) == v
-                                              for k, v in obj.spec.selector.items())]
+    services = [
+        obj.metadata.name
+        for obj, _ in pairs
+        if obj.kind == "Service"
+        and obj.spec.selector
+        and all(labels.get(k) == v for k, v in obj.spec.selector.items())
+    ]
     flows = st.one_of(st.none(), traffic(service=services[0] if services else None))
     top = max_replicas if max_replicas is not None else max(2 * deployment.replicas, 3)
-    return scenarios(manifest, extra_manifests=others, max_replicas=top,
-                     max_actions=max_actions, faults=faults, horizon=horizon,
-                     traffic_strategy=flows)
+    return scenarios(
+        manifest,
+        extra_manifests=others,
+        max_replicas=top,
+        max_actions=max_actions,
+        faults=faults,
+        horizon=horizon,
+        traffic_strategy=flows,
+    )

@@ -102,7 +102,8 @@ def test_wrong_field_type_is_a_decode_error() -> None:
     doc["spec"]["replicas"] = "3"
     assert str(rejected(doc)) == (
         'Deployment in version "v1" cannot be handled as a Deployment: json: cannot '
-        "unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32")
+        "unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
+    )
 
 
 def test_wrong_field_type_inside_a_list() -> None:
@@ -111,7 +112,8 @@ def test_wrong_field_type_inside_a_list() -> None:
     assert [str(e) for e in rejected(doc).errors] == [
         'Deployment in version "v1" cannot be handled as a Deployment: json: cannot '
         "unmarshal number into Go struct field Container.spec.template.spec.containers.image"
-        " of type string"]
+        " of type string"
+    ]
 
 
 def test_unknown_field_is_a_strict_decoding_error() -> None:
@@ -126,7 +128,8 @@ def test_unknown_field_text() -> None:
     doc["spec"]["replica"] = 3
     assert str(rejected(doc)) == (
         'Deployment in version "v1" cannot be handled as a Deployment: '
-        'strict decoding error: unknown field "spec.replica"')
+        'strict decoding error: unknown field "spec.replica"'
+    )
 
 
 def test_unknown_field_in_a_file_prints_like_kubectl(tmp_path: Path) -> None:
@@ -137,7 +140,8 @@ def test_unknown_field_in_a_file_prints_like_kubectl(tmp_path: Path) -> None:
     assert str(rejected(str(path))) == (
         f'Error from server (BadRequest): error when creating "{path}": '
         'Deployment in version "v1" cannot be handled as a Deployment: '
-        'strict decoding error: unknown field "spec.replica"')
+        'strict decoding error: unknown field "spec.replica"'
+    )
 
 
 def test_invalid_object_in_a_file_prints_like_kubectl(tmp_path: Path) -> None:
@@ -147,7 +151,8 @@ def test_invalid_object_in_a_file_prints_like_kubectl(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     assert str(rejected(str(path))) == (
         'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: '
-        "must be greater than or equal to 0")
+        "must be greater than or equal to 0"
+    )
 
 
 def test_every_unknown_field_is_named() -> None:
@@ -163,7 +168,8 @@ def test_yaml_syntax_error_names_the_line() -> None:
     text = WEB_YAML.replace("  name: web\n", "  name: web: bad\n")  # line 4
     assert str(rejected(text)) == (
         "error converting YAML to JSON: yaml: line 4: "
-        "mapping values are not allowed in this context")
+        "mapping values are not allowed in this context"
+    )
 
 
 def test_yaml_syntax_error_in_a_file(tmp_path: Path) -> None:
@@ -171,7 +177,8 @@ def test_yaml_syntax_error_in_a_file(tmp_path: Path) -> None:
     path.write_text(WEB_YAML.replace("  name: web\n", "  name: web: bad\n"), encoding="utf-8")
     assert str(rejected(str(path))) == (
         f"error parsing {path}: error converting YAML to JSON: yaml: line 4: "
-        "mapping values are not allowed in this context")
+        "mapping values are not allowed in this context"
+    )
 
 
 def test_yaml_syntax_error_in_a_later_document_names_its_line_and_document() -> None:
@@ -181,13 +188,17 @@ def test_yaml_syntax_error_in_a_later_document_names_its_line_and_document() -> 
     text = WEB_YAML + "---\n" + WEB_YAML.replace("  name: web\n", "  name: api: bad\n")
     assert str(rejected(text)) == (
         "error converting YAML to JSON: yaml: line 4: mapping values are not allowed in this "
-        "context (document 2 of 2, from line 18)")
+        "context (document 2 of 2, from line 18)"
+    )
 
 
-@pytest.mark.parametrize(("api_version", "kind"), [
-    ("apps/v1", "Deploymnt"),
-    ("extensions/v1beta1", "Deployment"),
-])
+@pytest.mark.parametrize(
+    ("api_version", "kind"),
+    [
+        ("apps/v1", "Deploymnt"),
+        ("extensions/v1beta1", "Deployment"),
+    ],
+)
 def test_unknown_kind_or_api_version(tmp_path: Path, api_version: str, kind: str) -> None:
     doc = web()
     doc["apiVersion"], doc["kind"] = api_version, kind
@@ -196,7 +207,8 @@ def test_unknown_kind_or_api_version(tmp_path: Path, api_version: str, kind: str
     assert str(rejected(str(path))) == (
         f'resource mapping not found for name: "web" namespace: "" from "{path}": '
         f'no matches for kind "{kind}" in version "{api_version}"\n'
-        "ensure CRDs are installed first")
+        "ensure CRDs are installed first"
+    )
 
 
 def test_missing_kind() -> None:
@@ -263,7 +275,8 @@ def test_selector_update_is_rejected_as_immutable() -> None:
     assert str(info.value) == (
         'The Deployment "web" is invalid: spec.selector: Invalid value: '
         'v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "tier":"fe"}, '
-        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable")
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
+    )
     c.run(until=20)
     assert c.get("deployment", "web") == before
     assert c.events == events
@@ -320,7 +333,8 @@ def test_pod_template_defaults() -> None:
     doc = web()
     doc["spec"]["template"]["spec"]["containers"].append({"name": "sidecar", "image": "busybox"})
     doc["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
-        "httpGet": {"path": "/", "port": 80}}
+        "httpGet": {"path": "/", "port": 80}
+    }
     [d] = rollsim.load(doc)
     pod = d.spec.template.spec
     assert pod.restart_policy == "Always"
@@ -329,13 +343,18 @@ def test_pod_template_defaults() -> None:
     assert pod.scheduler_name == "default-scheduler"
     assert pod.security_context == {}
     nginx, sidecar = pod.containers
-    assert nginx.image_pull_policy == "IfNotPresent"   # tagged image
-    assert sidecar.image_pull_policy == "Always"       # untagged image means :latest
+    assert nginx.image_pull_policy == "IfNotPresent"  # tagged image
+    assert sidecar.image_pull_policy == "Always"  # untagged image means :latest
     assert nginx.termination_message_path == "/dev/termination-log"
     assert nginx.termination_message_policy == "File"
     probe = nginx.readiness_probe
-    assert (probe.timeout_seconds, probe.period_seconds, probe.success_threshold,
-            probe.failure_threshold, probe.initial_delay_seconds) == (1, 10, 1, 3, 0)
+    assert (
+        probe.timeout_seconds,
+        probe.period_seconds,
+        probe.success_threshold,
+        probe.failure_threshold,
+        probe.initial_delay_seconds,
+    ) == (1, 10, 1, 3, 0)
 
 
 def test_explicit_values_are_not_overwritten_by_defaults() -> None:
@@ -359,7 +378,10 @@ def built_object() -> Deployment:
             selector=LabelSelector(match_labels={"app": "web"}),
             template=PodTemplateSpec(
                 metadata=ObjectMeta(labels={"app": "web"}),
-                spec=PodSpec(containers=(Container(name="nginx", image="nginx:1.27"),)))))
+                spec=PodSpec(containers=(Container(name="nginx", image="nginx:1.27"),)),
+            ),
+        ),
+    )
 
 
 def test_load_from_every_source_gives_the_same_object(tmp_path: Path) -> None:
@@ -372,7 +394,7 @@ def test_load_from_every_source_gives_the_same_object(tmp_path: Path) -> None:
     assert rollsim.load(path) == [from_text]
     assert rollsim.load(str(json_path)) == [from_text]
     assert rollsim.load(web()) == [from_text]
-    assert rollsim.load(built_object()) == [from_text]   # API objects are defaulted too
+    assert rollsim.load(built_object()) == [from_text]  # API objects are defaulted too
     assert rollsim.load([web(), built_object(), WEB_YAML]) == [from_text] * 3
 
 
@@ -397,10 +419,13 @@ def test_missing_file_is_reported(tmp_path: Path) -> None:
 
 def test_invalid_api_object_is_validated() -> None:
     obj = built_object()
-    bad = Deployment(metadata=obj.metadata, spec=DeploymentSpec(
-        replicas=-1, selector=obj.spec.selector, template=obj.spec.template))
+    bad = Deployment(
+        metadata=obj.metadata,
+        spec=DeploymentSpec(replicas=-1, selector=obj.spec.selector, template=obj.spec.template),
+    )
     assert [str(e) for e in rejected(bad).errors] == [
-        "spec.replicas: Invalid value: -1: must be greater than or equal to 0"]
+        "spec.replicas: Invalid value: -1: must be greater than or equal to 0"
+    ]
 
 
 def test_cluster_apply_accepts_a_path_and_returns_the_objects(tmp_path: Path) -> None:
@@ -428,7 +453,9 @@ def test_to_dict_is_camel_case() -> None:
     assert spec["progressDeadlineSeconds"] == 600
     assert spec["selector"] == {"matchLabels": {"app": "web"}}
     assert spec["strategy"] == {
-        "type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"},
+    }
     pod = spec["template"]["spec"]
     assert pod["terminationGracePeriodSeconds"] == 30
     assert pod["containers"][0]["imagePullPolicy"] == "IfNotPresent"
@@ -437,8 +464,12 @@ def test_to_dict_is_camel_case() -> None:
 
 def _keys(value: Any) -> list[str]:
     if isinstance(value, dict):
-        return [k for k, v in value.items() if k not in ("labels", "annotations", "matchLabels")
-                for k in [k, *_keys(v)]]
+        return [
+            k
+            for k, v in value.items()
+            if k not in ("labels", "annotations", "matchLabels")
+            for k in [k, *_keys(v)]
+        ]
     if isinstance(value, list):
         return [k for item in value for k in _keys(item)]
     return []
@@ -457,7 +488,8 @@ def test_load_of_to_dict_round_trips() -> None:
         readinessProbe={"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 3},
         ports=[{"containerPort": 80}],
         resources={"limits": {"cpu": "500m"}},
-        env=[{"name": "MODE", "value": "prod"}])
+        env=[{"name": "MODE", "value": "prod"}],
+    )
     for obj in rollsim.load([doc, WEB_YAML, built_object()]):
         assert rollsim.load(rollsim.to_dict(obj)) == [obj]
 
@@ -467,7 +499,7 @@ def test_non_ascii_annotation_survives_load_to_yaml_load() -> None:
     doc["metadata"]["annotations"] = {"kubernetes.io/change-cause": CHANGE_CAUSE}
     [d] = rollsim.load(doc)
     text = rollsim.to_yaml(d)
-    assert CHANGE_CAUSE in text                      # kept as characters, not escaped
+    assert CHANGE_CAUSE in text  # kept as characters, not escaped
     [again] = rollsim.load(text)
     assert again.metadata.annotations["kubernetes.io/change-cause"] == CHANGE_CAUSE
     assert again == d
@@ -480,5 +512,7 @@ def test_non_ascii_annotation_survives_a_file(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     c = Cluster(seed=0)
     c.apply(str(path))
-    assert c.get("deployment", "web").metadata.annotations[
-        "kubernetes.io/change-cause"] == CHANGE_CAUSE
+    assert (
+        c.get("deployment", "web").metadata.annotations["kubernetes.io/change-cause"]
+        == CHANGE_CAUSE
+    )

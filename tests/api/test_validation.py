@@ -126,7 +126,8 @@ def test_validation_error_is_a_value_error_with_kubectl_text() -> None:
     assert isinstance(err, ValueError)
     # Shape seen in real kubectl output: The Deployment "<name>" is invalid: <field error>
     assert str(err) == (
-        'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: ' + NEGATIVE)
+        'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: ' + NEGATIVE
+    )
 
 
 def test_every_problem_is_listed_at_once() -> None:
@@ -192,7 +193,8 @@ def test_selector_not_matching_template_labels() -> None:
 def test_selector_match_expressions_not_matching_template_labels() -> None:
     doc = manifest()
     doc["spec"]["selector"] = {
-        "matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "db"]}]}
+        "matchExpressions": [{"key": "app", "operator": "In", "values": ["api", "db"]}]
+    }
     assert problems(doc) == [
         f"spec.template.metadata.labels: Invalid value: {WEB_LABELS}: {SELECTOR_MISMATCH}",
     ]
@@ -207,7 +209,10 @@ def test_malformed_percent_message(field: str) -> None:
     other = "maxUnavailable" if field == "maxSurge" else "maxSurge"
     [error] = rejected(with_rolling_update(**{field: "20Percent", other: 1})).errors
     assert (error.type, error.field, error.detail) == (
-        "Invalid value", f"spec.strategy.rollingUpdate.{field}", PERCENT)
+        "Invalid value",
+        f"spec.strategy.rollingUpdate.{field}",
+        PERCENT,
+    )
 
 
 def test_malformed_percent_text() -> None:
@@ -249,8 +254,10 @@ def test_zero_check_is_on_the_raw_value_not_the_rounded_one() -> None:
 def test_max_unavailable_over_100_percent_message() -> None:
     [error] = rejected(with_rolling_update(maxSurge=1, maxUnavailable="101%")).errors
     assert (error.type, error.field, error.detail) == (
-        "Invalid value", "spec.strategy.rollingUpdate.maxUnavailable",
-        "must not be greater than 100%")
+        "Invalid value",
+        "spec.strategy.rollingUpdate.maxUnavailable",
+        "must not be greater than 100%",
+    )
 
 
 def test_max_unavailable_over_100_percent_text() -> None:
@@ -280,7 +287,9 @@ def test_unsupported_strategy_type_detail() -> None:
     doc["spec"]["strategy"] = {"type": "BlueGreen"}
     [error] = rejected(doc).errors
     assert (error.type, error.detail) == (
-        "Unsupported value", 'supported values: "Recreate", "RollingUpdate"')
+        "Unsupported value",
+        'supported values: "Recreate", "RollingUpdate"',
+    )
 
 
 def test_unsupported_strategy_type_text() -> None:
@@ -345,16 +354,19 @@ def test_whitespace_image_is_accepted_in_a_template() -> None:
 def test_duplicate_container_names_are_reported_on_the_second() -> None:
     doc = manifest()
     pod_spec(doc)["containers"] = [
-        {"name": "nginx", "image": "nginx:1.27"}, {"name": "nginx", "image": "nginx:1.25"}]
+        {"name": "nginx", "image": "nginx:1.27"},
+        {"name": "nginx", "image": "nginx:1.25"},
+    ]
     [error] = rejected(doc).errors
-    assert (error.type, error.field) == (
-        "Duplicate value", "spec.template.spec.containers[1].name")
+    assert (error.type, error.field) == ("Duplicate value", "spec.template.spec.containers[1].name")
 
 
 def test_duplicate_container_names_text() -> None:
     doc = manifest()
     pod_spec(doc)["containers"] = [
-        {"name": "nginx", "image": "nginx:1.27"}, {"name": "nginx", "image": "nginx:1.25"}]
+        {"name": "nginx", "image": "nginx:1.27"},
+        {"name": "nginx", "image": "nginx:1.25"},
+    ]
     assert problems(doc) == ['spec.template.spec.containers[1].name: Duplicate value: "nginx"']
 
 
@@ -369,14 +381,16 @@ def test_object_name_longer_than_253_characters() -> None:
     doc["metadata"]["name"] = "a" * 254
     # MaxLenError(253); the regex itself matches, so only the length is reported.
     assert problems(doc) == [
-        f'metadata.name: Invalid value: "{"a" * 254}": must be no more than 253 characters']
+        f'metadata.name: Invalid value: "{"a" * 254}": must be no more than 253 characters'
+    ]
 
 
 def test_invalid_container_name() -> None:
     doc = manifest()
     pod_spec(doc)["containers"][0]["name"] = "Nginx_Web"
     assert problems(doc) == [
-        'spec.template.spec.containers[0].name: Invalid value: "Nginx_Web": ' + LABEL]
+        'spec.template.spec.containers[0].name: Invalid value: "Nginx_Web": ' + LABEL
+    ]
 
 
 def test_container_name_longer_than_63_characters() -> None:
@@ -384,15 +398,16 @@ def test_container_name_longer_than_63_characters() -> None:
     pod_spec(doc)["containers"][0]["name"] = "n" * 64
     assert problems(doc) == [
         f'spec.template.spec.containers[0].name: Invalid value: "{"n" * 64}": '
-        "must be no more than 63 characters"]
+        "must be no more than 63 characters"
+    ]
 
 
 def test_container_name_with_dots() -> None:
     doc = manifest()
     pod_spec(doc)["containers"][0]["name"] = "nginx.web"
     assert problems(doc) == [
-        'spec.template.spec.containers[0].name: Invalid value: "nginx.web": '
-        "must not contain dots"]
+        'spec.template.spec.containers[0].name: Invalid value: "nginx.web": must not contain dots'
+    ]
 
 
 @pytest.mark.parametrize("policy", ["Never", "OnFailure"])
@@ -403,13 +418,16 @@ def test_restart_policy_other_than_always(policy: str) -> None:
     pod_spec(doc)["restartPolicy"] = policy
     assert problems(doc) == [
         f'spec.template.spec.restartPolicy: Unsupported value: "{policy}": '
-        'supported values: "Always"']
+        'supported values: "Always"'
+    ]
 
 
 def test_readiness_probe_success_threshold_above_one_is_accepted() -> None:
     doc = manifest()
     pod_spec(doc)["containers"][0]["readinessProbe"] = {
-        "httpGet": {"path": "/", "port": 80}, "successThreshold": 3}
+        "httpGet": {"path": "/", "port": 80},
+        "successThreshold": 3,
+    }
     [d] = rollsim.load(doc)
     assert d.spec.template.spec.containers[0].readiness_probe.success_threshold == 3
 
@@ -418,7 +436,10 @@ def test_negative_probe_field() -> None:
     # validateProbe: ValidateNonnegativeField on each timing field.
     doc = manifest()
     pod_spec(doc)["containers"][0]["readinessProbe"] = {
-        "httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": -5}
+        "httpGet": {"path": "/", "port": 80},
+        "initialDelaySeconds": -5,
+    }
     assert problems(doc) == [
         "spec.template.spec.containers[0].readinessProbe.initialDelaySeconds: "
-        "Invalid value: -5: " + NEGATIVE]
+        "Invalid value: -5: " + NEGATIVE
+    ]

@@ -49,8 +49,7 @@ _T0 = datetime(2017, 2, 15, 18, 49, tzinfo=UTC)
 NOW = 1_000_000.0
 GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?Z$")
+_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?Z$")
 _RELATIVE = re.compile(r"^now(?:([+-])(\d+)(s|m|h|month))?$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "month": 30 * 24 * 3600}
 
@@ -81,8 +80,9 @@ def ts(value: str | float | None) -> float | None:
     if not m:
         raise ValueError(f"unrecognised time value {value!r}")
     year, month, day, hour, minute, second, fraction = m.groups()
-    instant = datetime(int(year), int(month), int(day), int(hour), int(minute),
-                       int(second or 0), tzinfo=UTC)
+    instant = datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+    )
     whole = instant - _T0
     seconds = whole.days * 86_400 + whole.seconds
     nanos = int((fraction or "").ljust(9, "0"))
@@ -105,14 +105,21 @@ def expand(expr: str) -> str:
 
 
 def template(
-    *, labels: Mapping[str, str] | None = None, annotations: Mapping[str, str] | None = None,
-    name: str = "", node_name: str = "", container_name: str = "nginx", image: str = "nginx",
+    *,
+    labels: Mapping[str, str] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    name: str = "",
+    node_name: str = "",
+    container_name: str = "nginx",
+    image: str = "nginx",
 ) -> PodTemplateSpec:
     return PodTemplateSpec(
-        metadata=ObjectMeta(name=name, labels=dict(labels or {}),
-                            annotations=dict(annotations or {})),
-        spec=PodSpec(containers=(Container(name=container_name, image=image),),
-                     node_name=node_name),
+        metadata=ObjectMeta(
+            name=name, labels=dict(labels or {}), annotations=dict(annotations or {})
+        ),
+        spec=PodSpec(
+            containers=(Container(name=container_name, image=image),), node_name=node_name
+        ),
     )
 
 
@@ -128,8 +135,9 @@ def condition(row: Mapping[str, Any]) -> DeploymentCondition:
     )
 
 
-def deployment_status(row: Mapping[str, Any] | None = None,
-                      conditions: Any = None) -> DeploymentStatus:
+def deployment_status(
+    row: Mapping[str, Any] | None = None, conditions: Any = None
+) -> DeploymentStatus:
     """A DeploymentStatus from a table dict of counts (``updated``/``updatedReplicas``...)."""
     row = row or {}
 
@@ -167,12 +175,20 @@ def deployment(
 ) -> Deployment:
     """Upstream's ``newDeployment`` helper: RollingUpdate with maxSurge/maxUnavailable
     both int 0 unless given (pass ``None`` for a nil field)."""
-    rolling = (RollingUpdateDeployment(max_unavailable=max_unavailable, max_surge=max_surge)
-               if strategy == "RollingUpdate" else None)
+    rolling = (
+        RollingUpdateDeployment(max_unavailable=max_unavailable, max_surge=max_surge)
+        if strategy == "RollingUpdate"
+        else None
+    )
     pod_template = pod_template or template(labels={"foo": "bar"})
     return Deployment(
-        metadata=ObjectMeta(name=name, namespace="default", annotations=dict(annotations or {}),
-                            generation=generation, uid=uid),
+        metadata=ObjectMeta(
+            name=name,
+            namespace="default",
+            annotations=dict(annotations or {}),
+            generation=generation,
+            uid=uid,
+        ),
         spec=DeploymentSpec(
             replicas=replicas,
             selector=LabelSelector(match_labels=dict(pod_template.metadata.labels)),
@@ -203,13 +219,22 @@ def replica_set(
     pod_template = pod_template or template(labels={"foo": "bar"})
     return ReplicaSet(
         metadata=ObjectMeta(
-            name=name, namespace="default", uid=uid if uid is not None else f"uid-{name}",
-            annotations=dict(annotations or {}), creation_timestamp=ts(created),
+            name=name,
+            namespace="default",
+            uid=uid if uid is not None else f"uid-{name}",
+            annotations=dict(annotations or {}),
+            creation_timestamp=ts(created),
             deletion_timestamp=ts(deletion_timestamp),
         ),
-        spec=ReplicaSetSpec(replicas=replicas,
-                            selector=LabelSelector(match_labels=dict(pod_template.metadata.labels)),
-                            template=pod_template),
-        status=ReplicaSetStatus(replicas=status_replicas, available_replicas=available,
-                                ready_replicas=ready, observed_generation=observed_generation),
+        spec=ReplicaSetSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels=dict(pod_template.metadata.labels)),
+            template=pod_template,
+        ),
+        status=ReplicaSetStatus(
+            replicas=status_replicas,
+            available_replicas=available,
+            ready_replicas=ready,
+            observed_generation=observed_generation,
+        ),
     )

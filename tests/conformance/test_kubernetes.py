@@ -148,21 +148,26 @@ def _gated(case: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize(
-    "case", _params("ResolveFenceposts.json", "maxSurge", "maxUnavailable", "desired"))
+    "case", _params("ResolveFenceposts.json", "maxSurge", "maxUnavailable", "desired")
+)
 def test_resolve_fenceposts(case: dict[str, Any]) -> None:
     if case["expectError"]:
         with pytest.raises(ValueError):
             util.resolve_fenceposts(case["maxSurge"], case["maxUnavailable"], case["desired"])
         return
     surge, unavailable = util.resolve_fenceposts(
-        case["maxSurge"], case["maxUnavailable"], case["desired"])
+        case["maxSurge"], case["maxUnavailable"], case["desired"]
+    )
     assert (surge, unavailable) == (case["expectSurge"], case["expectUnavailable"])
 
 
 def _strategy_deployment(case: dict[str, Any]) -> Any:
-    return deployment(case["replicas"], strategy=case["strategy"],
-                      max_surge=case.get("maxSurge"),
-                      max_unavailable=case.get("maxUnavailable"))
+    return deployment(
+        case["replicas"],
+        strategy=case["strategy"],
+        max_surge=case.get("maxSurge"),
+        max_unavailable=case.get("maxUnavailable"),
+    )
 
 
 @pytest.mark.parametrize("case", _params("MaxUnavailable.json"))
@@ -182,45 +187,61 @@ def test_calculate_status_available_threshold(case: dict[str, Any]) -> None:
     d = _strategy_deployment(case)
     threshold = case["replicas"] if case["strategy"] == "Recreate" else case["expected"]
     for available in {max(threshold - 1, 0), threshold}:
-        rs = replica_set("foo-rs", case["replicas"], status_replicas=case["replicas"],
-                         available=available)
+        rs = replica_set(
+            "foo-rs", case["replicas"], status_replicas=case["replicas"], available=available
+        )
         status = calculate_status([rs], rs, d, NOW)
         cond = util.get_deployment_condition(status, util.AVAILABLE)
         assert cond is not None
-        expected = ("True", util.MINIMUM_REPLICAS_AVAILABLE) if available >= threshold \
+        expected = (
+            ("True", util.MINIMUM_REPLICAS_AVAILABLE)
+            if available >= threshold
             else ("False", util.MINIMUM_REPLICAS_UNAVAILABLE)
+        )
         assert (cond.status, cond.reason) == expected, available
 
 
 def _max_surge_params(group: str) -> list[Any]:
     groups = {g["group"]: g for g in load_table("MaxSurge.json")["groups"]}
-    return [pytest.param(c, id=_case_id(c, i, "replicas", "maxSurge", "maxUnavailable",
-                                        "strategy"))
-            for i, c in enumerate(groups[group]["cases"])]
+    return [
+        pytest.param(c, id=_case_id(c, i, "replicas", "maxSurge", "maxUnavailable", "strategy"))
+        for i, c in enumerate(groups[group]["cases"])
+    ]
 
 
 @pytest.mark.parametrize("case", _max_surge_params("MaxSurge"))
 def test_max_surge(case: dict[str, Any]) -> None:
-    d = deployment(case["replicas"], strategy=case.get("strategy", "RollingUpdate"),
-                   max_surge=case["maxSurge"], max_unavailable=case.get("maxUnavailable"))
+    d = deployment(
+        case["replicas"],
+        strategy=case.get("strategy", "RollingUpdate"),
+        max_surge=case["maxSurge"],
+        max_unavailable=case.get("maxUnavailable"),
+    )
     assert util.max_surge(d) == case["expected"]
 
 
 @pytest.mark.parametrize("case", _max_surge_params("defaults_fenceposts"))
 def test_default_fenceposts(case: dict[str, Any]) -> None:
     expected = (case["expectSurge"], case["expectUnavailable"])
-    assert util.resolve_fenceposts(case["maxSurge"], case["maxUnavailable"],
-                                   case["replicas"]) == expected
-    d = deployment(case["replicas"], max_surge=case["maxSurge"],
-                   max_unavailable=case["maxUnavailable"])
+    assert (
+        util.resolve_fenceposts(case["maxSurge"], case["maxUnavailable"], case["replicas"])
+        == expected
+    )
+    d = deployment(
+        case["replicas"], max_surge=case["maxSurge"], max_unavailable=case["maxUnavailable"]
+    )
     assert (util.max_surge(d), util.max_unavailable(d)) == expected
 
 
 @pytest.mark.parametrize("case", _params("NewRSNewReplicas.json"))
 def test_new_rs_new_replicas(case: dict[str, Any]) -> None:
     # The note of the first row: maxUnavailable 1; allRSs = [rs5] (the new RS is not in it).
-    d = deployment(case["depReplicas"], strategy=case["strategyType"],
-                   max_surge=case["maxSurge"], max_unavailable=1)
+    d = deployment(
+        case["depReplicas"],
+        strategy=case["strategyType"],
+        max_surge=case["maxSurge"],
+        max_unavailable=1,
+    )
     new_rs = replica_set("foo-new", case["newRSReplicas"])
     rs5 = replica_set("foo-rs5", 5)
     assert util.new_rs_new_replicas(d, [rs5], new_rs) == case["expected"]
@@ -231,16 +252,13 @@ def test_new_rs_new_replicas(case: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "case", _params("reconcileNewReplicaSet.json"))
+@pytest.mark.parametrize("case", _params("reconcileNewReplicaSet.json"))
 def test_reconcile_new_replica_set(case: dict[str, Any]) -> None:
     if _gated(case):
         pytest.skip(SKIP_GATED)
     d = deployment(case["deploymentReplicas"], max_surge=case["maxSurge"], max_unavailable=0)
-    new_rs = replica_set("foo-v2", case["newReplicas"], observed_generation=1,
-                         created="now")
-    old_rs = replica_set("foo-v1", case["oldReplicas"], observed_generation=1,
-                         created="now-1m")
+    new_rs = replica_set("foo-v2", case["newReplicas"], observed_generation=1, created="now")
+    old_rs = replica_set("foo-v1", case["oldReplicas"], observed_generation=1, created="now-1m")
     result = reconcile_new_replica_set([new_rs, old_rs], new_rs, d)
     if case["scaleExpected"]:
         assert result == case["expectedNewReplicas"]
@@ -249,15 +267,25 @@ def test_reconcile_new_replica_set(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", _params("reconcileOldReplicaSets.json", "deploymentReplicas", "maxUnavailable",
-                    "oldReplicas", "newReplicas", "readyPodsFromOldRS", "readyPodsFromNewRS"))
+    "case",
+    _params(
+        "reconcileOldReplicaSets.json",
+        "deploymentReplicas",
+        "maxUnavailable",
+        "oldReplicas",
+        "newReplicas",
+        "readyPodsFromOldRS",
+        "readyPodsFromNewRS",
+    ),
+)
 def test_reconcile_old_replica_sets(case: dict[str, Any]) -> None:
-    d = deployment(case["deploymentReplicas"], max_surge=0,
-                   max_unavailable=case["maxUnavailable"])
-    old_rs = replica_set("foo-old", case["oldReplicas"], available=case["readyPodsFromOldRS"],
-                         created="now-1m")
-    new_rs = replica_set("foo-new", case["newReplicas"], available=case["readyPodsFromNewRS"],
-                         created="now")
+    d = deployment(case["deploymentReplicas"], max_surge=0, max_unavailable=case["maxUnavailable"])
+    old_rs = replica_set(
+        "foo-old", case["oldReplicas"], available=case["readyPodsFromOldRS"], created="now-1m"
+    )
+    new_rs = replica_set(
+        "foo-new", case["newReplicas"], available=case["readyPodsFromNewRS"], created="now"
+    )
     writes = reconcile_old_replica_sets([old_rs, new_rs], [old_rs], new_rs, d)
     assert bool(writes) == case["scaleExpected"]
     assert all(rs.metadata.name == "foo-old" for rs, _ in writes)
@@ -266,29 +294,38 @@ def test_reconcile_old_replica_sets(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", _params("cleanupUnhealthyReplicas.json", "oldReplicas", "readyPods",
-                    "maxCleanupCount"))
+    "case", _params("cleanupUnhealthyReplicas.json", "oldReplicas", "readyPods", "maxCleanupCount")
+)
 def test_cleanup_unhealthy_replicas(case: dict[str, Any]) -> None:
     d = deployment(10, max_surge=2, max_unavailable=2)
-    old_rs = replica_set("foo-old", case["oldReplicas"], available=case["readyPods"],
-                         created="now-1m")
+    old_rs = replica_set(
+        "foo-old", case["oldReplicas"], available=case["readyPods"], created="now-1m"
+    )
     cleaned, count = cleanup_unhealthy_replicas([old_rs], d, case["maxCleanupCount"])
     assert count == case["cleanupCountExpected"]
     assert cleaned[0].replicas == case["oldReplicas"] - case["cleanupCountExpected"]
 
 
 @pytest.mark.parametrize(
-    "case", _params("scaleDownOldReplicaSetsForRollingUpdate.json", "deploymentReplicas",
-                    "maxUnavailable", "readyPods", "oldReplicas"))
+    "case",
+    _params(
+        "scaleDownOldReplicaSetsForRollingUpdate.json",
+        "deploymentReplicas",
+        "maxUnavailable",
+        "readyPods",
+        "oldReplicas",
+    ),
+)
 def test_scale_down_old_replica_sets_for_rolling_update(case: dict[str, Any]) -> None:
-    d = deployment(case["deploymentReplicas"], max_surge=0,
-                   max_unavailable=case["maxUnavailable"])
-    old_rs = replica_set("foo-old", case["oldReplicas"], available=case["readyPods"],
-                         created="now-1m")
+    d = deployment(case["deploymentReplicas"], max_surge=0, max_unavailable=case["maxUnavailable"])
+    old_rs = replica_set(
+        "foo-old", case["oldReplicas"], available=case["readyPods"], created="now-1m"
+    )
     writes, _ = scale_down_old_replica_sets_for_rolling_update([old_rs], [old_rs], d)
     if case["scaleExpected"]:
         assert [(rs.metadata.name, size) for rs, size in writes] == [
-            ("foo-old", case["expectedOldReplicas"])]
+            ("foo-old", case["expectedOldReplicas"])
+        ]
     else:
         assert writes == []
 
@@ -308,23 +345,35 @@ def _scale_rs(row: dict[str, Any], old_d: Any, desired_overrides: dict[str, int]
         MAX_REPLICAS_ANNOTATION: str(desired + util.max_surge(old_d)),
     }
     status = row.get("status") or {}
-    return replica_set(row["name"], row["replicas"], created=_SCALE["created"][row["created"]],
-                       annotations=annotations,
-                       available=status.get("availableReplicas", 0),
-                       status_replicas=status.get("replicas", 0))
+    return replica_set(
+        row["name"],
+        row["replicas"],
+        created=_SCALE["created"][row["created"]],
+        annotations=annotations,
+        available=status.get("availableReplicas", 0),
+        status_replicas=status.get("replicas", 0),
+    )
 
 
 @pytest.mark.parametrize("case", _params("scale.json"))
 def test_scale(case: dict[str, Any]) -> None:
     spec = case["deployment"]
-    d = deployment(spec["replicas"], strategy=spec["strategy"],
-                   max_surge=spec.get("maxSurge", 0), max_unavailable=spec.get("maxUnavailable", 0),
-                   pod_template=template(labels={"foo": "bar"},
-                                         image="nginx:new" if spec.get("templateChanged")
-                                         else "nginx"))
+    d = deployment(
+        spec["replicas"],
+        strategy=spec["strategy"],
+        max_surge=spec.get("maxSurge", 0),
+        max_unavailable=spec.get("maxUnavailable", 0),
+        pod_template=template(
+            labels={"foo": "bar"}, image="nginx:new" if spec.get("templateChanged") else "nginx"
+        ),
+    )
     old = case["oldDeployment"]
-    old_d = deployment(old["replicas"], strategy=old.get("strategy", spec["strategy"]),
-                       max_surge=old.get("maxSurge", 0), max_unavailable=0)
+    old_d = deployment(
+        old["replicas"],
+        strategy=old.get("strategy", spec["strategy"]),
+        max_surge=old.get("maxSurge", 0),
+        max_unavailable=0,
+    )
     overrides = case.get("desiredReplicasAnnotations") or {}
     new_rs = _scale_rs(case["newRS"], old_d, overrides) if case["newRS"] else None
     old_rss = [_scale_rs(row, old_d, overrides) for row in case["oldRSs"]]
@@ -351,38 +400,49 @@ def test_scale_gated_pod_replacement_policy(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _params("getReplicaSetFraction.json"))
 def test_get_replica_set_fraction(case: dict[str, Any]) -> None:
-    d = deployment(case["deploymentReplicas"], max_surge=case["deploymentMaxSurge"],
-                   max_unavailable=1,
-                   status=deployment_status({"replicas": case["deploymentStatusReplicas"]}))
+    d = deployment(
+        case["deploymentReplicas"],
+        max_surge=case["deploymentMaxSurge"],
+        max_unavailable=1,
+        status=deployment_status({"replicas": case["deploymentStatusReplicas"]}),
+    )
     rs = replica_set("foo", case["rsReplicas"], annotations=case["rsAnnotations"])
     assert util.get_replica_set_fraction(rs, d) == case["expectedFraction"]
 
 
 @pytest.mark.parametrize(
-    "case", _params("cleanupDeployment.json", "revisionHistoryLimit", "expectedDeletions"))
+    "case", _params("cleanupDeployment.json", "revisionHistoryLimit", "expectedDeletions")
+)
 def test_cleanup_deployment(case: dict[str, Any]) -> None:
     if _gated(case):
         pytest.skip(SKIP_GATED)
     d = deployment(1, revision_history_limit=case["revisionHistoryLimit"])
     old_rss = [
-        replica_set(row["name"], row["specReplicas"], status_replicas=row["statusReplicas"],
-                    deletion_timestamp=row.get("deletionTimestamp"))
+        replica_set(
+            row["name"],
+            row["specReplicas"],
+            status_replicas=row["statusReplicas"],
+            deletion_timestamp=row.get("deletionTimestamp"),
+        )
         for row in case["oldRSs"]
     ]
     assert len(replica_sets_to_clean_up(old_rss, d)) == case["expectedDeletions"]
 
 
 @pytest.mark.parametrize(
-    "case", _params("cleanupDeploymentOrder.json", "revisionHistoryLimit",
-                    "expectedDeletedRSs"))
+    "case", _params("cleanupDeploymentOrder.json", "revisionHistoryLimit", "expectedDeletedRSs")
+)
 def test_cleanup_deployment_order(case: dict[str, Any]) -> None:
     d = deployment(1, revision_history_limit=case["revisionHistoryLimit"])
     old_rss = [
         # upstream sets the revision annotation only when the revision is non-empty
-        replica_set(row["name"], row["replicas"], status_replicas=row["replicas"],
-                    created=row["created"],
-                    annotations={REVISION_ANNOTATION: row["revision"]} if row["revision"]
-                    else None)
+        replica_set(
+            row["name"],
+            row["replicas"],
+            status_replicas=row["replicas"],
+            created=row["created"],
+            annotations={REVISION_ANNOTATION: row["revision"]} if row["revision"] else None,
+        )
         for row in case["oldRSs"]
     ]
     deleted = sorted(rs.metadata.name for rs in replica_sets_to_clean_up(old_rss, d))
@@ -397,12 +457,21 @@ def test_generate_replica_set_name(case: dict[str, Any]) -> None:
         return
     # "(getNewReplicaSet)" rows: the RS the controller creates for a Deployment of that name.
     cluster = Cluster()
-    cluster.apply({
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
-                 "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]}}},
-    })
+    cluster.apply(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name},
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1.25"}]},
+                },
+            },
+        }
+    )
     cluster.run(0)
     (rs,) = cluster.list("ReplicaSet")
     pod_hash = rs.metadata.labels[util.POD_TEMPLATE_HASH_LABEL]
@@ -419,10 +488,12 @@ def test_generate_replica_set_name(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _params("DeploymentComplete.json"))
 def test_deployment_complete(case: dict[str, Any]) -> None:
-    d = deployment(case["desired"], max_surge=case["maxSurge"],
-                   max_unavailable=case["maxUnavailable"])
-    status = deployment_status({"replicas": case["current"], "updated": case["updated"],
-                                "available": case["available"]})
+    d = deployment(
+        case["desired"], max_surge=case["maxSurge"], max_unavailable=case["maxUnavailable"]
+    )
+    status = deployment_status(
+        {"replicas": case["current"], "updated": case["updated"], "available": case["available"]}
+    )
     d = replace(d, status=status)
     assert util.deployment_complete(d, status) is case["expected"]
 
@@ -454,12 +525,13 @@ _TIMED_OUT_BOUNDARY = load_table("DeploymentTimedOut.json")["boundary"]
 
 
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=f"boundary-now={c['now']}")
-             for c in _TIMED_OUT_BOUNDARY["cases"]])
+    "case", [pytest.param(c, id=f"boundary-now={c['now']}") for c in _TIMED_OUT_BOUNDARY["cases"]]
+)
 def test_deployment_timed_out_boundary(case: dict[str, Any]) -> None:
     status = deployment_status(conditions=[_TIMED_OUT_BOUNDARY["condition"]])
-    d = deployment(1, progress_deadline_seconds=_TIMED_OUT_BOUNDARY["progressDeadlineSeconds"],
-                   status=status)
+    d = deployment(
+        1, progress_deadline_seconds=_TIMED_OUT_BOUNDARY["progressDeadlineSeconds"], status=status
+    )
     assert util.deployment_timed_out(d, status, ts(case["now"])) is case["expected"]
 
 
@@ -469,14 +541,22 @@ def test_deployment_timed_out_boundary(case: dict[str, Any]) -> None:
 
 
 def _progress_rs(row: dict[str, Any]) -> Any:
-    return replica_set(row["name"], row["specReplicas"], status_replicas=row["statusReplicas"],
-                       available=row["availableReplicas"])
+    return replica_set(
+        row["name"],
+        row["specReplicas"],
+        status_replicas=row["statusReplicas"],
+        available=row["availableReplicas"],
+    )
 
 
 def _progress_deployment(spec: dict[str, Any]) -> Any:
-    return deployment(spec["replicas"], strategy="Recreate", name="progress-test",
-                      progress_deadline_seconds=spec["progressDeadlineSeconds"],
-                      status=deployment_status(spec["status"], spec.get("conditions")))
+    return deployment(
+        spec["replicas"],
+        strategy="Recreate",
+        name="progress-test",
+        progress_deadline_seconds=spec["progressDeadlineSeconds"],
+        status=deployment_status(spec["status"], spec.get("conditions")),
+    )
 
 
 @pytest.mark.parametrize("case", _params("syncRolloutStatus.json"))
@@ -522,42 +602,64 @@ def test_requeue_stuck_deployment(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("oldPodsRunning.json"))
 def test_old_pods_running(case: dict[str, Any]) -> None:
     old_rss = [
-        replica_set(row.get("name", row.get("uid", "")), row["specReplicas"],
-                    status_replicas=row["statusReplicas"], uid=row.get("uid"))
+        replica_set(
+            row.get("name", row.get("uid", "")),
+            row["specReplicas"],
+            status_replicas=row["statusReplicas"],
+            uid=row.get("uid"),
+        )
         for row in case["oldRSs"]
     ]
     new_rs = replica_set("new", 1, uid="new-uid") if case.get("newRS") else None
-    pod_map = {uid: ["" if phase == "<phase empty>" else phase for phase in phases]
-               for uid, phases in case["podMap"].items()}
+    pod_map = {
+        uid: ["" if phase == "<phase empty>" else phase for phase in phases]
+        for uid, phases in case["podMap"].items()
+    }
     assert old_pods_running(new_rs, old_rss, pod_map) is case["hasOldPodsRunning"]
 
 
-@pytest.mark.parametrize("case", _params("scaleDownOldReplicaSetsForRecreate.json",
-                                         "oldRSSizes", "deploymentReplicas"))
+@pytest.mark.parametrize(
+    "case", _params("scaleDownOldReplicaSetsForRecreate.json", "oldRSSizes", "deploymentReplicas")
+)
 def test_scale_down_old_replica_sets_for_recreate(case: dict[str, Any]) -> None:
     # scaleDownOldReplicaSetsForRecreate is part of rolloutRecreate in rollsim: run one
     # Recreate sync through a real cluster's controller, against a stored Deployment
     # whose old ReplicaSets run a different template.
     cluster = Cluster()
-    d = cluster.store.create(deployment(case["deploymentReplicas"], strategy="Recreate",
-                                        pod_template=template(labels={"foo": "bar"},
-                                                              image="nginx:new")))
+    d = cluster.store.create(
+        deployment(
+            case["deploymentReplicas"],
+            strategy="Recreate",
+            pod_template=template(labels={"foo": "bar"}, image="nginx:new"),
+        )
+    )
     owner = _owner_ref(d)
     for n, size in enumerate(case["oldRSSizes"]):
-        rs = replica_set(f"foo-{n}", size, uid="", pod_template=template(labels={"foo": "bar"},
-                                                                        image="nginx:old"))
-        cluster.store.create(replace(rs, metadata=replace(rs.metadata,
-                                                          owner_references=(owner,))))
+        rs = replica_set(
+            f"foo-{n}",
+            size,
+            uid="",
+            pod_template=template(labels={"foo": "bar"}, image="nginx:old"),
+        )
+        cluster.store.create(replace(rs, metadata=replace(rs.metadata, owner_references=(owner,))))
     rs_list = cluster.store.owned_replica_sets(d.metadata.uid)
     rollout_recreate(cluster.deployments, d, rs_list)
-    sizes = [cluster.store.get("ReplicaSet", "default", f"foo-{n}").replicas
-             for n in range(len(case["oldRSSizes"]))]
+    sizes = [
+        cluster.store.get("ReplicaSet", "default", f"foo-{n}").replicas
+        for n in range(len(case["oldRSSizes"]))
+    ]
     assert sizes == [0] * len(case["oldRSSizes"]), case["expected"]
 
 
 def _owner_ref(d: Any) -> OwnerReference:
-    return OwnerReference(api_version="apps/v1", kind="Deployment", name=d.metadata.name,
-                          uid=d.metadata.uid, controller=True, block_owner_deletion=True)
+    return OwnerReference(
+        api_version="apps/v1",
+        kind="Deployment",
+        name=d.metadata.name,
+        uid=d.metadata.uid,
+        controller=True,
+        block_owner_deletion=True,
+    )
 
 
 @pytest.mark.parametrize("case", _params("rolloutRecreate_errorPaths.json"))
@@ -571,8 +673,12 @@ def test_rollout_recreate_error_paths(case: dict[str, Any]) -> None:
 
 
 def _hash_template(row: dict[str, Any]) -> PodTemplateSpec:
-    return template(name=row["name"], node_name=row["nodeName"], labels=row["labels"],
-                    annotations=row["annotations"])
+    return template(
+        name=row["name"],
+        node_name=row["nodeName"],
+        labels=row["labels"],
+        annotations=row["annotations"],
+    )
 
 
 @pytest.mark.parametrize("case", _params("EqualIgnoreHash.json"))
@@ -597,15 +703,18 @@ def _find_fixtures() -> tuple[Any, dict[str, Any]]:
         labels = {**t.metadata.labels, util.POD_TEMPLATE_HASH_LABEL: value}
         return replace(t, metadata=replace(t.metadata, labels=labels))
 
-    old_template = replace(base, spec=replace(base.spec, containers=(
-        replace(base.spec.containers[0], name="nginx-old"),)))
+    old_template = replace(
+        base,
+        spec=replace(base.spec, containers=(replace(base.spec.containers[0], name="nginx-old"),)),
+    )
     fixtures = {
-        "newRS": replica_set("newRS", 1, created="now+1m",
-                             pod_template=with_hash(base, "hash")),
-        "newRSDup": replica_set("newRSDup", 0, created="now",
-                                pod_template=with_hash(base, "different-hash")),
-        "oldRS": replica_set("oldRS", 0, created="now-1m",
-                             pod_template=with_hash(old_template, "old-hash")),
+        "newRS": replica_set("newRS", 1, created="now+1m", pod_template=with_hash(base, "hash")),
+        "newRSDup": replica_set(
+            "newRSDup", 0, created="now", pod_template=with_hash(base, "different-hash")
+        ),
+        "oldRS": replica_set(
+            "oldRS", 0, created="now-1m", pod_template=with_hash(old_template, "old-hash")
+        ),
     }
     return d, fixtures
 
@@ -627,11 +736,17 @@ def test_find_old_replica_sets(case: dict[str, Any]) -> None:
 
 def _count_fixtures() -> dict[str, Any]:
     setup = load_table("GetReplicaCountForReplicaSets.json")["notes"][
-        "GetReplicaCountForReplicaSets_setup"]
+        "GetReplicaCountForReplicaSets_setup"
+    ]
     return {
-        name: replica_set(name, row["spec"], status_replicas=row["statusReplicas"],
-                          observed_generation=row["observedGeneration"])
-        for name, row in setup.items() if name.startswith("rs")
+        name: replica_set(
+            name,
+            row["spec"],
+            status_replicas=row["statusReplicas"],
+            observed_generation=row["observedGeneration"],
+        )
+        for name, row in setup.items()
+        if name.startswith("rs")
     }
 
 
@@ -651,8 +766,9 @@ def test_get_replica_count_terminating(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("ReplicasAnnotationsNeedUpdate.json"))
 def test_replicas_annotations_need_update(case: dict[str, Any]) -> None:
     rs = replica_set("hello", 1, annotations=case["annotations"])
-    assert util.replicas_annotations_need_update(rs, case["desired"], case["max"]) \
-        is case["expected"]
+    assert (
+        util.replicas_annotations_need_update(rs, case["desired"], case["max"]) is case["expected"]
+    )
 
 
 @pytest.mark.parametrize("case", _params("GetNonNegativeInt32FromAnnotation.json"))
@@ -671,7 +787,8 @@ def test_set_new_replica_set_annotations_revision_history() -> None:
     rs = replica_set("nginx-rs", 1)
     for step in case["expectedAfterEachCall"]:
         rs, _ = util.set_new_replica_set_annotations(
-            d, rs, step["nextRevision"], case["exists"], case["revHistoryLimitInChars"])
+            d, rs, step["nextRevision"], case["exists"], case["revHistoryLimitInChars"]
+        )
         annotations = rs.metadata.annotations
         assert annotations[REVISION_ANNOTATION] == step["revision"], step
         if step["revisionHistory"] == "(absent)":
@@ -683,8 +800,9 @@ def test_set_new_replica_set_annotations_revision_history() -> None:
 def test_set_replicas_annotations() -> None:
     case = _ANNOTATION_UTILS[1]
     assert case["function"] == "SetReplicasAnnotations"
-    rs, changed = util.set_replicas_annotations(replica_set("nginx-rs", 1), case["desired"],
-                                                case["max"])
+    rs, changed = util.set_replicas_annotations(
+        replica_set("nginx-rs", 1), case["desired"], case["max"]
+    )
     assert changed is case["expectedChanged"]
     assert dict(rs.metadata.annotations) == case["expectedAnnotations"]
 
@@ -693,8 +811,12 @@ def test_is_saturated() -> None:
     case = _ANNOTATION_UTILS[2]
     assert case["function"] == "IsSaturated"
     d = deployment(case["deploymentReplicas"])
-    rs = replica_set("nginx-rs", case["rsReplicas"], annotations=case["rsAnnotations"],
-                     available=case["rsAvailableReplicas"])
+    rs = replica_set(
+        "nginx-rs",
+        case["rsReplicas"],
+        annotations=case["rsAnnotations"],
+        available=case["rsAvailableReplicas"],
+    )
     assert util.is_saturated(d, rs) is case["expected"]
 
 
@@ -703,7 +825,8 @@ def test_set_deployment_condition(case: dict[str, Any]) -> None:
     status = deployment_status(conditions=case["status"])
     result = util.set_deployment_condition(status, condition(case["cond"]))
     assert [(c.type, c.status, c.reason) for c in result.conditions] == [
-        (c["type"], c["status"], c["reason"]) for c in case["expected"]]
+        (c["type"], c["status"], c["reason"]) for c in case["expected"]
+    ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -712,22 +835,35 @@ def test_set_deployment_condition(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", _params("IsPodAvailable.json", "ready", "readySecondsAgo",
-                    "readyLastTransitionTime", "minReadySeconds"))
+    "case",
+    _params(
+        "IsPodAvailable.json",
+        "ready",
+        "readySecondsAgo",
+        "readyLastTransitionTime",
+        "minReadySeconds",
+    ),
+)
 def test_is_pod_available(case: dict[str, Any]) -> None:
     if case.get("readyLastTransitionTime") is not None:
         ready_since = ts(case["readyLastTransitionTime"])
     else:
         ready_since = NOW - case["readySecondsAgo"]
-    assert is_pod_available(case["ready"], ready_since, case["minReadySeconds"], NOW) \
+    assert (
+        is_pod_available(case["ready"], ready_since, case["minReadySeconds"], NOW)
         is case["expected"]
+    )
 
 
 def _legacy_pod(row: dict[str, Any]) -> PodRankKey:
     return PodRankKey(
-        uid=row["name"], node_name=row["nodeName"], phase=row["phase"],
-        ready=bool(row.get("ready")), ready_since=ts(row.get("readySince", "zero")),
-        created=ts(row.get("created", "zero")), restarts=max(row.get("restarts", [0])),
+        uid=row["name"],
+        node_name=row["nodeName"],
+        phase=row["phase"],
+        ready=bool(row.get("ready")),
+        ready_since=ts(row.get("readySince", "zero")),
+        created=ts(row.get("created", "zero")),
+        restarts=max(row.get("restarts", [0])),
     )
 
 
@@ -749,15 +885,22 @@ def _ranked_pod(name: str, rank: int, *, deletion_cost: bool = True) -> PodRankK
     row = _RANKS["pods"][name]
     cost = row.get("annotations", {}).get("controller.kubernetes.io/pod-deletion-cost", "0")
     return PodRankKey(
-        uid="", node_name=row["node"], phase=row["phase"], ready=row["ready"],
-        ready_since=ts(row["readySince"]), created=ts(row["created"]),
-        restarts=row["restarts"], deletion_cost=int(cost) if deletion_cost else 0, rank=rank,
+        uid="",
+        node_name=row["node"],
+        phase=row["phase"],
+        ready=row["ready"],
+        ready_since=ts(row["readySince"]),
+        created=ts(row["created"]),
+        restarts=row["restarts"],
+        deletion_cost=int(cost) if deletion_cost else 0,
+        rank=rank,
     )
 
 
 @pytest.mark.parametrize(
-    "pair", [pytest.param(p, id=f"{i}-{p[0]}=={p[1]}")
-             for i, p in enumerate(_RANKS["equal"]["cases"])])
+    "pair",
+    [pytest.param(p, id=f"{i}-{p[0]}=={p[1]}") for i, p in enumerate(_RANKS["equal"]["cases"])],
+)
 def test_active_pods_with_ranks_equal(pair: list[str]) -> None:
     a, b = _ranked_pod(pair[0], 1), _ranked_pod(pair[1], 1)
     assert not pod_deletion_less(a, b, NOW)
@@ -765,9 +908,14 @@ def test_active_pods_with_ranks_equal(pair: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", [pytest.param(c, id=f"{i}-{c['lesser'][0]}@{c['lesser'][1]}"
-                                f"<{c['greater'][0]}@{c['greater'][1]}")
-             for i, c in enumerate(_RANKS["less"]["cases"])])
+    "case",
+    [
+        pytest.param(
+            c, id=f"{i}-{c['lesser'][0]}@{c['lesser'][1]}<{c['greater'][0]}@{c['greater'][1]}"
+        )
+        for i, c in enumerate(_RANKS["less"]["cases"])
+    ],
+)
 def test_active_pods_with_ranks_less(case: dict[str, Any]) -> None:
     use_cost = not case.get("disablePodDeletioncost")
     lesser = _ranked_pod(case["lesser"][0], case["lesser"][1], deletion_cost=use_cost)
@@ -792,10 +940,13 @@ _HASH = load_table("hash.json")["cases"]
 
 def _image_hashes() -> list[str]:
     case = _HASH[0]
-    return [compute_hash(template(labels={"app": "cats"},
-                                  image=case["imageFormat"].format(i=i)),
-                         case["collisionCount"])
-            for i in range(case["count"])]
+    return [
+        compute_hash(
+            template(labels={"app": "cats"}, image=case["imageFormat"].format(i=i)),
+            case["collisionCount"],
+        )
+        for i in range(case["count"])
+    ]
 
 
 def test_hash_no_collisions_over_image_tags() -> None:

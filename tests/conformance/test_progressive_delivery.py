@@ -77,16 +77,24 @@ def _steps(raw: list[dict[str, Any]]) -> list[CanaryStep]:
     steps = []
     for step in raw:
         scale = step.get("setCanaryScale")
-        steps.append(CanaryStep(
-            set_weight=step.get("setWeight"),
-            set_canary_scale=None if scale is None else SetCanaryScale(
-                replicas=scale.get("replicas"), weight=scale.get("weight"),
-                match_traffic_weight=bool(scale.get("matchTrafficWeight", False)))))
+        steps.append(
+            CanaryStep(
+                set_weight=step.get("setWeight"),
+                set_canary_scale=None
+                if scale is None
+                else SetCanaryScale(
+                    replicas=scale.get("replicas"),
+                    weight=scale.get("weight"),
+                    match_traffic_weight=bool(scale.get("matchTrafficWeight", False)),
+                ),
+            )
+        )
     return steps
 
 
-def _rs(spec: int | None, available: int | None, status: int | None = None,
-        is_nil: bool = False) -> ReplicaSetCounts | None:
+def _rs(
+    spec: int | None, available: int | None, status: int | None = None, is_nil: bool = False
+) -> ReplicaSetCounts | None:
     """A ReplicaSet's counts; ``None`` when the RS is nil (or all its fields are null)."""
     if is_nil or (spec is None and available is None):
         return None
@@ -104,21 +112,30 @@ def test_resolve_fenceposts(case: dict[str, Any]) -> None:
         with pytest.raises(ValueError):
             rp.resolve_fenceposts(case["max_surge"], case["max_unavailable"], case["desired"])
         return
-    assert rp.resolve_fenceposts(case["max_surge"], case["max_unavailable"],
-                                 case["desired"]) == (case["expected_surge"],
-                                                      case["expected_unavailable"])
+    assert rp.resolve_fenceposts(case["max_surge"], case["max_unavailable"], case["desired"]) == (
+        case["expected_surge"],
+        case["expected_unavailable"],
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.MaxSurge"))
 def test_max_surge(case: dict[str, Any]) -> None:
-    assert rp.max_surge(case["strategy"], case["spec_replicas"], case["max_surge"],
-                        case["max_unavailable"]) == case["expected"]
+    assert (
+        rp.max_surge(
+            case["strategy"], case["spec_replicas"], case["max_surge"], case["max_unavailable"]
+        )
+        == case["expected"]
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.MaxUnavailable"))
 def test_max_unavailable(case: dict[str, Any]) -> None:
-    assert rp.max_unavailable(case["strategy"], case["spec_replicas"], case["max_surge"],
-                              case["max_unavailable"]) == case["expected"]
+    assert (
+        rp.max_unavailable(
+            case["strategy"], case["spec_replicas"], case["max_surge"], case["max_unavailable"]
+        )
+        == case["expected"]
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,41 +146,59 @@ def test_max_unavailable(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("argo.approximateWeightedCanaryStableReplicaCounts"))
 def test_approximate_weighted_canary_stable_replica_counts(case: dict[str, Any]) -> None:
     assert rp.approximate_weighted_canary_stable_replica_counts(
-        case["spec_replicas"], case["weight"], case["max_surge"], case["max_weight"],
+        case["spec_replicas"],
+        case["weight"],
+        case["max_surge"],
+        case["max_weight"],
     ) == (case["expected_canary"], case["expected_stable"])
 
 
 @pytest.mark.parametrize("case", _params("argo.trafficWeightToReplicas"))
 def test_traffic_weight_to_replicas(case: dict[str, Any]) -> None:
-    assert rp.traffic_weight_to_replicas(case["replicas"], case["weight"],
-                                         case["max_weight"]) == case["expected"]
+    assert (
+        rp.traffic_weight_to_replicas(case["replicas"], case["weight"], case["max_weight"])
+        == case["expected"]
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.GetCurrentSetWeight"))
 def test_get_current_set_weight(case: dict[str, Any]) -> None:
-    assert rp.get_current_set_weight(_steps(case["steps"]), case["current_step_index"],
-                                     aborted=case["status_abort"]) == case["expected"]
+    assert (
+        rp.get_current_set_weight(
+            _steps(case["steps"]), case["current_step_index"], aborted=case["status_abort"]
+        )
+        == case["expected"]
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.GetDesiredCanaryWeight.abort_dynamicStableScale"))
 def test_get_desired_canary_weight(case: dict[str, Any]) -> None:
     weight = rp.get_desired_canary_weight(
-        case["spec_replicas"], _steps(case["steps"]), 0, aborted=case["status_abort"],
+        case["spec_replicas"],
+        _steps(case["steps"]),
+        0,
+        aborted=case["status_abort"],
         traffic_routing=case["traffic_routing"],
         dynamic_stable_scale=case["dynamic_stable_scale"],
         abort_scale_down_delay_seconds=case["abort_scale_down_delay_seconds"],
         canary_rs=_rs(case["canary_rs_spec"], case["canary_rs_available"]),
-        stable_rs=_rs(case["stable_rs_spec"], case["stable_rs_available"]))
+        stable_rs=_rs(case["stable_rs_spec"], case["stable_rs_available"]),
+    )
     assert weight == case["expected_weight"]
 
 
 @pytest.mark.parametrize("case", _params("argo.GetCanaryReplicasOrWeight"))
 def test_get_canary_replicas_or_weight(case: dict[str, Any]) -> None:
     answer = rp.get_canary_replicas_or_weight(
-        1, _steps(case["steps"]), case["current_step_index"],
-        stable_rs_hash=case["status_stable_rs"], current_pod_hash="",
-        promote_full=case["promote_full"], aborted=case["status_abort"],
-        traffic_routing=case["traffic_routing"])
+        1,
+        _steps(case["steps"]),
+        case["current_step_index"],
+        stable_rs_hash=case["status_stable_rs"],
+        current_pod_hash="",
+        promote_full=case["promote_full"],
+        aborted=case["status_abort"],
+        traffic_routing=case["traffic_routing"],
+    )
     assert answer == (case["expected_replicas"], case["expected_weight"])
 
 
@@ -180,18 +215,30 @@ def _basic_canary_counts(case: dict[str, Any]) -> tuple[int, int]:
     stable_hash = "" if case.get("status_stable_rs_empty") else "stable"
     current_hash = "" if case.get("status_stable_rs_empty") else "canary"
     _, weight = rp.get_canary_replicas_or_weight(
-        replicas, _steps([step]), None, stable_rs_hash=stable_hash,
-        current_pod_hash=current_hash, promote_full=case.get("promote_full", False))
+        replicas,
+        _steps([step]),
+        None,
+        stable_rs_hash=stable_hash,
+        current_pod_hash=current_hash,
+        promote_full=case.get("promote_full", False),
+    )
     surge = rp.max_surge(rp.CANARY, replicas, case["max_surge"], case["max_unavailable"])
-    unavailable = rp.max_unavailable(rp.CANARY, replicas, case["max_surge"],
-                                     case["max_unavailable"])
-    new_rs = _rs(case["canary_spec"], case["canary_available"],
-                 case.get("canary_status_replicas"))
+    unavailable = rp.max_unavailable(
+        rp.CANARY, replicas, case["max_surge"], case["max_unavailable"]
+    )
+    new_rs = _rs(case["canary_spec"], case["canary_available"], case.get("canary_status_replicas"))
     stable_rs = _rs(case["stable_spec"], case["stable_available"])
     older = [_rs(case.get("older_spec"), case.get("older_available"))]
     return rp.calculate_replica_counts_for_basic_canary(
-        replicas, weight, surge, unavailable, new_rs, stable_rs, older,
-        stable_is_new=bool(case.get("new_rs_is_stable_rs")))
+        replicas,
+        weight,
+        surge,
+        unavailable,
+        new_rs,
+        stable_rs,
+        older,
+        stable_is_new=bool(case.get("new_rs_is_stable_rs")),
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.CalculateReplicaCountsForBasicCanary"))
@@ -206,17 +253,28 @@ def test_calculate_replica_counts_for_traffic_routed_canary(case: dict[str, Any]
     if case["weights_canary"] is not None:
         weights = TrafficWeights(canary=case["weights_canary"], stable=case["weights_stable"])
     canary_replicas, weight = rp.get_canary_replicas_or_weight(
-        replicas, _steps(case["steps"]), case["current_step_index"], stable_rs_hash="stable",
-        current_pod_hash="canary", promote_full=case["promote_full"],
-        aborted=case["status_abort"], traffic_routing=True,
+        replicas,
+        _steps(case["steps"]),
+        case["current_step_index"],
+        stable_rs_hash="stable",
+        current_pod_hash="canary",
+        promote_full=case["promote_full"],
+        aborted=case["status_abort"],
+        traffic_routing=True,
         dynamic_stable_scale=case["dynamic_stable_scale"],
         abort_scale_down_delay_seconds=case["abort_scale_down_delay_seconds"],
         canary_rs=_rs(case["canary_rs_spec"], case["canary_rs_available"]),
-        stable_rs=_rs(case["stable_rs_spec"], case["stable_rs_available"]))
+        stable_rs=_rs(case["stable_rs_spec"], case["stable_rs_available"]),
+    )
     canary, stable = rp.calculate_replica_counts_for_traffic_routed_canary(
-        replicas, canary_replicas, weight, dynamic_stable_scale=case["dynamic_stable_scale"],
+        replicas,
+        canary_replicas,
+        weight,
+        dynamic_stable_scale=case["dynamic_stable_scale"],
         min_pods_per_replica_set=case["min_pods_per_replica_set"],
-        aborted=case["status_abort"], weights=weights)
+        aborted=case["status_abort"],
+        weights=weights,
+    )
     assert stable == case["expected_stable"]
     if case["expected_canary"] is not None:
         assert canary == case["expected_canary"]
@@ -246,19 +304,25 @@ def test_replica_progress_threshold_met(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("argo.AtDesiredReplicaCountsForCanary"))
 def test_at_desired_replica_counts_for_canary(case: dict[str, Any]) -> None:
     counts = {
-        "spec_replicas": case["spec_replicas"], "set_weight": case["set_weight"],
-        "max_surge": case["max_surge"], "max_unavailable": case["max_unavailable"],
-        "canary_spec": case["new_spec"], "canary_available": case["new_available"],
+        "spec_replicas": case["spec_replicas"],
+        "set_weight": case["set_weight"],
+        "max_surge": case["max_surge"],
+        "max_unavailable": case["max_unavailable"],
+        "canary_spec": case["new_spec"],
+        "canary_available": case["new_available"],
         "canary_status_replicas": case["new_status_replicas"],
-        "stable_spec": case["stable_spec"], "stable_available": case["stable_available"],
+        "stable_spec": case["stable_spec"],
+        "stable_available": case["stable_available"],
     }
     desired_new, desired_stable = _basic_canary_counts(counts)
-    new_rs = ReplicaSetCounts(case["new_spec"], case["new_available"],
-                              case["new_status_replicas"])
-    stable_rs = ReplicaSetCounts(case["stable_spec"], case["stable_available"],
-                                 case["stable_status_replicas"])
-    assert rp.at_desired_replica_counts_for_canary(
-        new_rs, stable_rs, [], desired_new, desired_stable) is case["expected"]
+    new_rs = ReplicaSetCounts(case["new_spec"], case["new_available"], case["new_status_replicas"])
+    stable_rs = ReplicaSetCounts(
+        case["stable_spec"], case["stable_available"], case["stable_status_replicas"]
+    )
+    assert (
+        rp.at_desired_replica_counts_for_canary(new_rs, stable_rs, [], desired_new, desired_stable)
+        is case["expected"]
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -270,11 +334,17 @@ def _blue_green_desired(case: dict[str, Any]) -> int:
     new_hash = case["new_rs_hash"] or ""
     hashes = [*case["other_rs_hashes"], *([new_hash] if new_hash else [])]
     return rp.blue_green_new_rs_new_replicas(
-        rp.replicas_or_default(case["spec_replicas"]), case["preview_replica_count"],
-        new_rs_hash=new_hash, active_selector=case["active_selector"], rs_hashes=hashes,
-        current_pod_hash=case["status_current_pod_hash"], promote_full=case["promote_full"],
-        spec_paused=case["spec_paused"], has_pause_conditions=case["pause_conditions"] > 0,
-        scale_up_preview_checkpoint=case["scale_up_preview_checkpoint"])
+        rp.replicas_or_default(case["spec_replicas"]),
+        case["preview_replica_count"],
+        new_rs_hash=new_hash,
+        active_selector=case["active_selector"],
+        rs_hashes=hashes,
+        current_pod_hash=case["status_current_pod_hash"],
+        promote_full=case["promote_full"],
+        spec_paused=case["spec_paused"],
+        has_pause_conditions=case["pause_conditions"] > 0,
+        scale_up_preview_checkpoint=case["scale_up_preview_checkpoint"],
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.NewRSNewReplicas.blueGreen_previewReplicaCount"))
@@ -287,8 +357,13 @@ def test_ready_for_pause(case: dict[str, Any]) -> None:
     desired: int | None = None
     if case["strategy"] == rp.BLUE_GREEN:
         desired = rp.blue_green_new_rs_new_replicas(
-            rp.replicas_or_default(None), None, new_rs_hash="abcd", active_selector="",
-            rs_hashes=["abcd"], current_pod_hash="")
+            rp.replicas_or_default(None),
+            None,
+            new_rs_hash="abcd",
+            active_selector="",
+            rs_hashes=["abcd"],
+            current_pod_hash="",
+        )
     new_rs = _rs(case["new_spec"], case["new_available"])
     assert rp.ready_for_pause(new_rs, desired) is case["expected"]
 
@@ -300,20 +375,33 @@ def test_ready_for_pause(case: dict[str, Any]) -> None:
 
 def _rollout_phase(case: dict[str, Any]) -> tuple[str, str]:
     calculated = rp.calculate_rollout_phase(
-        strategy=case["strategy"], spec_replicas=case["spec_replicas"],
-        status_replicas=case["status_replicas"], updated_replicas=case["updated_replicas"],
-        available_replicas=case["available_replicas"], stable_rs=case["stable_rs"],
-        current_pod_hash=case["current_pod_hash"], traffic_routing=case["traffic_routing"],
-        spec_paused=case["spec_paused"], pause_conditions=case["pause_conditions"],
-        conditions=[RolloutCondition(c["type"], c.get("reason", ""), c.get("message", ""))
-                    for c in case["conditions"]],
+        strategy=case["strategy"],
+        spec_replicas=case["spec_replicas"],
+        status_replicas=case["status_replicas"],
+        updated_replicas=case["updated_replicas"],
+        available_replicas=case["available_replicas"],
+        stable_rs=case["stable_rs"],
+        current_pod_hash=case["current_pod_hash"],
+        traffic_routing=case["traffic_routing"],
+        spec_paused=case["spec_paused"],
+        pause_conditions=case["pause_conditions"],
+        conditions=[
+            RolloutCondition(c["type"], c.get("reason", ""), c.get("message", ""))
+            for c in case["conditions"]
+        ],
         restart_pending=bool(case.get("restart_pending")),
         active_selector=case["active_selector"],
-        waiting_for_post_promotion_analysis=case["post_promotion_analysis"])
+        waiting_for_post_promotion_analysis=case["post_promotion_analysis"],
+    )
     return rp.get_rollout_phase(
-        generation=case["generation"], observed_generation=case["observed_generation"],
-        controller_pause=False, pause_conditions=case["pause_conditions"], status_phase="",
-        status_message="", calculated=calculated)
+        generation=case["generation"],
+        observed_generation=case["observed_generation"],
+        controller_pause=False,
+        pause_conditions=case["pause_conditions"],
+        status_phase="",
+        status_message="",
+        calculated=calculated,
+    )
 
 
 @pytest.mark.parametrize("case", _params("argo.CalculateRolloutPhase"))
@@ -321,9 +409,14 @@ def test_rollout_phase(case: dict[str, Any]) -> None:
     if "expected_sequence" in case:
         for step in case["expected_sequence"]:
             answer = rp.get_rollout_phase(
-                generation=0, observed_generation="", controller_pause=step["controller_pause"],
-                pause_conditions=step["pause_conditions"], status_phase=step["status_phase"],
-                status_message=step["status_message"], calculated=("", ""))
+                generation=0,
+                observed_generation="",
+                controller_pause=step["controller_pause"],
+                pause_conditions=step["pause_conditions"],
+                status_phase=step["status_phase"],
+                status_message=step["status_message"],
+                calculated=("", ""),
+            )
             assert answer == (step["expected_phase"], step["expected_message"])
         return
     assert _rollout_phase(case) == (case["expected_phase"], case["expected_message"])
@@ -349,11 +442,17 @@ def test_is_deployment_ready(case: dict[str, Any]) -> None:
     else:
         progressing_reason = None if unavailable_for is None else ""
     answer = fs.is_deployment_ready(
-        generation=0, observed_generation=-1 if case["generation_lags"] else 0,
-        spec_replicas=case["spec_replicas"], status_replicas=case["status_replicas"],
-        updated_replicas=case["updated"], available_replicas=case["available"],
-        deadline_seconds=case["deadline_s"], ready_threshold=case["ready_threshold"],
-        progressing_reason=progressing_reason, min_replicas_unavailable_for=unavailable_for)
+        generation=0,
+        observed_generation=-1 if case["generation_lags"] else 0,
+        spec_replicas=case["spec_replicas"],
+        status_replicas=case["status_replicas"],
+        updated_replicas=case["updated"],
+        available_replicas=case["available"],
+        deadline_seconds=case["deadline_s"],
+        ready_threshold=case["ready_threshold"],
+        progressing_reason=progressing_reason,
+        min_replicas_unavailable_for=unavailable_for,
+    )
     assert answer.ready is case["expected_ready"]
     if case["expected_retriable"] is not None:
         assert answer.retriable is case["expected_retriable"]
@@ -369,13 +468,16 @@ def test_is_deployment_ready(case: dict[str, Any]) -> None:
 def _flagger_spec(analysis: dict[str, Any] | None, step_weight_promotion: int = 0) -> FlaggerSpec:
     analysis = analysis or {}
     return FlaggerSpec(
-        threshold=analysis.get("threshold", 0), step_weight=analysis.get("stepWeight", 0),
+        threshold=analysis.get("threshold", 0),
+        step_weight=analysis.get("stepWeight", 0),
         step_weights=tuple(analysis.get("stepWeights", ())),
         max_weight=analysis.get("maxWeight", 0),
         step_weight_promotion=analysis.get("stepWeightPromotion", step_weight_promotion),
-        iterations=analysis.get("iterations", 0), match=bool(analysis.get("match")),
+        iterations=analysis.get("iterations", 0),
+        match=bool(analysis.get("match")),
         mirror=bool(analysis.get("mirror", False)),
-        skip_analysis=bool(analysis.get("skipAnalysis", False)))
+        skip_analysis=bool(analysis.get("skipAnalysis", False)),
+    )
 
 
 _TICK_FIELDS = {f.name for f in fields(FlaggerTick)}
@@ -391,18 +493,23 @@ def test_flagger_weight_progression(case: dict[str, Any]) -> None:
     state = fs.advance_canary(FlaggerState(), spec, FlaggerTick(target_revision=1))
     assert state.phase == "Initialized"
     update = FlaggerTick(target_revision=2)
-    for primary, canary in zip(case["expected_primary_weights_per_tick"],
-                               case["expected_canary_weights_per_tick"], strict=True):
+    for primary, canary in zip(
+        case["expected_primary_weights_per_tick"],
+        case["expected_canary_weights_per_tick"],
+        strict=True,
+    ):
         state = fs.advance_canary(state, spec, update)
-        assert (state.primary_route, state.canary_route, state.mirrored) == (primary, canary,
-                                                                              False)
+        assert (state.primary_route, state.canary_route, state.mirrored) == (primary, canary, False)
     assert state.phase == case["phase_after_weight_ticks"]
     for then in case["then_ticks"]:
         state = fs.advance_canary(state, spec, update)
         assert state.phase == then["expected_phase"]
         if "expected_primary_weight" in then:
             assert (state.primary_route, state.canary_route, state.mirrored) == (
-                then["expected_primary_weight"], then["expected_canary_weight"], False)
+                then["expected_primary_weight"],
+                then["expected_canary_weight"],
+                False,
+            )
     canary_weights = case["expected_canary_weights_per_tick"][1:]
     ladder = fs.canary_weight_progression(spec.step_weight, spec.step_weights, spec.max_weight)
     assert ladder == [0, *canary_weights]
@@ -438,10 +545,20 @@ def test_flagger_phase_sequence(case: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("interval", "seconds"), [
-    ("", 60.0), ("1m", 60.0), ("30s", 30.0), ("5s", 10.0), ("1m30s", 90.0), ("oops", 60.0),
-    ("30", 60.0), ("-1m", 10.0), ("1.5h", 5400.0),
-])
+@pytest.mark.parametrize(
+    ("interval", "seconds"),
+    [
+        ("", 60.0),
+        ("1m", 60.0),
+        ("30s", 30.0),
+        ("5s", 10.0),
+        ("1m30s", 90.0),
+        ("oops", 60.0),
+        ("30", 60.0),
+        ("-1m", 10.0),
+        ("1.5h", 5400.0),
+    ],
+)
 def test_analysis_interval_seconds(interval: str, seconds: float) -> None:
     assert fs.analysis_interval_seconds(interval) == seconds
 
@@ -466,11 +583,15 @@ def test_flagger_failed_checks_accumulate_and_roll_back_next_tick() -> None:
     state = _started_run(spec)
     seen = []
     for passing in (True, False, True, False, True):
-        state = fs.advance_canary(state, spec, FlaggerTick(target_revision=2,
-                                                           checks_pass=passing))
+        state = fs.advance_canary(state, spec, FlaggerTick(target_revision=2, checks_pass=passing))
         seen.append((state.phase, state.canary_route, state.failed_checks))
-    assert seen == [("Progressing", 10, 0), ("Progressing", 10, 1), ("Progressing", 20, 1),
-                    ("Progressing", 20, 2), ("Failed", 0, 0)]
+    assert seen == [
+        ("Progressing", 10, 0),
+        ("Progressing", 10, 1),
+        ("Progressing", 20, 1),
+        ("Progressing", 20, 2),
+        ("Failed", 0, 0),
+    ]
     assert (state.primary_route, state.canary_scaled_up) == (100, False)
 
 

@@ -42,16 +42,21 @@ EVENTS_X2 = [
     ("3m22s", f"Scaled down replica set {OLD_RS} from 2 to 1"),
     ("3m22s", f"Scaled down replica set {OLD_RS} from 1 to 0"),
     ("12s", f"Scaled up replica set {OLD_RS} from 0 to 2"),
-    ("12s (x2 over 12s)",
-     f"(combined from similar events): Scaled up replica set {OLD_RS} from 2 to 3"),
+    (
+        "12s (x2 over 12s)",
+        f"(combined from similar events): Scaled up replica set {OLD_RS} from 2 to 3",
+    ),
 ]
 
 
 def _events_tabbed(events: list[tuple[str, str]]) -> str:
-    rows = "".join(f"  Normal\tScalingReplicaSet\t{age}\tdeployment-controller\t{message}\n"
-                   for age, message in events)
-    return ("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n"
-            + rows)
+    rows = "".join(
+        f"  Normal\tScalingReplicaSet\t{age}\tdeployment-controller\t{message}\n"
+        for age, message in events
+    )
+    return (
+        "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n" + rows
+    )
 
 
 DESCRIBE_TABBED = (
@@ -83,8 +88,7 @@ DESCRIBE_TABBED = (
     "  Available \tTrue\tMinimumReplicasAvailable\n"
     "  Progressing \tTrue\tNewReplicaSetAvailable\n"
     f"OldReplicaSets:\t{OLD_RS} (0/0 replicas created)\n"
-    f"NewReplicaSet:\t{NEW_RS} (4/4 replicas created)\n"
-    + _events_tabbed(EVENTS)
+    f"NewReplicaSet:\t{NEW_RS} (4/4 replicas created)\n" + _events_tabbed(EVENTS)
 )
 
 DESCRIBE_KUBECTL = """\

@@ -33,15 +33,23 @@ CHANGE_CAUSE = "kubernetes.io/change-cause"
 NEVER_READY = "never-ready:1"
 
 
-def manifest(name: str = "foo", image: str = "nginx:1", replicas: int = 2, *,
-             annotations: Mapping[str, str] | None = None, paused: bool = False,
-             progress_deadline_seconds: int | None = None) -> str:
+def manifest(
+    name: str = "foo",
+    image: str = "nginx:1",
+    replicas: int = 2,
+    *,
+    annotations: Mapping[str, str] | None = None,
+    paused: bool = False,
+    progress_deadline_seconds: int | None = None,
+) -> str:
     """A Deployment manifest (YAML text) with one container named ``nginx``."""
     spec: dict[str, Any] = {
         "replicas": replicas,
         "selector": {"matchLabels": {"app": name}},
-        "template": {"metadata": {"labels": {"app": name}},
-                     "spec": {"containers": [{"name": "nginx", "image": image}]}},
+        "template": {
+            "metadata": {"labels": {"app": name}},
+            "spec": {"containers": [{"name": "nginx", "image": image}]},
+        },
     }
     if paused:
         spec["paused"] = True
@@ -127,42 +135,66 @@ def fails(cluster: Cluster, command: str, stdin: str | None = None) -> KubectlEr
 
 def replica_set_of(cluster: Cluster, revision: int, deployment: str = "foo") -> ReplicaSet:
     for rs in cluster.list("ReplicaSet"):
-        if rs.metadata.annotations.get(REVISION) == str(revision) and \
-                rs.metadata.labels.get("app") == deployment:
+        if (
+            rs.metadata.annotations.get(REVISION) == str(revision)
+            and rs.metadata.labels.get("app") == deployment
+        ):
             return rs
     raise AssertionError(f"no ReplicaSet with revision {revision}")
 
 
 # API objects for the function-level tests.
 
-def template(labels: Mapping[str, str], container: str = "test", image: str = "nginx",
-             annotations: Mapping[str, str] | None = None) -> PodTemplateSpec:
+
+def template(
+    labels: Mapping[str, str],
+    container: str = "test",
+    image: str = "nginx",
+    annotations: Mapping[str, str] | None = None,
+) -> PodTemplateSpec:
     return PodTemplateSpec(
         metadata=ObjectMeta(labels=dict(labels), annotations=dict(annotations or {})),
-        spec=PodSpec(containers=(Container(name=container, image=image),)))
+        spec=PodSpec(containers=(Container(name=container, image=image),)),
+    )
 
 
-def deployment(name: str = "foo", *, namespace: str = "bar", generation: int = 0,
-               replicas: int | None = 1, status: Mapping[str, Any] | None = None,
-               annotations: Mapping[str, str] | None = None,
-               paused: bool = False) -> Deployment:
+def deployment(
+    name: str = "foo",
+    *,
+    namespace: str = "bar",
+    generation: int = 0,
+    replicas: int | None = 1,
+    status: Mapping[str, Any] | None = None,
+    annotations: Mapping[str, str] | None = None,
+    paused: bool = False,
+) -> Deployment:
     """A Deployment as upstream's status tests build it (namespace ``bar``)."""
     status = dict(status or {})
-    conditions = tuple(DeploymentCondition(type=c["type"], reason=c.get("reason", ""),
-                                           status=c.get("status", ""))
-                       for c in status.pop("conditions", ()))
+    conditions = tuple(
+        DeploymentCondition(type=c["type"], reason=c.get("reason", ""), status=c.get("status", ""))
+        for c in status.pop("conditions", ())
+    )
     return Deployment(
-        metadata=ObjectMeta(name=name, namespace=namespace, generation=generation,
-                            annotations=dict(annotations or {})),
-        spec=DeploymentSpec(replicas=replicas, selector=LabelSelector(match_labels={"foo": "bar"}),
-                            template=template({"foo": "bar"}), paused=paused),
+        metadata=ObjectMeta(
+            name=name,
+            namespace=namespace,
+            generation=generation,
+            annotations=dict(annotations or {}),
+        ),
+        spec=DeploymentSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels={"foo": "bar"}),
+            template=template({"foo": "bar"}),
+            paused=paused,
+        ),
         status=DeploymentStatus(
             observed_generation=status.get("observedGeneration", 0),
             replicas=status.get("replicas", 0),
             updated_replicas=status.get("updatedReplicas", 0),
             available_replicas=status.get("availableReplicas", 0),
             unavailable_replicas=status.get("unavailableReplicas", 0),
-            conditions=conditions),
+            conditions=conditions,
+        ),
     )
 
 
@@ -174,9 +206,19 @@ def moons() -> list[ReplicaSet]:
         annotations = {REVISION: str(i)}
         if i in causes:
             annotations[CHANGE_CAUSE] = causes[i]
-        rss.append(ReplicaSet(
-            metadata=ObjectMeta(name=f"moons-{i}", namespace="default", labels={"foo": "bar"},
-                                annotations=annotations),
-            spec=ReplicaSetSpec(replicas=1, selector=LabelSelector(match_labels={"foo": "bar"}),
-                                template=template({"foo": "bar"}, image=f"foo:{i}"))))
+        rss.append(
+            ReplicaSet(
+                metadata=ObjectMeta(
+                    name=f"moons-{i}",
+                    namespace="default",
+                    labels={"foo": "bar"},
+                    annotations=annotations,
+                ),
+                spec=ReplicaSetSpec(
+                    replicas=1,
+                    selector=LabelSelector(match_labels={"foo": "bar"}),
+                    template=template({"foo": "bar"}, image=f"foo:{i}"),
+                ),
+            )
+        )
     return rss

@@ -30,8 +30,11 @@ from .support import (
     template,
 )
 
-TABLES = json.loads((Path(__file__).parent.parent / "conformance" / "kubernetes"
-                     / "kubectl_rollout.json").read_text("utf-8"))
+TABLES = json.loads(
+    (
+        Path(__file__).parent.parent / "conformance" / "kubernetes" / "kubectl_rollout.json"
+    ).read_text("utf-8")
+)
 
 #: Rows where rollsim disagrees with upstream: (table, row name) -> reason.
 KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {}
@@ -59,12 +62,15 @@ def test_rollout_status(row: dict[str, Any]) -> None:
     if driver["call"] == "kubectl":
         cluster = SCENARIOS[driver["scenario"]]()
         err = fails(cluster, driver["command"])
-        assert (err.message, err.exit_code) == (driver["expect_stderr"],
-                                                driver["expect_exit_code"])
+        assert (err.message, err.exit_code) == (driver["expect_stderr"], driver["expect_exit_code"])
         assert err.message == _stderr(row)
         return
-    d = deployment(generation=row.get("generation", 0), replicas=row.get("specReplicas", 1),
-                   status=row.get("status"), annotations=driver.get("annotations"))
+    d = deployment(
+        generation=row.get("generation", 0),
+        replicas=row.get("specReplicas", 1),
+        status=row.get("status"),
+        annotations=driver.get("annotations"),
+    )
     if "msg" in row:
         assert deployment_status(d, driver["revision"]) == (row["msg"], row["done"])
         return
@@ -97,7 +103,8 @@ def test_rollout_history(row: dict[str, Any]) -> None:
         assert row["cli_fragment"] in out
         return
     history = driver["view_history_output"].replace(
-        "{hash}", replica_set_of(cluster, 2).metadata.labels.get("pod-template-hash", ""))
+        "{hash}", replica_set_of(cluster, 2).metadata.labels.get("pod-template-hash", "")
+    )
     assert out == row["cli_output"].replace("<ViewHistory output>", history)
 
 
@@ -113,10 +120,10 @@ def _patch_shape(row: dict[str, Any]) -> None:
     assert plan.deployment is not None
     patched_template = plan.deployment.spec.template
     expected_template = patch[0]["value"]
-    assert dict(patched_template.metadata.labels) == expected_template["metadata"].get(
-        "labels", {})
+    assert dict(patched_template.metadata.labels) == expected_template["metadata"].get("labels", {})
     assert [(c.name, c.image) for c in patched_template.spec.containers] == [
-        (c["name"], c["image"]) for c in expected_template["spec"]["containers"]]
+        (c["name"], c["image"]) for c in expected_template["spec"]["containers"]
+    ]
     # The Deployment keeps its own skip-listed annotations (the revision), the rest is
     # the ReplicaSet's: exactly the patch's annotation map here.
     annotations = dict(plan.deployment.metadata.annotations)
@@ -125,9 +132,10 @@ def _patch_shape(row: dict[str, Any]) -> None:
 
 
 def replica_set_of_template(tmpl: Any, annotations: dict[str, str]) -> ReplicaSet:
-    return ReplicaSet(metadata=ObjectMeta(name="foo-abc", namespace="default",
-                                          annotations=annotations),
-                      spec=ReplicaSetSpec(replicas=0, template=tmpl))
+    return ReplicaSet(
+        metadata=ObjectMeta(name="foo-abc", namespace="default", annotations=annotations),
+        spec=ReplicaSetSpec(replicas=0, template=tmpl),
+    )
 
 
 @pytest.mark.parametrize("row", _rows("rollout_undo"))

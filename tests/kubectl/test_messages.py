@@ -43,16 +43,21 @@ from .support import (
 # The four status messages and the success message, as fmt.Sprintf formats in
 # polymorphichelpers/rollout_status.go (DeploymentStatusViewer.Status).
 UPDATED = 'Waiting for deployment "{n}" rollout to finish: {u} out of {r} new replicas have been updated...\n'  # noqa: E501
-PENDING = 'Waiting for deployment "{n}" rollout to finish: {k} old replicas are pending termination...\n'  # noqa: E501
-AVAILABLE = 'Waiting for deployment "{n}" rollout to finish: {a} of {u} updated replicas are available...\n'  # noqa: E501
+PENDING = (
+    'Waiting for deployment "{n}" rollout to finish: {k} old replicas are pending termination...\n'
+)
+AVAILABLE = (
+    'Waiting for deployment "{n}" rollout to finish: {a} of {u} updated replicas are available...\n'
+)
 ROLLED_OUT = 'deployment "{n}" successfully rolled out\n'
 SPEC_UPDATE = "Waiting for deployment spec update to be observed...\n"
 
 STATUS_LINE = re.compile(
     r'(Waiting for deployment "foo" rollout to finish: (\d+ out of \d+ new replicas have been '
     r"updated|\d+ old replicas are pending termination|\d+ of \d+ updated replicas are "
-    r'available)\.\.\.|Waiting for deployment spec update to be observed\.\.\.|deployment '
-    r'"foo" successfully rolled out)\n')
+    r"available)\.\.\.|Waiting for deployment spec update to be observed\.\.\.|deployment "
+    r'"foo" successfully rolled out)\n'
+)
 
 XFAIL = pytest.mark.xfail
 
@@ -63,24 +68,50 @@ def deviation(reason: str) -> pytest.MarkDecorator:
 
 # ---------------------------------------------------------------- rollout status
 
-@pytest.mark.parametrize(("generation", "spec", "status", "expected"), [
-    pytest.param(2, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2,
-                        "availableReplicas": 2}, (SPEC_UPDATE, False), id="spec-update"),
-    pytest.param(1, 3, {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 1,
-                        "availableReplicas": 3},
-                 (UPDATED.format(n="foo", u=1, r=3), False), id="updated-out-of"),
-    pytest.param(1, 2, {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 2,
-                        "availableReplicas": 2},
-                 (PENDING.format(n="foo", k=1), False), id="old-pending"),
-    pytest.param(1, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2,
-                        "availableReplicas": 0},
-                 (AVAILABLE.format(n="foo", a=0, u=2), False), id="updated-available"),
-    pytest.param(1, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2,
-                        "availableReplicas": 2},
-                 (ROLLED_OUT.format(n="foo"), True), id="rolled-out"),
-])
-def test_status_messages(generation: int, spec: int, status: dict[str, int],
-                         expected: tuple[str, bool]) -> None:
+
+@pytest.mark.parametrize(
+    ("generation", "spec", "status", "expected"),
+    [
+        pytest.param(
+            2,
+            2,
+            {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2},
+            (SPEC_UPDATE, False),
+            id="spec-update",
+        ),
+        pytest.param(
+            1,
+            3,
+            {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 1, "availableReplicas": 3},
+            (UPDATED.format(n="foo", u=1, r=3), False),
+            id="updated-out-of",
+        ),
+        pytest.param(
+            1,
+            2,
+            {"observedGeneration": 1, "replicas": 3, "updatedReplicas": 2, "availableReplicas": 2},
+            (PENDING.format(n="foo", k=1), False),
+            id="old-pending",
+        ),
+        pytest.param(
+            1,
+            2,
+            {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 0},
+            (AVAILABLE.format(n="foo", a=0, u=2), False),
+            id="updated-available",
+        ),
+        pytest.param(
+            1,
+            2,
+            {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2},
+            (ROLLED_OUT.format(n="foo"), True),
+            id="rolled-out",
+        ),
+    ],
+)
+def test_status_messages(
+    generation: int, spec: int, status: dict[str, int], expected: tuple[str, bool]
+) -> None:
     """polymorphichelpers/rollout_status.go, DeploymentStatusViewer.Status."""
     d = deployment(generation=generation, replicas=spec, status=status)
     assert deployment_status(d) == expected
@@ -88,15 +119,29 @@ def test_status_messages(generation: int, spec: int, status: dict[str, int],
 
 def test_status_spec_update_wins_over_progress_deadline() -> None:
     """rollout_status.go checks the deadline only inside ``generation <= observed``."""
-    d = deployment(generation=3, status={"observedGeneration": 2, "conditions": [
-        {"type": "Progressing", "reason": "ProgressDeadlineExceeded", "status": "False"}]})
+    d = deployment(
+        generation=3,
+        status={
+            "observedGeneration": 2,
+            "conditions": [
+                {"type": "Progressing", "reason": "ProgressDeadlineExceeded", "status": "False"}
+            ],
+        },
+    )
     assert deployment_status(d) == (SPEC_UPDATE, False)
 
 
 def test_status_progress_deadline_function() -> None:
     """rollout_status.go: fmt.Errorf("deployment %q exceeded its progress deadline")."""
-    d = deployment(generation=1, status={"observedGeneration": 1, "conditions": [
-        {"type": "Progressing", "reason": "ProgressDeadlineExceeded", "status": "False"}]})
+    d = deployment(
+        generation=1,
+        status={
+            "observedGeneration": 1,
+            "conditions": [
+                {"type": "Progressing", "reason": "ProgressDeadlineExceeded", "status": "False"}
+            ],
+        },
+    )
     with pytest.raises(RolloutError, match=r'^deployment "foo" exceeded its progress deadline$'):
         deployment_status(d)
 
@@ -133,7 +178,9 @@ def test_status_revision_mismatch() -> None:
     """rollout_status.go: "desired revision (%d) is different from the running revision (%d)"."""
     err = fails(two_revisions(), "rollout status deployment/foo --revision=1")
     assert (err.message, err.exit_code) == (
-        "error: desired revision (1) is different from the running revision (2)", 1)
+        "error: desired revision (1) is different from the running revision (2)",
+        1,
+    )
 
 
 def test_status_revision_pinned_to_current() -> None:
@@ -147,8 +194,10 @@ def test_status_revision_unparseable() -> None:
     d = deployment(annotations={REVISION: "x1"})
     with pytest.raises(RolloutError) as info:
         deployment_status(d, 1)
-    assert str(info.value) == ('cannot get the revision of deployment "foo": '
-                               'strconv.ParseInt: parsing "x1": invalid syntax')
+    assert str(info.value) == (
+        'cannot get the revision of deployment "foo": '
+        'strconv.ParseInt: parsing "x1": invalid syntax'
+    )
 
 
 def test_status_revision_missing_annotation_is_zero() -> None:
@@ -204,8 +253,10 @@ def test_history_change_cause_column() -> None:
     apply(cluster, manifest(image="nginx:2", annotations={CHANGE_CAUSE: "升级到 nginx:2"}))
     cluster.kubectl("rollout status deployment/foo")
     out = cluster.kubectl("rollout history deployment/foo")
-    assert out == ("deployment.apps/foo \nREVISION  CHANGE-CAUSE\n1         <none>\n"
-                   "2         升级到 nginx:2\n\n")
+    assert out == (
+        "deployment.apps/foo \nREVISION  CHANGE-CAUSE\n1         <none>\n"
+        "2         升级到 nginx:2\n\n"
+    )
 
 
 def test_history_revision_header_and_template() -> None:
@@ -228,7 +279,8 @@ def test_history_revision_header_and_template() -> None:
         "  Volumes:\t<none>\n"
         "  Node-Selectors:\t<none>\n"
         "  Tolerations:\t<none>\n"
-        "\n")
+        "\n"
+    )
 
 
 def test_history_revision_shows_change_cause() -> None:
@@ -243,7 +295,8 @@ def test_history_revision_shows_change_cause() -> None:
 def test_history_no_revisions_message() -> None:
     """history.go: "No rollout history found." when no ReplicaSet has a revision."""
     assert "No rollout history found." in no_replica_sets().kubectl(
-        "rollout history deployment/foo")
+        "rollout history deployment/foo"
+    )
 
 
 def test_history_no_revisions_exact() -> None:
@@ -269,6 +322,7 @@ def test_history_negative_revision() -> None:
 
 # ---------------------------------------------------------------- rollout undo
 
+
 def test_undo_rolled_back() -> None:
     """rollback.go rollbackSuccess "rolled back", printed by the name printer."""
     cluster = two_revisions()
@@ -276,14 +330,16 @@ def test_undo_rolled_back() -> None:
     cluster.kubectl("rollout status deployment/foo")
     assert cluster.get("Deployment", "foo").spec.template.spec.containers[0].image == "nginx:1"
     assert cluster.kubectl("rollout history deployment/foo") == (
-        "deployment.apps/foo \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n")
+        "deployment.apps/foo \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n"
+    )
 
 
 def test_undo_skipped_named_revision() -> None:
     """rollback.go: "%s (current template already matches revision %d)" with toRevision."""
     out = two_revisions().kubectl("rollout undo deployment/foo --to-revision=2")
-    assert out == ("deployment.apps/foo skipped rollback (current template already matches "
-                   "revision 2)\n")
+    assert out == (
+        "deployment.apps/foo skipped rollback (current template already matches revision 2)\n"
+    )
 
 
 def test_undo_skipped_default_revision() -> None:
@@ -296,8 +352,9 @@ def test_undo_skipped_default_revision() -> None:
     # the previous revision (1) already matches the Deployment's template.
     cluster.kubectl("set image deployment/foo nginx=nginx:1")
     out = cluster.kubectl("rollout undo deployment/foo")
-    assert out == ("deployment.apps/foo skipped rollback (current template already matches "
-                   "revision 0)\n")
+    assert out == (
+        "deployment.apps/foo skipped rollback (current template already matches revision 0)\n"
+    )
 
 
 @pytest.mark.parametrize("revision", [7, -1])
@@ -305,27 +362,35 @@ def test_undo_revision_not_found(revision: int) -> None:
     """rollback.go revisionNotFoundErr: "unable to find specified revision %v in history"."""
     err = fails(two_revisions(), f"rollout undo deployment/foo --to-revision={revision}")
     assert (err.message, err.exit_code) == (
-        f"error: unable to find specified revision {revision} in history", 1)
+        f"error: unable to find specified revision {revision} in history",
+        1,
+    )
 
 
 def test_undo_no_history() -> None:
     """rollback.go deploymentRevision: "no rollout history found for deployment %q"."""
     err = fails(one_revision(), "rollout undo deployment/foo")
     assert (err.message, err.exit_code) == (
-        'error: no rollout history found for deployment "foo"', 1)
+        'error: no rollout history found for deployment "foo"',
+        1,
+    )
 
 
 def test_undo_paused_is_an_error() -> None:
     err = fails(two_revisions_paused(), "rollout undo deployment/foo")
     assert err.exit_code == 1
-    assert err.message.startswith("error: you cannot rollback a paused deployment; resume it "
-                                  "first with 'kubectl rollout resume")
+    assert err.message.startswith(
+        "error: you cannot rollback a paused deployment; resume it "
+        "first with 'kubectl rollout resume"
+    )
 
 
 def test_undo_paused_text() -> None:
     err = fails(two_revisions_paused(), "rollout undo deployment/foo")
-    assert err.message == ("error: you cannot rollback a paused deployment; resume it first "
-                           "with 'kubectl rollout resume deployment/foo' and try again")
+    assert err.message == (
+        "error: you cannot rollback a paused deployment; resume it first "
+        "with 'kubectl rollout resume deployment/foo' and try again"
+    )
 
 
 def test_undo_paused_missing_revision() -> None:
@@ -336,19 +401,24 @@ def test_undo_paused_missing_revision() -> None:
 def test_undo_warns_when_applied(tmp_path: Path) -> None:
     base = tmp_path
     (base / "foo.yaml").write_text(manifest(), encoding="utf-8")
-    session = ("kubectl apply -f foo.yaml\nkubectl rollout status deployment/foo\n"
-               "kubectl set image deployment/foo nginx=nginx:2\n"
-               "kubectl rollout status deployment/foo\nkubectl rollout undo deployment/foo\n")
+    session = (
+        "kubectl apply -f foo.yaml\nkubectl rollout status deployment/foo\n"
+        "kubectl set image deployment/foo nginx=nginx:2\n"
+        "kubectl rollout status deployment/foo\nkubectl rollout undo deployment/foo\n"
+    )
     text = replay(session, Cluster(), cwd=base).text
-    warning = ("Warning: resource deployments/foo was previously managed with 'kubectl apply'. "
-               "Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration"
-               " annotation, which may cause unexpected behavior on future 'kubectl apply' "
-               "operations. Consider using 'kubectl apply' with your previous configuration "
-               "file instead.\n")
+    warning = (
+        "Warning: resource deployments/foo was previously managed with 'kubectl apply'. "
+        "Rolling back will not update the kubectl.kubernetes.io/last-applied-configuration"
+        " annotation, which may cause unexpected behavior on future 'kubectl apply' "
+        "operations. Consider using 'kubectl apply' with your previous configuration "
+        "file instead.\n"
+    )
     assert text.endswith(warning + "deployment.apps/foo rolled back\n")
 
 
 # ---------------------------------------------------------------- pause / resume / restart
+
 
 def test_pause_and_already_paused() -> None:
     """rollout_pause.go: "paused"; objectpauser.go "is already paused" wrapped as
@@ -375,22 +445,28 @@ def test_restart_messages() -> None:
     err = fails(cluster, "rollout restart deployment/foo")
     assert (err.message, err.exit_code) == (
         "error: failed to create patch for foo: if restart has already been triggered within "
-        "the past second, please wait before attempting to trigger another", 1)
+        "the past second, please wait before attempting to trigger another",
+        1,
+    )
     cluster.kubectl("rollout pause deployment/foo")
     err = fails(cluster, "rollout restart deployment/foo")
     assert (err.message, err.exit_code) == (
-        "error: deployments.apps \"foo\" can't restart paused deployment (run rollout resume "
-        "first)", 1)
+        'error: deployments.apps "foo" can\'t restart paused deployment (run rollout resume first)',
+        1,
+    )
 
 
-@pytest.mark.parametrize(("verb", "expected"), [
-    ("status", "error: no status viewer has been implemented for ReplicaSet.apps"),
-    ("history", 'error: no history viewer has been implemented for "ReplicaSet.apps"'),
-    ("undo", 'error: no rollbacker has been implemented for "ReplicaSet.apps"'),
-    ("pause", 'error: replicasets.apps "{rs}" pausing is not supported'),
-    ("resume", 'error: replicasets.apps "{rs}" resuming is not supported'),
-    ("restart", 'error: replicasets.apps "{rs}" restarting is not supported'),
-])
+@pytest.mark.parametrize(
+    ("verb", "expected"),
+    [
+        ("status", "error: no status viewer has been implemented for ReplicaSet.apps"),
+        ("history", 'error: no history viewer has been implemented for "ReplicaSet.apps"'),
+        ("undo", 'error: no rollbacker has been implemented for "ReplicaSet.apps"'),
+        ("pause", 'error: replicasets.apps "{rs}" pausing is not supported'),
+        ("resume", 'error: replicasets.apps "{rs}" resuming is not supported'),
+        ("restart", 'error: replicasets.apps "{rs}" restarting is not supported'),
+    ],
+)
 def test_rollout_on_replica_set(verb: str, expected: str) -> None:
     cluster = two_revisions()
     rs = replica_set_of(cluster, 2).metadata.name
@@ -399,6 +475,7 @@ def test_rollout_on_replica_set(verb: str, expected: str) -> None:
 
 
 # ---------------------------------------------------------------- set image / scale / annotate
+
 
 def test_set_image_updated() -> None:
     """cmd/set/set_image.go: PrintFlags operation "image updated"."""
@@ -418,8 +495,10 @@ def test_set_image_unchanged_prints_nothing() -> None:
 
 def test_scale_scaled() -> None:
     """cmd/scale/scale.go: PrintFlags operation "scaled"."""
-    assert one_revision().kubectl("scale deployment/foo --replicas=3") == \
-        "deployment.apps/foo scaled\n"
+    assert (
+        one_revision().kubectl("scale deployment/foo --replicas=3")
+        == "deployment.apps/foo scaled\n"
+    )
 
 
 def test_scale_negative() -> None:
@@ -428,7 +507,9 @@ def test_scale_negative() -> None:
     err = fails(one_revision(), "scale deployment/foo --replicas=-1")
     assert (err.message, err.exit_code) == (
         "error: The --replicas=COUNT flag is required, and COUNT must be greater than or "
-        "equal to 0", 1)
+        "equal to 0",
+        1,
+    )
 
 
 def test_scale_missing_replicas() -> None:
@@ -439,8 +520,10 @@ def test_scale_missing_replicas() -> None:
 
 def test_annotate_annotated() -> None:
     """cmd/annotate/annotate.go: PrintFlags operation "annotated"."""
-    assert one_revision().kubectl("annotate deployment/foo team=a") == \
-        "deployment.apps/foo annotated\n"
+    assert (
+        one_revision().kubectl("annotate deployment/foo team=a")
+        == "deployment.apps/foo annotated\n"
+    )
 
 
 def test_annotate_overwrite_error() -> None:
@@ -451,20 +534,27 @@ def test_annotate_overwrite_error() -> None:
     err = fails(cluster, "annotate deployment/foo team=b")
     assert (err.message, err.exit_code) == (
         "error: --overwrite is false but found the following declared annotation(s): 'team' "
-        "already has a value (a)", 1)
-    assert cluster.kubectl("annotate deployment/foo team=b --overwrite") == \
-        "deployment.apps/foo annotated\n"
+        "already has a value (a)",
+        1,
+    )
+    assert (
+        cluster.kubectl("annotate deployment/foo team=b --overwrite")
+        == "deployment.apps/foo annotated\n"
+    )
     assert cluster.kubectl("annotate deployment/foo team=b") == "deployment.apps/foo annotated\n"
 
 
 def test_annotate_change_cause_always_overwritable() -> None:
     cluster = one_revision()
     cluster.kubectl(f"annotate deployment/foo {CHANGE_CAUSE}=first")
-    assert cluster.kubectl(f"annotate deployment/foo {CHANGE_CAUSE}=second") == \
-        "deployment.apps/foo annotated\n"
+    assert (
+        cluster.kubectl(f"annotate deployment/foo {CHANGE_CAUSE}=second")
+        == "deployment.apps/foo annotated\n"
+    )
 
 
 # ---------------------------------------------------------------- apply / delete / get
+
 
 def test_apply_created_unchanged_configured() -> None:
     """cmd/apply: "created", "unchanged" (nothing to patch), "configured"."""
@@ -477,8 +567,10 @@ def test_apply_created_unchanged_configured() -> None:
 def test_apply_missing_file() -> None:
     """cli-runtime resource builder: fmt.Errorf("the path %q does not exist", p)."""
     err = fails(new_cluster(), "apply -f /nonexistent/foo.yaml")
-    assert (err.message, err.exit_code) == ('error: the path "/nonexistent/foo.yaml" does not '
-                                            "exist", 1)
+    assert (err.message, err.exit_code) == (
+        'error: the path "/nonexistent/foo.yaml" does not exist',
+        1,
+    )
 
 
 def test_delete_and_not_found() -> None:
@@ -488,27 +580,43 @@ def test_delete_and_not_found() -> None:
     assert cluster.kubectl("delete deployment foo").startswith('deployment.apps "foo" deleted')
     err = fails(cluster, "delete deployment foo")
     assert (err.message, err.exit_code) == (
-        'Error from server (NotFound): deployments.apps "foo" not found', 1)
+        'Error from server (NotFound): deployments.apps "foo" not found',
+        1,
+    )
 
 
-@deviation("newer kubectl delete.go PrintObj appends the namespace for namespaced objects "
-           "(if info.Namespaced() { operation = fmt.Sprintf(\"%s from %s namespace\", ...) }): "
-           "'deployment.apps \"foo\" deleted from default namespace'; rollsim prints the "
-           "older line")
+@deviation(
+    "newer kubectl delete.go PrintObj appends the namespace for namespaced objects "
+    '(if info.Namespaced() { operation = fmt.Sprintf("%s from %s namespace", ...) }): '
+    "'deployment.apps \"foo\" deleted from default namespace'; rollsim prints the "
+    "older line"
+)
 def test_delete_names_the_namespace() -> None:
     cluster = one_revision()
-    assert cluster.kubectl("delete deployment foo") == \
-        'deployment.apps "foo" deleted from default namespace\n'
+    assert (
+        cluster.kubectl("delete deployment foo")
+        == 'deployment.apps "foo" deleted from default namespace\n'
+    )
 
 
-@pytest.mark.parametrize("command", ["get deployment x", "get deploy/x", "describe deployment x",
-                                     "rollout status deployment/x", "rollout history deploy x"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "get deployment x",
+        "get deploy/x",
+        "describe deployment x",
+        "rollout status deployment/x",
+        "rollout history deploy x",
+    ],
+)
 def test_not_found(command: str) -> None:
     """cmdutil.StandardErrorMessage: "Error from server (%s): %s" with the API server's
     NotFound text '<resource>.<group> "<name>" not found'."""
     err = fails(new_cluster(), command)
     assert (err.message, err.exit_code) == (
-        'Error from server (NotFound): deployments.apps "x" not found', 1)
+        'Error from server (NotFound): deployments.apps "x" not found',
+        1,
+    )
 
 
 def test_unknown_resource_type() -> None:
@@ -516,7 +624,9 @@ def test_unknown_resource_type() -> None:
     type %q"."""
     err = fails(new_cluster(), "get frobs")
     assert (err.message, err.exit_code) == (
-        'error: the server doesn\'t have a resource type "frobs"', 1)
+        'error: the server doesn\'t have a resource type "frobs"',
+        1,
+    )
 
 
 def test_no_resources_found() -> None:
@@ -534,7 +644,8 @@ def test_get_without_resource() -> None:
         "error: Required resource not specified.\n"
         'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. '
         "kubectl explain pods).\n"
-        "See 'kubectl get -h' for help and examples")
+        "See 'kubectl get -h' for help and examples"
+    )
 
 
 def test_unknown_command() -> None:
@@ -545,16 +656,21 @@ def test_unknown_command() -> None:
 
 def test_rollout_unknown_subcommand() -> None:
     err = fails(two_revisions(), "rollout frobnicate deployment/foo")
-    assert err.message == ('error: unknown command "frobnicate deployment/foo"\n'
-                           "See 'kubectl rollout -h' for help and examples")
+    assert err.message == (
+        'error: unknown command "frobnicate deployment/foo"\n'
+        "See 'kubectl rollout -h' for help and examples"
+    )
 
 
 # ---------------------------------------------------------------- describe
+
 
 def test_describe_lists_scaled_down_old_replica_sets() -> None:
     cluster = two_revisions()
     old = replica_set_of(cluster, 1).metadata.name
     new = replica_set_of(cluster, 2).metadata.name
     out = cluster.kubectl("describe deployment foo")
-    assert (f"OldReplicaSets:  {old} (0/0 replicas created)\n"
-            f"NewReplicaSet:   {new} (2/2 replicas created)\n") in out
+    assert (
+        f"OldReplicaSets:  {old} (0/0 replicas created)\n"
+        f"NewReplicaSet:   {new} (2/2 replicas created)\n"
+    ) in out

@@ -94,14 +94,19 @@ HUMAN_DURATION_BOUNDARIES = [
 ]
 
 
-@pytest.mark.parametrize(("seconds", "expected"), HUMAN_DURATION + HUMAN_DURATION_BOUNDARIES,
-                         ids=[w for _, w in HUMAN_DURATION + HUMAN_DURATION_BOUNDARIES])
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    HUMAN_DURATION + HUMAN_DURATION_BOUNDARIES,
+    ids=[w for _, w in HUMAN_DURATION + HUMAN_DURATION_BOUNDARIES],
+)
 def test_human_duration_upstream_table(seconds: float, expected: str) -> None:
     assert human_duration(seconds) == expected
 
 
-@pytest.mark.parametrize(("seconds", "expected"), [(125.0, "2m5s"), (599.0, "9m59s"),
-                                                   (10799.0, "179m"), (28740.0, "7h59m")])
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [(125.0, "2m5s"), (599.0, "9m59s"), (10799.0, "179m"), (28740.0, "7h59m")],
+)
 def test_human_duration_branches(seconds: float, expected: str) -> None:
     """duration.go HumanDuration: "%dm%ds" below 10 minutes, "%dm" below 3 hours, "%dh%dm"
     below 8 hours (whole seconds, as AGE columns use)."""
@@ -110,31 +115,52 @@ def test_human_duration_branches(seconds: float, expected: str) -> None:
 
 # ---------------------------------------------------------------- get tables
 
-def _deployment(name: str, replicas: int, ready: int, updated: int, available: int,
-                created: float) -> Deployment:
+
+def _deployment(
+    name: str, replicas: int, ready: int, updated: int, available: int, created: float
+) -> Deployment:
     return Deployment(
         metadata=ObjectMeta(name=name, namespace="default", creation_timestamp=created),
-        spec=DeploymentSpec(replicas=replicas,
-                            selector=LabelSelector(match_labels={"app": "nginx"}),
-                            template=PodTemplateSpec(
-                                metadata=ObjectMeta(labels={"app": "nginx"}),
-                                spec=PodSpec(containers=(Container(name="nginx",
-                                                                   image="nginx:1.14.2"),)))),
-        status=DeploymentStatus(replicas=replicas, ready_replicas=ready,
-                                updated_replicas=updated, available_replicas=available))
+        spec=DeploymentSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels={"app": "nginx"}),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels={"app": "nginx"}),
+                spec=PodSpec(containers=(Container(name="nginx", image="nginx:1.14.2"),)),
+            ),
+        ),
+        status=DeploymentStatus(
+            replicas=replicas,
+            ready_replicas=ready,
+            updated_replicas=updated,
+            available_replicas=available,
+        ),
+    )
 
 
-def _replica_set(name: str, app: str, digest: str, replicas: int, ready: int, created: float,
-                 container: str = "nginx", image: str = "nginx:1.14.2") -> ReplicaSet:
+def _replica_set(
+    name: str,
+    app: str,
+    digest: str,
+    replicas: int,
+    ready: int,
+    created: float,
+    container: str = "nginx",
+    image: str = "nginx:1.14.2",
+) -> ReplicaSet:
     labels = {"app": app, "pod-template-hash": digest}
     return ReplicaSet(
         metadata=ObjectMeta(name=name, namespace="default", creation_timestamp=created),
-        spec=ReplicaSetSpec(replicas=replicas, selector=LabelSelector(match_labels=labels),
-                            template=PodTemplateSpec(
-                                metadata=ObjectMeta(labels=labels),
-                                spec=PodSpec(containers=(Container(name=container,
-                                                                   image=image),)))),
-        status=ReplicaSetStatus(replicas=replicas, ready_replicas=ready))
+        spec=ReplicaSetSpec(
+            replicas=replicas,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(containers=(Container(name=container, image=image),)),
+            ),
+        ),
+        status=ReplicaSetStatus(replicas=replicas, ready_replicas=ready),
+    )
 
 
 def test_get_deployments_table() -> None:
@@ -143,7 +169,8 @@ def test_get_deployments_table() -> None:
     d = _deployment("nginx-deployment", 3, 3, 3, 3, created=100.0)
     assert print_table("Deployment", [d], now=118.0) == (
         "NAME               READY   UP-TO-DATE   AVAILABLE   AGE\n"
-        "nginx-deployment   3/3     3            3           18s\n")
+        "nginx-deployment   3/3     3            3           18s\n"
+    )
 
 
 def test_get_replica_sets_table() -> None:
@@ -151,27 +178,48 @@ def test_get_replica_sets_table() -> None:
     rs = _replica_set("nginx-deployment-75675f5897", "nginx", "75675f5897", 3, 3, created=100.0)
     assert print_table("ReplicaSet", [rs], now=118.0) == (
         "NAME                          DESIRED   CURRENT   READY   AGE\n"
-        "nginx-deployment-75675f5897   3         3         3       18s\n")
+        "nginx-deployment-75675f5897   3         3         3       18s\n"
+    )
 
 
 def test_get_replica_sets_wide() -> None:
     """`kubectl get rs -l app=backend -o wide` of a real cluster (public notes, search index
     file id 71654887535): CONTAINERS, IMAGES and the full SELECTOR."""
     now = 100 * DAY
-    rss = [_replica_set("backend-5d94db6d85", "backend", "5d94db6d85", 2, 2, now - 20 * HOUR,
-                        "backend", "campuskart-backend:2.0"),
-           _replica_set("backend-7ffb74b4f6", "backend", "7ffb74b4f6", 0, 0, now - 21 * HOUR,
-                        "backend", "campuskart-backend:1.0")]
+    rss = [
+        _replica_set(
+            "backend-5d94db6d85",
+            "backend",
+            "5d94db6d85",
+            2,
+            2,
+            now - 20 * HOUR,
+            "backend",
+            "campuskart-backend:2.0",
+        ),
+        _replica_set(
+            "backend-7ffb74b4f6",
+            "backend",
+            "7ffb74b4f6",
+            0,
+            0,
+            now - 21 * HOUR,
+            "backend",
+            "campuskart-backend:1.0",
+        ),
+    ]
     assert print_table("ReplicaSet", rss, now, wide=True) == (
         "NAME                 DESIRED   CURRENT   READY   AGE   CONTAINERS   IMAGES          "
         "         SELECTOR\n"
         "backend-5d94db6d85   2         2         2       20h   backend      campuskart-backend:"
         "2.0   app=backend,pod-template-hash=5d94db6d85\n"
         "backend-7ffb74b4f6   0         0         0       21h   backend      campuskart-backend:"
-        "1.0   app=backend,pod-template-hash=7ffb74b4f6\n")
+        "1.0   app=backend,pod-template-hash=7ffb74b4f6\n"
+    )
 
 
 # ---------------------------------------------------------------- describe deployment
+
 
 def _since_epoch(instant: datetime) -> float:
     return (instant - EPOCH).total_seconds()
@@ -183,26 +231,56 @@ def test_describe_deployment_matches_kubectl() -> None:
     now = created + 3600
     labels = {"app": "nginx"}
     d = Deployment(
-        metadata=ObjectMeta(name="rolling-nginx", namespace="default", creation_timestamp=created,
-                            annotations={"deployment.kubernetes.io/revision": "2"}),
+        metadata=ObjectMeta(
+            name="rolling-nginx",
+            namespace="default",
+            creation_timestamp=created,
+            annotations={"deployment.kubernetes.io/revision": "2"},
+        ),
         spec=DeploymentSpec(
-            replicas=4, selector=LabelSelector(match_labels=labels),
-            template=PodTemplateSpec(metadata=ObjectMeta(labels=labels),
-                                     spec=PodSpec(containers=(Container(name="nginx",
-                                                                        image="nginx:1.17"),))),
-            strategy=DeploymentStrategy(type="RollingUpdate", rolling_update=(
-                RollingUpdateDeployment(max_unavailable=1, max_surge=2)))),
-        status=DeploymentStatus(replicas=4, updated_replicas=4, available_replicas=4,
-                                unavailable_replicas=0, conditions=(
-                                    DeploymentCondition(type="Available", status="True",
-                                                        reason="MinimumReplicasAvailable"),
-                                    DeploymentCondition(type="Progressing", status="True",
-                                                        reason="NewReplicaSetAvailable"))))
+            replicas=4,
+            selector=LabelSelector(match_labels=labels),
+            template=PodTemplateSpec(
+                metadata=ObjectMeta(labels=labels),
+                spec=PodSpec(containers=(Container(name="nginx", image="nginx:1.17"),)),
+            ),
+            strategy=DeploymentStrategy(
+                type="RollingUpdate",
+                rolling_update=(RollingUpdateDeployment(max_unavailable=1, max_surge=2)),
+            ),
+        ),
+        status=DeploymentStatus(
+            replicas=4,
+            updated_replicas=4,
+            available_replicas=4,
+            unavailable_replicas=0,
+            conditions=(
+                DeploymentCondition(
+                    type="Available", status="True", reason="MinimumReplicasAvailable"
+                ),
+                DeploymentCondition(
+                    type="Progressing", status="True", reason="NewReplicaSetAvailable"
+                ),
+            ),
+        ),
+    )
     old = ReplicaSet(metadata=ObjectMeta(name=real_kubectl.OLD_RS), spec=ReplicaSetSpec(replicas=0))
-    new = ReplicaSet(metadata=ObjectMeta(name=real_kubectl.NEW_RS), spec=ReplicaSetSpec(replicas=4),
-                     status=ReplicaSetStatus(replicas=4))
+    new = ReplicaSet(
+        metadata=ObjectMeta(name=real_kubectl.NEW_RS),
+        spec=ReplicaSetSpec(replicas=4),
+        status=ReplicaSetStatus(replicas=4),
+    )
     ages = {"2m18s": 138, "37s": 37, "32s": 32}
-    events = [AggregatedEvent(now - ages[age], "Normal", "ScalingReplicaSet", "Deployment",
-                              "rolling-nginx", message, "deployment-controller")
-              for age, message in real_kubectl.EVENTS]
+    events = [
+        AggregatedEvent(
+            now - ages[age],
+            "Normal",
+            "ScalingReplicaSet",
+            "Deployment",
+            "rolling-nginx",
+            message,
+            "deployment-controller",
+        )
+        for age, message in real_kubectl.EVENTS
+    ]
     assert describe_deployment(d, [old], new, events, now) == real_kubectl.DESCRIBE_KUBECTL

@@ -24,9 +24,10 @@ from .real_kubectl import (
 UNTERMINATED = pytest.mark.xfail(
     strict=True,
     reason="Go terminates a line's last cell at a newline only: text after the last tab of an "
-           "unterminated final line is not padded (tabwriter.go Flush: 'if b.cell.size > 0' "
-           "-> terminateCell); rollsim pads it like a tab-terminated cell. kubectl output "
-           "always ends in a newline, so this never shows in kubectl text")
+    "unterminated final line is not padded (tabwriter.go Flush: 'if b.cell.size > 0' "
+    "-> terminateCell); rollsim pads it like a tab-terminated cell. kubectl output "
+    "always ends in a newline, so this never shows in kubectl text",
+)
 
 # (name, minwidth, padding, padchar, src, expected)
 GO_TABLE = [
@@ -44,31 +45,47 @@ GO_TABLE = [
     ("7d", 8, 1, ".", "d) foo\tbar\n", "d) foo..bar\n"),
     ("7e", 8, 1, ".", "e) foo\tbar\t\n", "e) foo..bar.....\n"),
     ("8", 8, 1, "*", "Hello, world!\n", "Hello, world!\n"),
-    ("9a", 1, 0, ".",
-     "1\t2\t3\t4\n11\t222\t3333\t44444\n",
-     "1.2..3...4\n11222333344444\n"),
+    ("9a", 1, 0, ".", "1\t2\t3\t4\n11\t222\t3333\t44444\n", "1.2..3...4\n11222333344444\n"),
     ("10a", 5, 0, ".", "1\t2\t3\t4\n", "1....2....3....4\n"),
     ("10b", 5, 0, ".", "1\t2\t3\t4\t\n", "1....2....3....4....\n"),
-    ("11", 8, 1, ".",
-     "本\tb\tc\naa\t\u672c\u672c\u672c\tcccc\tddddd\naaa\tbbbb\n",
-     "本.......b.......c\naa......本本本.....cccc....ddddd\naaa.....bbbb\n"),
-    ("12b", 2, 0, " ",
-     "a\tb\tc\naa\tbbb\tcccc\naaa\tbbbb\n",
-     "a  b  c\naa bbbcccc\naaabbbb\n"),
-    ("12c", 8, 1, "_",
-     "a\tb\tc\naa\tbbb\tcccc\naaa\tbbbb\n",
-     "a_______b_______c\naa______bbb_____cccc\naaa_____bbbb\n"),
-    ("13a", 4, 1, "-",
-     "4444\t日本語\t22\t1\t333\n999999999\t22\n7\t22\n\t\t\t88888888\n\n"
-     "666666\t666666\t666666\t4444\n1\t1\t999999999\t0000000000\n",
-     "4444------日本語-22--1---333\n999999999-22\n7---------22\n------------------88888888\n\n"
-     "666666-666666-666666----4444\n1------1------999999999-0000000000\n"),
-    ("13b", 4, 3, ".",
-     "4444\t333\t22\t1\t333\n999999999\t22\n7\t22\n\t\t\t88888888\n\n"
-     "666666\t666666\t666666\t4444\n1\t1\t999999999\t0000000000\n",
-     "4444........333...22...1...333\n999999999...22\n7...........22\n"
-     "....................88888888\n\n666666...666666...666666......4444\n"
-     "1........1........999999999...0000000000\n"),
+    (
+        "11",
+        8,
+        1,
+        ".",
+        "本\tb\tc\naa\t\u672c\u672c\u672c\tcccc\tddddd\naaa\tbbbb\n",
+        "本.......b.......c\naa......本本本.....cccc....ddddd\naaa.....bbbb\n",
+    ),
+    ("12b", 2, 0, " ", "a\tb\tc\naa\tbbb\tcccc\naaa\tbbbb\n", "a  b  c\naa bbbcccc\naaabbbb\n"),
+    (
+        "12c",
+        8,
+        1,
+        "_",
+        "a\tb\tc\naa\tbbb\tcccc\naaa\tbbbb\n",
+        "a_______b_______c\naa______bbb_____cccc\naaa_____bbbb\n",
+    ),
+    (
+        "13a",
+        4,
+        1,
+        "-",
+        "4444\t日本語\t22\t1\t333\n999999999\t22\n7\t22\n\t\t\t88888888\n\n"
+        "666666\t666666\t666666\t4444\n1\t1\t999999999\t0000000000\n",
+        "4444------日本語-22--1---333\n999999999-22\n7---------22\n------------------88888888\n\n"
+        "666666-666666-666666----4444\n1------1------999999999-0000000000\n",
+    ),
+    (
+        "13b",
+        4,
+        3,
+        ".",
+        "4444\t333\t22\t1\t333\n999999999\t22\n7\t22\n\t\t\t88888888\n\n"
+        "666666\t666666\t666666\t4444\n1\t1\t999999999\t0000000000\n",
+        "4444........333...22...1...333\n999999999...22\n7...........22\n"
+        "....................88888888\n\n666666...666666...666666......4444\n"
+        "1........1........999999999...0000000000\n",
+    ),
     ("15a", 4, 0, ".", "a\t\tb", "a.......b"),
 ]
 
@@ -82,11 +99,16 @@ def _go_tabwrite(src: str, minwidth: int, padding: int, padchar: str) -> str:
 UNTERMINATED_ROWS = {"4a", "5c", "7c"}
 
 
-@pytest.mark.parametrize(("name", "minwidth", "padding", "padchar", "src", "expected"), [
-    pytest.param(*row, id=row[0], marks=[UNTERMINATED] if row[0] in UNTERMINATED_ROWS else [])
-    for row in GO_TABLE])
-def test_go_tabwriter_table(name: str, minwidth: int, padding: int, padchar: str, src: str,
-                            expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "minwidth", "padding", "padchar", "src", "expected"),
+    [
+        pytest.param(*row, id=row[0], marks=[UNTERMINATED] if row[0] in UNTERMINATED_ROWS else [])
+        for row in GO_TABLE
+    ],
+)
+def test_go_tabwriter_table(
+    name: str, minwidth: int, padding: int, padchar: str, src: str, expected: str
+) -> None:
     assert _go_tabwrite(src, minwidth, padding, padchar) == expected
 
 
@@ -137,9 +159,11 @@ def test_describe_events_age_column_with_series() -> None:
 def test_describe_conditions_share_block_with_replica_sets() -> None:
     """Without the OldReplicaSets:/NewReplicaSet: lines the Conditions block is only as wide
     as '  Progressing ' (14) + 2."""
-    conditions = ("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"
-                  "  Available \tTrue\tMinimumReplicasAvailable\n"
-                  "  Progressing \tTrue\tNewReplicaSetAvailable\n")
+    conditions = (
+        "Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n"
+        "  Available \tTrue\tMinimumReplicasAvailable\n"
+        "  Progressing \tTrue\tNewReplicaSetAvailable\n"
+    )
     alone = tabwrite(conditions, 0, 2).splitlines()
     assert alone[1] == "  Type          Status  Reason"
     shared = tabwrite(conditions + "OldReplicaSets:\t<none>\nNewReplicaSet:\tx\n", 0, 2)

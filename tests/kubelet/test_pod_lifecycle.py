@@ -40,8 +40,14 @@ from rollsim.dist import (
 EPS = 1e-3
 
 
-def deployment(replicas: int = 1, *, min_ready: int = 0, probe: dict[str, Any] | None = None,
-               grace: int | None = None, name: str = "web") -> dict[str, Any]:
+def deployment(
+    replicas: int = 1,
+    *,
+    min_ready: int = 0,
+    probe: dict[str, Any] | None = None,
+    grace: int | None = None,
+    name: str = "web",
+) -> dict[str, Any]:
     container: dict[str, Any] = {"name": "nginx", "image": "nginx:1.27"}
     if probe is not None:
         container["readinessProbe"] = {"httpGet": {"path": "/", "port": 80}, **probe}
@@ -55,12 +61,10 @@ def deployment(replicas: int = 1, *, min_ready: int = 0, probe: dict[str, Any] |
     }
     if min_ready:
         spec["minReadySeconds"] = min_ready
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": spec}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": spec}
 
 
-def started(behavior: PodBehavior, replicas: int = 1, seed: int = 1,
-            **manifest: Any) -> Cluster:
+def started(behavior: PodBehavior, replicas: int = 1, seed: int = 1, **manifest: Any) -> Cluster:
     c = Cluster(seed=seed, pods=behavior)
     c.apply(deployment(replicas, **manifest))
     c.run(until=0.0)
@@ -148,24 +152,28 @@ def test_pod_scheduled_transition_time_is_the_bind_time() -> None:
 # container started. (The real kubelet's prober ticks every periodSeconds from when its
 # worker started and skips ticks before initialDelaySeconds, so its grid is the same up
 # to a phase shift of less than one period.)
-@pytest.mark.parametrize(("initial", "period", "app_ready", "ready_after_start"), [
-    # Probes at initial + k*period after start; Ready at the first that finds the app ready.
-    (5, 10, 7, 15),    # probes at 5 (not yet), 15 (ready)
-    (5, 10, 3, 5),     # ready before the first probe: Ready at initialDelaySeconds
-    (5, 10, 5, 5),     # ready exactly when the first probe runs
-    (5, 10, 25, 25),   # ready exactly on the third probe
-    (5, 10, 26, 35),   # just missed the third probe
-    (0, 10, 7, 10),
-    (0, 10, 0, 0),     # probe at start finds it ready
-    (0, 3, 7, 9),
-    (0, None, 7, 10),  # periodSeconds defaults to 10 (SetDefaults_Probe)
-])
-def test_readiness_probe_grid(initial: int, period: int | None, app_ready: float,
-                              ready_after_start: float) -> None:
+@pytest.mark.parametrize(
+    ("initial", "period", "app_ready", "ready_after_start"),
+    [
+        # Probes at initial + k*period after start; Ready at the first that finds the app ready.
+        (5, 10, 7, 15),  # probes at 5 (not yet), 15 (ready)
+        (5, 10, 3, 5),  # ready before the first probe: Ready at initialDelaySeconds
+        (5, 10, 5, 5),  # ready exactly when the first probe runs
+        (5, 10, 25, 25),  # ready exactly on the third probe
+        (5, 10, 26, 35),  # just missed the third probe
+        (0, 10, 7, 10),
+        (0, 10, 0, 0),  # probe at start finds it ready
+        (0, 3, 7, 9),
+        (0, None, 7, 10),  # periodSeconds defaults to 10 (SetDefaults_Probe)
+    ],
+)
+def test_readiness_probe_grid(
+    initial: int, period: int | None, app_ready: float, ready_after_start: float
+) -> None:
     probe: dict[str, Any] = {"initialDelaySeconds": initial}
     if period is not None:
         probe["periodSeconds"] = period
-    c = started(PodBehavior(startup=2, ready=app_ready), probe=probe)   # container starts at 2
+    c = started(PodBehavior(startup=2, ready=app_ready), probe=probe)  # container starts at 2
     name = only_pod(c).metadata.name
     expected = 2 + ready_after_start
     if expected > 2:
@@ -178,12 +186,19 @@ def test_readiness_probe_grid(initial: int, period: int | None, app_ready: float
 
 
 @pytest.mark.parametrize(("success_threshold", "ready_after_start"), [(2, 25), (3, 35)])
-def test_readiness_probe_success_threshold(success_threshold: int,
-                                           ready_after_start: float) -> None:
+def test_readiness_probe_success_threshold(
+    success_threshold: int, ready_after_start: float
+) -> None:
     # initialDelay 5, period 10, app ready at 7: first success at 15, then one more
     # success per period until successThreshold consecutive successes.
-    c = started(PodBehavior(ready=7), probe={
-        "initialDelaySeconds": 5, "periodSeconds": 10, "successThreshold": success_threshold})
+    c = started(
+        PodBehavior(ready=7),
+        probe={
+            "initialDelaySeconds": 5,
+            "periodSeconds": 10,
+            "successThreshold": success_threshold,
+        },
+    )
     name = only_pod(c).metadata.name
     c.run(until=ready_after_start - EPS)
     assert not is_ready(c.get("pod", name))
@@ -196,13 +211,13 @@ def test_readiness_probe_success_threshold(success_threshold: int,
 
 def test_available_exactly_min_ready_seconds_after_ready() -> None:
     c = started(PodBehavior(schedule=1, pull=2, startup=3, ready=4), min_ready=20)
-    c.run(until=10.0)                                    # Ready at 10
+    c.run(until=10.0)  # Ready at 10
     rs = the_rs(c)
     assert (rs.status.ready_replicas, rs.status.available_replicas) == (1, 0)
     c.run(until=30.0 - EPS)
     assert the_rs(c).status.available_replicas == 0
     assert c.get("deployment", "web").status.available_replicas == 0
-    c.run(until=30.0)                                    # 10 + minReadySeconds, inclusive
+    c.run(until=30.0)  # 10 + minReadySeconds, inclusive
     assert the_rs(c).status.available_replicas == 1
     assert c.get("deployment", "web").status.available_replicas == 1
 
@@ -217,13 +232,17 @@ def test_available_at_once_without_min_ready_seconds() -> None:
 # --- termination ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("shutdown", "grace", "gone_after"), [
-    (5.0, None, 5.0),    # default terminationGracePeriodSeconds 30 does not bite
-    (40.0, 10, 10.0),    # capped by terminationGracePeriodSeconds
-    (12.0, 12, 12.0),
-])
+@pytest.mark.parametrize(
+    ("shutdown", "grace", "gone_after"),
+    [
+        (5.0, None, 5.0),  # default terminationGracePeriodSeconds 30 does not bite
+        (40.0, 10, 10.0),  # capped by terminationGracePeriodSeconds
+        (12.0, 12, 12.0),
+    ],
+)
 def test_termination_leaves_counts_at_once_and_is_gone_later(
-        shutdown: float, grace: int | None, gone_after: float) -> None:
+    shutdown: float, grace: int | None, gone_after: float
+) -> None:
     c = started(PodBehavior(shutdown=shutdown), grace=grace)
     c.run(until=50.0)
     name = only_pod(c).metadata.name
@@ -232,7 +251,7 @@ def test_termination_leaves_counts_at_once_and_is_gone_later(
     c.run(until=50.0)
     status = the_rs(c).status
     assert (status.replicas, status.ready_replicas, status.available_replicas) == (0, 0, 0)
-    pod = c.get("pod", name)                              # still there, terminating
+    pod = c.get("pod", name)  # still there, terminating
     assert pod.metadata.deletion_timestamp == 50.0
     assert event_times(c, "Killing", name) == [50.0]
     c.run(until=50.0 + gone_after - EPS)
@@ -249,7 +268,7 @@ def test_deleted_pod_is_replaced_at_once_while_it_terminates() -> None:
     c.delete("pod", old)
     c.run(until=50.0)
     rs = the_rs(c)
-    assert rs.status.replicas == 1                        # the replacement only
+    assert rs.status.replicas == 1  # the replacement only
     names = {p.metadata.name for p in c.list("pod")}
     assert old in names and len(names) == 2
     [new] = names - {old}
@@ -266,7 +285,8 @@ def test_image_pull_error_stays_pending_in_image_pull_back_off() -> None:
     name = only_pod(c).metadata.name
     c.run(until=2.0)
     assert c.get("pod", name).status.container_statuses[0].state == {
-        "waiting": {"reason": "ContainerCreating"}}
+        "waiting": {"reason": "ContainerCreating"}
+    }
     c.run(until=300.0)
     pod = c.get("pod", name)
     assert pod.status.phase == "Pending"
@@ -275,8 +295,7 @@ def test_image_pull_error_stays_pending_in_image_pull_back_off() -> None:
     assert status.state == {"waiting": {"reason": "ImagePullBackOff"}}
     assert (status.started, status.ready, status.restart_count) == (False, False, 0)
     rs = the_rs(c)
-    assert (rs.status.replicas, rs.status.ready_replicas, rs.status.available_replicas) == (
-        1, 0, 0)
+    assert (rs.status.replicas, rs.status.ready_replicas, rs.status.available_replicas) == (1, 0, 0)
     assert event_times(c, "Failed", name) and event_times(c, "BackOff", name)
     assert event_times(c, "Started", name) == []
 
@@ -310,13 +329,13 @@ def test_crash_loop_restart_counts_and_back_off_state() -> None:
         [status] = pod.status.container_statuses
         assert status.restart_count == restarts, start
         assert "running" in status.state
-        assert is_ready(pod)                   # ready=0: Ready as soon as it runs
+        assert is_ready(pod)  # ready=0: Ready as soon as it runs
     c2 = started(PodBehavior(crash_loop=5.0))
-    c2.run(until=15.0)                         # between crash #2 (10) and restart (20)
+    c2.run(until=15.0)  # between crash #2 (10) and restart (20)
     pod = only_pod(c2)
     [status] = pod.status.container_statuses
     assert status.state == {"waiting": {"reason": "CrashLoopBackOff"}}
-    assert pod.status.phase == "Running"       # restartPolicy Always: the pod stays Running
+    assert pod.status.phase == "Running"  # restartPolicy Always: the pod stays Running
     assert not is_ready(pod)
     assert the_rs(c2).status.ready_replicas == 0
 
@@ -337,8 +356,7 @@ def test_never_ready() -> None:
     assert pod.status.phase == "Running"
     assert not is_ready(pod)
     rs = the_rs(c)
-    assert (rs.status.replicas, rs.status.ready_replicas, rs.status.available_replicas) == (
-        1, 0, 0)
+    assert (rs.status.replicas, rs.status.ready_replicas, rs.status.available_replicas) == (1, 0, 0)
     assert c.get("deployment", "web").status.available_replicas == 0
 
 
@@ -360,11 +378,13 @@ def test_unready_after_without_probe() -> None:
 
 
 def test_unready_after_with_probe_follows_the_probe_grid() -> None:
-    c = started(PodBehavior(unready_after=12.0), probe={
-        "initialDelaySeconds": 0, "periodSeconds": 10, "failureThreshold": 3})
+    c = started(
+        PodBehavior(unready_after=12.0),
+        probe={"initialDelaySeconds": 0, "periodSeconds": 10, "failureThreshold": 3},
+    )
     name = only_pod(c).metadata.name
     c.run(until=0.0)
-    assert is_ready(c.get("pod", name))       # probe at start finds the app ready
+    assert is_ready(c.get("pod", name))  # probe at start finds the app ready
     c.run(until=40.0 - EPS)
     assert is_ready(c.get("pod", name))
     c.run(until=40.0)
@@ -384,8 +404,9 @@ def test_scale_down_deletes_not_ready_pods_before_ready_ones() -> None:
     assert 0 < len(not_ready) < 4, "precondition: a mix of ready and not-ready pods"
     c.scale("deployment/web", 4 - len(not_ready))
     c.run(until=60.0)
-    deleted = {e.message.removeprefix("Deleted pod: ") for e in c.events
-               if e.reason == "SuccessfulDelete"}
+    deleted = {
+        e.message.removeprefix("Deleted pod: ") for e in c.events if e.reason == "SuccessfulDelete"
+    }
     assert deleted == not_ready
     assert {p.metadata.name for p in c.list("pod")} == ready
 
@@ -403,14 +424,14 @@ def test_pod_names_are_rs_name_and_five_safe_characters() -> None:
         assert pattern.fullmatch(pod.metadata.name), pod.metadata.name
         assert pod.metadata.generate_name == rs.metadata.name + "-"
         [owner] = pod.metadata.owner_references
-        assert (owner.kind, owner.name, owner.controller) == ("ReplicaSet", rs.metadata.name,
-                                                               True)
+        assert (owner.kind, owner.name, owner.controller) == ("ReplicaSet", rs.metadata.name, True)
 
 
 def test_same_seed_same_names_and_times() -> None:
     def run(seed: int) -> list[tuple[float, str, str]]:
-        c = started(PodBehavior(startup=LogNormal(3, 0.5), ready=Uniform(1, 4)),
-                    replicas=5, seed=seed)
+        c = started(
+            PodBehavior(startup=LogNormal(3, 0.5), ready=Uniform(1, 4)), replicas=5, seed=seed
+        )
         c.run(until=100.0)
         return [(e.time, e.reason, e.message) for e in c.events]
 
@@ -421,7 +442,10 @@ def test_same_seed_same_names_and_times() -> None:
 # --- seeded distributions ----------------------------------------------------------------
 
 RANDOM: list[Distribution] = [
-    Uniform(2.0, 5.0), Exponential(3.0), LogNormal(3.0, 0.5), Empirical([1.0, 2.5, 9.0]),
+    Uniform(2.0, 5.0),
+    Exponential(3.0),
+    LogNormal(3.0, 0.5),
+    Empirical([1.0, 2.5, 9.0]),
     KwokDelay(1.0, 3.0),
 ]
 
@@ -456,7 +480,7 @@ def test_lognormal_is_parametrised_by_its_median() -> None:
     x = dist.sample(np.random.default_rng(0), 50_000)
     assert x.min() > 0.0
     assert abs(float(np.median(x)) - 3.0) < 0.05
-    assert dist.mean == pytest.approx(3.0 * math.exp(0.5 ** 2 / 2))
+    assert dist.mean == pytest.approx(3.0 * math.exp(0.5**2 / 2))
     assert abs(x.mean() - dist.mean) < 0.05
     np.testing.assert_allclose(LogNormal(3.0, 0.0).sample(np.random.default_rng(0), 10), 3.0)
 
@@ -488,18 +512,21 @@ def test_fixed_draws_nothing_from_the_generator() -> None:
     assert as_distribution(dist) is dist
 
 
-@pytest.mark.parametrize("make", [
-    lambda: Fixed(-1.0),
-    lambda: Uniform(5.0, 1.0),
-    lambda: Uniform(-1.0, 1.0),
-    lambda: Exponential(-1.0),
-    lambda: LogNormal(0.0, 0.5),
-    lambda: LogNormal(3.0, -0.1),
-    lambda: Empirical([]),
-    lambda: Empirical([1.0, -2.0]),
-    lambda: KwokDelay(-1.0),
-    lambda: PodBehavior(startup=-1.0),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Fixed(-1.0),
+        lambda: Uniform(5.0, 1.0),
+        lambda: Uniform(-1.0, 1.0),
+        lambda: Exponential(-1.0),
+        lambda: LogNormal(0.0, 0.5),
+        lambda: LogNormal(3.0, -0.1),
+        lambda: Empirical([]),
+        lambda: Empirical([1.0, -2.0]),
+        lambda: KwokDelay(-1.0),
+        lambda: PodBehavior(startup=-1.0),
+    ],
+)
 def test_invalid_parameters_are_rejected(make: Any) -> None:
     with pytest.raises(ValueError):
         make()

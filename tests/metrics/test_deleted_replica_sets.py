@@ -28,11 +28,18 @@ import rollsim
 
 def web(replicas: int) -> dict[str, object]:
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-        "spec": {"replicas": replicas, "revisionHistoryLimit": 0,
-                 "selector": {"matchLabels": {"app": "web"}},
-                 "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"containers": [{"name": "app", "image": "app:v1"}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": replicas,
+            "revisionHistoryLimit": 0,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "app:v1"}]},
+            },
+        },
     }
 
 
@@ -49,8 +56,7 @@ def rollout(replicas: int, endpoint_lag: float) -> tuple[rollsim.Cluster, rollsi
 
 def test_requests_served_before_the_deletion_are_kept() -> None:
     cluster, timeline = rollout(replicas=1, endpoint_lag=0.0)
-    assert [rs.metadata.name for rs in cluster.list("replicaset")] == [
-        timeline.by_revision[2].name]
+    assert [rs.metadata.name for rs in cluster.list("replicaset")] == [timeline.by_revision[2].name]
     assert timeline.by_revision[1]["requests"][-1] == 100.0
     assert timeline.by_revision[2]["requests"][-1] == 190.0
     assert timeline["requests"][-1] == 300.0 and timeline["errors"][-1] == 10.0

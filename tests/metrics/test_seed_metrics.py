@@ -75,8 +75,18 @@ def test_columns_are_step_functions(seed: rollsim.Cluster) -> None:
     assert tl.at(70)["available"] == 4
     assert tl.at(30)["min_available"] == 3 and tl.at(30)["max_pods"] == 5
     assert tl["requests"][-1] == pytest.approx(6600)  # 100 rps from t=0 to t=66
-    assert set(tl.columns) >= {"desired", "pods", "terminating", "ready", "available",
-                               "updated", "endpoints", "rps", "requests", "errors"}
+    assert set(tl.columns) >= {
+        "desired",
+        "pods",
+        "terminating",
+        "ready",
+        "available",
+        "updated",
+        "endpoints",
+        "rps",
+        "requests",
+        "errors",
+    }
     assert np.all(np.diff(tl.t) >= 0)
 
 
@@ -139,9 +149,11 @@ def test_endpoint_lag_makes_5xx_and_a_long_shutdown_removes_them() -> None:
 
 
 def test_bad_version_errors_scale_with_its_traffic() -> None:
-    c = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0),
-                        images={"nginx:1.25-alpine": rollsim.PodBehavior(startup=2.0,
-                                                                         error_rate=0.05)})
+    c = rollsim.Cluster(
+        seed=0,
+        pods=rollsim.PodBehavior(startup=2.0),
+        images={"nginx:1.25-alpine": rollsim.PodBehavior(startup=2.0, error_rate=0.05)},
+    )
     c.apply(EXAMPLES / "ngx-dep-v1.yaml")
     c.add_traffic(rollsim.Traffic(rps=100))
     c.run(until=22)
@@ -177,8 +189,7 @@ def test_rate_profiles() -> None:
     step = rollsim.Traffic(rps=100, profile=[(10.0, 2.0), (20.0, 0.5)])
     assert step.offered(0, 30) == pytest.approx(100 * 10 + 200 * 10 + 50 * 10)
     assert step.rate(15) == 200
-    day = rollsim.Traffic(rps=100, profile=rollsim.diurnal(period=100.0, trough=0.5,
-                                                           peak_at=0.0))
+    day = rollsim.Traffic(rps=100, profile=rollsim.diurnal(period=100.0, trough=0.5, peak_at=0.0))
     assert day.rate(0) == pytest.approx(100) and day.rate(50) == pytest.approx(50)
     # The mean of the curve over a whole period is (1 + trough) / 2.
     assert day.offered(0, 100) == pytest.approx(100 * 100 * 0.75, rel=1e-3)
@@ -206,18 +217,24 @@ def test_latency_percentiles_of_the_mixture() -> None:
     # window (22..66) the old version serves 4400 - 2533.3 = 1866.7 requests and
     # the new one 2533.3: the median is the new version's 50 ms (57.6% of the mass),
     # the 40th percentile the old version's 10 ms.
-    c = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0, latency=0.010),
-                        images={"nginx:1.25-alpine": rollsim.PodBehavior(startup=2.0,
-                                                                         latency=0.050)})
+    c = rollsim.Cluster(
+        seed=0,
+        pods=rollsim.PodBehavior(startup=2.0, latency=0.010),
+        images={"nginx:1.25-alpine": rollsim.PodBehavior(startup=2.0, latency=0.050)},
+    )
     c.apply(EXAMPLES / "ngx-dep-v1.yaml")
     c.add_traffic(rollsim.Traffic(rps=100))
     c.run(until=22)
     c.apply(EXAMPLES / "ngx-dep-v2.yaml")
     assert c.run_until_complete("deployment/ngx-dep")
-    assert c.latency("deployment/ngx-dep", (0.4, 0.5, 0.99)) == {0.4: 0.010, 0.5: 0.050,
-                                                                 0.99: 0.050}
-    c2 = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(
-        startup=2.0, latency=rollsim.dist.LogNormal(0.02, 0.5)))
+    assert c.latency("deployment/ngx-dep", (0.4, 0.5, 0.99)) == {
+        0.4: 0.010,
+        0.5: 0.050,
+        0.99: 0.050,
+    }
+    c2 = rollsim.Cluster(
+        seed=0, pods=rollsim.PodBehavior(startup=2.0, latency=rollsim.dist.LogNormal(0.02, 0.5))
+    )
     c2.apply(EXAMPLES / "ngx-dep-v1.yaml")
     c2.add_traffic(rollsim.Traffic(rps=100))
     c2.run(until=22)

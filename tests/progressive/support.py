@@ -26,8 +26,9 @@ import rollsim
 HASH = "rollouts-pod-template-hash"
 
 
-def cluster(images: Mapping[str, rollsim.PodBehavior] | None = None,
-            seed: int = 0) -> rollsim.Cluster:
+def cluster(
+    images: Mapping[str, rollsim.PodBehavior] | None = None, seed: int = 0
+) -> rollsim.Cluster:
     """Every pod Ready 2 s after it is created; ``images`` overrides per image."""
     return rollsim.Cluster(seed=seed, pods=rollsim.PodBehavior(startup=2.0), images=images)
 
@@ -37,8 +38,13 @@ def behavior(**kwargs: Any) -> rollsim.PodBehavior:
     return rollsim.PodBehavior(startup=2.0, **kwargs)
 
 
-def rollout_yaml(name: str = "web", replicas: int = 10, image: str = "web:1",
-                 strategy: str = "", extra_spec: str = "") -> str:
+def rollout_yaml(
+    name: str = "web",
+    replicas: int = 10,
+    image: str = "web:1",
+    strategy: str = "",
+    extra_spec: str = "",
+) -> str:
     """A Rollout manifest; ``strategy`` is the YAML body under ``spec.strategy``
     (already indented by four spaces)."""
     return f"""
@@ -67,25 +73,32 @@ spec:
 """
 
 
-def success_rate_template(name: str = "success-rate", interval: str = "10s",
-                          count: int | None = 3, failure_limit: int | None = None,
-                          success: str = "result[0] >= 0.95", failure: str = "",
-                          initial_delay: str = "") -> str:
+def success_rate_template(
+    name: str = "success-rate",
+    interval: str = "10s",
+    count: int | None = 3,
+    failure_limit: int | None = None,
+    success: str = "result[0] >= 0.95",
+    failure: str = "",
+    initial_delay: str = "",
+) -> str:
     """An AnalysisTemplate with one success-rate metric (a Prometheus query; rollsim
     reads the rate of non-failed requests the canary pods served in the window)."""
-    lines = [f"  - name: {name}", f"    interval: {interval}",
-             f"    successCondition: \"{success}\""]
+    lines = [f"  - name: {name}", f"    interval: {interval}", f'    successCondition: "{success}"']
     if failure:
-        lines.append(f"    failureCondition: \"{failure}\"")
+        lines.append(f'    failureCondition: "{failure}"')
     if count is not None:
         lines.append(f"    count: {count}")
     if failure_limit is not None:
         lines.append(f"    failureLimit: {failure_limit}")
     if initial_delay:
         lines.append(f"    initialDelay: {initial_delay}")
-    lines += ["    provider:", "      prometheus:",
-              "        address: http://prometheus:9090",
-              "        query: sum(rate(ok[1m])) / sum(rate(all[1m]))"]
+    lines += [
+        "    provider:",
+        "      prometheus:",
+        "        address: http://prometheus:9090",
+        "        query: sum(rate(ok[1m])) / sum(rate(all[1m]))",
+    ]
     body = "\n".join(lines)
     return f"""
 ---
@@ -109,8 +122,9 @@ def replica_sets(c: rollsim.Cluster, name: str = "web") -> list[Any]:
 
 def rs_of(c: rollsim.Cluster, image: str, name: str = "web") -> Any:
     """The Rollout's ReplicaSet whose template runs ``image``."""
-    found = [rs for rs in replica_sets(c, name)
-             if rs.spec.template.spec.containers[0].image == image]
+    found = [
+        rs for rs in replica_sets(c, name) if rs.spec.template.spec.containers[0].image == image
+    ]
     assert len(found) == 1, f"expected one ReplicaSet of {image}, found {len(found)}"
     return found[0]
 
@@ -119,15 +133,20 @@ def pod_hash(rs: Any) -> str:
     return str(rs.metadata.labels[HASH])
 
 
-def events(c: rollsim.Cluster, kind: str = "Rollout", reason: str | None = None,
-           since: float = 0.0) -> list[tuple[float, str, str]]:
+def events(
+    c: rollsim.Cluster, kind: str = "Rollout", reason: str | None = None, since: float = 0.0
+) -> list[tuple[float, str, str]]:
     """(time, reason, message) of the events of ``kind`` from ``since`` on."""
-    return [(e.time, e.reason, e.message) for e in c.events
-            if e.kind == kind and e.time >= since and (reason is None or e.reason == reason)]
+    return [
+        (e.time, e.reason, e.message)
+        for e in c.events
+        if e.kind == kind and e.time >= since and (reason is None or e.reason == reason)
+    ]
 
 
-def messages(c: rollsim.Cluster, reason: str, since: float = 0.0,
-             kind: str = "Rollout") -> list[tuple[float, str]]:
+def messages(
+    c: rollsim.Cluster, reason: str, since: float = 0.0, kind: str = "Rollout"
+) -> list[tuple[float, str]]:
     return [(t, m) for t, _, m in events(c, kind, reason, since)]
 
 
@@ -157,6 +176,7 @@ def conservation(timeline: Any) -> tuple[float, float]:
     is every failed request (including those no endpoint could take)."""
     offered = float(timeline["requests"][-1])
     failed = float(timeline["errors"][-1])
-    served = sum(float(rs["requests"][-1] - rs["errors"][-1])
-                 for rs in timeline.by_replica_set.values())
+    served = sum(
+        float(rs["requests"][-1] - rs["errors"][-1]) for rs in timeline.by_replica_set.values()
+    )
     return offered, served + failed

@@ -50,11 +50,14 @@ FAILED_2_1 = 'Metric "success-rate" assessed Failed due to failed (2) > failureL
 BAD = {"web:2": behavior(error_rate=0.1)}
 
 
-def start(strategy: str, template: str, images: dict[str, rollsim.PodBehavior] | None = None,
-          replicas: int = 5) -> rollsim.Cluster:
+def start(
+    strategy: str,
+    template: str,
+    images: dict[str, rollsim.PodBehavior] | None = None,
+    replicas: int = 5,
+) -> rollsim.Cluster:
     c = cluster(images)
-    c.apply(rollout_yaml(replicas=replicas, strategy=strategy) + service_yaml("web")
-            + template)
+    c.apply(rollout_yaml(replicas=replicas, strategy=strategy) + service_yaml("web") + template)
     c.run(until=0)
     c.add_traffic(rollsim.Traffic(rps=100, service="web"))
     c.run(until=T0)
@@ -98,14 +101,19 @@ def test_step_analysis_passes_and_rollout_completes() -> None:
     assert run.phase == "Successful"
     assert messages(c, "RolloutStepCompleted", since=T0) == [
         (12.0, "Rollout step 1/2 completed (setWeight: 20)"),
-        (37.0, "Rollout step 2/2 completed (analysis)")]
+        (37.0, "Rollout step 2/2 completed (analysis)"),
+    ]
     c.run(until=41)
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=37) == [
-        (37.0, scaled(n1, 1, 4, 3)), (37.0, scaled(n2, 2, 1, 4)),
-        (39.0, scaled(n1, 1, 3, 0)), (39.0, scaled(n2, 2, 4, 5))]
+        (37.0, scaled(n1, 1, 4, 3)),
+        (37.0, scaled(n2, 2, 1, 4)),
+        (39.0, scaled(n1, 1, 3, 0)),
+        (39.0, scaled(n2, 2, 4, 5)),
+    ]
     assert messages(c, "RolloutCompleted", since=T0) == [
-        (41.0, f"Rollout completed update to revision 2 ({h2}): Completed all 2 canary steps")]
+        (41.0, f"Rollout completed update to revision 2 ({h2}): Completed all 2 canary steps")
+    ]
     assert phase(c) == ("Healthy", "")
 
 
@@ -123,7 +131,9 @@ def test_failing_step_analysis_aborts_the_rollout() -> None:
     assert run.phase == "Failed"
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=17) == [
-        (17.0, scaled(n1, 1, 4, 5)), (17.0, scaled(n2, 2, 1, 0))]
+        (17.0, scaled(n1, 1, 4, 5)),
+        (17.0, scaled(n2, 2, 1, 0)),
+    ]
     r = rollout(c)
     assert r.status.abort is True
     assert r.status.current_step_index == 0
@@ -135,14 +145,17 @@ ABORT_MESSAGE_BUG = (
     "revision N' and drops the abort reason (canary._reconcile_analysis passes 'Metric "
     "assessed Failed' instead of the run's message with the 'Step-based/Background "
     "analysis phase error/failed: ' prefix), so the phase message lacks the analysis "
-    "outcome upstream shows")
+    "outcome upstream shows"
+)
 
 
 def test_failing_step_analysis_message() -> None:
     c = start(STEP_ANALYSIS, success_rate_template(initial_delay="5s"), BAD)
     c.run(until=17)
-    assert phase(c) == ("Degraded", f"{ABORTED}: Step-based analysis phase error/failed: "
-                                    f"{FAILED_1_0}")
+    assert phase(c) == (
+        "Degraded",
+        f"{ABORTED}: Step-based analysis phase error/failed: {FAILED_1_0}",
+    )
 
 
 BACKGROUND = """    canary:
@@ -171,15 +184,19 @@ def test_failing_background_analysis_aborts_on_second_failure() -> None:
     assert run.phase == "Failed"
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=30) == [
-        (30.0, scaled(n1, 1, 4, 5)), (30.0, scaled(n2, 2, 1, 0))]
+        (30.0, scaled(n1, 1, 4, 5)),
+        (30.0, scaled(n2, 2, 1, 0)),
+    ]
     assert rollout(c).status.phase == "Degraded"
 
 
 def test_failing_background_analysis_message() -> None:
     c = start(BACKGROUND, success_rate_template(count=None, failure_limit=1), BAD)
     c.run(until=30)
-    assert phase(c) == ("Degraded", f"{ABORTED}: Background analysis phase error/failed: "
-                                    f"{FAILED_2_1}")
+    assert phase(c) == (
+        "Degraded",
+        f"{ABORTED}: Background analysis phase error/failed: {FAILED_2_1}",
+    )
 
 
 def test_error_measurements_do_not_count_towards_count() -> None:
@@ -213,7 +230,8 @@ def test_healthy_background_analysis_lets_the_rollout_complete() -> None:
     c.run(until=76)
     h2 = pod_hash(rs_of(c, "web:2"))
     assert messages(c, "RolloutCompleted", since=T0) == [
-        (76.0, f"Rollout completed update to revision 2 ({h2}): Completed all 2 canary steps")]
+        (76.0, f"Rollout completed update to revision 2 ({h2}): Completed all 2 canary steps")
+    ]
     assert phase(c) == ("Healthy", "")
     assert rollout(c).status.abort is False
 
@@ -269,9 +287,12 @@ def test_promote_after_inconclusive_skips_the_analysis_step() -> None:
     c.run(until=32)
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=30) == [
-        (30.0, scaled(n1, 1, 4, 3)), (30.0, scaled(n2, 2, 1, 2))]
+        (30.0, scaled(n1, 1, 4, 3)),
+        (30.0, scaled(n2, 2, 1, 2)),
+    ]
     assert messages(c, "RolloutStepCompleted", since=30) == [
-        (32.0, "Rollout step 3/4 completed (setWeight: 40)")]
+        (32.0, "Rollout step 3/4 completed (setWeight: 40)")
+    ]
     assert phase(c) == ("Paused", "CanaryPauseStep")
 
 
@@ -290,8 +311,12 @@ def post_promotion_cluster() -> rollsim.Cluster:
     T0 the same apply adds postPromotionAnalysis and the bad image web:2."""
     plain = POST_PROMOTION.split("      postPromotionAnalysis:")[0]
     c = cluster(BAD)
-    c.apply(rollout_yaml(replicas=3, strategy=plain) + service_yaml("web-active")
-            + service_yaml("web-preview") + success_rate_template())
+    c.apply(
+        rollout_yaml(replicas=3, strategy=plain)
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+        + success_rate_template()
+    )
     c.run(until=0)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-active"))
     c.run(until=T0)
@@ -333,7 +358,8 @@ def test_failing_post_promotion_analysis_returns_active_to_stable() -> None:
     c.run(until=52)
     rs2 = rs_of(c, "web:2")
     assert messages(c, "ScalingReplicaSet", since=13) == [
-        (52.0, scaled(rs2.metadata.name, 2, 3, 0))]
+        (52.0, scaled(rs2.metadata.name, 2, 3, 0))
+    ]
     assert rs_of(c, "web:1").replicas == 3
     offered, accounted = conservation(c.timeline("rollout/web"))
     assert abs(offered - accounted) < 1e-6
@@ -347,8 +373,12 @@ def test_failing_post_promotion_analysis_message() -> None:
 
 def test_initial_deploy_with_post_promotion_analysis_is_promoted_at_once() -> None:
     c = cluster(BAD)
-    c.apply(rollout_yaml(replicas=3, strategy=POST_PROMOTION) + service_yaml("web-active")
-            + service_yaml("web-preview") + success_rate_template())
+    c.apply(
+        rollout_yaml(replicas=3, strategy=POST_PROMOTION)
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+        + success_rate_template()
+    )
     c.run(until=T0)
     h1 = pod_hash(rs_of(c, "web:1"))
     assert rollout(c).status.stable_rs == h1

@@ -66,8 +66,11 @@ def test_first_deploy_runs_no_steps() -> None:
     assert r.status.stable_rs == r.status.current_pod_hash
     assert messages(c, "ScalingReplicaSet") == [(0.0, scaled(rs1.metadata.name, 1, 0, 10))]
     assert messages(c, "RolloutCompleted") == [
-        (0.0, f"Rollout completed update to revision 1 ({r.status.current_pod_hash}): "
-              "Initial deploy")]
+        (
+            0.0,
+            f"Rollout completed update to revision 1 ({r.status.current_pod_hash}): Initial deploy",
+        )
+    ]
     # A2.6: 10 pods exist (updated = 10 = R) but none is available yet.
     assert phase(c) == ("Progressing", "updated replicas are still becoming available")
     c.run(until=5)
@@ -89,7 +92,9 @@ def test_scaling_sequence_steps_and_pauses() -> None:
     # 10 > 8 -> stable may drop by 2 to max(8, 10-2) = 8. One RS change per
     # reconcile, stable first (A6.8/A8.3): stable 10->8, then canary 0->2, both at T0.
     assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(n1, 1, 10, 8)), (T0, scaled(n2, 2, 0, 2))]
+        (T0, scaled(n1, 1, 10, 8)),
+        (T0, scaled(n2, 2, 0, 2)),
+    ]
     assert rollout(c).status.current_step_index == 0
     # updated = 2 < R -> "more replicas need to be updated" (A2.5).
     assert phase(c) == ("Progressing", "more replicas need to be updated")
@@ -99,11 +104,13 @@ def test_scaling_sequence_steps_and_pauses() -> None:
     # reached at once and its condition starts then (A9.1).
     c.run(until=T0 + 2)
     assert messages(c, "RolloutStepCompleted", since=T0) == [
-        (T0 + 2, "Rollout step 1/4 completed (setWeight: 20)")]
+        (T0 + 2, "Rollout step 1/4 completed (setWeight: 20)")
+    ]
     r = rollout(c)
     assert r.status.current_step_index == 1
     assert [(p.reason, p.start_time) for p in r.status.pause_conditions] == [
-        ("CanaryPauseStep", T0 + 2)]
+        ("CanaryPauseStep", T0 + 2)
+    ]
     assert phase(c) == ("Paused", "CanaryPauseStep")
 
     # A9.3: a 30 s pause ends at its start + 30 = T0+32 (requeued for that moment).
@@ -112,7 +119,8 @@ def test_scaling_sequence_steps_and_pauses() -> None:
     c.run(until=T0 + 32)
     # CanaryStepString: "pause: " + the duration as written (int 30 -> "30").
     assert messages(c, "RolloutStepCompleted", since=T0 + 3) == [
-        (T0 + 32, "Rollout step 2/4 completed (pause: 30)")]
+        (T0 + 32, "Rollout step 2/4 completed (pause: 30)")
+    ]
 
     # Step 2, W=50. A5: 10*0.5 = 5 exactly -> (5, 5). A6 from canary 2(avail 2) /
     # stable 8: room = 13 - 10 = 3 -> canary may reach 5; count = canary.available 2
@@ -120,12 +128,15 @@ def test_scaling_sequence_steps_and_pauses() -> None:
     # canary 2->5 (count 2 + 6 = 8, nothing more to drop). At T0+34 the three new
     # canary pods are Ready: count 5 + 6 = 11 > 8 -> stable max(5, 6-3) = 5.
     assert messages(c, "ScalingReplicaSet", since=T0 + 32) == [
-        (T0 + 32, scaled(n1, 1, 8, 6)), (T0 + 32, scaled(n2, 2, 2, 5))]
+        (T0 + 32, scaled(n1, 1, 8, 6)),
+        (T0 + 32, scaled(n2, 2, 2, 5)),
+    ]
     assert phase(c) == ("Progressing", "more replicas need to be updated")
     c.run(until=T0 + 34)
     assert messages(c, "ScalingReplicaSet", since=T0 + 33) == [(T0 + 34, scaled(n1, 1, 6, 5))]
     assert messages(c, "RolloutStepCompleted", since=T0 + 33) == [
-        (T0 + 34, "Rollout step 3/4 completed (setWeight: 50)")]
+        (T0 + 34, "Rollout step 3/4 completed (setWeight: 50)")
+    ]
     assert phase(c) == ("Paused", "CanaryPauseStep")
 
     # Step 3 is `pause: {}`: nothing happens until promote (A9.2).
@@ -143,16 +154,23 @@ def test_scaling_sequence_steps_and_pauses() -> None:
     c.promote("rollout/web")
     c.run(until=100)
     assert messages(c, "RolloutStepCompleted", since=100) == [
-        (100.0, "Rollout step 4/4 completed (pause)")]
+        (100.0, "Rollout step 4/4 completed (pause)")
+    ]
     assert messages(c, "ScalingReplicaSet", since=100) == [
-        (100.0, scaled(n1, 1, 5, 3)), (100.0, scaled(n2, 2, 5, 10))]
+        (100.0, scaled(n1, 1, 5, 3)),
+        (100.0, scaled(n2, 2, 5, 10)),
+    ]
     # 13 pods: 10 updated (= R), available 3 + 5 = 8 < 10.
     assert phase(c) == ("Progressing", "updated replicas are still becoming available")
     c.run(until=102)
     assert messages(c, "ScalingReplicaSet", since=101) == [(102.0, scaled(n1, 1, 3, 0))]
     assert messages(c, "RolloutCompleted", since=101) == [
-        (102.0, f"Rollout completed update to revision 2 ({pod_hash(rs2)}): "
-                "Completed all 4 canary steps")]
+        (
+            102.0,
+            f"Rollout completed update to revision 2 ({pod_hash(rs2)}): "
+            "Completed all 4 canary steps",
+        )
+    ]
     r = rollout(c)
     assert r.status.stable_rs == r.status.current_pod_hash
     assert r.status.current_step_index == 4
@@ -197,9 +215,12 @@ def test_weight_needing_surge_runs_r_plus_one_pods() -> None:
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=T0) == [
         (T0, scaled(n2, 2, 0, 1)),
-        (T0 + 2, scaled(n1, 1, 3, 2)), (T0 + 2, scaled(n2, 2, 1, 2))]
+        (T0 + 2, scaled(n1, 1, 3, 2)),
+        (T0 + 2, scaled(n2, 2, 1, 2)),
+    ]
     assert messages(c, "RolloutStepCompleted", since=T0) == [
-        (T0 + 4, "Rollout step 1/2 completed (setWeight: 50)")]
+        (T0 + 4, "Rollout step 1/2 completed (setWeight: 50)")
+    ]
     assert (rs_of(c, "web:1").replicas, rs_of(c, "web:2").replicas) == (2, 2)
     assert rollout(c).status.replicas == 4
 
@@ -222,7 +243,8 @@ def test_single_percent_weight_adds_one_pod_beyond_r() -> None:
     assert messages(c, "ScalingReplicaSet", since=T0) == [(T0, scaled(n2, 2, 0, 1))]
     assert (rs_of(c, "web:1").replicas, rs_of(c, "web:2").replicas) == (10, 1)
     assert messages(c, "RolloutStepCompleted", since=T0) == [
-        (T0 + 2, "Rollout step 1/2 completed (setWeight: 1)")]
+        (T0 + 2, "Rollout step 1/2 completed (setWeight: 1)")
+    ]
 
 
 def test_both_fenceposts_zero_is_rejected() -> None:
@@ -236,8 +258,9 @@ def test_both_fenceposts_zero_is_rejected() -> None:
       - setWeight: 20
 """
     c = cluster()
-    with pytest.raises(rollsim.ValidationError, match="MaxSurge and MaxUnavailable both "
-                                                      "can not be zero"):
+    with pytest.raises(
+        rollsim.ValidationError, match="MaxSurge and MaxUnavailable both can not be zero"
+    ):
         c.apply(rollout_yaml(strategy=strategy))
 
 
@@ -261,10 +284,14 @@ def test_fenceposts_resolving_to_zero_zero_allow_one_unavailable() -> None:
     c.run(until=T0 + 4)
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(n1, 1, 10, 9)), (T0, scaled(n2, 2, 0, 1)),
-        (T0 + 2, scaled(n1, 1, 9, 8)), (T0 + 2, scaled(n2, 2, 1, 2))]
+        (T0, scaled(n1, 1, 10, 9)),
+        (T0, scaled(n2, 2, 0, 1)),
+        (T0 + 2, scaled(n1, 1, 9, 8)),
+        (T0 + 2, scaled(n2, 2, 1, 2)),
+    ]
     assert messages(c, "RolloutStepCompleted", since=T0) == [
-        (T0 + 4, "Rollout step 1/2 completed (setWeight: 20)")]
+        (T0 + 4, "Rollout step 1/2 completed (setWeight: 20)")
+    ]
     tl = c.timeline("rollout/web")
     after = tl.t >= T0
     assert tl["pods"][after].max() == 10
@@ -288,7 +315,9 @@ def test_abort_drains_within_surge_and_unavailability() -> None:
     c.run(until=20)
     n1, n2 = rs_of(c, "web:1").metadata.name, rs_of(c, "web:2").metadata.name
     assert messages(c, "ScalingReplicaSet", since=20) == [
-        (20.0, scaled(n1, 1, 8, 10)), (20.0, scaled(n2, 2, 2, 0))]
+        (20.0, scaled(n1, 1, 8, 10)),
+        (20.0, scaled(n2, 2, 2, 0)),
+    ]
     r = rollout(c)
     assert r.status.current_step_index == 0
     assert phase(c) == ("Degraded", "RolloutAborted: Rollout aborted update to revision 2")
@@ -312,7 +341,9 @@ def test_undo_to_the_stable_revision_skips_every_step() -> None:
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
     assert rs1.metadata.annotations["rollout.argoproj.io/revision"] == "3"
     assert messages(c, "ScalingReplicaSet", since=20) == [
-        (20.0, scaled(rs1.metadata.name, 3, 8, 10)), (20.0, scaled(rs2.metadata.name, 2, 2, 0))]
+        (20.0, scaled(rs1.metadata.name, 3, 8, 10)),
+        (20.0, scaled(rs2.metadata.name, 2, 2, 0)),
+    ]
     r = rollout(c)
     assert r.status.current_step_index == 4
     assert r.status.stable_rs == r.status.current_pod_hash == pod_hash(rs1)

@@ -44,8 +44,11 @@ def bg_strategy(extra: str = "") -> str:
 
 def start(extra: str = "") -> rollsim.Cluster:
     c = cluster()
-    c.apply(rollout_yaml(replicas=3, strategy=bg_strategy(extra)) + service_yaml("web-active")
-            + service_yaml("web-preview"))
+    c.apply(
+        rollout_yaml(replicas=3, strategy=bg_strategy(extra))
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+    )
     c.run(until=0)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-active"))
     c.run(until=T0)
@@ -62,8 +65,7 @@ def test_manual_promotion_switches_active_only_when_saturated() -> None:
     # scaled to R; the active stays on the stable hash.
     assert service_selector(c, "web-preview")[HASH] == h2
     assert service_selector(c, "web-active")[HASH] == h1
-    assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(rs2.metadata.name, 2, 0, 3))]
+    assert messages(c, "ScalingReplicaSet", since=T0) == [(T0, scaled(rs2.metadata.name, 2, 0, 3))]
     # A2.7: active selector != current hash -> "active service cutover pending".
     assert phase(c) == ("Progressing", "active service cutover pending")
     # A14.3/4: new RS ready for pause at T0+2 -> BlueGreenPause (autoPromotionEnabled
@@ -71,7 +73,8 @@ def test_manual_promotion_switches_active_only_when_saturated() -> None:
     c.run(until=T0 + 2)
     assert phase(c) == ("Paused", "BlueGreenPause")
     assert [(p.reason, p.start_time) for p in rollout(c).status.pause_conditions] == [
-        ("BlueGreenPause", T0 + 2)]
+        ("BlueGreenPause", T0 + 2)
+    ]
     c.run(until=50)
     assert service_selector(c, "web-active")[HASH] == h1
     assert phase(c) == ("Paused", "BlueGreenPause")
@@ -83,13 +86,15 @@ def test_manual_promotion_switches_active_only_when_saturated() -> None:
     c.run(until=50)
     assert service_selector(c, "web-active")[HASH] == h2
     assert messages(c, "RolloutCompleted", since=T0) == [
-        (50.0, f"Rollout completed update to revision 2 ({h2}): Completed blue-green update")]
+        (50.0, f"Rollout completed update to revision 2 ({h2}): Completed blue-green update")
+    ]
     assert phase(c) == ("Healthy", "")
     c.run(until=79)
     assert rs_of(c, "web:1").replicas == 3
     c.run(until=80)
     assert messages(c, "ScalingReplicaSet", since=T0 + 1) == [
-        (80.0, scaled(rs1.metadata.name, 1, 3, 0))]
+        (80.0, scaled(rs1.metadata.name, 1, 3, 0))
+    ]
 
     # Traffic on the active service moves all at once: revision 1 carries everything
     # until 50, revision 2 from 50; no intermediate share ever.
@@ -118,7 +123,8 @@ def test_auto_promotion_seconds_counts_from_pause_start() -> None:
     c.run(until=62)
     rs1 = rs_of(c, "web:1")
     assert messages(c, "ScalingReplicaSet", since=T0 + 1) == [
-        (62.0, scaled(rs1.metadata.name, 1, 3, 0))]
+        (62.0, scaled(rs1.metadata.name, 1, 3, 0))
+    ]
 
 
 def test_auto_promotion_without_pause() -> None:
@@ -138,15 +144,15 @@ def test_preview_replica_count_defers_scaling_to_r() -> None:
     # 50; saturated at 52 -> active switch and promotion; old RS to 0 at 82.
     c = start("      autoPromotionEnabled: false\n      previewReplicaCount: 1\n")
     rs2 = rs_of(c, "web:2")
-    assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(rs2.metadata.name, 2, 0, 1))]
+    assert messages(c, "ScalingReplicaSet", since=T0) == [(T0, scaled(rs2.metadata.name, 2, 0, 1))]
     c.run(until=50)
     assert phase(c) == ("Paused", "BlueGreenPause")
     assert rs_of(c, "web:2").replicas == 1
     c.promote("rollout/web")
     c.run(until=51)
     assert messages(c, "ScalingReplicaSet", since=50) == [
-        (50.0, scaled(rs2.metadata.name, 2, 1, 3))]
+        (50.0, scaled(rs2.metadata.name, 2, 1, 3))
+    ]
     h1, h2 = pod_hash(rs_of(c, "web:1")), pod_hash(rs2)
     assert service_selector(c, "web-active")[HASH] == h1
     c.run(until=52)
@@ -155,7 +161,8 @@ def test_preview_replica_count_defers_scaling_to_r() -> None:
     c.run(until=82)
     rs1 = rs_of(c, "web:1")
     assert messages(c, "ScalingReplicaSet", since=51) == [
-        (82.0, scaled(rs1.metadata.name, 1, 3, 0))]
+        (82.0, scaled(rs1.metadata.name, 1, 3, 0))
+    ]
 
 
 def test_abort_keeps_active_on_stable_and_drops_preview_after_delay() -> None:
@@ -176,7 +183,8 @@ def test_abort_keeps_active_on_stable_and_drops_preview_after_delay() -> None:
     c.run(until=50)
     rs2 = rs_of(c, "web:2")
     assert messages(c, "ScalingReplicaSet", since=T0 + 1) == [
-        (50.0, scaled(rs2.metadata.name, 2, 3, 0))]
+        (50.0, scaled(rs2.metadata.name, 2, 3, 0))
+    ]
     tl = c.timeline("rollout/web")
     assert float(tl.by_revision[2]["traffic_share"].max()) == 0.0
 
@@ -197,11 +205,15 @@ def test_first_deploy_promotes_at_once() -> None:
     # first reconcile (t=0), before the active service can switch; the active service
     # then switches when the RS is saturated (t=2).
     c = cluster()
-    c.apply(rollout_yaml(replicas=3, strategy=bg_strategy()) + service_yaml("web-active")
-            + service_yaml("web-preview"))
+    c.apply(
+        rollout_yaml(replicas=3, strategy=bg_strategy())
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+    )
     c.run(until=0)
     h1 = pod_hash(rs_of(c, "web:1"))
     assert messages(c, "RolloutCompleted") == [
-        (0.0, f"Rollout completed update to revision 1 ({h1}): Initial deploy")]
+        (0.0, f"Rollout completed update to revision 1 ({h1}): Initial deploy")
+    ]
     c.run(until=2)
     assert service_selector(c, "web-active")[HASH] == h1

@@ -55,8 +55,11 @@ ABORTED = "RolloutAborted: Rollout aborted update to revision 2"
 
 def start() -> rollsim.Cluster:
     c = cluster()
-    c.apply(rollout_yaml(replicas=4, strategy=STRATEGY) + service_yaml("web-stable")
-            + service_yaml("web-canary"))
+    c.apply(
+        rollout_yaml(replicas=4, strategy=STRATEGY)
+        + service_yaml("web-stable")
+        + service_yaml("web-canary")
+    )
     c.run(until=1)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-stable"))
     c.run(until=T0)
@@ -69,8 +72,7 @@ def test_stable_stays_full_and_weight_follows_ready_canary_pods() -> None:
     c = start()
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
     # A7.2: stable = R whatever the weight; only the canary is scaled (0 -> 1).
-    assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(rs2.metadata.name, 2, 0, 1))]
+    assert messages(c, "ScalingReplicaSet", since=T0) == [(T0, scaled(rs2.metadata.name, 2, 0, 1))]
     # Services: stable -> stable hash, canary -> new hash.
     assert service_selector(c, "web-stable")[HASH] == pod_hash(rs1)
     assert service_selector(c, "web-canary")[HASH] == pod_hash(rs2)
@@ -81,7 +83,8 @@ def test_stable_stays_full_and_weight_follows_ready_canary_pods() -> None:
     # setWeight step completes in the same reconcile (nginx reports no verification).
     assert rollout(c).status.canary_weight == 20
     assert messages(c, "RolloutStepCompleted", since=T0) == [
-        (T0 + 2, "Rollout step 1/4 completed (setWeight: 20)")]
+        (T0 + 2, "Rollout step 1/4 completed (setWeight: 20)")
+    ]
     assert phase(c) == ("Paused", "CanaryPauseStep")
 
     # promote at 30: step 2 (setWeight 60) -> canary 1 -> 3; until the two new pods
@@ -90,13 +93,15 @@ def test_stable_stays_full_and_weight_follows_ready_canary_pods() -> None:
     c.promote("rollout/web")
     c.run(until=31)
     assert messages(c, "ScalingReplicaSet", since=30) == [
-        (30.0, scaled(rs2.metadata.name, 2, 1, 3))]
+        (30.0, scaled(rs2.metadata.name, 2, 1, 3))
+    ]
     assert rollout(c).status.canary_weight == 20
     c.run(until=32)
     assert rollout(c).status.canary_weight == 60
     assert messages(c, "RolloutStepCompleted", since=30) == [
         (30.0, "Rollout step 2/4 completed (pause)"),
-        (32.0, "Rollout step 3/4 completed (setWeight: 60)")]
+        (32.0, "Rollout step 3/4 completed (setWeight: 60)"),
+    ]
     assert rs_of(c, "web:1").replicas == 4
 
     # Traffic share of the new revision equals the set weight only once the canary
@@ -149,13 +154,15 @@ def test_abort_scales_routed_canary_down_after_delay() -> None:
     c.run(until=70)
     rs2 = rs_of(c, "web:2")
     assert messages(c, "ScalingReplicaSet", since=40) == [
-        (70.0, scaled(rs2.metadata.name, 2, 3, 0))]
+        (70.0, scaled(rs2.metadata.name, 2, 3, 0))
+    ]
 
 
 def test_abort_records_an_event() -> None:
     c = aborted_at_40()
     assert messages(c, "RolloutAborted", since=40) == [
-        (40.0, "Rollout aborted update to revision 2")]
+        (40.0, "Rollout aborted update to revision 2")
+    ]
 
 
 def test_abort_then_retry_starts_again_from_step_zero() -> None:
@@ -173,7 +180,8 @@ def test_abort_then_retry_starts_again_from_step_zero() -> None:
     scalings = messages(c, "ScalingReplicaSet", since=100)
     assert scalings[0] == (100.0, scaled(rs2.metadata.name, 2, 0, 1))
     assert messages(c, "RolloutStepCompleted", since=100) == [
-        (102.0, "Rollout step 1/4 completed (setWeight: 20)")]
+        (102.0, "Rollout step 1/4 completed (setWeight: 20)")
+    ]
     assert rollout(c).status.canary_weight == 20
     assert phase(c) == ("Paused", "CanaryPauseStep")
 
@@ -188,7 +196,8 @@ def test_promote_full_skips_steps_and_keeps_old_stable_for_scale_down_delay() ->
     c.run(until=21)
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
     assert messages(c, "ScalingReplicaSet", since=20) == [
-        (20.0, scaled(rs2.metadata.name, 2, 1, 4))]
+        (20.0, scaled(rs2.metadata.name, 2, 1, 4))
+    ]
     assert rollout(c).status.canary_weight == 20
     # At 22 the canary has 4 available -> promoted (A12.2); upstream's reason is
     # "Full promotion requested" (rollout/sync.go shouldFullPromote). The stable
@@ -207,7 +216,8 @@ def test_promote_full_skips_steps_and_keeps_old_stable_for_scale_down_delay() ->
     assert rs_of(c, "web:1").replicas == 4
     c.run(until=52)
     assert messages(c, "ScalingReplicaSet", since=21) == [
-        (52.0, scaled(rs1.metadata.name, 1, 4, 0))]
+        (52.0, scaled(rs1.metadata.name, 1, 4, 0))
+    ]
     assert not [m for _, m in messages(c, "RolloutStepCompleted", since=20)]
 
 
@@ -219,7 +229,8 @@ def test_promote_full_completion_reason() -> None:
     c.run(until=22)
     h2 = pod_hash(rs_of(c, "web:2"))
     assert messages(c, "RolloutCompleted", since=20) == [
-        (22.0, f"Rollout completed update to revision 2 ({h2}): Full promotion requested")]
+        (22.0, f"Rollout completed update to revision 2 ({h2}): Full promotion requested")
+    ]
 
 
 def test_requests_are_conserved() -> None:
@@ -249,8 +260,11 @@ SCALE_FIRST = """    canary:
 
 def scale_first() -> rollsim.Cluster:
     c = cluster()
-    c.apply(rollout_yaml(replicas=4, strategy=SCALE_FIRST) + service_yaml("web-stable")
-            + service_yaml("web-canary"))
+    c.apply(
+        rollout_yaml(replicas=4, strategy=SCALE_FIRST)
+        + service_yaml("web-stable")
+        + service_yaml("web-canary")
+    )
     c.run(until=1)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-stable"))
     c.run(until=T0)
@@ -267,8 +281,7 @@ def test_set_canary_scale_sizes_the_canary_without_traffic() -> None:
     # becomes 20 in the same instant and step 2 pauses.
     c = scale_first()
     rs2 = rs_of(c, "web:2")
-    assert messages(c, "ScalingReplicaSet", since=T0) == [
-        (T0, scaled(rs2.metadata.name, 2, 0, 2))]
+    assert messages(c, "ScalingReplicaSet", since=T0) == [(T0, scaled(rs2.metadata.name, 2, 0, 2))]
     assert rollout(c).status.canary_weight == 0
     c.run(until=T0 + 2)
     r = rollout(c)
@@ -286,4 +299,5 @@ def test_set_canary_scale_step_event() -> None:
     c.run(until=T0 + 2)
     assert messages(c, "RolloutStepCompleted", since=T0) == [
         (T0 + 2, "Rollout step 1/3 completed (setCanaryScale{replicas: 2})"),
-        (T0 + 2, "Rollout step 2/3 completed (setWeight: 20)")]
+        (T0 + 2, "Rollout step 2/3 completed (setWeight: 20)"),
+    ]

@@ -44,8 +44,11 @@ def basic(seed: int) -> Run:
 
 def routed(seed: int) -> Run:
     c = rollsim.Cluster(seed=seed, pods=rollsim.PodBehavior(startup=2.0))
-    c.apply(rollout_yaml(replicas=4, strategy=ROUTED) + service_yaml("web-stable")
-            + service_yaml("web-canary"))
+    c.apply(
+        rollout_yaml(replicas=4, strategy=ROUTED)
+        + service_yaml("web-stable")
+        + service_yaml("web-canary")
+    )
     c.run(until=1)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-stable"))
     c.run(until=10)
@@ -64,8 +67,11 @@ def routed(seed: int) -> Run:
 
 def blue_green(seed: int) -> Run:
     c = rollsim.Cluster(seed=seed, pods=rollsim.PodBehavior(startup=2.0))
-    c.apply(rollout_yaml(replicas=3, strategy=bg_strategy("      autoPromotionEnabled: false\n"))
-            + service_yaml("web-active") + service_yaml("web-preview"))
+    c.apply(
+        rollout_yaml(replicas=3, strategy=bg_strategy("      autoPromotionEnabled: false\n"))
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+    )
     c.run(until=0)
     c.add_traffic(rollsim.Traffic(rps=100, service="web-active"))
     c.run(until=10)
@@ -77,10 +83,14 @@ def blue_green(seed: int) -> Run:
 
 
 def analysis_abort(seed: int) -> Run:
-    c = rollsim.Cluster(seed=seed, pods=rollsim.PodBehavior(startup=2.0),
-                        images={"web:2": behavior(error_rate=0.1)})
-    c.apply(rollout_yaml(replicas=5, strategy=BACKGROUND) + service_yaml("web")
-            + success_rate_template(count=None, failure_limit=1))
+    c = rollsim.Cluster(
+        seed=seed, pods=rollsim.PodBehavior(startup=2.0), images={"web:2": behavior(error_rate=0.1)}
+    )
+    c.apply(
+        rollout_yaml(replicas=5, strategy=BACKGROUND)
+        + service_yaml("web")
+        + success_rate_template(count=None, failure_limit=1)
+    )
     c.run(until=0)
     c.add_traffic(rollsim.Traffic(rps=100, service="web"))
     c.run(until=10)
@@ -90,8 +100,11 @@ def analysis_abort(seed: int) -> Run:
 
 
 def flagger(seed: int) -> Run:
-    c = rollsim.Cluster(seed=seed, pods=rollsim.PodBehavior(startup=2.0),
-                        images={"podinfo:2": behavior(error_rate=0.1)})
+    c = rollsim.Cluster(
+        seed=seed,
+        pods=rollsim.PodBehavior(startup=2.0),
+        images={"podinfo:2": behavior(error_rate=0.1)},
+    )
     c.apply(manifests(analysis()))
     c.run(until=5)
     c.add_traffic(rollsim.Traffic(rps=100, service="podinfo"))
@@ -103,8 +116,12 @@ def flagger(seed: int) -> Run:
 
 Scenario = Callable[[int], Run]
 SCENARIOS: dict[str, Scenario] = {
-    "basic-canary": basic, "routed-canary": routed, "blue-green": blue_green,
-    "background-analysis-abort": analysis_abort, "flagger-rollback": flagger}
+    "basic-canary": basic,
+    "routed-canary": routed,
+    "blue-green": blue_green,
+    "background-analysis-abort": analysis_abort,
+    "flagger-rollback": flagger,
+}
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -118,8 +135,11 @@ def test_offered_equals_served_plus_failed(name: str) -> None:
     for tl in timelines[1:]:
         assert float(tl["requests"][-1]) == offered
         assert float(tl["errors"][-1]) == failed
-    served = sum(float(rs["requests"][-1] - rs["errors"][-1])
-                 for tl in timelines for rs in tl.by_replica_set.values())
+    served = sum(
+        float(rs["requests"][-1] - rs["errors"][-1])
+        for tl in timelines
+        for rs in tl.by_replica_set.values()
+    )
     assert offered > 0
     assert abs(offered - (served + failed)) < 1e-6 * offered
     # And the offered total is the rate times the time the traffic ran.
@@ -144,8 +164,9 @@ def test_seed_changes_names_not_behaviour(name: str) -> None:
     a, workloads, _ = SCENARIOS[name](1)
     b, _, _ = SCENARIOS[name](2)
     # What happened when is the same (fixed timings); messages may name pods.
-    assert [(e.time, e.kind, e.reason) for e in a.events] == \
-        [(e.time, e.kind, e.reason) for e in b.events]
+    assert [(e.time, e.kind, e.reason) for e in a.events] == [
+        (e.time, e.kind, e.reason) for e in b.events
+    ]
     for w in workloads:
         ta, tb = a.timeline(w), b.timeline(w)
         assert np.array_equal(ta.t, tb.t)

@@ -61,8 +61,14 @@ SUCCESS_RATE = """    metrics:
 """
 
 
-def analysis(interval: str = "10s", threshold: int = 2, max_weight: int = 50,
-             step_weight: int = 20, metrics: str = SUCCESS_RATE, extra: str = "") -> str:
+def analysis(
+    interval: str = "10s",
+    threshold: int = 2,
+    max_weight: int = 50,
+    step_weight: int = 20,
+    metrics: str = SUCCESS_RATE,
+    extra: str = "",
+) -> str:
     lines = [f"    interval: {interval}", f"    threshold: {threshold}"]
     if max_weight:
         lines.append(f"    maxWeight: {max_weight}")
@@ -71,8 +77,12 @@ def analysis(interval: str = "10s", threshold: int = 2, max_weight: int = 50,
     return "\n".join(lines) + "\n" + extra + metrics
 
 
-def start(spec: str, images: dict[str, rollsim.PodBehavior] | None = None,
-          traffic: rollsim.Traffic | None = None, provider: str = "") -> rollsim.Cluster:
+def start(
+    spec: str,
+    images: dict[str, rollsim.PodBehavior] | None = None,
+    traffic: rollsim.Traffic | None = None,
+    provider: str = "",
+) -> rollsim.Cluster:
     c = cluster(images)
     c.apply(manifests(spec, provider))
     c.run(until=5)
@@ -135,9 +145,14 @@ def test_weight_ladder_overshoot_and_promotion(interval: str) -> None:
     #     (weight reset to 0, B2).   90: Finalising -> canary to 0, Succeeded.
     c = start(analysis(interval=interval))
     assert trace(c, [30, 40, 50, 60, 70, 80, 90]) == [
-        (30, "Progressing", 0), (40, "Progressing", 20), (50, "Progressing", 40),
-        (60, "Progressing", 60), (70, "Promoting", 60), (80, "Finalising", 0),
-        (90, "Succeeded", 0)]
+        (30, "Progressing", 0),
+        (40, "Progressing", 20),
+        (50, "Progressing", 40),
+        (60, "Progressing", 60),
+        (70, "Promoting", 60),
+        (80, "Finalising", 0),
+        (90, "Succeeded", 0),
+    ]
     primary = c.get("deploy/podinfo-primary")
     assert primary.spec.template.spec.containers[0].image == "podinfo:2"
     assert c.get("deploy/podinfo").spec.replicas == 0
@@ -159,8 +174,9 @@ def test_traffic_split_follows_the_router_weight() -> None:
     c = start(analysis())
     c.run(until=95)
     tl = c.timeline("deploy/podinfo")
-    share = {t: round(tl.by_revision[2].at(t)["traffic_share"], 9)
-             for t in (35, 45, 55, 65, 75, 85)}
+    share = {
+        t: round(tl.by_revision[2].at(t)["traffic_share"], 9) for t in (35, 45, 55, 65, 75, 85)
+    }
     assert share == {35: 0.0, 45: 0.2, 55: 0.4, 65: 0.6, 75: 0.6, 85: 0.0}
 
 
@@ -177,14 +193,16 @@ def test_advance_copy_and_completion_events() -> None:
         (50.0, f"Advance {NAME} canary weight 40"),
         (60.0, f"Advance {NAME} canary weight 60"),
         (70.0, f"Copying {NAME} template spec to podinfo-primary.default"),
-        (90.0, f"Promotion completed! Scaling down {NAME}")]
+        (90.0, f"Promotion completed! Scaling down {NAME}"),
+    ]
 
 
 def test_starting_analysis_event_comes_with_first_advance() -> None:
     c = start(analysis())
     c.run(until=45)
     assert [e for e in canary_events(c, since=25) if e[1].startswith("Starting")] == [
-        (40.0, f"Starting canary analysis for {NAME}")]
+        (40.0, f"Starting canary analysis for {NAME}")
+    ]
 
 
 def test_routing_all_traffic_to_primary_event() -> None:
@@ -229,7 +247,8 @@ def test_halt_events() -> None:
     c.run(until=65)
     assert [e for e in canary_events(c, since=45) if e[1].startswith("Halt")] == [
         (50.0, f"Halt {NAME} advancement success rate 90.00% < 99%"),
-        (60.0, f"Halt {NAME} advancement success rate 90.00% < 99%")]
+        (60.0, f"Halt {NAME} advancement success rate 90.00% < 99%"),
+    ]
 
 
 def test_rollback_events() -> None:
@@ -239,7 +258,8 @@ def test_rollback_events() -> None:
     c.run(until=75)
     assert [e for e in canary_events(c, since=65) if not e[1].startswith("Halt")] == [
         (70.0, f"Rolling back {NAME} failed checks threshold reached 2"),
-        (70.0, f"Canary failed! Scaling down {NAME}")]
+        (70.0, f"Canary failed! Scaling down {NAME}"),
+    ]
 
 
 def test_bad_version_errors_are_the_canary_share() -> None:
@@ -266,8 +286,9 @@ def test_failed_checks_accumulate_without_being_consecutive() -> None:
       thresholdRange: {min: 99}
       interval: 10s
 """
-    traffic = rollsim.Traffic(rps=100, service="podinfo",
-                              profile=[(50, 0.0), (60, 1.0), (70, 0.0), (80, 1.0)])
+    traffic = rollsim.Traffic(
+        rps=100, service="podinfo", profile=[(50, 0.0), (60, 1.0), (70, 0.0), (80, 1.0)]
+    )
     c = start(analysis(step_weight=10, metrics=metrics), traffic=traffic)
     out = []
     for t in (40, 50, 60, 70, 80, 90):
@@ -275,8 +296,13 @@ def test_failed_checks_accumulate_without_being_consecutive() -> None:
         s = canary(c).status
         out.append((t, s.phase, s.canary_weight, s.failed_checks))
     assert out == [
-        (40, "Progressing", 10, 0), (50, "Progressing", 20, 0), (60, "Progressing", 20, 1),
-        (70, "Progressing", 30, 1), (80, "Progressing", 30, 2), (90, "Failed", 0, 0)]
+        (40, "Progressing", 10, 0),
+        (50, "Progressing", 20, 0),
+        (60, "Progressing", 20, 1),
+        (70, "Progressing", 30, 1),
+        (80, "Progressing", 30, 2),
+        (90, "Failed", 0, 0),
+    ]
 
 
 def test_step_weights_ladder() -> None:
@@ -286,8 +312,13 @@ def test_step_weights_ladder() -> None:
     spec = analysis(max_weight=0, step_weight=0, extra="    stepWeights: [5, 25, 50]\n")
     c = start(spec)
     assert trace(c, [40, 50, 60, 70, 80, 90]) == [
-        (40, "Progressing", 5), (50, "Progressing", 25), (60, "Progressing", 50),
-        (70, "Promoting", 50), (80, "Finalising", 0), (90, "Succeeded", 0)]
+        (40, "Progressing", 5),
+        (50, "Progressing", 25),
+        (60, "Progressing", 50),
+        (70, "Promoting", 50),
+        (80, "Finalising", 0),
+        (90, "Succeeded", 0),
+    ]
 
 
 def test_kubernetes_provider_runs_ten_iterations_blue_green() -> None:
@@ -304,8 +335,14 @@ def test_kubernetes_provider_runs_ten_iterations_blue_green() -> None:
         s = canary(c).status
         got.append((t, s.phase, s.iterations))
     assert got == [
-        (30, "Progressing", 0), (40, "Progressing", 1), (50, "Progressing", 2),
-        (130, "Progressing", 10), (140, "Progressing", 11), (150, "Promoting", 11),
-        (160, "Finalising", 0), (170, "Succeeded", 0)]
+        (30, "Progressing", 0),
+        (40, "Progressing", 1),
+        (50, "Progressing", 2),
+        (130, "Progressing", 10),
+        (140, "Progressing", 11),
+        (150, "Promoting", 11),
+        (160, "Finalising", 0),
+        (170, "Succeeded", 0),
+    ]
     tl = c.timeline("deploy/podinfo")
     assert float(tl.by_revision[2]["traffic_share"].max()) == 0.0

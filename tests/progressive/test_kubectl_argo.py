@@ -47,28 +47,39 @@ def tabwrite(rows: list[tuple[str, str, str, str, str]]) -> str:
     """Go text/tabwriter with minwidth 0, padding 2: the first four cells of every
     row are padded to their column's widest cell + 2; the fifth is free text."""
     widths = [max(len(r[i]) for r in rows) + 2 for i in range(4)]
-    return "".join("".join(r[i].ljust(widths[i]) for i in range(4)) + r[4] + "\n"
-                   for r in rows)
+    return "".join("".join(r[i].ljust(widths[i]) for i in range(4)) + r[4] + "\n" for r in rows)
 
 
 def pods_of(c: rollsim.Cluster, rs: object) -> list[tuple[str, float]]:
     hash_ = pod_hash(rs)
-    pods = [p for p in c.list("pod") if p.metadata.labels.get("rollouts-pod-template-hash")
-            == hash_ and p.metadata.deletion_timestamp is None]
-    return sorted(((p.metadata.name, p.metadata.creation_timestamp) for p in pods),
-                  key=lambda x: (x[1], x[0]))
+    pods = [
+        p
+        for p in c.list("pod")
+        if p.metadata.labels.get("rollouts-pod-template-hash") == hash_
+        and p.metadata.deletion_timestamp is None
+    ]
+    return sorted(
+        ((p.metadata.name, p.metadata.creation_timestamp) for p in pods), key=lambda x: (x[1], x[0])
+    )
 
 
-def rs_rows(c: rollsim.Cluster, rs: object, sub: str, last: bool, status: str, age: str,
-            info: str, now: float) -> list[tuple[str, str, str, str, str]]:
+def rs_rows(
+    c: rollsim.Cluster,
+    rs: object,
+    sub: str,
+    last: bool,
+    status: str,
+    age: str,
+    info: str,
+    now: float,
+) -> list[tuple[str, str, str, str, str]]:
     prefix = sub + ("└──" if last else "├──")
     child = sub + ("   " if last else "│  ")
     rows = [(f"{prefix}⧉ {rs.metadata.name}", "ReplicaSet", status, age, info)]
     pods = pods_of(c, rs)
     for i, (name, created) in enumerate(pods):
         p = child + ("└──" if i == len(pods) - 1 else "├──")
-        rows.append((f"{p}□ {name}", "Pod", "✔ Running", f"{int(now - created)}s",
-                     "ready:1/1"))
+        rows.append((f"{p}□ {name}", "Pod", "✔ Running", f"{int(now - created)}s", "ready:1/1"))
     return rows
 
 
@@ -94,13 +105,32 @@ def test_get_rollout_basic_canary_paused() -> None:
     c = basic_canary()
     c.run(until=20)
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
-    head = summary([
-        ("Name:", "web"), ("Namespace:", "default"), ("Status:", "॥ Paused"),
-        ("Message:", "CanaryPauseStep"), ("Strategy:", "Canary"), ("  Step:", "1/4"),
-        ("  SetWeight:", 20), ("  ActualWeight:", 20),
-        ("Images:", "web:1 (stable)"), ("", "web:2 (canary)")]) + "Replicas:\n" + summary([
-            ("  Desired:", 10), ("  Current:", 10), ("  Updated:", 2), ("  Ready:", 10),
-            ("  Available:", 10)])
+    head = (
+        summary(
+            [
+                ("Name:", "web"),
+                ("Namespace:", "default"),
+                ("Status:", "॥ Paused"),
+                ("Message:", "CanaryPauseStep"),
+                ("Strategy:", "Canary"),
+                ("  Step:", "1/4"),
+                ("  SetWeight:", 20),
+                ("  ActualWeight:", 20),
+                ("Images:", "web:1 (stable)"),
+                ("", "web:2 (canary)"),
+            ]
+        )
+        + "Replicas:\n"
+        + summary(
+            [
+                ("  Desired:", 10),
+                ("  Current:", 10),
+                ("  Updated:", 2),
+                ("  Ready:", 10),
+                ("  Available:", 10),
+            ]
+        )
+    )
     rows = [HEADER, ("⟳ web", "Rollout", "॥ Paused", "20s", ""), revision("├──", 2)]
     rows += rs_rows(c, rs2, "│  ", True, "✔ Healthy", "10s", "canary", 20)
     rows.append(revision("└──", 1))
@@ -119,13 +149,31 @@ def test_get_rollout_degraded_after_abort() -> None:
     c.abort("rollout/web")
     c.run(until=25)
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
-    head = summary([
-        ("Name:", "web"), ("Namespace:", "default"), ("Status:", "✖ Degraded"),
-        ("Message:", "RolloutAborted: Rollout aborted update to revision 2"),
-        ("Strategy:", "Canary"), ("  Step:", "0/4"), ("  SetWeight:", 0),
-        ("  ActualWeight:", 0), ("Images:", "web:1 (stable)")]) + "Replicas:\n" + summary([
-            ("  Desired:", 10), ("  Current:", 10), ("  Updated:", 0), ("  Ready:", 10),
-            ("  Available:", 10)])
+    head = (
+        summary(
+            [
+                ("Name:", "web"),
+                ("Namespace:", "default"),
+                ("Status:", "✖ Degraded"),
+                ("Message:", "RolloutAborted: Rollout aborted update to revision 2"),
+                ("Strategy:", "Canary"),
+                ("  Step:", "0/4"),
+                ("  SetWeight:", 0),
+                ("  ActualWeight:", 0),
+                ("Images:", "web:1 (stable)"),
+            ]
+        )
+        + "Replicas:\n"
+        + summary(
+            [
+                ("  Desired:", 10),
+                ("  Current:", 10),
+                ("  Updated:", 0),
+                ("  Ready:", 10),
+                ("  Available:", 10),
+            ]
+        )
+    )
     rows = [HEADER, ("⟳ web", "Rollout", "✖ Degraded", "25s", ""), revision("├──", 2)]
     rows += rs_rows(c, rs2, "│  ", True, "• ScaledDown", "15s", "canary", 25)
     rows.append(revision("└──", 1))
@@ -136,8 +184,11 @@ def test_get_rollout_degraded_after_abort() -> None:
 
 def blue_green_paused() -> rollsim.Cluster:
     c = cluster()
-    c.apply(rollout_yaml(replicas=3, strategy=bg_strategy("      autoPromotionEnabled: false\n"))
-            + service_yaml("web-active") + service_yaml("web-preview"))
+    c.apply(
+        rollout_yaml(replicas=3, strategy=bg_strategy("      autoPromotionEnabled: false\n"))
+        + service_yaml("web-active")
+        + service_yaml("web-preview")
+    )
     c.run(until=10)
     c.set_image("rollout/web", web="web:2")
     c.run(until=20)
@@ -156,20 +207,41 @@ def test_get_rollout_blue_green_paused_tree() -> None:
     out = c.kubectl("argo rollouts get rollout web")
     assert strip(out.split("\n\n", 1)[1]) == strip(tabwrite(rows))
     assert out.split("\n")[:5] == [
-        f"{'Name:':<17}web", f"{'Namespace:':<17}default", f"{'Status:':<17}॥ Paused",
-        f"{'Message:':<17}BlueGreenPause", f"{'Strategy:':<17}BlueGreen"]
+        f"{'Name:':<17}web",
+        f"{'Namespace:':<17}default",
+        f"{'Status:':<17}॥ Paused",
+        f"{'Message:':<17}BlueGreenPause",
+        f"{'Strategy:':<17}BlueGreen",
+    ]
 
 
 def test_get_rollout_blue_green_paused_summary() -> None:
     # Images "stable, active" / "preview"; Current 6 (both RSs), Updated 3,
     # Ready/Available 3 (the active RS's, bluegreen.go).
     c = blue_green_paused()
-    head = summary([
-        ("Name:", "web"), ("Namespace:", "default"), ("Status:", "॥ Paused"),
-        ("Message:", "BlueGreenPause"), ("Strategy:", "BlueGreen"),
-        ("Images:", "web:1 (stable, active)"), ("", "web:2 (preview)")]) + "Replicas:\n" \
-        + summary([("  Desired:", 3), ("  Current:", 6), ("  Updated:", 3), ("  Ready:", 3),
-                   ("  Available:", 3)])
+    head = (
+        summary(
+            [
+                ("Name:", "web"),
+                ("Namespace:", "default"),
+                ("Status:", "॥ Paused"),
+                ("Message:", "BlueGreenPause"),
+                ("Strategy:", "BlueGreen"),
+                ("Images:", "web:1 (stable, active)"),
+                ("", "web:2 (preview)"),
+            ]
+        )
+        + "Replicas:\n"
+        + summary(
+            [
+                ("  Desired:", 3),
+                ("  Current:", 6),
+                ("  Updated:", 3),
+                ("  Ready:", 3),
+                ("  Available:", 3),
+            ]
+        )
+    )
     out = c.kubectl("argo rollouts get rollout web")
     assert out.split("\n\n", 1)[0] + "\n" == head
 
@@ -181,20 +253,42 @@ def test_get_rollout_routed_canary_with_scale_down_delay() -> None:
     # (no current step); web:1 still has pods but no tag; rev-1 RS INFO
     # "delay:22s" (52 - 30).
     c = cluster()
-    c.apply(rollout_yaml(replicas=4, strategy=ROUTED) + service_yaml("web-stable")
-            + service_yaml("web-canary"))
+    c.apply(
+        rollout_yaml(replicas=4, strategy=ROUTED)
+        + service_yaml("web-stable")
+        + service_yaml("web-canary")
+    )
     c.run(until=10)
     c.set_image("rollout/web", web="web:2")
     c.run(until=20)
     c.promote("rollout/web", full=True)
     c.run(until=30)
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
-    head = summary([
-        ("Name:", "web"), ("Namespace:", "default"), ("Status:", "✔ Healthy"),
-        ("Strategy:", "Canary"), ("  Step:", "4/4"), ("  SetWeight:", 100),
-        ("  ActualWeight:", 100), ("Images:", "web:1"), ("", "web:2 (stable)")]) \
-        + "Replicas:\n" + summary([("  Desired:", 4), ("  Current:", 8), ("  Updated:", 4),
-                                   ("  Ready:", 8), ("  Available:", 8)])
+    head = (
+        summary(
+            [
+                ("Name:", "web"),
+                ("Namespace:", "default"),
+                ("Status:", "✔ Healthy"),
+                ("Strategy:", "Canary"),
+                ("  Step:", "4/4"),
+                ("  SetWeight:", 100),
+                ("  ActualWeight:", 100),
+                ("Images:", "web:1"),
+                ("", "web:2 (stable)"),
+            ]
+        )
+        + "Replicas:\n"
+        + summary(
+            [
+                ("  Desired:", 4),
+                ("  Current:", 8),
+                ("  Updated:", 4),
+                ("  Ready:", 8),
+                ("  Available:", 8),
+            ]
+        )
+    )
     rows = [HEADER, ("⟳ web", "Rollout", "✔ Healthy", "30s", ""), revision("├──", 2)]
     rows += rs_rows(c, rs2, "│  ", True, "✔ Healthy", "20s", "stable", 30)
     rows.append(revision("└──", 1))
@@ -208,8 +302,11 @@ def test_get_rollout_routed_actual_weight_lags_set_weight() -> None:
     # router stays at 20 until 32: SetWeight 60 but ActualWeight 20 (the router
     # weight, status.canary.weights).
     c = cluster()
-    c.apply(rollout_yaml(replicas=4, strategy=ROUTED) + service_yaml("web-stable")
-            + service_yaml("web-canary"))
+    c.apply(
+        rollout_yaml(replicas=4, strategy=ROUTED)
+        + service_yaml("web-stable")
+        + service_yaml("web-canary")
+    )
     c.run(until=10)
     c.set_image("rollout/web", web="web:2")
     c.run(until=30)
@@ -227,20 +324,41 @@ def test_get_rollout_with_analysis_run() -> None:
     # at 39; promoted at 41. At 50, the revision-2 block lists the RS then the
     # AnalysisRun ("α", icon ✔ Successful, INFO "✔ 3").
     c = cluster()
-    c.apply(rollout_yaml(replicas=5, strategy=STEP_ANALYSIS) + service_yaml("web")
-            + success_rate_template(initial_delay="5s"))
+    c.apply(
+        rollout_yaml(replicas=5, strategy=STEP_ANALYSIS)
+        + service_yaml("web")
+        + success_rate_template(initial_delay="5s")
+    )
     c.add_traffic(rollsim.Traffic(rps=100, service="web"))
     c.run(until=10)
     c.set_image("rollout/web", web="web:2")
     c.run(until=50)
     rs1, rs2 = rs_of(c, "web:1"), rs_of(c, "web:2")
     h2 = pod_hash(rs2)
-    head = summary([
-        ("Name:", "web"), ("Namespace:", "default"), ("Status:", "✔ Healthy"),
-        ("Strategy:", "Canary"), ("  Step:", "2/2"), ("  SetWeight:", 100),
-        ("  ActualWeight:", 100), ("Images:", "web:2 (stable)")]) + "Replicas:\n" + summary([
-            ("  Desired:", 5), ("  Current:", 5), ("  Updated:", 5), ("  Ready:", 5),
-            ("  Available:", 5)])
+    head = (
+        summary(
+            [
+                ("Name:", "web"),
+                ("Namespace:", "default"),
+                ("Status:", "✔ Healthy"),
+                ("Strategy:", "Canary"),
+                ("  Step:", "2/2"),
+                ("  SetWeight:", 100),
+                ("  ActualWeight:", 100),
+                ("Images:", "web:2 (stable)"),
+            ]
+        )
+        + "Replicas:\n"
+        + summary(
+            [
+                ("  Desired:", 5),
+                ("  Current:", 5),
+                ("  Updated:", 5),
+                ("  Ready:", 5),
+                ("  Available:", 5),
+            ]
+        )
+    )
     rows = [HEADER, ("⟳ web", "Rollout", "✔ Healthy", "50s", ""), revision("├──", 2)]
     rows += rs_rows(c, rs2, "│  ", False, "✔ Healthy", "40s", "stable", 50)
     rows.append((f"│  └──α web-{h2}-2-1", "AnalysisRun", "✔ Successful", "38s", "✔ 3"))
@@ -291,12 +409,14 @@ def test_status_watch_follows_phases_until_healthy() -> None:
     c.run(until=10)
     c.set_image("rollout/web", web="web:2")
     out = c.kubectl("argo rollouts status web")
-    assert out == ("Progressing - more replicas need to be updated\n"
-                   "Paused - CanaryPauseStep\n"
-                   "Progressing - more replicas need to be updated\n"
-                   "Paused - CanaryPauseStep\n"
-                   "Progressing - updated replicas are still becoming available\n"
-                   "Healthy\n")
+    assert out == (
+        "Progressing - more replicas need to be updated\n"
+        "Paused - CanaryPauseStep\n"
+        "Progressing - more replicas need to be updated\n"
+        "Paused - CanaryPauseStep\n"
+        "Progressing - updated replicas are still becoming available\n"
+        "Healthy\n"
+    )
     assert c.now == 66.0
 
 
@@ -328,7 +448,6 @@ def test_kubectl_promote_clears_the_pause() -> None:
     c.run(until=20)
     c.kubectl("argo rollouts promote web")
     c.run(until=20)
-    assert [e.message for e in c.events
-            if e.reason == "RolloutStepCompleted" and e.time == 20.0] == [
-        "Rollout step 2/4 completed (pause: 30)"]
-
+    assert [
+        e.message for e in c.events if e.reason == "RolloutStepCompleted" and e.time == 20.0
+    ] == ["Rollout step 2/4 completed (pause: 30)"]

@@ -54,9 +54,11 @@ def test_two_deployment_canary_shares_traffic_by_ready_pods() -> None:
     # canary, 9000 to the stable; the 200 offered in [0, 2) found no endpoint and
     # failed. Offered 10200 = served 10000 + failed 200.
     c = cluster()
-    c.apply(deployment("web-stable", 9, "app: web, track: stable", "web:1")
-            + deployment("web-canary", 1, "app: web, track: canary", "web:2")
-            + service("app: web"))
+    c.apply(
+        deployment("web-stable", 9, "app: web, track: stable", "web:1")
+        + deployment("web-canary", 1, "app: web, track: canary", "web:2")
+        + service("app: web")
+    )
     c.add_traffic(rollsim.Traffic(rps=100, service="web"))
     c.run(until=102)
     assert share(c, "web-canary", 1) == 0.0
@@ -68,8 +70,10 @@ def test_two_deployment_canary_shares_traffic_by_ready_pods() -> None:
     assert round(float(stable.by_revision[1]["requests"][-1]), 6) == 9000.0
     assert round(float(stable["requests"][-1]), 6) == 10200.0
     assert round(float(stable["errors"][-1]), 6) == 200.0
-    served = sum(float(tl.by_revision[1]["requests"][-1] - tl.by_revision[1]["errors"][-1])
-                 for tl in (stable, canary))
+    served = sum(
+        float(tl.by_revision[1]["requests"][-1] - tl.by_revision[1]["errors"][-1])
+        for tl in (stable, canary)
+    )
     assert round(served + float(stable["errors"][-1]), 6) == 10200.0
 
     # Widening the canary to 3 pods (Ready at 104): 3 of 12 endpoints -> 0.25.
@@ -81,9 +85,11 @@ def test_two_deployment_canary_shares_traffic_by_ready_pods() -> None:
 
 def blue_green(lag: float = 0.0) -> rollsim.Cluster:
     c = cluster()
-    c.apply(deployment("web-blue", 3, "app: web, version: blue", "web:1")
-            + deployment("web-green", 3, "app: web, version: green", "web:2")
-            + service("app: web, version: blue"))
+    c.apply(
+        deployment("web-blue", 3, "app: web, version: blue", "web:1")
+        + deployment("web-green", 3, "app: web, version: green", "web:2")
+        + service("app: web, version: blue")
+    )
     c.add_traffic(rollsim.Traffic(rps=100, service="web", endpoint_lag=lag))
     c.run(until=10)
     return c
@@ -94,12 +100,15 @@ def test_selector_switch_flips_all_traffic_at_once() -> None:
     # request goes to green from the instant of the patch; `kubectl set selector`
     # replaces the whole selector and flips back to blue.
     c = blue_green()
-    assert c.kubectl("patch svc web -p '{\"spec\":{\"selector\":{\"version\":\"green\"}}}'") \
+    assert (
+        c.kubectl('patch svc web -p \'{"spec":{"selector":{"version":"green"}}}\'')
         == "service/web patched\n"
+    )
     assert dict(c.get("service", "web").spec.selector) == {"app": "web", "version": "green"}
     c.run(until=20)
-    assert c.kubectl("set selector svc web 'app=web,version=blue'") \
-        == "service/web selector updated\n"
+    assert (
+        c.kubectl("set selector svc web 'app=web,version=blue'") == "service/web selector updated\n"
+    )
     assert dict(c.get("service", "web").spec.selector) == {"app": "web", "version": "blue"}
     c.run(until=30)
     assert (share(c, "web-blue", 9), share(c, "web-green", 9)) == (1.0, 0.0)
@@ -112,7 +121,7 @@ def test_selector_switch_takes_effect_after_endpoint_lag() -> None:
     # endpoint_lag 3: the proxies learn of the new selector 3 s later, so the flip to
     # green happens at 13 and the flip back at 23 (pods were listed at 2 + 3 = 5).
     c = blue_green(lag=3.0)
-    c.kubectl("patch svc web -p '{\"spec\":{\"selector\":{\"version\":\"green\"}}}'")
+    c.kubectl('patch svc web -p \'{"spec":{"selector":{"version":"green"}}}\'')
     c.run(until=20)
     c.kubectl("set selector svc web 'app=web,version=blue'")
     c.run(until=30)
@@ -128,7 +137,7 @@ def test_cumulative_requests_survive_a_selector_switch() -> None:
     # Blue Ready at 2 serves [2, 10): 800; green serves [10, 20): 1000; blue again
     # from 20: 800 + 1000 = 1800 at 30. Offered 3000 (200 of [0, 2) failed).
     c = blue_green()
-    c.kubectl("patch svc web -p '{\"spec\":{\"selector\":{\"version\":\"green\"}}}'")
+    c.kubectl('patch svc web -p \'{"spec":{"selector":{"version":"green"}}}\'')
     c.run(until=20)
     c.kubectl("set selector svc web 'app=web,version=blue'")
     c.run(until=30)
@@ -150,7 +159,7 @@ def test_a_pod_turning_ready_during_a_switch_is_not_listed_by_the_old_selector()
     c = blue_green(lag=3.0)
     c.kubectl("scale deployment web-blue --replicas=4")
     c.run(until=11)
-    c.kubectl("patch svc web -p '{\"spec\":{\"selector\":{\"version\":\"green\"}}}'")
+    c.kubectl('patch svc web -p \'{"spec":{"selector":{"version":"green"}}}\'')
     c.run(until=20)
     c.kubectl("scale deployment web-blue --replicas=0")
     c.run(until=40)

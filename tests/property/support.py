@@ -23,8 +23,9 @@ def budget(factor: float) -> int:
 
 def unexpected(violations: list[Violation]) -> list[Violation]:
     """The violations that are not documented upstream behaviour."""
-    return [v for v in violations
-            if not (v.invariant == "min-available" and RANKING_NOTE in v.actual)]
+    return [
+        v for v in violations if not (v.invariant == "min-available" and RANKING_NOTE in v.actual)
+    ]
 
 
 def report(violations: list[Violation]) -> str:

@@ -20,11 +20,18 @@ from rollsim.testing.invariants import RANKING_NOTE
 
 def web(replicas: int, **spec: Any) -> dict[str, Any]:
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
-        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
-                 "template": {"metadata": {"labels": {"app": "web"}},
-                              "spec": {"containers": [{"name": "app", "image": "app:v1"}]}},
-                 **spec},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": "app:v1"}]},
+            },
+            **spec,
+        },
     }
 
 
@@ -35,13 +42,24 @@ def test_upstream_pod_ranking_can_break_max_unavailable() -> None:
     available, but ``getPodsToDelete`` ranks Ready pods by Ready time (same log2
     bucket, then UID), deletes the available one, and availability drops to 2 < 3."""
     scenario = RolloutScenario(
-        manifests=[web(3, minReadySeconds=5, strategy={
-            "type": "RollingUpdate", "rollingUpdate": {"maxSurge": "67%", "maxUnavailable": 0}})],
+        manifests=[
+            web(
+                3,
+                minReadySeconds=5,
+                strategy={
+                    "type": "RollingUpdate",
+                    "rollingUpdate": {"maxSurge": "67%", "maxUnavailable": 0},
+                },
+            )
+        ],
         actions=(Action(time=0, kubectl="set image deployment/web app=app:v2"),),
-        pods=rollsim.PodBehavior(startup=rollsim.dist.Uniform(0.0, 0.0),
-                                 ready=rollsim.dist.Uniform(0.0, 3.0),
-                                 shutdown=rollsim.dist.Empirical((0.0, 0.0))),
-        seed=0)
+        pods=rollsim.PodBehavior(
+            startup=rollsim.dist.Uniform(0.0, 0.0),
+            ready=rollsim.dist.Uniform(0.0, 3.0),
+            shutdown=rollsim.dist.Empirical((0.0, 0.0)),
+        ),
+        seed=0,
+    )
     found = check_scenario(scenario)
     assert [v.invariant for v in found] == ["min-available"]
     assert RANKING_NOTE in found[0].actual
@@ -54,10 +72,14 @@ def test_upstream_sync_path_runs_two_versions_under_recreate() -> None:
     newest) start the new pods at once. The invariant is disarmed while paused."""
     scenario = RolloutScenario(
         manifests=[web(1, strategy={"type": "Recreate"})],
-        actions=(Action(time=0, kubectl="set image deployment/web app=app:v2"),
-                 Action(time=0, kubectl="rollout undo deployment/web"),
-                 Action(time=1, kubectl="rollout pause deployment/web")),
-        images={"app:v2": rollsim.PodBehavior(shutdown=2.0, never_ready=True)}, seed=0)
+        actions=(
+            Action(time=0, kubectl="set image deployment/web app=app:v2"),
+            Action(time=0, kubectl="rollout undo deployment/web"),
+            Action(time=1, kubectl="rollout pause deployment/web"),
+        ),
+        images={"app:v2": rollsim.PodBehavior(shutdown=2.0, never_ready=True)},
+        seed=0,
+    )
     cluster = run_scenario(scenario)
     assert check_scenario(scenario) == []
     cluster_at_1 = rollsim.Cluster(seed=0, images=scenario.images)
@@ -68,8 +90,10 @@ def test_upstream_sync_path_runs_two_versions_under_recreate() -> None:
         assert action.kubectl is not None
         cluster_at_1.kubectl(action.kubectl)
     cluster_at_1.run(until=1)
-    pods = {rs.metadata.name: cluster_at_1.replicasets.pods_of(rs.metadata.uid)
-            for rs in cluster_at_1.list("replicaset")}
+    pods = {
+        rs.metadata.name: cluster_at_1.replicasets.pods_of(rs.metadata.uid)
+        for rs in cluster_at_1.list("replicaset")
+    }
     running = sorted(name for name, p in pods.items() if p.active + p.terminating)
     assert len(running) == 2, running
     assert cluster.get("deployment/web").spec.paused

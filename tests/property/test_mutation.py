@@ -20,12 +20,17 @@ from rollsim.controllers.deployment import util
 from rollsim.testing import RolloutScenario, check_scenario, deployments, scenarios
 
 #: Rolling updates with up to 4 replicas and 2 actions: where fencepost bugs show.
-SEARCH = scenarios(deployments(strategies=("RollingUpdate",), max_replicas=4), max_replicas=4,
-                   max_actions=2, faults=False)
+SEARCH = scenarios(
+    deployments(strategies=("RollingUpdate",), max_replicas=4),
+    max_replicas=4,
+    max_actions=2,
+    faults=False,
+)
 
 
-def surge_rounded_down(max_surge: int | str | None, max_unavailable: int | str | None,
-                       desired: int) -> tuple[int, int]:
+def surge_rounded_down(
+    max_surge: int | str | None, max_unavailable: int | str | None, desired: int
+) -> tuple[int, int]:
     """Mutant: maxSurge percentages round down instead of up."""
     surge = util.scaled_value(max_surge, desired, False)
     unavailable = util.scaled_value(max_unavailable, desired, False)
@@ -34,11 +39,14 @@ def surge_rounded_down(max_surge: int | str | None, max_unavailable: int | str |
     return surge, unavailable
 
 
-def zero_zero_not_forced(max_surge: int | str | None, max_unavailable: int | str | None,
-                         desired: int) -> tuple[int, int]:
+def zero_zero_not_forced(
+    max_surge: int | str | None, max_unavailable: int | str | None, desired: int
+) -> tuple[int, int]:
     """Mutant: both resolving to 0 no longer forces maxUnavailable to 1."""
-    return (util.scaled_value(max_surge, desired, True),
-            util.scaled_value(max_unavailable, desired, False))
+    return (
+        util.scaled_value(max_surge, desired, True),
+        util.scaled_value(max_unavailable, desired, False),
+    )
 
 
 def minimal_counterexample(invariant: str) -> RolloutScenario:
@@ -51,8 +59,11 @@ def minimal_counterexample(invariant: str) -> RolloutScenario:
 
 def test_the_search_finds_nothing_without_a_mutant() -> None:
     with pytest.raises(Exception, match="No examples found"):
-        find(SEARCH, lambda s: bool(check_scenario(s, determinism=False)),
-             settings=settings(max_examples=100, derandomize=True))
+        find(
+            SEARCH,
+            lambda s: bool(check_scenario(s, determinism=False)),
+            settings=settings(max_examples=100, derandomize=True),
+        )
 
 
 def test_surge_rounded_down_breaks_min_available(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -64,8 +75,9 @@ def test_surge_rounded_down_breaks_min_available(monkeypatch: pytest.MonkeyPatch
     assert spec["replicas"] == 1
     assert len(example.actions) == 1 and example.actions[0].kubectl is not None
     assert example.actions[0].kubectl.startswith("set image")
-    violation = next(v for v in check_scenario(example, liveness_timeout=None)
-                     if v.invariant == "min-available")
+    violation = next(
+        v for v in check_scenario(example, liveness_timeout=None) if v.invariant == "min-available"
+    )
     assert "replicas - maxUnavailable = 1" in violation.expected
     assert violation.actual.startswith("0 ")
 

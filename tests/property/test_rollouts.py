@@ -28,8 +28,11 @@ def test_generated_rollouts_keep_every_invariant(scenario: RolloutScenario) -> N
 
 
 @settings(max_examples=budget(4))
-@given(scenarios(deployments(strategies=("RollingUpdate",), max_replicas=10), max_replicas=10,
-                 max_actions=8))
+@given(
+    scenarios(
+        deployments(strategies=("RollingUpdate",), max_replicas=10), max_replicas=10, max_actions=8
+    )
+)
 def test_rolling_updates_keep_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)
 
@@ -49,6 +52,5 @@ def test_crowded_interleavings_keep_every_invariant(scenario: RolloutScenario) -
 
 @settings(max_examples=budget(2))
 @given(from_manifest("examples/ngx-dep-v1.yaml"))
-def test_the_seed_walkthrough_deployment_keeps_every_invariant(
-        scenario: RolloutScenario) -> None:
+def test_the_seed_walkthrough_deployment_keeps_every_invariant(scenario: RolloutScenario) -> None:
     check(scenario)

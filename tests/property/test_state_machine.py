@@ -19,14 +19,28 @@ class DefaultDeployment(RolloutStateMachine):
 
 class RecreateWithProbe(RolloutStateMachine):
     manifest: ClassVar[Any] = {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api"},
-        "spec": {"replicas": 3, "strategy": {"type": "Recreate"}, "revisionHistoryLimit": 1,
-                 "selector": {"matchLabels": {"app": "api"}},
-                 "template": {"metadata": {"labels": {"app": "api"}}, "spec": {
-                     "terminationGracePeriodSeconds": 5,
-                     "containers": [{"name": "api", "image": "registry:5000/api:1.0",
-                                     "readinessProbe": {"httpGet": {"port": 80},
-                                                        "periodSeconds": 3}}]}}},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "api"},
+        "spec": {
+            "replicas": 3,
+            "strategy": {"type": "Recreate"},
+            "revisionHistoryLimit": 1,
+            "selector": {"matchLabels": {"app": "api"}},
+            "template": {
+                "metadata": {"labels": {"app": "api"}},
+                "spec": {
+                    "terminationGracePeriodSeconds": 5,
+                    "containers": [
+                        {
+                            "name": "api",
+                            "image": "registry:5000/api:1.0",
+                            "readinessProbe": {"httpGet": {"port": 80}, "periodSeconds": 3},
+                        }
+                    ],
+                },
+            },
+        },
     }
     pods = rollsim.PodBehavior(startup=rollsim.dist.Uniform(0, 4), shutdown=3.0)
     max_replicas = 5

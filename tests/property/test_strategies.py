@@ -33,8 +33,12 @@ def test_deployments_are_valid_manifests(manifest: dict[str, Any]) -> None:
     assert spec.progress_deadline_seconds > spec.min_ready_seconds
     if spec.strategy.type == "RollingUpdate":
         ru = spec.strategy.rolling_update
-        assert (ru.max_surge, ru.max_unavailable) not in ((0, 0), ("0%", "0%"), (0, "0%"),
-                                                         ("0%", 0))
+        assert (ru.max_surge, ru.max_unavailable) not in (
+            (0, 0),
+            ("0%", "0%"),
+            (0, "0%"),
+            ("0%", 0),
+        )
     cluster = rollsim.Cluster()
     cluster.apply(manifest)
     cluster.run(until=1)
@@ -82,8 +86,11 @@ def test_scenario_actions_are_what_kubectl_runs(scenario: RolloutScenario) -> No
 
 
 def test_from_manifest_keeps_the_users_spec() -> None:
-    found = find(from_manifest("examples/ngx-dep-v1.yaml"), lambda s: len(s.actions) >= 2,
-                 settings=settings(max_examples=200))
+    found = find(
+        from_manifest("examples/ngx-dep-v1.yaml"),
+        lambda s: len(s.actions) >= 2,
+        settings=settings(max_examples=200),
+    )
     manifest = found.manifests[0]
     assert manifest["spec"]["minReadySeconds"] == 20
     assert manifest["spec"]["replicas"] == 4
@@ -94,8 +101,10 @@ def test_manifests_shrink_to_the_defaults() -> None:
     minimal = find(deployments(), lambda m: True)
     spec = minimal["spec"]
     assert spec["replicas"] == 1
-    assert spec["strategy"] == {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0,
-                                                                           "maxUnavailable": 1}}
+    assert spec["strategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1},
+    }
     assert set(spec) == {"replicas", "selector", "strategy", "template"}
 
 

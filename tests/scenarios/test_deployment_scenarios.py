@@ -77,14 +77,22 @@ def never_ready_cluster(fault: str = "never_ready") -> rollsim.Cluster:
     ``fault="image_pull_error"``: they stay Pending.
     """
     bad = rollsim.PodBehavior(startup=2.0, **{fault: True})
-    return rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0),
-                           images={IMG_BAD: bad, IMG_BAD2: bad})
+    return rollsim.Cluster(
+        seed=0, pods=rollsim.PodBehavior(startup=2.0), images={IMG_BAD: bad, IMG_BAD2: bad}
+    )
 
 
-def deployment(name: str = "web", image: str = IMG_V1, replicas: int = 4, *,
-               strategy: dict[str, Any] | None = None, min_ready: int = 0,
-               deadline: int | None = None, history_limit: int | None = None,
-               grace: int | None = None) -> dict[str, Any]:
+def deployment(
+    name: str = "web",
+    image: str = IMG_V1,
+    replicas: int = 4,
+    *,
+    strategy: dict[str, Any] | None = None,
+    min_ready: int = 0,
+    deadline: int | None = None,
+    history_limit: int | None = None,
+    grace: int | None = None,
+) -> dict[str, Any]:
     """A Deployment manifest (camelCase, as in a YAML file)."""
     pod_spec: dict[str, Any] = {"containers": [{"name": "app", "image": image}]}
     if grace is not None:
@@ -102,13 +110,19 @@ def deployment(name: str = "web", image: str = IMG_V1, replicas: int = 4, *,
         spec["progressDeadlineSeconds"] = deadline
     if history_limit is not None:
         spec["revisionHistoryLimit"] = history_limit
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": name, "labels": {"app": name}}, "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": spec,
+    }
 
 
 def rolling(max_surge: int | str, max_unavailable: int | str) -> dict[str, Any]:
-    return {"type": "RollingUpdate",
-            "rollingUpdate": {"maxSurge": max_surge, "maxUnavailable": max_unavailable}}
+    return {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxSurge": max_surge, "maxUnavailable": max_unavailable},
+    }
 
 
 def condition(obj: Any, type_: str) -> Any:
@@ -118,8 +132,9 @@ def condition(obj: Any, type_: str) -> Any:
     return None
 
 
-def scalings(c: rollsim.Cluster, name: str | None = None,
-             since: float = float("-inf")) -> list[tuple[float, str]]:
+def scalings(
+    c: rollsim.Cluster, name: str | None = None, since: float = float("-inf")
+) -> list[tuple[float, str]]:
     """``ScalingReplicaSet`` events (time, message), in order."""
     out = []
     for e in c.events:
@@ -141,8 +156,9 @@ def down(rs: Any, old: int, new: int) -> str:
 
 def rs_for(c: rollsim.Cluster, image: str) -> Any:
     """The one ReplicaSet whose template runs ``image`` (fresh from the store)."""
-    found = [rs for rs in c.list("replicaset")
-             if rs.spec.template.spec.containers[0].image == image]
+    found = [
+        rs for rs in c.list("replicaset") if rs.spec.template.spec.containers[0].image == image
+    ]
     assert len(found) == 1, f"expected one ReplicaSet for {image}, found {len(found)}"
     return found[0]
 
@@ -155,8 +171,13 @@ def rs_state(rs: Any) -> tuple[int, int, int, int]:
 
 def d_state(d: Any) -> dict[str, int]:
     s = d.status
-    return {"replicas": s.replicas, "updated": s.updated_replicas, "ready": s.ready_replicas,
-            "available": s.available_replicas, "unavailable": s.unavailable_replicas}
+    return {
+        "replicas": s.replicas,
+        "updated": s.updated_replicas,
+        "ready": s.ready_replicas,
+        "available": s.available_replicas,
+        "unavailable": s.unavailable_replicas,
+    }
 
 
 def live_pods(c: rollsim.Cluster) -> list[Any]:
@@ -305,14 +326,19 @@ def test_seed_conditions_and_status_through_time() -> None:
     assert REVISION_HISTORY not in a.metadata.annotations
     assert (a.metadata.annotations[DESIRED], a.metadata.annotations[MAX]) == ("4", "5")
     assert rs_state(a) == (4, 4, 0, 0)
-    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 0, "available": 0,
-                          "unavailable": 4}
+    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 0, "available": 0, "unavailable": 4}
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message) == (
-        "True", "ReplicaSetUpdated", f'ReplicaSet "{a.metadata.name}" is progressing.')
+        "True",
+        "ReplicaSetUpdated",
+        f'ReplicaSet "{a.metadata.name}" is progressing.',
+    )
     av = condition(d, "Available")
     assert (av.status, av.reason, av.message) == (
-        "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+        "False",
+        "MinimumReplicasUnavailable",
+        "Deployment does not have minimum availability.",
+    )
 
     # t=21: Ready since 2 (progress: readyReplicas 0->4 refreshed lastUpdateTime to 2),
     # not yet available (2 + 20 = 22).
@@ -320,8 +346,7 @@ def test_seed_conditions_and_status_through_time() -> None:
     d = c.get("deployment", "ngx-dep")
     assert rs_state(rs_for(c, IMG_V1)) == (4, 4, 4, 0)
     p = condition(d, "Progressing")
-    assert (p.reason, p.last_update_time, p.last_transition_time) == ("ReplicaSetUpdated", 2.0,
-                                                                       0.0)
+    assert (p.reason, p.last_update_time, p.last_transition_time) == ("ReplicaSetUpdated", 2.0, 0.0)
     assert condition(d, "Available").status == "False"
 
     # t=22: available 4 -> DeploymentComplete -> NewReplicaSetAvailable; Available True.
@@ -329,11 +354,19 @@ def test_seed_conditions_and_status_through_time() -> None:
     d = c.get("deployment", "ngx-dep")
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "True", "NewReplicaSetAvailable",
-        f'ReplicaSet "{a.metadata.name}" has successfully progressed.', 22.0, 0.0)
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{a.metadata.name}" has successfully progressed.',
+        22.0,
+        0.0,
+    )
     av = condition(d, "Available")
     assert (av.status, av.reason, av.message, av.last_transition_time) == (
-        "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", 22.0)
+        "True",
+        "MinimumReplicasAvailable",
+        "Deployment has minimum availability.",
+        22.0,
+    )
 
     c.apply(SEED_V2)
     # t=30: A 3 pods all available; B 2 pods Ready since 24, available at 44.
@@ -348,12 +381,15 @@ def test_seed_conditions_and_status_through_time() -> None:
     assert b.metadata.annotations[REVISION] == "2"
     assert rs_state(a) == (3, 3, 3, 3)
     assert rs_state(b) == (2, 2, 2, 0)
-    assert d_state(d) == {"replicas": 5, "updated": 2, "ready": 5, "available": 3,
-                          "unavailable": 2}
+    assert d_state(d) == {"replicas": 5, "updated": 2, "ready": 5, "available": 3, "unavailable": 2}
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "True", "ReplicaSetUpdated", f'ReplicaSet "{b.metadata.name}" is progressing.', 24.0,
-        0.0)
+        "True",
+        "ReplicaSetUpdated",
+        f'ReplicaSet "{b.metadata.name}" is progressing.',
+        24.0,
+        0.0,
+    )
     assert condition(d, "Available").status == "True"
 
     # t=50: A 1 pod; B 4 pods, B1 B2 available (44), B3 B4 Ready since 46.
@@ -361,19 +397,25 @@ def test_seed_conditions_and_status_through_time() -> None:
     d = c.get("deployment", "ngx-dep")
     assert rs_state(rs_for(c, IMG_V1)) == (1, 1, 1, 1)
     assert rs_state(rs_for(c, IMG_V2)) == (4, 4, 4, 2)
-    assert d_state(d) == {"replicas": 5, "updated": 4, "ready": 5, "available": 3,
-                          "unavailable": 2}
+    assert d_state(d) == {"replicas": 5, "updated": 4, "ready": 5, "available": 3, "unavailable": 2}
     assert condition(d, "Progressing").last_update_time == 46.0
 
     assert c.run_until_complete("deployment/ngx-dep") and c.now == 66.0
     d = c.get("deployment", "ngx-dep")
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "True", "NewReplicaSetAvailable",
-        f'ReplicaSet "{b.metadata.name}" has successfully progressed.', 66.0, 0.0)
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{b.metadata.name}" has successfully progressed.',
+        66.0,
+        0.0,
+    )
     av = condition(d, "Available")
     assert (av.status, av.reason, av.last_transition_time) == (
-        "True", "MinimumReplicasAvailable", 22.0)
+        "True",
+        "MinimumReplicasAvailable",
+        22.0,
+    )
 
     # Every Progressing (status, reason) written, in order, and when.
     assert progressing.transitions == [
@@ -391,9 +433,13 @@ def test_seed_conditions_and_status_through_time() -> None:
     # During the v2 rollout ReplicaSetUpdated was refreshed exactly at the instants of
     # measurable progress: 22 (updated 0->1->2), 24 (ready 3->5), 44 (available 3->5, then
     # old pending 3->1), 46 (ready 3->5), 66 (available 3->5).
-    assert sorted({cond.last_update_time for t, cond in progressing.writes
-                   if t >= 22 and cond.reason == "ReplicaSetUpdated"}) == [
-        22.0, 24.0, 44.0, 46.0, 66.0]
+    assert sorted(
+        {
+            cond.last_update_time
+            for t, cond in progressing.writes
+            if t >= 22 and cond.reason == "ReplicaSetUpdated"
+        }
+    ) == [22.0, 24.0, 44.0, 46.0, 66.0]
     assert available.transitions == [
         (0.0, "False", "MinimumReplicasUnavailable"),
         (22.0, "True", "MinimumReplicasAvailable"),
@@ -409,8 +455,7 @@ def test_seed_final_objects() -> None:
     d = c.get("deployment", "ngx-dep")
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
 
-    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 4, "available": 4,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 4, "available": 4, "unavailable": 0}
     assert d.status.observed_generation == d.metadata.generation == 2
 
     # Revisions: A 1, B 2; no reuse, so no revision-history (ref §5.1).
@@ -427,7 +472,8 @@ def test_seed_final_objects() -> None:
         assert rs.spec.template.metadata.labels == {"app": "ngx-dep", HASH_LABEL: h}
         owner = [r for r in rs.metadata.owner_references if r.controller]
         assert [(r.kind, r.name, r.uid) for r in owner] == [
-            ("Deployment", "ngx-dep", d.metadata.uid)]
+            ("Deployment", "ngx-dep", d.metadata.uid)
+        ]
     assert a.metadata.labels[HASH_LABEL] != b.metadata.labels[HASH_LABEL]
 
     # Spec writes: A 4 (create), 3, 1, 0 -> generation 4; B 1 (create), 2, 4 -> 3.
@@ -459,14 +505,18 @@ def test_seed_final_objects() -> None:
 # gone  create B at full size 3 (NewRSNewReplicas = R for Recreate); Ready/complete at +2.
 
 
-@pytest.mark.parametrize(("shutdown", "grace", "gone"), [
-    (0.0, None, 10.0),   # pods vanish at once: B is created in the same instant
-    (5.0, None, 15.0),
-    (50.0, None, 40.0),  # capped by the default terminationGracePeriodSeconds, 30
-    (50.0, 5, 15.0),     # capped by the manifest's grace period
-])
-def test_recreate_waits_for_old_pods_to_be_gone(shutdown: float, grace: int | None,
-                                                gone: float) -> None:
+@pytest.mark.parametrize(
+    ("shutdown", "grace", "gone"),
+    [
+        (0.0, None, 10.0),  # pods vanish at once: B is created in the same instant
+        (5.0, None, 15.0),
+        (50.0, None, 40.0),  # capped by the default terminationGracePeriodSeconds, 30
+        (50.0, 5, 15.0),  # capped by the manifest's grace period
+    ],
+)
+def test_recreate_waits_for_old_pods_to_be_gone(
+    shutdown: float, grace: int | None, gone: float
+) -> None:
     c = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0, shutdown=shutdown))
     progressing = ConditionLog(c, "web")
     c.apply(deployment(replicas=3, strategy={"type": "Recreate"}, grace=grace))
@@ -486,20 +536,31 @@ def test_recreate_waits_for_old_pods_to_be_gone(shutdown: float, grace: int | No
         d = c.get("deployment", "web")
         # Terminating pods are not counted (ref §7.2): everything is 0, even unavailable
         # (Σspec 0 - 0). Available needs 3 - 0 = 3 -> False since 10.
-        assert d_state(d) == {"replicas": 0, "updated": 0, "ready": 0, "available": 0,
-                              "unavailable": 0}
+        assert d_state(d) == {
+            "replicas": 0,
+            "updated": 0,
+            "ready": 0,
+            "available": 0,
+            "unavailable": 0,
+        }
         av = condition(d, "Available")
         assert (av.status, av.reason, av.message, av.last_transition_time) == (
-            "False", "MinimumReplicasUnavailable",
-            "Deployment does not have minimum availability.", 10.0)
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+            10.0,
+        )
         # No new RS yet, so the Deployment's revision is still A's.
         assert d.metadata.annotations[REVISION] == "1"
         # NewReplicaSetAvailable is sticky while replicas == updatedReplicas (0 == 0), and
         # at the scale-down sync nothing counted as progress (ref §7.5 step 2-3).
         p = condition(d, "Progressing")
         assert (p.status, p.reason, p.message, p.last_update_time) == (
-            "True", "NewReplicaSetAvailable",
-            f'ReplicaSet "{a.metadata.name}" has successfully progressed.', 2.0)
+            "True",
+            "NewReplicaSetAvailable",
+            f'ReplicaSet "{a.metadata.name}" has successfully progressed.',
+            2.0,
+        )
 
     assert c.run_until_complete("deployment/web")
     assert c.now == gone + 2.0
@@ -516,8 +577,7 @@ def test_recreate_waits_for_old_pods_to_be_gone(shutdown: float, grace: int | No
     assert b.metadata.annotations[REVISION] == "2"
     # Recreate: max-replicas = R + MaxSurge = 3 + 0.
     assert (b.metadata.annotations[DESIRED], b.metadata.annotations[MAX]) == ("3", "3")
-    assert d_state(d) == {"replicas": 3, "updated": 3, "ready": 3, "available": 3,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 3, "updated": 3, "ready": 3, "available": 3, "unavailable": 0}
     assert condition(d, "Available").last_transition_time == gone + 2.0
     assert progressing.transitions == [
         (0.0, "True", "NewReplicaSetCreated"),
@@ -548,10 +608,13 @@ def test_recreate_rollback_reuses_the_old_replica_set() -> None:
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
     assert scalings(c, "web", since=20) == [(20.0, down(b, 3, 0)), (25.0, up(a, 0, 3))]
     assert (a.metadata.annotations[REVISION], a.metadata.annotations[REVISION_HISTORY]) == (
-        "3", "1")
+        "3",
+        "1",
+    )
     assert revisions(c) == [2, 3]
-    assert [(p.spec.containers[0].image, p.metadata.creation_timestamp)
-            for p in c.list("pod")] == [(IMG_V1, 25.0)] * 3
+    assert [(p.spec.containers[0].image, p.metadata.creation_timestamp) for p in c.list("pod")] == [
+        (IMG_V1, 25.0)
+    ] * 3
 
 
 # 3. Rollback renumbering (ref §5.1, §5.2, §5.5, §10.3).
@@ -593,7 +656,9 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
     # B is the new RS again: revision max(1, 3) + 1 = 4, its old "2" in the history.
     b = rs_for(c, IMG_V2)
     assert (b.metadata.annotations[REVISION], b.metadata.annotations[REVISION_HISTORY]) == (
-        "4", "2")
+        "4",
+        "2",
+    )
     assert d.metadata.annotations[REVISION] == "4"
     assert revisions(c) == [1, 3, 4]
     assert len(c.list("replicaset")) == 3  # reused, not created
@@ -609,8 +674,7 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
         (154.0, down(rs_c, 1, 0)),
     ]
     assert {p.spec.containers[0].image for p in c.list("pod")} == {IMG_V2}
-    assert {p.metadata.labels[HASH_LABEL] for p in c.list("pod")} == {
-        b.metadata.labels[HASH_LABEL]}
+    assert {p.metadata.labels[HASH_LABEL] for p in c.list("pod")} == {b.metadata.labels[HASH_LABEL]}
 
     # Errors (kubectl's messages, ref §10.3) change nothing.
     before = c.get("deployment", "ngx-dep")
@@ -621,7 +685,8 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
     with pytest.raises(ValueError, match=r"^unable to find specified revision 7 in history$"):
         c.rollback("deployment/ngx-dep", to_revision=7)
     assert c.rollback("deployment/ngx-dep", to_revision=4) == (
-        "skipped rollback (current template already matches revision 4)")
+        "skipped rollback (current template already matches revision 4)"
+    )
     c.run(until=160)
     assert c.get("deployment", "ngx-dep") == before
     assert scalings(c, "ngx-dep", since=155) == []
@@ -632,8 +697,10 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
     assert c.run_until_complete("deployment/ngx-dep") and c.now == 204.0
     d = c.get("deployment", "ngx-dep")
     rs_c = rs_for(c, IMG_V3)
-    assert (rs_c.metadata.annotations[REVISION],
-            rs_c.metadata.annotations[REVISION_HISTORY]) == ("5", "3")
+    assert (rs_c.metadata.annotations[REVISION], rs_c.metadata.annotations[REVISION_HISTORY]) == (
+        "5",
+        "3",
+    )
     assert rs_for(c, IMG_V2).metadata.annotations[REVISION] == "4"
     assert d.metadata.annotations[REVISION] == "5"
     assert d.metadata.annotations[CHANGE_CAUSE] == CAUSE_V3
@@ -647,7 +714,9 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
     d = c.get("deployment", "ngx-dep")
     a = rs_for(c, IMG_V1)
     assert (a.metadata.annotations[REVISION], a.metadata.annotations[REVISION_HISTORY]) == (
-        "6", "1")
+        "6",
+        "1",
+    )
     assert d.metadata.annotations[REVISION] == "6"
     assert CHANGE_CAUSE not in d.metadata.annotations
     assert revisions(c) == [4, 5, 6]
@@ -662,8 +731,10 @@ def test_rollback_renumbers_revisions_and_restores_images() -> None:
     assert c.rollback("deployment/ngx-dep") == "rolled back"
     assert c.run_until_complete("deployment/ngx-dep") and c.now == 292.0
     rs_c = rs_for(c, IMG_V3)
-    assert (rs_c.metadata.annotations[REVISION],
-            rs_c.metadata.annotations[REVISION_HISTORY]) == ("7", "3,5")
+    assert (rs_c.metadata.annotations[REVISION], rs_c.metadata.annotations[REVISION_HISTORY]) == (
+        "7",
+        "3,5",
+    )
     assert revisions(c) == [4, 6, 7]
     assert c.get("deployment", "ngx-dep").metadata.annotations[CHANGE_CAUSE] == CAUSE_V3
     assert {p.spec.containers[0].image for p in c.list("pod")} == {IMG_V3}
@@ -678,7 +749,8 @@ def test_rollback_without_history_or_while_paused_fails() -> None:
     with pytest.raises(ValueError, match=r'^no rollout history found for deployment "ngx-dep"$'):
         c.rollback("deployment/ngx-dep")
     assert c.rollback("deployment/ngx-dep", to_revision=1) == (
-        "skipped rollback (current template already matches revision 1)")
+        "skipped rollback (current template already matches revision 1)"
+    )
     assert c.get("deployment", "ngx-dep") == before
 
     c.apply(SEED_V2)
@@ -688,12 +760,18 @@ def test_rollback_without_history_or_while_paused_fails() -> None:
     paused = c.get("deployment", "ngx-dep")
     # kubectl's rollback.go names the Deployment in the hint (the reference quotes the
     # 2016 wording without it).
-    with pytest.raises(ValueError, match=r"^you cannot rollback a paused deployment; resume it "
-                                         r"first with 'kubectl rollout resume "
-                                         r"deployment/ngx-dep' and try again$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^you cannot rollback a paused deployment; resume it "
+        r"first with 'kubectl rollout resume "
+        r"deployment/ngx-dep' and try again$",
+    ):
         c.rollback("deployment/ngx-dep")
-    with pytest.raises(ValueError, match=r"^can't restart paused deployment \(run rollout "
-                                         r"resume first\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^can't restart paused deployment \(run rollout "
+        r"resume first\)$",
+    ):
         c.restart("deployment/ngx-dep")
     with pytest.raises(ValueError, match=r'deployments.apps "ngx-dep" is already paused'):
         c.pause("deployment/ngx-dep")
@@ -723,7 +801,9 @@ def test_history_limit_deletes_oldest_old_replica_set_when_complete() -> None:
     assert c.run_until_complete("deployment/ngx-dep") and c.now == 110.0
     assert revisions(c) == [2, 3]
     assert {rs.spec.template.spec.containers[0].image for rs in c.list("replicaset")} == {
-        IMG_V2, IMG_V3}
+        IMG_V2,
+        IMG_V3,
+    }
 
 
 def test_restart_rolls_out_a_new_revision() -> None:
@@ -743,8 +823,12 @@ def test_restart_rolls_out_a_new_revision() -> None:
     assert stamp not in a.spec.template.metadata.annotations
     assert stamp in b.spec.template.metadata.annotations
     assert scalings(c, "web", since=10) == [
-        (10.0, up(b, 0, 1)), (10.0, down(a, 4, 3)), (10.0, up(b, 1, 2)),
-        (12.0, down(a, 3, 1)), (12.0, up(b, 2, 4)), (14.0, down(a, 1, 0)),
+        (10.0, up(b, 0, 1)),
+        (10.0, down(a, 4, 3)),
+        (10.0, up(b, 1, 2)),
+        (12.0, down(a, 3, 1)),
+        (12.0, up(b, 2, 4)),
+        (14.0, down(a, 1, 0)),
     ]
     for pod in c.list("pod"):
         assert pod.metadata.annotations[stamp] == b.spec.template.metadata.annotations[stamp]
@@ -771,7 +855,9 @@ def test_history_cleanup_runs_while_paused_not_mid_rollout() -> None:
     c.run(until=30)
     assert revisions(c) == [2, 3]
     assert {rs.spec.template.spec.containers[0].image for rs in c.list("replicaset")} == {
-        IMG_V2, IMG_BAD}
+        IMG_V2,
+        IMG_BAD,
+    }
 
 
 # 4. A new image that never becomes ready, with a short progress deadline (ref §7.5).
@@ -788,10 +874,10 @@ def test_history_cleanup_runs_while_paused_not_mid_rollout() -> None:
 #       exactly 40 would not have timed out. Nothing else is done about it (ref §7.5.6).
 
 
-@pytest.mark.parametrize(("fault", "phase"), [("never_ready", "Running"),
-                                            ("image_pull_error", "Pending")])
-def test_progress_deadline_exceeded_while_old_pods_keep_serving(fault: str,
-                                                               phase: str) -> None:
+@pytest.mark.parametrize(
+    ("fault", "phase"), [("never_ready", "Running"), ("image_pull_error", "Pending")]
+)
+def test_progress_deadline_exceeded_while_old_pods_keep_serving(fault: str, phase: str) -> None:
     # Whether B's pods run unready or never get their image, the controllers only see
     # "not Ready": the same trace and deadline.
     c = never_ready_cluster(fault)
@@ -817,8 +903,12 @@ def test_progress_deadline_exceeded_while_old_pods_keep_serving(fault: str,
     d = c.get("deployment", "web")
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "False", "ProgressDeadlineExceeded",
-        f'ReplicaSet "{b.metadata.name}" has timed out progressing.', 41.0, 41.0)
+        "False",
+        "ProgressDeadlineExceeded",
+        f'ReplicaSet "{b.metadata.name}" has timed out progressing.',
+        41.0,
+        41.0,
+    )
 
     c.run(until=100)
     assert scalings(c, "web", since=10.5) == []
@@ -828,14 +918,14 @@ def test_progress_deadline_exceeded_while_old_pods_keep_serving(fault: str,
     # Old pods keep serving: 3 available of A (= R - maxUnavailable), B's 2 are Running
     # but never Ready. replicas 3+2, updated 2, unavailable Σspec 5 - 3.
     assert rs_state(a) == (3, 3, 3, 3) and rs_state(b) == (2, 2, 0, 0)
-    assert d_state(d) == {"replicas": 5, "updated": 2, "ready": 3, "available": 3,
-                          "unavailable": 2}
+    assert d_state(d) == {"replicas": 5, "updated": 2, "ready": 3, "available": 3, "unavailable": 2}
     av = condition(d, "Available")
     assert (av.status, av.reason) == ("True", "MinimumReplicasAvailable")
     assert lowest.low == 3
     pods = live_pods(c)
     assert sorted((p.spec.containers[0].image, p.status.phase, is_ready(p)) for p in pods) == (
-        [(IMG_V1, "Running", True)] * 3 + [(IMG_BAD, phase, False)] * 2)
+        [(IMG_V1, "Running", True)] * 3 + [(IMG_BAD, phase, False)] * 2
+    )
     assert progressing.transitions == [
         (0.0, "True", "NewReplicaSetCreated"),
         (0.0, "True", "ReplicaSetUpdated"),
@@ -860,12 +950,18 @@ def test_progress_deadline_exceeded_while_old_pods_keep_serving(fault: str,
         (150.0, up(a, 3, 4)),
     ]
     assert (a.metadata.annotations[REVISION], a.metadata.annotations[REVISION_HISTORY]) == (
-        "3", "1")
+        "3",
+        "1",
+    )
     d = c.get("deployment", "web")
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "True", "NewReplicaSetAvailable",
-        f'ReplicaSet "{a.metadata.name}" has successfully progressed.', 152.0, 150.0)
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{a.metadata.name}" has successfully progressed.',
+        152.0,
+        150.0,
+    )
     assert progressing.transitions[-2:] == [
         (150.0, "True", "ReplicaSetUpdated"),
         (152.0, "True", "NewReplicaSetAvailable"),
@@ -914,11 +1010,13 @@ def test_losing_readiness_after_completion_flips_available_not_progressing() -> 
     a = rs_for(c, IMG_V1)
     assert rs_state(a) == (4, 4, 0, 0)
     d = c.get("deployment", "web")
-    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 0, "available": 0,
-                          "unavailable": 4}
+    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 0, "available": 0, "unavailable": 4}
     av = condition(d, "Available")
     assert (av.status, av.reason, av.last_transition_time) == (
-        "False", "MinimumReplicasUnavailable", 12.0)
+        "False",
+        "MinimumReplicasUnavailable",
+        12.0,
+    )
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.last_update_time) == ("True", "NewReplicaSetAvailable", 2.0)
     assert progressing.transitions == [
@@ -943,14 +1041,16 @@ def test_deleted_pod_is_replaced_at_once() -> None:
     a = rs_for(c, IMG_V1)
     pods = c.list("pod")
     assert len(pods) == 5
-    assert [(p.metadata.name, p.metadata.deletion_timestamp) for p in pods
-            if p.metadata.deletion_timestamp is not None] == [(victim, 10.0)]
+    assert [
+        (p.metadata.name, p.metadata.deletion_timestamp)
+        for p in pods
+        if p.metadata.deletion_timestamp is not None
+    ] == [(victim, 10.0)]
     fresh = [p for p in pods if p.metadata.creation_timestamp == 10.0]
     assert len(fresh) == 1 and not is_ready(fresh[0])
     assert rs_state(a) == (4, 4, 3, 3)
     d = c.get("deployment", "web")
-    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 3, "available": 3,
-                          "unavailable": 1}
+    assert d_state(d) == {"replicas": 4, "updated": 4, "ready": 3, "available": 3, "unavailable": 1}
     assert condition(d, "Available").status == "True"  # 3 >= 4 - 1
     p = condition(d, "Progressing")
     assert (p.reason, p.last_update_time) == ("NewReplicaSetAvailable", 2.0)
@@ -986,11 +1086,16 @@ def test_progressing_condition_exists_only_with_a_deadline() -> None:
         (10.0, "True", "NewReplicaSetAvailable"),
     ]
     assert progressing.messages("FoundNewReplicaSet") == [
-        f'Found new replica set "{a.metadata.name}"']
+        f'Found new replica set "{a.metadata.name}"'
+    ]
     p = condition(c.get("deployment", "web"), "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "True", "NewReplicaSetAvailable",
-        f'ReplicaSet "{a.metadata.name}" has successfully progressed.', 10.0, 10.0)
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{a.metadata.name}" has successfully progressed.',
+        10.0,
+        10.0,
+    )
 
     c.run(until=20)
     c.apply(deployment(replicas=2, deadline=MAX_INT32))
@@ -1022,7 +1127,12 @@ def test_pause_holds_a_template_change_until_resume() -> None:
     d = c.get("deployment", "web")
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message, p.last_update_time, p.last_transition_time) == (
-        "Unknown", "DeploymentPaused", "Deployment is paused", 10.0, 10.0)
+        "Unknown",
+        "DeploymentPaused",
+        "Deployment is paused",
+        10.0,
+        10.0,
+    )
     assert condition(d, "Available").status == "True"
 
     c.run(until=20)
@@ -1035,8 +1145,7 @@ def test_pause_holds_a_template_change_until_resume() -> None:
     # generation: 1 create, 2 pause, 3 set image; observed by the paused sync.
     assert d.metadata.generation == 3 and d.status.observed_generation == 3
     assert d.metadata.annotations[REVISION] == "1"
-    assert d_state(d) == {"replicas": 4, "updated": 0, "ready": 4, "available": 4,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 4, "updated": 0, "ready": 4, "available": 4, "unavailable": 0}
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.last_update_time) == ("Unknown", "DeploymentPaused", 10.0)
     assert {p.spec.containers[0].image for p in c.list("pod")} == {IMG_V1}
@@ -1058,12 +1167,19 @@ def test_pause_holds_a_template_change_until_resume() -> None:
     assert d.metadata.annotations[REVISION] == "2"
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.last_update_time, p.last_transition_time) == (
-        "True", "NewReplicaSetAvailable", 104.0, 100.0)
+        "True",
+        "NewReplicaSetAvailable",
+        104.0,
+        100.0,
+    )
     resumed = [cond for _, cond in progressing.writes if cond.reason == "DeploymentResumed"]
     assert resumed, "DeploymentResumed was never written"
-    assert (resumed[0].status, resumed[0].message, resumed[0].last_update_time,
-            resumed[0].last_transition_time) == ("Unknown", "Deployment is resumed", 100.0,
-                                                 10.0)
+    assert (
+        resumed[0].status,
+        resumed[0].message,
+        resumed[0].last_update_time,
+        resumed[0].last_transition_time,
+    ) == ("Unknown", "Deployment is resumed", 100.0, 10.0)
     assert progressing.transitions == [
         (0.0, "True", "NewReplicaSetCreated"),
         (0.0, "True", "ReplicaSetUpdated"),
@@ -1094,12 +1210,13 @@ def test_paused_edit_back_to_an_existing_template_raises_its_revision() -> None:
     c.run(until=20)
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
     assert (a.metadata.annotations[REVISION], a.metadata.annotations[REVISION_HISTORY]) == (
-        "3", "1")
+        "3",
+        "1",
+    )
     d = c.get("deployment", "web")
     assert d.metadata.annotations[REVISION] == "3"
     assert (a.spec.replicas, b.spec.replicas) == (0, 4)
-    assert d_state(d) == {"replicas": 4, "updated": 0, "ready": 4, "available": 4,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 4, "updated": 0, "ready": 4, "available": 4, "unavailable": 0}
     assert scalings(c, "web", since=7) == []
     c.resume("deployment/web")
     # Resume at 20: A 0->1 (reconcileNew), B 4->3, A 1->2; 22: B 3->1, A 2->4; 24: B 1->0.
@@ -1142,7 +1259,10 @@ def test_proportional_scaling_of_a_stuck_rollout(paused: bool) -> None:
     c = never_ready_cluster()
     a, b = _stuck(c, deployment(replicas=10))
     assert scalings(c, "web", since=10) == [
-        (10.0, up(b, 0, 3)), (10.0, down(a, 10, 8)), (10.0, up(b, 3, 5))]
+        (10.0, up(b, 0, 3)),
+        (10.0, down(a, 10, 8)),
+        (10.0, up(b, 3, 5)),
+    ]
     assert _annotations(a) == _annotations(b) == ("10", "13")
     if paused:
         c.pause("deployment/web")
@@ -1163,14 +1283,22 @@ def test_proportional_scaling_of_a_stuck_rollout(paused: bool) -> None:
     # Available needs 20 - 5 = 15; only A's 8 old pods are available.
     av = condition(d, "Available")
     assert (av.status, av.reason, av.last_transition_time) == (
-        "False", "MinimumReplicasUnavailable", 20.0)
+        "False",
+        "MinimumReplicasUnavailable",
+        20.0,
+    )
 
     c.run(until=25)
     d = c.get("deployment", "web")
     assert rs_state(rs_for(c, IMG_V1)) == (15, 15, 15, 15)
     assert rs_state(rs_for(c, IMG_BAD)) == (10, 10, 0, 0)
-    assert d_state(d) == {"replicas": 25, "updated": 10, "ready": 15, "available": 15,
-                          "unavailable": 10}
+    assert d_state(d) == {
+        "replicas": 25,
+        "updated": 10,
+        "ready": 15,
+        "available": 15,
+        "unavailable": 10,
+    }
     av = condition(d, "Available")
     assert (av.status, av.last_transition_time) == ("True", 22.0)
 
@@ -1187,8 +1315,13 @@ def test_proportional_scaling_of_a_stuck_rollout(paused: bool) -> None:
     assert _annotations(a) == _annotations(b) == ("8", "10")
     assert rs_state(a) == (6, 6, 6, 6) and rs_state(b) == (4, 4, 0, 0)
     d = c.get("deployment", "web")
-    assert d_state(d) == {"replicas": 10, "updated": 4, "ready": 6, "available": 6,
-                          "unavailable": 4}
+    assert d_state(d) == {
+        "replicas": 10,
+        "updated": 4,
+        "ready": 6,
+        "available": 6,
+        "unavailable": 4,
+    }
     assert condition(d, "Available").status == "True"  # 6 >= 8 - 2
     p = condition(d, "Progressing")
     if paused:
@@ -1198,19 +1331,23 @@ def test_proportional_scaling_of_a_stuck_rollout(paused: bool) -> None:
     assert len(c.list("replicaset")) == 2  # no new RS during a scaling event
 
 
-@pytest.mark.parametrize(("replicas", "a_size", "events"), [
-    # allowed 5+1 = 6, toAdd = 6 - 4 = 2. A first (spec 3 > 1):
-    #   A: round(3*6/4) - 3 = round(4.5) - 3 = 5 - 3 = 2 (half away from zero; round-half-
-    #   even would give 1); min(2, 2) = 2. B: toAdd == added -> 0. A 3->5, B stays 1.
-    (5, 5, ["up 3 5"]),
-    # allowed 1+1 = 2, toAdd = 2 - 4 = -2. A first:
-    #   A: round(3*2/4) - 3 = round(1.5) - 3 = -1; max(-1, -2) = -1.
-    #   B: round(1*2/4) - 1 = round(0.5) - 1 = 0 (half-even would give -1); max(0, -1) = 0.
-    #   Leftover -2 - (-1) = -1 goes to the first RS: A 3 - 1 - 1 = 1. B stays 1.
-    (1, 1, ["down 3 1"]),
-])
-def test_proportional_scaling_rounding_and_leftover(replicas: int, a_size: int,
-                                                    events: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("replicas", "a_size", "events"),
+    [
+        # allowed 5+1 = 6, toAdd = 6 - 4 = 2. A first (spec 3 > 1):
+        #   A: round(3*6/4) - 3 = round(4.5) - 3 = 5 - 3 = 2 (half away from zero; round-half-
+        #   even would give 1); min(2, 2) = 2. B: toAdd == added -> 0. A 3->5, B stays 1.
+        (5, 5, ["up 3 5"]),
+        # allowed 1+1 = 2, toAdd = 2 - 4 = -2. A first:
+        #   A: round(3*2/4) - 3 = round(1.5) - 3 = -1; max(-1, -2) = -1.
+        #   B: round(1*2/4) - 1 = round(0.5) - 1 = 0 (half-even would give -1); max(0, -1) = 0.
+        #   Leftover -2 - (-1) = -1 goes to the first RS: A 3 - 1 - 1 = 1. B stays 1.
+        (1, 1, ["down 3 1"]),
+    ],
+)
+def test_proportional_scaling_rounding_and_leftover(
+    replicas: int, a_size: int, events: list[str]
+) -> None:
     # R=3, maxSurge 1, maxUnavailable 0: create B with min(4-3, 3) = 1; maxScaledDown =
     # 4-3-1 = 0: stuck at A 3, B 1 (max-replicas 4).
     c = never_ready_cluster()
@@ -1267,12 +1404,13 @@ def test_proportional_scaling_breaks_ties_newest_first_up_oldest_first_down() ->
     c.run(until=50)
     assert scalings(c, "web", since=40) == [(40.0, down(a, 1, 0)), (40.0, down(b, 1, 0))]
     d = c.get("deployment", "web")
-    assert d_state(d) == {"replicas": 0, "updated": 0, "ready": 0, "available": 0,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 0, "updated": 0, "ready": 0, "available": 0, "unavailable": 0}
     p = condition(d, "Progressing")
     assert (p.status, p.reason, p.message) == (
-        "True", "NewReplicaSetAvailable",
-        f'ReplicaSet "{b.metadata.name}" has successfully progressed.')
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{b.metadata.name}" has successfully progressed.',
+    )
     assert live_pods(c) == []
 
 
@@ -1298,8 +1436,13 @@ def test_new_template_mid_rollout_rolls_over() -> None:
     assert _annotations(rs_c) == ("10", "13")
     d = c.get("deployment", "web")
     assert d.metadata.annotations[REVISION] == "3"
-    assert d_state(d) == {"replicas": 13, "updated": 5, "ready": 8, "available": 8,
-                          "unavailable": 5}
+    assert d_state(d) == {
+        "replicas": 13,
+        "updated": 5,
+        "ready": 8,
+        "available": 8,
+        "unavailable": 5,
+    }
     assert condition(d, "Available").status == "True"
 
 
@@ -1322,8 +1465,14 @@ def test_changing_size_and_template_together_scales_first() -> None:
     c.apply(deployment(replicas=8, image=IMG_V2))
     c.run(until=11)
     # A 8->6 removed two of its new, not-yet-ready pods, not old ready ones (ref §9.2).
-    assert sorted(p.metadata.creation_timestamp for p in live_pods(c)
-                  if p.spec.containers[0].image == IMG_V1) == [0.0] * 4 + [10.0] * 2
+    assert (
+        sorted(
+            p.metadata.creation_timestamp
+            for p in live_pods(c)
+            if p.spec.containers[0].image == IMG_V1
+        )
+        == [0.0] * 4 + [10.0] * 2
+    )
     assert c.run_until_complete("deployment/web") and c.now == 14.0
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
     assert scalings(c, "web", since=10) == [
@@ -1336,37 +1485,50 @@ def test_changing_size_and_template_together_scales_first() -> None:
         (14.0, down(a, 2, 0)),
     ]
     assert _annotations(b) == ("8", "10")
-    assert sorted(p.metadata.creation_timestamp for p in live_pods(c)) == [10.0] * 4 + [
-        12.0] * 4
+    assert sorted(p.metadata.creation_timestamp for p in live_pods(c)) == [10.0] * 4 + [12.0] * 4
 
 
 # 6b. maxSurge / maxUnavailable resolution in real rollouts (ref §1.2, §2).
 
 
-@pytest.mark.parametrize(("replicas", "strategy", "trace", "duration"), [
-    # R=10, "39%"/"39%": surge ceil(3.9) = 4, unavailable floor(3.9) = 3, minAvailable 7.
-    # T:   B min(14-10, 10) = 4; maxScaledDown 14-7-4 = 3, budget 10-7 = 3: A 10->7;
-    #      Σspec 11 -> B 4+min(3, 6) = 7; 14-7-7 = 0.
-    # T+2: B's 7 available: maxScaledDown 14-7-0 = 7, budget 14-7 = 7: A 7->0;
-    #      B 7+min(7, 3) = 10. T+4 complete.
-    (10, rolling("39%", "39%"),
-     [(0, "B", 0, 4), (0, "A", 10, 7), (0, "B", 4, 7), (2, "A", 7, 0), (2, "B", 7, 10)], 4),
-    # R=10, "0%"/"1%": surge 0 and unavailable floor(0.1) = 0, both 0 -> unavailable 1
-    # (valid: the raw 1% is not 0). minAvailable 9.
-    # T:    B created with NewRSNewReplicas = 0 (Σspec 10 >= 10; no event for size 0);
-    #       maxScaledDown 10-9-0 = 1: A 10->9; then B 0+min(1, 10) = 1.
-    # T+2k: (k=1..9) B has k available: A (10-k)->(9-k), B k->(k+1). T+20 complete.
-    (10, rolling("0%", "1%"),
-     [(0, "A", 10, 9), (0, "B", 0, 1)]
-     + [(2 * k, rs, *sizes) for k in range(1, 10)
-        for rs, sizes in (("A", (10 - k, 9 - k)), ("B", (k, k + 1)))], 20),
-    # R=2, maxSurge 0, maxUnavailable 5: MaxUnavailable is capped at R = 2 (ref §1.3),
-    # minAvailable 0. B created at 0; A 2->0 at once; B 0->2. T+2 complete.
-    (2, rolling(0, 5), [(0, "A", 2, 0), (0, "B", 0, 2)], 2),
-])
-def test_fenceposts_drive_the_rollout(replicas: int, strategy: dict[str, Any],
-                                      trace: list[tuple[int, str, int, int]],
-                                      duration: int) -> None:
+@pytest.mark.parametrize(
+    ("replicas", "strategy", "trace", "duration"),
+    [
+        # R=10, "39%"/"39%": surge ceil(3.9) = 4, unavailable floor(3.9) = 3, minAvailable 7.
+        # T:   B min(14-10, 10) = 4; maxScaledDown 14-7-4 = 3, budget 10-7 = 3: A 10->7;
+        #      Σspec 11 -> B 4+min(3, 6) = 7; 14-7-7 = 0.
+        # T+2: B's 7 available: maxScaledDown 14-7-0 = 7, budget 14-7 = 7: A 7->0;
+        #      B 7+min(7, 3) = 10. T+4 complete.
+        (
+            10,
+            rolling("39%", "39%"),
+            [(0, "B", 0, 4), (0, "A", 10, 7), (0, "B", 4, 7), (2, "A", 7, 0), (2, "B", 7, 10)],
+            4,
+        ),
+        # R=10, "0%"/"1%": surge 0 and unavailable floor(0.1) = 0, both 0 -> unavailable 1
+        # (valid: the raw 1% is not 0). minAvailable 9.
+        # T:    B created with NewRSNewReplicas = 0 (Σspec 10 >= 10; no event for size 0);
+        #       maxScaledDown 10-9-0 = 1: A 10->9; then B 0+min(1, 10) = 1.
+        # T+2k: (k=1..9) B has k available: A (10-k)->(9-k), B k->(k+1). T+20 complete.
+        (
+            10,
+            rolling("0%", "1%"),
+            [(0, "A", 10, 9), (0, "B", 0, 1)]
+            + [
+                (2 * k, rs, *sizes)
+                for k in range(1, 10)
+                for rs, sizes in (("A", (10 - k, 9 - k)), ("B", (k, k + 1)))
+            ],
+            20,
+        ),
+        # R=2, maxSurge 0, maxUnavailable 5: MaxUnavailable is capped at R = 2 (ref §1.3),
+        # minAvailable 0. B created at 0; A 2->0 at once; B 0->2. T+2 complete.
+        (2, rolling(0, 5), [(0, "A", 2, 0), (0, "B", 0, 2)], 2),
+    ],
+)
+def test_fenceposts_drive_the_rollout(
+    replicas: int, strategy: dict[str, Any], trace: list[tuple[int, str, int, int]], duration: int
+) -> None:
     c = cluster()
     c.apply(deployment(replicas=replicas, strategy=strategy))
     assert c.run_until_complete("deployment/web")
@@ -1375,8 +1537,8 @@ def test_fenceposts_drive_the_rollout(replicas: int, strategy: dict[str, Any],
     assert c.run_until_complete("deployment/web") and c.now == 10.0 + duration
     named = {"A": rs_for(c, IMG_V1), "B": rs_for(c, IMG_V2)}
     assert scalings(c, "web", since=10) == [
-        (10.0 + dt, (up if new > old else down)(named[rs], old, new))
-        for dt, rs, old, new in trace]
+        (10.0 + dt, (up if new > old else down)(named[rs], old, new)) for dt, rs, old, new in trace
+    ]
 
 
 def test_scale_up_from_zero_is_not_a_scaling_event() -> None:
@@ -1397,23 +1559,31 @@ def test_scale_up_from_zero_is_not_a_scaling_event() -> None:
     d = c.get("deployment", "web")
     p = condition(d, "Progressing")
     assert (p.reason, p.message) == (
-        "NewReplicaSetAvailable", f'ReplicaSet "{a.metadata.name}" has successfully progressed.')
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{a.metadata.name}" has successfully progressed.',
+    )
     assert condition(d, "Available").status == "True"
     c.run(until=10)
     c.scale("deployment/web", 3)
     c.run(until=11)
     assert scalings(c, "web") == [(10.0, up(a, 0, 3))]
     d = c.get("deployment", "web")
-    assert (condition(d, "Available").status, condition(d, "Available").last_transition_time
-            ) == ("False", 10.0)
+    assert (condition(d, "Available").status, condition(d, "Available").last_transition_time) == (
+        "False",
+        10.0,
+    )
     assert c.run_until_complete("deployment/web") and c.now == 12.0
     d = c.get("deployment", "web")
-    assert (condition(d, "Available").status, condition(d, "Available").last_transition_time
-            ) == ("True", 12.0)
+    assert (condition(d, "Available").status, condition(d, "Available").last_transition_time) == (
+        "True",
+        12.0,
+    )
     p = condition(d, "Progressing")
     assert (p.reason, p.last_update_time) == ("NewReplicaSetAvailable", 0.0)
     assert [t[2] for t in progressing.transitions] == [
-        "NewReplicaSetCreated", "NewReplicaSetAvailable"]
+        "NewReplicaSetCreated",
+        "NewReplicaSetAvailable",
+    ]
 
 
 def test_availability_is_observed_when_the_replicaset_resyncs() -> None:
@@ -1453,8 +1623,7 @@ def test_saturated_new_replica_set_scales_old_ones_to_zero(paused: bool) -> None
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
     assert scalings(c, "web", since=10) == [(10.0, up(b, 0, 2)), (12.0, down(a, 2, 0))]
     d = c.get("deployment", "web")
-    assert d_state(d) == {"replicas": 2, "updated": 2, "ready": 2, "available": 2,
-                          "unavailable": 0}
+    assert d_state(d) == {"replicas": 2, "updated": 2, "ready": 2, "available": 2, "unavailable": 0}
     p = condition(d, "Progressing")
     assert p.reason == ("DeploymentPaused" if paused else "NewReplicaSetAvailable")
 
@@ -1511,12 +1680,20 @@ def test_min_ready_seconds_change_is_observed_at_the_replica_set_requeue() -> No
 
 def random_timing_run(seed: int) -> list[rollsim.Event]:
     """The seed walkthrough with random pod timings; every draw comes from ``seed``."""
-    pods = rollsim.PodBehavior(schedule=Uniform(0.0, 0.5), pull=LogNormal(3.0, 0.5),
-                               startup=LogNormal(2.0, 0.3), ready=Uniform(0.0, 2.0),
-                               shutdown=Uniform(0.0, 3.0))
-    c = rollsim.Cluster(seed=seed, pods=pods,
-                        images={IMG_V2: rollsim.PodBehavior(startup=LogNormal(4.0, 0.8),
-                                                            shutdown=Uniform(1.0, 5.0))})
+    pods = rollsim.PodBehavior(
+        schedule=Uniform(0.0, 0.5),
+        pull=LogNormal(3.0, 0.5),
+        startup=LogNormal(2.0, 0.3),
+        ready=Uniform(0.0, 2.0),
+        shutdown=Uniform(0.0, 3.0),
+    )
+    c = rollsim.Cluster(
+        seed=seed,
+        pods=pods,
+        images={
+            IMG_V2: rollsim.PodBehavior(startup=LogNormal(4.0, 0.8), shutdown=Uniform(1.0, 5.0))
+        },
+    )
     c.apply(SEED_V1)
     assert c.run_until_complete("deployment/ngx-dep")
     c.apply(SEED_V2)
@@ -1543,12 +1720,21 @@ def test_same_seed_same_trace_different_seed_different_trace() -> None:
 
 def test_trace_does_not_depend_on_hash_randomisation() -> None:
     expected = events_digest(random_timing_run(7))
-    script = ("import runpy, sys; ns = runpy.run_path(sys.argv[1]); "
-              "print(ns['events_digest'](ns['random_timing_run'](7)))")
+    script = (
+        "import runpy, sys; ns = runpy.run_path(sys.argv[1]); "
+        "print(ns['events_digest'](ns['random_timing_run'](7)))"
+    )
     for hash_seed in ("0", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        out = subprocess.run([sys.executable, "-c", script, __file__], env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=True, timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-c", script, __file__],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
         assert out.stdout.strip() == expected, out.stderr
 
 
@@ -1563,8 +1749,12 @@ def _settled_seed() -> rollsim.Cluster:
 
 
 def _snapshot(c: rollsim.Cluster) -> tuple[Any, ...]:
-    return (c.get("deployment", "ngx-dep"), tuple(c.list("replicaset")),
-            tuple(c.list("pod")), len(c.events))
+    return (
+        c.get("deployment", "ngx-dep"),
+        tuple(c.list("replicaset")),
+        tuple(c.list("pod")),
+        len(c.events),
+    )
 
 
 def test_changing_the_selector_is_rejected() -> None:
@@ -1579,7 +1769,8 @@ def test_changing_the_selector_is_rejected() -> None:
     err = info.value
     assert isinstance(err, ValueError)
     assert [(e.type, e.field, e.detail) for e in err.errors] == [
-        ("Invalid value", "spec.selector", "field is immutable")]
+        ("Invalid value", "spec.selector", "field is immutable")
+    ]
     assert str(err).startswith('The Deployment "ngx-dep" is invalid: spec.selector: ')
     assert str(err).endswith(": field is immutable")
     assert _snapshot(c) == before
@@ -1598,11 +1789,13 @@ def test_invalid_strategy_update_and_bad_scale_are_rejected() -> None:
     # ref §1.4, the recent kubectl text.
     assert str(info.value) == (
         'The Deployment "ngx-dep" is invalid: spec.strategy.rollingUpdate.maxUnavailable: '
-        "Invalid value: 0: may not be 0 when `maxSurge` is 0")
+        "Invalid value: 0: may not be 0 when `maxSurge` is 0"
+    )
     with pytest.raises(rollsim.ValidationError) as info:
         c.scale("deployment/ngx-dep", -1)
     assert [(e.field, e.detail) for e in info.value.errors] == [
-        ("spec.replicas", "must be greater than or equal to 0")]
+        ("spec.replicas", "must be greater than or equal to 0")
+    ]
     assert _snapshot(c) == before
 
 
@@ -1613,8 +1806,7 @@ def test_multi_document_apply_is_all_or_nothing() -> None:
     text = SEED_V2.read_text(encoding="utf-8") + "---\n" + yaml.safe_dump(bad)
     with pytest.raises(rollsim.ValidationError) as info:
         c.apply(text)
-    assert "spec.replicas: Invalid value: -1: must be greater than or equal to 0" in str(
-        info.value)
+    assert "spec.replicas: Invalid value: -1: must be greater than or equal to 0" in str(info.value)
     c.run(until=c.now + 50)
     assert _snapshot(c) == before
     assert [d.metadata.name for d in c.list("deployment")] == ["ngx-dep"]
@@ -1634,8 +1826,7 @@ def test_apply_keeps_what_other_commands_set_and_drops_what_it_stopped_setting()
     c.run(until=20)
     d = c.get("deployment", "web")
     assert d.spec.paused
-    assert [rs.spec.template.spec.containers[0].image for rs in c.list("replicaset")] \
-        == [IMG_V1]
+    assert [rs.spec.template.spec.containers[0].image for rs in c.list("replicaset")] == [IMG_V1]
     # A manifest that sets paused: true and then stops setting it hands the field back:
     # the next apply drops it, and the rollout to v2 goes ahead.
     c.resume("deployment/web")

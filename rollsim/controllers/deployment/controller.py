@@ -37,12 +37,13 @@ def check_paused_conditions(d: Deployment, now: float) -> Deployment | None:
         return None
     paused_recorded = current is not None and current.reason == util.PAUSED_REASON
     if d.spec.paused and not paused_recorded:
-        condition = util.new_deployment_condition(util.PROGRESSING, "Unknown",
-                                                  util.PAUSED_REASON, "Deployment is paused", now)
+        condition = util.new_deployment_condition(
+            util.PROGRESSING, "Unknown", util.PAUSED_REASON, "Deployment is paused", now
+        )
     elif not d.spec.paused and paused_recorded:
-        condition = util.new_deployment_condition(util.PROGRESSING, "Unknown",
-                                                  util.RESUMED_REASON, "Deployment is resumed",
-                                                  now)
+        condition = util.new_deployment_condition(
+            util.PROGRESSING, "Unknown", util.RESUMED_REASON, "Deployment is resumed", now
+        )
     else:
         return None
     return replace(d, status=util.set_deployment_condition(d.status, condition))
@@ -65,11 +66,16 @@ class DeploymentController:
             return
         selector = d.spec.selector
         if selector is None or selector.empty:
-            self.event(d, "Warning", "SelectingAll",
-                       "This deployment is selecting all pods. A non-empty selector is required.")
+            self.event(
+                d,
+                "Warning",
+                "SelectingAll",
+                "This deployment is selecting all pods. A non-empty selector is required.",
+            )
             if d.status.observed_generation < d.metadata.generation:
-                self.update_status(replace(d, status=replace(
-                    d.status, observed_generation=d.metadata.generation)))
+                self.update_status(
+                    replace(d, status=replace(d.status, observed_generation=d.metadata.generation))
+                )
             return
         # Deletion is immediate here (background propagation, no finalizers), so the
         # status-only path for a Deployment being deleted never arises.
@@ -120,21 +126,28 @@ class DeploymentController:
         return updated
 
     def event(self, d: Deployment, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(type_, reason, "Deployment", d.metadata.name, message,
-                                   d.metadata.namespace, "deployment-controller")
+        self._cluster.record_event(
+            type_,
+            reason,
+            "Deployment",
+            d.metadata.name,
+            message,
+            d.metadata.namespace,
+            "deployment-controller",
+        )
 
     def requeue(self, d: Deployment) -> None:
         self._cluster.enqueue("deployment", (d.metadata.namespace, d.metadata.name))
 
     def requeue_after(self, d: Deployment, delay: float) -> None:
-        self._cluster.enqueue_after("deployment", (d.metadata.namespace, d.metadata.name),
-                                    delay)
+        self._cluster.enqueue_after("deployment", (d.metadata.namespace, d.metadata.name), delay)
 
     def requeue_rate_limited(self, d: Deployment) -> None:
         self._cluster.enqueue_rate_limited("deployment", (d.metadata.namespace, d.metadata.name))
 
-    def pod_phases_by_replica_set(self, d: Deployment,
-                                  rs_list: Sequence[ReplicaSet]) -> dict[str, tuple[str, ...]]:
+    def pod_phases_by_replica_set(
+        self, d: Deployment, rs_list: Sequence[ReplicaSet]
+    ) -> dict[str, tuple[str, ...]]:
         """``getPodMapForDeployment`` reduced to what Recreate reads: per RS UID, a
         phase for each kind of live pod (terminating pods are still listed)."""
         phases: dict[str, tuple[str, ...]] = {}

@@ -26,8 +26,9 @@ __all__ = ["NO_REQUEUE", "requeue_stuck_deployment", "rollout_status", "sync_rol
 NO_REQUEUE = -1.0
 
 
-def rollout_status(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | None,
-                   d: Deployment, now: float) -> DeploymentStatus:
+def rollout_status(
+    all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | None, d: Deployment, now: float
+) -> DeploymentStatus:
     """The status ``syncRolloutStatus`` would write, Progressing condition included.
 
     Progress is not estimated once the rollout completed and no old pods are
@@ -38,30 +39,51 @@ def rollout_status(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | No
     if not util.has_progress_deadline(d):
         status = util.remove_deployment_condition(status, util.PROGRESSING)
     current = util.get_deployment_condition(d.status, util.PROGRESSING)
-    complete = (status.replicas == status.updated_replicas and current is not None
-                and current.reason == util.NEW_RS_AVAILABLE_REASON)
-    subject = (f'ReplicaSet "{new_rs.metadata.name}"' if new_rs is not None
-               else f'Deployment "{d.metadata.name}"')
+    complete = (
+        status.replicas == status.updated_replicas
+        and current is not None
+        and current.reason == util.NEW_RS_AVAILABLE_REASON
+    )
+    subject = (
+        f'ReplicaSet "{new_rs.metadata.name}"'
+        if new_rs is not None
+        else f'Deployment "{d.metadata.name}"'
+    )
     if util.has_progress_deadline(d) and not complete:
         if util.deployment_complete(d, status):
-            status = util.set_deployment_condition(status, util.new_deployment_condition(
-                util.PROGRESSING, "True", util.NEW_RS_AVAILABLE_REASON,
-                f"{subject} has successfully progressed.", now))
+            status = util.set_deployment_condition(
+                status,
+                util.new_deployment_condition(
+                    util.PROGRESSING,
+                    "True",
+                    util.NEW_RS_AVAILABLE_REASON,
+                    f"{subject} has successfully progressed.",
+                    now,
+                ),
+            )
         elif util.deployment_progressing(d, status):
             condition = util.new_deployment_condition(
-                util.PROGRESSING, "True", util.RS_UPDATED_REASON, f"{subject} is progressing.",
-                now)
+                util.PROGRESSING, "True", util.RS_UPDATED_REASON, f"{subject} is progressing.", now
+            )
             # Re-set on every progress so lastUpdateTime moves: that resets the deadline.
             if current is not None:
                 if current.status == "True":
-                    condition = replace(condition,
-                                        last_transition_time=current.last_transition_time)
+                    condition = replace(
+                        condition, last_transition_time=current.last_transition_time
+                    )
                 status = util.remove_deployment_condition(status, util.PROGRESSING)
             status = util.set_deployment_condition(status, condition)
         elif util.deployment_timed_out(d, status, now):
-            status = util.set_deployment_condition(status, util.new_deployment_condition(
-                util.PROGRESSING, "False", util.TIMED_OUT_REASON,
-                f"{subject} has timed out progressing.", now))
+            status = util.set_deployment_condition(
+                status,
+                util.new_deployment_condition(
+                    util.PROGRESSING,
+                    "False",
+                    util.TIMED_OUT_REASON,
+                    f"{subject} has timed out progressing.",
+                    now,
+                ),
+            )
     failure = _replica_failure(all_rss, new_rs)
     if failure is not None:
         status = util.set_deployment_condition(status, failure)
@@ -70,8 +92,9 @@ def rollout_status(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | No
     return status
 
 
-def _replica_failure(all_rss: Sequence[ReplicaSet | None],
-                     new_rs: ReplicaSet | None) -> DeploymentCondition | None:
+def _replica_failure(
+    all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | None
+) -> DeploymentCondition | None:
     """``getReplicaFailures``: the new RS's ReplicaFailure first, else any RS's."""
     ordered = [new_rs, *(rs for rs in all_rss if rs is not new_rs)]
     for rs in ordered:
@@ -80,9 +103,13 @@ def _replica_failure(all_rss: Sequence[ReplicaSet | None],
         for c in rs.status.conditions:
             if c.type == util.REPLICA_FAILURE:
                 return DeploymentCondition(
-                    type=c.type, status=c.status, last_update_time=c.last_transition_time,
-                    last_transition_time=c.last_transition_time, reason=c.reason,
-                    message=c.message)
+                    type=c.type,
+                    status=c.status,
+                    last_update_time=c.last_transition_time,
+                    last_transition_time=c.last_transition_time,
+                    reason=c.reason,
+                    message=c.message,
+                )
     return None
 
 
@@ -102,8 +129,12 @@ def requeue_stuck_deployment(d: Deployment, status: DeploymentStatus, now: float
     return after
 
 
-def sync_rollout_status(dc: DeploymentController, all_rss: Sequence[ReplicaSet | None],
-                        new_rs: ReplicaSet | None, d: Deployment) -> None:
+def sync_rollout_status(
+    dc: DeploymentController,
+    all_rss: Sequence[ReplicaSet | None],
+    new_rs: ReplicaSet | None,
+    d: Deployment,
+) -> None:
     """``syncRolloutStatus``: write the status, or schedule the deadline check."""
     status = rollout_status(all_rss, new_rs, d, dc.now)
     if status == d.status:

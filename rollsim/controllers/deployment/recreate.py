@@ -26,8 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["old_pods_running", "rollout_recreate"]
 
 
-def old_pods_running(new_rs: ReplicaSet | None, old_rss: Sequence[ReplicaSet],
-                     pod_phases: Mapping[str, Iterable[str]]) -> bool:
+def old_pods_running(
+    new_rs: ReplicaSet | None,
+    old_rss: Sequence[ReplicaSet],
+    pod_phases: Mapping[str, Iterable[str]],
+) -> bool:
     """``oldPodsRunning``: an old RS reports pods, or a pod of a non-new RS is not terminal.
 
     ``pod_phases`` maps a ReplicaSet UID to the phases of its pods, terminating
@@ -44,8 +47,9 @@ def old_pods_running(new_rs: ReplicaSet | None, old_rss: Sequence[ReplicaSet],
     return False
 
 
-def rollout_recreate(dc: DeploymentController, d: Deployment,
-                     rs_list: Sequence[ReplicaSet]) -> None:
+def rollout_recreate(
+    dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaSet]
+) -> None:
     """``rolloutRecreate``."""
     new_rs, old_rss, d = get_all_replica_sets_and_sync_revision(dc, d, rs_list, False)
     all_rss: list[ReplicaSet | None] = [*old_rss, new_rs]

@@ -34,8 +34,9 @@ class RollbackPlan:
 
 
 def _template_without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
-    labels = {k: v for k, v in template.metadata.labels.items()
-              if k != util.POD_TEMPLATE_HASH_LABEL}
+    labels = {
+        k: v for k, v in template.metadata.labels.items() if k != util.POD_TEMPLATE_HASH_LABEL
+    }
     return replace(template, metadata=replace(template.metadata, labels=labels))
 
 
@@ -70,19 +71,24 @@ def plan_rollback(d: Deployment, rs_list: Sequence[ReplicaSet], to_revision: int
             return RollbackPlan(f'no rollout history found for deployment "{d.metadata.name}"')
         return RollbackPlan(f"unable to find specified revision {to_revision} in history")
     if d.spec.paused:
-        return RollbackPlan("you cannot rollback a paused deployment; resume it first with "
-                            f"'kubectl rollout resume deployment/{d.metadata.name}' and try "
-                            "again")
+        return RollbackPlan(
+            "you cannot rollback a paused deployment; resume it first with "
+            f"'kubectl rollout resume deployment/{d.metadata.name}' and try "
+            "again"
+        )
     target_revision = util.revision(target)
     if util.equal_ignore_hash(d.spec.template, target.spec.template):
         # kubectl names the revision it was asked for (0 for "the previous one").
         return RollbackPlan("skipped", to_revision)
-    annotations = {k: v for k, v in d.metadata.annotations.items()
-                   if k in util.SKIPPED_ANNOTATIONS}
-    annotations.update({k: v for k, v in target.metadata.annotations.items()
-                        if k not in util.SKIPPED_ANNOTATIONS})
-    patched = replace(d, metadata=replace(d.metadata, annotations=annotations),
-                      spec=replace(d.spec, template=_template_without_hash(target.spec.template)))
+    annotations = {k: v for k, v in d.metadata.annotations.items() if k in util.SKIPPED_ANNOTATIONS}
+    annotations.update(
+        {k: v for k, v in target.metadata.annotations.items() if k not in util.SKIPPED_ANNOTATIONS}
+    )
+    patched = replace(
+        d,
+        metadata=replace(d.metadata, annotations=annotations),
+        spec=replace(d.spec, template=_template_without_hash(target.spec.template)),
+    )
     return RollbackPlan("rolled back", target_revision, patched)
 
 
@@ -97,8 +103,9 @@ def rollback(dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaS
     if to_revision == 0:
         to_revision = util.last_revision(all_rss)
         if to_revision == 0:
-            dc.event(d, "Warning", "DeploymentRollbackRevisionNotFound",
-                     "Unable to find last revision.")
+            dc.event(
+                d, "Warning", "DeploymentRollbackRevisionNotFound", "Unable to find last revision."
+            )
             dc.update_deployment(_clear_rollback_to(d))
             return
     for rs in all_rss:
@@ -109,25 +116,39 @@ def rollback(dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaS
         if not matches:
             continue
         if util.equal_ignore_hash(d.spec.template, rs.spec.template):
-            dc.event(d, "Warning", "DeploymentRollbackTemplateUnchanged",
-                     f"The rollback revision contains the same template as current deployment "
-                     f'"{d.metadata.name}"')
+            dc.event(
+                d,
+                "Warning",
+                "DeploymentRollbackTemplateUnchanged",
+                f"The rollback revision contains the same template as current deployment "
+                f'"{d.metadata.name}"',
+            )
             dc.update_deployment(_clear_rollback_to(d))
             return
         plan = plan_rollback(replace(d, spec=replace(d.spec, paused=False)), [rs], to_revision)
         assert plan.deployment is not None
-        dc.event(d, "Normal", "DeploymentRollback",
-                 f'Rolled back deployment "{d.metadata.name}" to revision {to_revision}')
-        restored = replace(plan.deployment, spec=replace(plan.deployment.spec,
-                                                         paused=d.spec.paused))
+        dc.event(
+            d,
+            "Normal",
+            "DeploymentRollback",
+            f'Rolled back deployment "{d.metadata.name}" to revision {to_revision}',
+        )
+        restored = replace(
+            plan.deployment, spec=replace(plan.deployment.spec, paused=d.spec.paused)
+        )
         dc.update_deployment(_clear_rollback_to(restored))
         return
-    dc.event(d, "Warning", "DeploymentRollbackRevisionNotFound",
-             "Unable to find the revision to rollback to.")
+    dc.event(
+        d,
+        "Warning",
+        "DeploymentRollbackRevisionNotFound",
+        "Unable to find the revision to rollback to.",
+    )
     dc.update_deployment(_clear_rollback_to(d))
 
 
 def _clear_rollback_to(d: Deployment) -> Deployment:
-    annotations = {k: v for k, v in d.metadata.annotations.items()
-                   if k != util.ROLLBACK_TO_ANNOTATION}
+    annotations = {
+        k: v for k, v in d.metadata.annotations.items() if k != util.ROLLBACK_TO_ANNOTATION
+    }
     return replace(d, metadata=replace(d.metadata, annotations=annotations))

@@ -42,8 +42,9 @@ __all__ = [
 ScaleAction = tuple[ReplicaSet, int]
 
 
-def reconcile_new_replica_set(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet,
-                              d: Deployment) -> int | None:
+def reconcile_new_replica_set(
+    all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet, d: Deployment
+) -> int | None:
     """``reconcileNewReplicaSet``: the new RS's next size, or ``None`` when unchanged."""
     if new_rs.replicas == d.replicas:
         return None
@@ -53,8 +54,9 @@ def reconcile_new_replica_set(all_rss: Sequence[ReplicaSet | None], new_rs: Repl
     return None if target == new_rs.replicas else target
 
 
-def cleanup_unhealthy_replicas(old_rss: Sequence[ReplicaSet], d: Deployment,
-                               max_cleanup: int) -> tuple[list[ReplicaSet], int]:
+def cleanup_unhealthy_replicas(
+    old_rss: Sequence[ReplicaSet], d: Deployment, max_cleanup: int
+) -> tuple[list[ReplicaSet], int]:
     """``cleanupUnhealthyReplicas``: shed old RSs' unavailable replicas, oldest RS first.
 
     Returns the old RSs (oldest first, sizes updated) and how many replicas
@@ -71,16 +73,20 @@ def cleanup_unhealthy_replicas(old_rss: Sequence[ReplicaSet], d: Deployment,
         count = min(max_cleanup - total, rs.replicas - rs.status.available_replicas)
         new_count = rs.replicas - count
         if new_count > rs.replicas:
-            raise ValueError(f"when cleaning up unhealthy replicas, got invalid request to "
-                             f"scale down {rs.metadata.namespace}/{rs.metadata.name} "
-                             f"{rs.replicas} -> {new_count}")
+            raise ValueError(
+                f"when cleaning up unhealthy replicas, got invalid request to "
+                f"scale down {rs.metadata.namespace}/{rs.metadata.name} "
+                f"{rs.replicas} -> {new_count}"
+            )
         ordered[i] = replace(rs, spec=replace(rs.spec, replicas=new_count))
         total += count
     return ordered, total
 
 
 def scale_down_old_replica_sets_for_rolling_update(
-    all_rss: Sequence[ReplicaSet | None], old_rss: Sequence[ReplicaSet], d: Deployment,
+    all_rss: Sequence[ReplicaSet | None],
+    old_rss: Sequence[ReplicaSet],
+    d: Deployment,
 ) -> tuple[list[ScaleAction], int]:
     """``scaleDownOldReplicaSetsForRollingUpdate``: drain old RSs, oldest first, as far as
     available pods above ``replicas - maxUnavailable`` allow. Returns the writes and total."""
@@ -103,7 +109,9 @@ def scale_down_old_replica_sets_for_rolling_update(
 
 
 def reconcile_old_replica_sets(
-    all_rss: Sequence[ReplicaSet | None], old_rss: Sequence[ReplicaSet], new_rs: ReplicaSet,
+    all_rss: Sequence[ReplicaSet | None],
+    old_rss: Sequence[ReplicaSet],
+    new_rs: ReplicaSet,
     d: Deployment,
 ) -> list[ScaleAction]:
     """``reconcileOldReplicaSets``: the scale-downs of one sync, in write order.
@@ -126,18 +134,17 @@ def reconcile_old_replica_sets(
         return []
     originals = {rs.metadata.name: rs for rs in old_rss}
     actions: list[ScaleAction] = [
-        (originals[rs.metadata.name], rs.replicas) for rs in cleaned
+        (originals[rs.metadata.name], rs.replicas)
+        for rs in cleaned
         if rs.replicas != originals[rs.metadata.name].replicas
     ]
-    scale_downs, _ = scale_down_old_replica_sets_for_rolling_update(
-        [*cleaned, new_rs], cleaned, d)
+    scale_downs, _ = scale_down_old_replica_sets_for_rolling_update([*cleaned, new_rs], cleaned, d)
     for rs, size in scale_downs:
         actions.append((rs, size))
     return actions
 
 
-def rollout_rolling(dc: DeploymentController, d: Deployment,
-                    rs_list: Sequence[ReplicaSet]) -> None:
+def rollout_rolling(dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaSet]) -> None:
     """``rolloutRolling``: one scale-up or one round of scale-downs, then status."""
     new_rs, old_rss, d = get_all_replica_sets_and_sync_revision(dc, d, rs_list, True)
     if new_rs is None:
@@ -149,8 +156,7 @@ def rollout_rolling(dc: DeploymentController, d: Deployment,
         if scaled:
             sync_rollout_status(dc, all_rss, new_rs, d)
             return
-    actions = reconcile_old_replica_sets(all_rss, filter_active_replica_sets(old_rss),
-                                         new_rs, d)
+    actions = reconcile_old_replica_sets(all_rss, filter_active_replica_sets(old_rss), new_rs, d)
     for rs, size in actions:
         scale_replica_set_and_record_event(dc, rs, size, d)
     if actions:

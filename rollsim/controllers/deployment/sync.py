@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 
-def find_active_or_latest(new_rs: ReplicaSet | None,
-                          old_rss: Sequence[ReplicaSet]) -> ReplicaSet | None:
+def find_active_or_latest(
+    new_rs: ReplicaSet | None, old_rss: Sequence[ReplicaSet]
+) -> ReplicaSet | None:
     """``FindActiveOrLatest``: the only active RS, or the newest when none is active."""
     if new_rs is None and not old_rss:
         return None
@@ -58,7 +59,9 @@ def find_active_or_latest(new_rs: ReplicaSet | None,
 
 
 def proportional_scale_targets(
-    d: Deployment, new_rs: ReplicaSet | None, old_rss: Sequence[ReplicaSet],
+    d: Deployment,
+    new_rs: ReplicaSet | None,
+    old_rss: Sequence[ReplicaSet],
 ) -> tuple[list[tuple[ReplicaSet, int]], str | None]:
     """The sizes ``scale`` writes, in write order, and the proportional scaling direction.
 
@@ -104,8 +107,12 @@ def proportional_scale_targets(
     return list(zip(active, sizes, strict=True)), operation
 
 
-def scale(dc: DeploymentController, d: Deployment, new_rs: ReplicaSet | None,
-          old_rss: Sequence[ReplicaSet]) -> None:
+def scale(
+    dc: DeploymentController,
+    d: Deployment,
+    new_rs: ReplicaSet | None,
+    old_rss: Sequence[ReplicaSet],
+) -> None:
     """``scale``: apply ``proportional_scale_targets`` through the API."""
     targets, operation = proportional_scale_targets(d, new_rs, old_rss)
     for rs, size in targets:
@@ -115,8 +122,9 @@ def scale(dc: DeploymentController, d: Deployment, new_rs: ReplicaSet | None,
             scale_replica_set(dc, rs, size, d, operation)
 
 
-def scale_replica_set_and_record_event(dc: DeploymentController, rs: ReplicaSet,
-                                       new_scale: int, d: Deployment) -> tuple[bool, ReplicaSet]:
+def scale_replica_set_and_record_event(
+    dc: DeploymentController, rs: ReplicaSet, new_scale: int, d: Deployment
+) -> tuple[bool, ReplicaSet]:
     """``scaleReplicaSetAndRecordEvent``: nothing to do at the same size."""
     if rs.replicas == new_scale:
         return False, rs
@@ -124,8 +132,9 @@ def scale_replica_set_and_record_event(dc: DeploymentController, rs: ReplicaSet,
     return scale_replica_set(dc, rs, new_scale, d, operation)
 
 
-def scale_replica_set(dc: DeploymentController, rs: ReplicaSet, new_scale: int,
-                      d: Deployment, operation: str) -> tuple[bool, ReplicaSet]:
+def scale_replica_set(
+    dc: DeploymentController, rs: ReplicaSet, new_scale: int, d: Deployment, operation: str
+) -> tuple[bool, ReplicaSet]:
     """``scaleReplicaSet``: write size and replica annotations; event when the size changed."""
     desired, maximum = d.replicas, d.replicas + util.max_surge(d)
     size_changed = rs.replicas != new_scale
@@ -133,17 +142,24 @@ def scale_replica_set(dc: DeploymentController, rs: ReplicaSet, new_scale: int,
         return False, rs
     old_scale = rs.replicas
     updated, _ = util.set_replicas_annotations(
-        replace(rs, spec=replace(rs.spec, replicas=new_scale)), desired, maximum)
+        replace(rs, spec=replace(rs.spec, replicas=new_scale)), desired, maximum
+    )
     updated = dc.update_replica_set(updated)
     if size_changed:
-        dc.event(d, "Normal", "ScalingReplicaSet",
-                 f"Scaled {operation} replica set {rs.metadata.name} from {old_scale} "
-                 f"to {new_scale}")
+        dc.event(
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            f"Scaled {operation} replica set {rs.metadata.name} from {old_scale} to {new_scale}",
+        )
     return size_changed, updated
 
 
 def get_all_replica_sets_and_sync_revision(
-    dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaSet], create: bool,
+    dc: DeploymentController,
+    d: Deployment,
+    rs_list: Sequence[ReplicaSet],
+    create: bool,
 ) -> tuple[ReplicaSet | None, list[ReplicaSet], Deployment]:
     """``getAllReplicaSetsAndSyncRevision``: (new RS or None, all old RSs, deployment)."""
     _, all_old = util.find_old_replica_sets(d, rs_list)
@@ -152,27 +168,39 @@ def get_all_replica_sets_and_sync_revision(
 
 
 def _get_new_replica_set(
-    dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaSet],
-    old_rss: Sequence[ReplicaSet], create: bool,
+    dc: DeploymentController,
+    d: Deployment,
+    rs_list: Sequence[ReplicaSet],
+    old_rss: Sequence[ReplicaSet],
+    create: bool,
 ) -> tuple[ReplicaSet | None, Deployment]:
     """``getNewReplicaSet``: sync the existing new RS's revision, or create it."""
     existing = util.find_new_replica_set(d, rs_list)
     new_revision = str(util.max_revision(old_rss) + 1)
     if existing is not None:
         updated, annotations_changed = util.set_new_replica_set_annotations(
-            d, existing, new_revision, True)
+            d, existing, new_revision, True
+        )
         if annotations_changed or updated.spec.min_ready_seconds != d.spec.min_ready_seconds:
-            updated = replace(updated, spec=replace(updated.spec,
-                                                    min_ready_seconds=d.spec.min_ready_seconds))
+            updated = replace(
+                updated, spec=replace(updated.spec, min_ready_seconds=d.spec.min_ready_seconds)
+            )
             return dc.update_replica_set(updated), d
         d, needs_update = util.set_deployment_revision(
-            d, updated.metadata.annotations.get(util.REVISION_ANNOTATION, ""))
+            d, updated.metadata.annotations.get(util.REVISION_ANNOTATION, "")
+        )
         status = d.status
-        if util.has_progress_deadline(d) and util.get_deployment_condition(
-                status, util.PROGRESSING) is None:
+        if (
+            util.has_progress_deadline(d)
+            and util.get_deployment_condition(status, util.PROGRESSING) is None
+        ):
             condition = util.new_deployment_condition(
-                util.PROGRESSING, "True", util.FOUND_NEW_RS_REASON,
-                f'Found new replica set "{updated.metadata.name}"', dc.now)
+                util.PROGRESSING,
+                "True",
+                util.FOUND_NEW_RS_REASON,
+                f'Found new replica set "{updated.metadata.name}"',
+                dc.now,
+            )
             status = util.set_deployment_condition(status, condition)
             needs_update = True
         if needs_update:
@@ -183,24 +211,38 @@ def _get_new_replica_set(
     return _create_new_replica_set(dc, d, old_rss, new_revision)
 
 
-def _create_new_replica_set(dc: DeploymentController, d: Deployment,
-                            old_rss: Sequence[ReplicaSet],
-                            new_revision: str) -> tuple[ReplicaSet | None, Deployment]:
+def _create_new_replica_set(
+    dc: DeploymentController, d: Deployment, old_rss: Sequence[ReplicaSet], new_revision: str
+) -> tuple[ReplicaSet | None, Deployment]:
     template = d.spec.template
     pod_hash = compute_hash(template, d.status.collision_count)
     labels = {**template.metadata.labels, util.POD_TEMPLATE_HASH_LABEL: pod_hash}
     template = replace(template, metadata=replace(template.metadata, labels=labels))
     selector = d.spec.selector or LabelSelector()
-    selector = replace(selector, match_labels={**selector.match_labels,
-                                               util.POD_TEMPLATE_HASH_LABEL: pod_hash})
-    owner = OwnerReference(api_version="apps/v1", kind="Deployment", name=d.metadata.name,
-                           uid=d.metadata.uid, controller=True, block_owner_deletion=True)
+    selector = replace(
+        selector, match_labels={**selector.match_labels, util.POD_TEMPLATE_HASH_LABEL: pod_hash}
+    )
+    owner = OwnerReference(
+        api_version="apps/v1",
+        kind="Deployment",
+        name=d.metadata.name,
+        uid=d.metadata.uid,
+        controller=True,
+        block_owner_deletion=True,
+    )
     new_rs = ReplicaSet(
-        metadata=ObjectMeta(name=util.generate_replica_set_name(d.metadata.name, pod_hash),
-                            namespace=d.metadata.namespace, labels=labels,
-                            owner_references=(owner,)),
-        spec=ReplicaSetSpec(replicas=0, min_ready_seconds=d.spec.min_ready_seconds,
-                            selector=selector, template=template),
+        metadata=ObjectMeta(
+            name=util.generate_replica_set_name(d.metadata.name, pod_hash),
+            namespace=d.metadata.namespace,
+            labels=labels,
+            owner_references=(owner,),
+        ),
+        spec=ReplicaSetSpec(
+            replicas=0,
+            min_ready_seconds=d.spec.min_ready_seconds,
+            selector=selector,
+            template=template,
+        ),
     )
     count = util.new_rs_new_replicas(d, [*old_rss, new_rs], new_rs)
     new_rs = replace(new_rs, spec=replace(new_rs.spec, replicas=count))
@@ -209,26 +251,40 @@ def _create_new_replica_set(dc: DeploymentController, d: Deployment,
     already_exists = created is None
     if created is None:
         clash = dc.get_replica_set(d.metadata.namespace, new_rs.metadata.name)
-        owner_ref = next((r for r in clash.metadata.owner_references if r.controller), None) \
-            if clash else None
-        if clash is not None and owner_ref is not None and owner_ref.uid == d.metadata.uid \
-                and util.equal_ignore_hash(d.spec.template, clash.spec.template):
+        owner_ref = (
+            next((r for r in clash.metadata.owner_references if r.controller), None)
+            if clash
+            else None
+        )
+        if (
+            clash is not None
+            and owner_ref is not None
+            and owner_ref.uid == d.metadata.uid
+            and util.equal_ignore_hash(d.spec.template, clash.spec.template)
+        ):
             created = clash
         else:
             count_before = d.status.collision_count or 0
-            dc.update_status(replace(d, status=replace(d.status,
-                                                       collision_count=count_before + 1)))
+            dc.update_status(replace(d, status=replace(d.status, collision_count=count_before + 1)))
             dc.requeue(d)
             return None, d
     if not already_exists and count > 0:
-        dc.event(d, "Normal", "ScalingReplicaSet",
-                 f"Scaled up replica set {created.metadata.name} from 0 to {count}")
+        dc.event(
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            f"Scaled up replica set {created.metadata.name} from 0 to {count}",
+        )
     d, needs_update = util.set_deployment_revision(d, new_revision)
     status = d.status
     if not already_exists and util.has_progress_deadline(d):
         condition = util.new_deployment_condition(
-            util.PROGRESSING, "True", util.NEW_RS_REASON,
-            f'Created new replica set "{created.metadata.name}"', dc.now)
+            util.PROGRESSING,
+            "True",
+            util.NEW_RS_REASON,
+            f'Created new replica set "{created.metadata.name}"',
+            dc.now,
+        )
         status = util.set_deployment_condition(status, condition)
         needs_update = True
     if needs_update:
@@ -236,8 +292,9 @@ def _create_new_replica_set(dc: DeploymentController, d: Deployment,
     return created, d
 
 
-def is_scaling_event(dc: DeploymentController, d: Deployment,
-                     rs_list: Sequence[ReplicaSet]) -> tuple[bool, Deployment]:
+def is_scaling_event(
+    dc: DeploymentController, d: Deployment, rs_list: Sequence[ReplicaSet]
+) -> tuple[bool, Deployment]:
     """``isScalingEvent``: an active RS's desired-replicas annotation differs from replicas."""
     new_rs, old_rss, d = get_all_replica_sets_and_sync_revision(dc, d, rs_list, False)
     for rs in filter_active_replica_sets([*old_rss, new_rs]):
@@ -275,21 +332,26 @@ def replica_sets_to_clean_up(old_rss: Sequence[ReplicaSet], d: Deployment) -> li
 
     doomed = []
     for rs in sorted(alive, key=functools.cmp_to_key(history_order))[:surplus]:
-        if rs.status.replicas != 0 or rs.replicas != 0 \
-                or rs.metadata.generation > rs.status.observed_generation:
+        if (
+            rs.status.replicas != 0
+            or rs.replicas != 0
+            or rs.metadata.generation > rs.status.observed_generation
+        ):
             continue
         doomed.append(rs)
     return doomed
 
 
-def cleanup_deployment(dc: DeploymentController, old_rss: Sequence[ReplicaSet],
-                       d: Deployment) -> None:
+def cleanup_deployment(
+    dc: DeploymentController, old_rss: Sequence[ReplicaSet], d: Deployment
+) -> None:
     for rs in replica_sets_to_clean_up(old_rss, d):
         dc.delete_replica_set(rs)
 
 
-def calculate_status(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | None,
-                     d: Deployment, now: float) -> DeploymentStatus:
+def calculate_status(
+    all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | None, d: Deployment, now: float
+) -> DeploymentStatus:
     """``calculateStatus``: counts from the ReplicaSets, plus the Available condition."""
     available = util.get_available_replica_count(all_rss)
     total = util.get_replica_count(all_rss)
@@ -305,17 +367,29 @@ def calculate_status(all_rss: Sequence[ReplicaSet | None], new_rs: ReplicaSet | 
     )
     if available >= d.replicas - util.max_unavailable(d):
         condition = util.new_deployment_condition(
-            util.AVAILABLE, "True", util.MINIMUM_REPLICAS_AVAILABLE,
-            "Deployment has minimum availability.", now)
+            util.AVAILABLE,
+            "True",
+            util.MINIMUM_REPLICAS_AVAILABLE,
+            "Deployment has minimum availability.",
+            now,
+        )
     else:
         condition = util.new_deployment_condition(
-            util.AVAILABLE, "False", util.MINIMUM_REPLICAS_UNAVAILABLE,
-            "Deployment does not have minimum availability.", now)
+            util.AVAILABLE,
+            "False",
+            util.MINIMUM_REPLICAS_UNAVAILABLE,
+            "Deployment does not have minimum availability.",
+            now,
+        )
     return util.set_deployment_condition(status, condition)
 
 
-def sync_deployment_status(dc: DeploymentController, all_rss: Sequence[ReplicaSet | None],
-                           new_rs: ReplicaSet | None, d: Deployment) -> None:
+def sync_deployment_status(
+    dc: DeploymentController,
+    all_rss: Sequence[ReplicaSet | None],
+    new_rs: ReplicaSet | None,
+    d: Deployment,
+) -> None:
     """``syncDeploymentStatus``: the plain status write (never touches Progressing)."""
     status = calculate_status(all_rss, new_rs, d, dc.now)
     if status != d.status:

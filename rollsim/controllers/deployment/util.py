@@ -69,14 +69,16 @@ MAX_REV_HISTORY_LENGTH_IN_CHARS = 2000
 MAX_INT32 = 2**31 - 1
 
 #: Annotations never copied from a Deployment to its ReplicaSets.
-SKIPPED_ANNOTATIONS = frozenset({
-    LAST_APPLIED_ANNOTATION,
-    REVISION_ANNOTATION,
-    REVISION_HISTORY_ANNOTATION,
-    DESIRED_REPLICAS_ANNOTATION,
-    MAX_REPLICAS_ANNOTATION,
-    ROLLBACK_TO_ANNOTATION,
-})
+SKIPPED_ANNOTATIONS = frozenset(
+    {
+        LAST_APPLIED_ANNOTATION,
+        REVISION_ANNOTATION,
+        REVISION_HISTORY_ANNOTATION,
+        DESIRED_REPLICAS_ANNOTATION,
+        MAX_REPLICAS_ANNOTATION,
+        ROLLBACK_TO_ANNOTATION,
+    }
+)
 
 # Condition types and reasons (deployment_util.go constants).
 AVAILABLE = "Available"
@@ -101,8 +103,9 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     if isinstance(value, int):
         return value
     if not value.endswith("%"):
-        raise ValueError(f"invalid value for IntOrString: invalid type: string is not a "
-                         f"percentage: {value!r}")
+        raise ValueError(
+            f"invalid value for IntOrString: invalid type: string is not a percentage: {value!r}"
+        )
     # strconv.Atoi: an optional sign and decimal digits, nothing else.
     digits = value[1:-1] if value[:1] in "+-" else value[:-1]
     if not (digits.isascii() and digits.isdigit()):
@@ -112,8 +115,9 @@ def scaled_value(value: int | str | None, total: int, round_up: bool) -> int:
     return -(-product // 100) if round_up else product // 100
 
 
-def resolve_fenceposts(max_surge: int | str | None, max_unavailable: int | str | None,
-                       desired: int) -> tuple[int, int]:
+def resolve_fenceposts(
+    max_surge: int | str | None, max_unavailable: int | str | None, desired: int
+) -> tuple[int, int]:
     """``ResolveFenceposts``: surge rounds up, unavailable down; both 0 forces unavailable 1.
 
     Raises ``ValueError`` for a malformed percentage (upstream returns 0, 0, err).
@@ -179,8 +183,9 @@ def get_available_replica_count(replica_sets: Iterable[ReplicaSet | None]) -> in
     return sum(rs.status.available_replicas for rs in replica_sets if rs is not None)
 
 
-def new_rs_new_replicas(d: Deployment, all_rss: Iterable[ReplicaSet | None],
-                        new_rs: ReplicaSet) -> int:
+def new_rs_new_replicas(
+    d: Deployment, all_rss: Iterable[ReplicaSet | None], new_rs: ReplicaSet
+) -> int:
     """``NewRSNewReplicas``: how big the new ReplicaSet may be now.
 
     RollingUpdate counts ``spec.replicas`` of ``all_rss`` (not pods) against
@@ -201,8 +206,9 @@ def new_rs_new_replicas(d: Deployment, all_rss: Iterable[ReplicaSet | None],
     return new_rs.replicas + scale_up
 
 
-def get_non_negative_int32_from_annotation(annotations: Mapping[str, str] | None,
-                                           key: str) -> tuple[int, bool]:
+def get_non_negative_int32_from_annotation(
+    annotations: Mapping[str, str] | None, key: str
+) -> tuple[int, bool]:
     """``getNonNegativeIntFromAnnotation``: (value, valid) for a decimal int32 >= 0."""
     if not annotations or key not in annotations:
         return 0, False
@@ -217,8 +223,9 @@ def get_non_negative_int32_from_annotation(annotations: Mapping[str, str] | None
 
 
 def desired_replicas_annotation(rs: ReplicaSet) -> tuple[int, bool]:
-    return get_non_negative_int32_from_annotation(rs.metadata.annotations,
-                                                  DESIRED_REPLICAS_ANNOTATION)
+    return get_non_negative_int32_from_annotation(
+        rs.metadata.annotations, DESIRED_REPLICAS_ANNOTATION
+    )
 
 
 def get_replica_set_fraction(rs: ReplicaSet, d: Deployment) -> int:
@@ -230,8 +237,9 @@ def get_replica_set_fraction(rs: ReplicaSet, d: Deployment) -> int:
     if d.replicas == 0:
         return -rs.replicas
     target = d.replicas + max_surge(d)
-    annotated, ok = get_non_negative_int32_from_annotation(rs.metadata.annotations,
-                                                           MAX_REPLICAS_ANNOTATION)
+    annotated, ok = get_non_negative_int32_from_annotation(
+        rs.metadata.annotations, MAX_REPLICAS_ANNOTATION
+    )
     base = annotated if ok and annotated > 0 else d.status.replicas
     if base == 0:
         return 0
@@ -255,17 +263,20 @@ def get_proportion(rs: ReplicaSet | None, d: Deployment, to_add: int, added: int
 def replicas_annotations_need_update(rs: ReplicaSet, desired: int, maximum: int) -> bool:
     """``ReplicasAnnotationsNeedUpdate``."""
     annotations = rs.metadata.annotations
-    return (annotations.get(DESIRED_REPLICAS_ANNOTATION) != str(desired)
-            or annotations.get(MAX_REPLICAS_ANNOTATION) != str(maximum))
+    return annotations.get(DESIRED_REPLICAS_ANNOTATION) != str(desired) or annotations.get(
+        MAX_REPLICAS_ANNOTATION
+    ) != str(maximum)
 
 
-def set_replicas_annotations(rs: ReplicaSet, desired: int, maximum: int) -> tuple[ReplicaSet,
-                                                                                   bool]:
+def set_replicas_annotations(rs: ReplicaSet, desired: int, maximum: int) -> tuple[ReplicaSet, bool]:
     """``SetReplicasAnnotations``: returns the RS and whether anything changed."""
     if not replicas_annotations_need_update(rs, desired, maximum):
         return rs, False
-    annotations = {**rs.metadata.annotations, DESIRED_REPLICAS_ANNOTATION: str(desired),
-                   MAX_REPLICAS_ANNOTATION: str(maximum)}
+    annotations = {
+        **rs.metadata.annotations,
+        DESIRED_REPLICAS_ANNOTATION: str(desired),
+        MAX_REPLICAS_ANNOTATION: str(maximum),
+    }
     return replace(rs, metadata=replace(rs.metadata, annotations=annotations)), True
 
 
@@ -314,7 +325,10 @@ def _copy_deployment_annotations(d: Deployment, annotations: dict[str, str]) -> 
 
 
 def set_new_replica_set_annotations(
-    d: Deployment, rs: ReplicaSet, new_revision: str, exists: bool,
+    d: Deployment,
+    rs: ReplicaSet,
+    new_revision: str,
+    exists: bool,
     rev_history_limit_in_chars: int = MAX_REV_HISTORY_LENGTH_IN_CHARS,
 ) -> tuple[ReplicaSet, bool]:
     """``SetNewReplicaSetAnnotations``: copy annotations, raise the revision, keep history.
@@ -352,12 +366,17 @@ def set_new_replica_set_annotations(
                 start += 1
             if total <= rev_history_limit_in_chars:
                 annotations[REVISION_HISTORY_ANNOTATION] = ",".join(
-                    [*old_revisions[start:], old_revision])
-    updated = rs if annotations == rs.metadata.annotations else replace(
-        rs, metadata=replace(rs.metadata, annotations=annotations))
+                    [*old_revisions[start:], old_revision]
+                )
+    updated = (
+        rs
+        if annotations == rs.metadata.annotations
+        else replace(rs, metadata=replace(rs.metadata, annotations=annotations))
+    )
     if not exists:
         updated, replicas_changed = set_replicas_annotations(
-            updated, d.replicas, d.replicas + max_surge(d))
+            updated, d.replicas, d.replicas + max_surge(d)
+        )
         changed = changed or replicas_changed
     return updated, changed
 
@@ -395,7 +414,8 @@ def find_new_replica_set(d: Deployment, replica_sets: Iterable[ReplicaSet]) -> R
 
 
 def find_old_replica_sets(
-    d: Deployment, replica_sets: Sequence[ReplicaSet],
+    d: Deployment,
+    replica_sets: Sequence[ReplicaSet],
 ) -> tuple[list[ReplicaSet], list[ReplicaSet]]:
     """``FindOldReplicaSets``: (old RSs with pods, all old RSs)."""
     new_rs = find_new_replica_set(d, replica_sets)
@@ -408,8 +428,12 @@ def is_saturated(d: Deployment, rs: ReplicaSet | None) -> bool:
     if rs is None:
         return False
     desired, ok = desired_replicas_annotation(rs)
-    return (ok and rs.replicas == d.replicas and desired == d.replicas
-            and rs.status.available_replicas == d.replicas)
+    return (
+        ok
+        and rs.replicas == d.replicas
+        and desired == d.replicas
+        and rs.status.available_replicas == d.replicas
+    )
 
 
 def has_progress_deadline(d: Deployment) -> bool:
@@ -424,29 +448,35 @@ def has_revision_history_limit(d: Deployment) -> bool:
 
 def deployment_complete(d: Deployment, status: DeploymentStatus) -> bool:
     """``DeploymentComplete``: every replica updated and available, generation observed."""
-    return (status.updated_replicas == d.replicas
-            and status.replicas == d.replicas
-            and status.available_replicas == d.replicas
-            and status.observed_generation >= d.metadata.generation)
+    return (
+        status.updated_replicas == d.replicas
+        and status.replicas == d.replicas
+        and status.available_replicas == d.replicas
+        and status.observed_generation >= d.metadata.generation
+    )
 
 
 def rollout_complete(d: Deployment) -> bool:
     """What ``kubectl rollout status`` reports as "successfully rolled out": the spec
     change observed, every replica updated, no old replica left, all updated available."""
     s = d.status
-    return (d.metadata.generation <= s.observed_generation
-            and s.updated_replicas >= d.replicas
-            and s.replicas <= s.updated_replicas
-            and s.available_replicas >= s.updated_replicas)
+    return (
+        d.metadata.generation <= s.observed_generation
+        and s.updated_replicas >= d.replicas
+        and s.replicas <= s.updated_replicas
+        and s.available_replicas >= s.updated_replicas
+    )
 
 
 def deployment_progressing(d: Deployment, status: DeploymentStatus) -> bool:
     """``DeploymentProgressing``: measurable progress between ``d.status`` and ``status``."""
     old = d.status
-    return (status.updated_replicas > old.updated_replicas
-            or status.replicas - status.updated_replicas < old.replicas - old.updated_replicas
-            or status.ready_replicas > old.ready_replicas
-            or status.available_replicas > old.available_replicas)
+    return (
+        status.updated_replicas > old.updated_replicas
+        or status.replicas - status.updated_replicas < old.replicas - old.updated_replicas
+        or status.ready_replicas > old.ready_replicas
+        or status.available_replicas > old.available_replicas
+    )
 
 
 def deployment_timed_out(d: Deployment, status: DeploymentStatus, now: float) -> bool:
@@ -464,10 +494,17 @@ def deployment_timed_out(d: Deployment, status: DeploymentStatus, now: float) ->
     return since + d.spec.progress_deadline_seconds < now
 
 
-def new_deployment_condition(type_: str, status: str, reason: str, message: str,
-                             now: float) -> DeploymentCondition:
-    return DeploymentCondition(type=type_, status=status, last_update_time=now,
-                               last_transition_time=now, reason=reason, message=message)
+def new_deployment_condition(
+    type_: str, status: str, reason: str, message: str, now: float
+) -> DeploymentCondition:
+    return DeploymentCondition(
+        type=type_,
+        status=status,
+        last_update_time=now,
+        last_transition_time=now,
+        reason=reason,
+        message=message,
+    )
 
 
 def get_deployment_condition(status: DeploymentStatus, type_: str) -> DeploymentCondition | None:
@@ -477,13 +514,17 @@ def get_deployment_condition(status: DeploymentStatus, type_: str) -> Deployment
     return None
 
 
-def set_deployment_condition(status: DeploymentStatus,
-                             condition: DeploymentCondition) -> DeploymentStatus:
+def set_deployment_condition(
+    status: DeploymentStatus, condition: DeploymentCondition
+) -> DeploymentStatus:
     """``SetDeploymentCondition``: same status and reason is a no-op; same status keeps
     lastTransitionTime; the written condition moves to the end of the list."""
     current = get_deployment_condition(status, condition.type)
-    if current is not None and current.status == condition.status \
-            and current.reason == condition.reason:
+    if (
+        current is not None
+        and current.status == condition.status
+        and current.reason == condition.reason
+    ):
         return status
     if current is not None and current.status == condition.status:
         condition = replace(condition, last_transition_time=current.last_transition_time)

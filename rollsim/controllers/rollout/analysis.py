@@ -85,11 +85,17 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "isNil": lambda v: v is None,
 }
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
-    ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b, ast.Lt: lambda a, b: a < b,
-    ast.LtE: lambda a, b: a <= b, ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
 }
 _ARITHMETIC: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
 }
 
@@ -120,16 +126,20 @@ def _evaluate(node: ast.AST, result: _Result) -> Any:
             left = right
         return True
     if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
-        return _ARITHMETIC[type(node.op)](_evaluate(node.left, result),
-                                          _evaluate(node.right, result))
+        return _ARITHMETIC[type(node.op)](
+            _evaluate(node.left, result), _evaluate(node.right, result)
+        )
     if isinstance(node, ast.Name) and node.id == "result":
         return result
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, bool)):
         return node.value
     if isinstance(node, ast.Subscript):
         return _evaluate(node.value, result)[_evaluate(node.slice, result)]
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-            and node.func.id in _FUNCTIONS:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+    ):
         return _FUNCTIONS[node.func.id](*(_evaluate(a, result) for a in node.args))
     raise ValueError(f"unsupported expression: {ast.dump(node)}")
 
@@ -198,8 +208,9 @@ class MetricRun:
     def phase(self) -> str:
         if self.phases.count(FAILED) > _limit(self.metric.failure_limit, 0):
             return FAILED
-        if self.consecutive_errors > _limit(self.metric.consecutive_error_limit,
-                                            DEFAULT_CONSECUTIVE_ERROR_LIMIT):
+        if self.consecutive_errors > _limit(
+            self.metric.consecutive_error_limit, DEFAULT_CONSECUTIVE_ERROR_LIMIT
+        ):
             return ERROR
         if self.phases.count(INCONCLUSIVE) > _limit(self.metric.inconclusive_limit, 0):
             return INCONCLUSIVE
@@ -214,17 +225,23 @@ class MetricRun:
         name = self.metric.name
         phase = self.phase
         if phase == FAILED:
-            return (f'Metric "{name}" assessed Failed due to failed '
-                    f"({self.phases.count(FAILED)}) > failureLimit "
-                    f"({_limit(self.metric.failure_limit, 0)})")
+            return (
+                f'Metric "{name}" assessed Failed due to failed '
+                f"({self.phases.count(FAILED)}) > failureLimit "
+                f"({_limit(self.metric.failure_limit, 0)})"
+            )
         if phase == ERROR:
-            return (f'Metric "{name}" assessed Error due to consecutiveErrors '
-                    f"({self.consecutive_errors}) > consecutiveErrorLimit "
-                    f"({_limit(self.metric.consecutive_error_limit, 4)})")
+            return (
+                f'Metric "{name}" assessed Error due to consecutiveErrors '
+                f"({self.consecutive_errors}) > consecutiveErrorLimit "
+                f"({_limit(self.metric.consecutive_error_limit, 4)})"
+            )
         if phase == INCONCLUSIVE:
-            return (f'Metric "{name}" assessed Inconclusive due to inconclusive '
-                    f"({self.phases.count(INCONCLUSIVE)}) > inconclusiveLimit "
-                    f"({_limit(self.metric.inconclusive_limit, 0)})")
+            return (
+                f'Metric "{name}" assessed Inconclusive due to inconclusive '
+                f"({self.phases.count(INCONCLUSIVE)}) > inconclusiveLimit "
+                f"({_limit(self.metric.inconclusive_limit, 0)})"
+            )
         return ""
 
 
@@ -247,8 +264,9 @@ class AnalysisRun:
     terminated: bool = False
 
     @classmethod
-    def start(cls, name: str, kind: str, revision: int, now: float,
-              metrics: Sequence[AnalysisMetric]) -> AnalysisRun:
+    def start(
+        cls, name: str, kind: str, revision: int, now: float, metrics: Sequence[AnalysisMetric]
+    ) -> AnalysisRun:
         return cls(name, kind, now, revision, [MetricRun(m) for m in metrics])
 
     @property
@@ -309,15 +327,20 @@ def _quantity(metric: AnalysisMetric) -> tuple[str, float]:
     if isinstance(spec, Mapping) and spec.get("metric"):
         return str(spec["metric"]), float(spec.get("quantile", 0.99))
     name = metric.name.lower()
-    for word, quantity in (("success", "success-rate"), ("error", "error-rate"),
-                           ("latency", "latency"), ("duration", "latency")):
+    for word, quantity in (
+        ("success", "success-rate"),
+        ("error", "error-rate"),
+        ("latency", "latency"),
+        ("duration", "latency"),
+    ):
         if word in name:
             return quantity, 0.99
     return "success-rate", 0.99
 
 
-def simulated_metric(metric: AnalysisMetric, sent: float, failed: float,
-                     latency: float | Distribution) -> float:
+def simulated_metric(
+    metric: AnalysisMetric, sent: float, failed: float, latency: float | Distribution
+) -> float:
     """A measurement from the traffic model: success or error rate (0..1) of the
     requests the new version got in the window, or its latency quantile in
     seconds. No requests in the window means no data: NaN, an Error measurement."""

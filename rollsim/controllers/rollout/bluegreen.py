@@ -33,12 +33,17 @@ __all__ = ["reconcile_blue_green"]
 def _desired_new(ctx: RolloutContext, bg: BlueGreenStrategy) -> int:
     status = ctx.status
     return math.blue_green_new_rs_new_replicas(
-        ctx.replicas, bg.preview_replica_count, new_rs_hash=status.current_pod_hash,
+        ctx.replicas,
+        bg.preview_replica_count,
+        new_rs_hash=status.current_pod_hash,
         active_selector=status.blue_green.active_selector,
-        rs_hashes=[pod_hash(rs) for rs in ctx.all_rss], current_pod_hash=status.current_pod_hash,
-        promote_full=status.promote_full, spec_paused=ctx.rollout.spec.paused,
+        rs_hashes=[pod_hash(rs) for rs in ctx.all_rss],
+        current_pod_hash=status.current_pod_hash,
+        promote_full=status.promote_full,
+        spec_paused=ctx.rollout.spec.paused,
         has_pause_conditions=bool(status.pause_conditions),
-        scale_up_preview_checkpoint=status.blue_green.scale_up_preview_check_point)
+        scale_up_preview_checkpoint=status.blue_green.scale_up_preview_check_point,
+    )
 
 
 def _pause_complete(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) -> bool:
@@ -48,8 +53,9 @@ def _pause_complete(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStr
     timed = not manual and (bg.auto_promotion_seconds or 0) > 0
     if not manual and not timed:
         return True
-    condition = next((p for p in status.pause_conditions
-                      if p.reason == math.PAUSE_REASON_BLUE_GREEN), None)
+    condition = next(
+        (p for p in status.pause_conditions if p.reason == math.PAUSE_REASON_BLUE_GREEN), None
+    )
     if condition is None:
         if status.controller_pause:
             return True  # promoted by the user: the condition was cleared
@@ -80,8 +86,9 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
     paused = ctx.rollout.spec.paused
     if not paused and bg.preview_service:
         dc.switch_service(ctx, bg.preview_service, new_hash)
-        ctx.status = replace(ctx.status, blue_green=replace(ctx.status.blue_green,
-                                                            preview_selector=new_hash))
+        ctx.status = replace(
+            ctx.status, blue_green=replace(ctx.status.blue_green, preview_selector=new_hash)
+        )
     if status.abort:
         _abort(dc, ctx, bg)
         return
@@ -95,59 +102,73 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
     if status.stable_rs == new_hash:
         # Promoted: the active service follows once the pods are saturated; then only
         # the old active's delayed scale-down is left.
-        saturated = new.replicas == ctx.replicas and \
-            new.status.available_replicas >= ctx.replicas
+        saturated = new.replicas == ctx.replicas and new.status.available_replicas >= ctx.replicas
         if saturated and status.blue_green.active_selector != new_hash and not paused:
             dc.switch_service(ctx, bg.active_service, new_hash)
-            ctx.status = replace(ctx.status, blue_green=replace(
-                ctx.status.blue_green, active_selector=new_hash))
+            ctx.status = replace(
+                ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=new_hash)
+            )
         _scale_down_old(dc, ctx)
         return
     first_deploy = not status.blue_green.active_selector
     ready = math.ready_for_pause(counts(new), desired)
-    pause_done = first_deploy or status.promote_full or (
-        ready and not paused and _pre_promotion_done(dc, ctx, bg) and
-        _pause_complete(dc, ctx, bg))
-    if bg.preview_replica_count is not None and pause_done and ready and \
-            not ctx.status.blue_green.scale_up_preview_check_point:
-        ctx.status = replace(ctx.status, blue_green=replace(
-            ctx.status.blue_green, scale_up_preview_check_point=True))
+    pause_done = (
+        first_deploy
+        or status.promote_full
+        or (
+            ready
+            and not paused
+            and _pre_promotion_done(dc, ctx, bg)
+            and _pause_complete(dc, ctx, bg)
+        )
+    )
+    if (
+        bg.preview_replica_count is not None
+        and pause_done
+        and ready
+        and not ctx.status.blue_green.scale_up_preview_check_point
+    ):
+        ctx.status = replace(
+            ctx.status, blue_green=replace(ctx.status.blue_green, scale_up_preview_check_point=True)
+        )
         ctx.wake_at(ctx.now)
         return
     saturated = new.replicas == ctx.replicas and new.status.available_replicas >= ctx.replicas
     if saturated and pause_done and not paused:
         if ctx.status.blue_green.active_selector != new_hash:
             dc.switch_service(ctx, bg.active_service, new_hash)
-            ctx.status = replace(ctx.status, blue_green=replace(
-                ctx.status.blue_green, active_selector=new_hash))
+            ctx.status = replace(
+                ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=new_hash)
+            )
         if _post_promotion_done(dc, ctx, bg) and ctx.status.stable_rs != new_hash:
             previous = ctx.stable_rs
             dc.promote_stable(ctx, "Completed blue-green update")
-            ctx.status = replace(ctx.status, blue_green=replace(
-                ctx.status.blue_green, scale_up_preview_check_point=False))
+            ctx.status = replace(
+                ctx.status,
+                blue_green=replace(ctx.status.blue_green, scale_up_preview_check_point=False),
+            )
             if previous is not None:
                 delay = math.scale_down_delay_seconds_or_default(
-                    math.BLUE_GREEN, False, bg.scale_down_delay_seconds)
-                updated = dc.annotate(previous, SCALE_DOWN_DEADLINE_ANNOTATION,
-                                      format_time(ctx.now + delay))
+                    math.BLUE_GREEN, False, bg.scale_down_delay_seconds
+                )
+                updated = dc.annotate(
+                    previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(ctx.now + delay)
+                )
                 ctx.others = [updated, *ctx.others]
                 ctx.stable_rs = None
                 ctx.wake_at(ctx.now + delay)
     _scale_down_old(dc, ctx)
 
 
-def _pre_promotion_done(dc: RolloutController, ctx: RolloutContext,
-                        bg: BlueGreenStrategy) -> bool:
+def _pre_promotion_done(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) -> bool:
     return _analysis_done(dc, ctx, bg.pre_promotion_analysis, "pre-promotion")
 
 
-def _post_promotion_done(dc: RolloutController, ctx: RolloutContext,
-                         bg: BlueGreenStrategy) -> bool:
+def _post_promotion_done(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) -> bool:
     return _analysis_done(dc, ctx, bg.post_promotion_analysis, "post-promotion")
 
 
-def _analysis_done(dc: RolloutController, ctx: RolloutContext,
-                   analysis: object, kind: str) -> bool:
+def _analysis_done(dc: RolloutController, ctx: RolloutContext, analysis: object, kind: str) -> bool:
     """Run the pre- or post-promotion analysis: done when Successful; Failed or Error
     aborts, Inconclusive pauses."""
     from rollsim.api.argo import RolloutAnalysis
@@ -173,14 +194,16 @@ def _abort(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) ->
     stable_hash = ctx.status.stable_rs
     if stable_hash and ctx.status.blue_green.active_selector != stable_hash:
         dc.switch_service(ctx, bg.active_service, stable_hash)
-        ctx.status = replace(ctx.status, blue_green=replace(ctx.status.blue_green,
-                                                            active_selector=stable_hash))
+        ctx.status = replace(
+            ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=stable_hash)
+        )
     stable = ctx.stable_rs
     if stable is not None and stable.replicas != ctx.replicas:
         dc.scale(ctx, stable, ctx.replicas)
         return
     delay, _ = math.abort_scale_down_delay_seconds_or_default(
-        math.BLUE_GREEN, False, bg.abort_scale_down_delay_seconds)
+        math.BLUE_GREEN, False, bg.abort_scale_down_delay_seconds
+    )
     new = ctx.new_rs
     if delay is None or new is None or new.replicas == 0:
         return

@@ -59,32 +59,55 @@ def _targets(ctx: RolloutContext, canary: CanaryStrategy) -> tuple[int, int]:
     routed = canary.traffic_routing is not None
     new, stable = counts(ctx.new_rs), counts(ctx.stable_rs)
     delay, _ = math.abort_scale_down_delay_seconds_or_default(
-        math.CANARY, routed, canary.abort_scale_down_delay_seconds)
+        math.CANARY, routed, canary.abort_scale_down_delay_seconds
+    )
     fixed, weight = math.get_canary_replicas_or_weight(
-        ctx.replicas, canary.steps, status.current_step_index,
-        stable_rs_hash=status.stable_rs, current_pod_hash=status.current_pod_hash,
-        promote_full=status.promote_full, aborted=status.abort, traffic_routing=routed,
+        ctx.replicas,
+        canary.steps,
+        status.current_step_index,
+        stable_rs_hash=status.stable_rs,
+        current_pod_hash=status.current_pod_hash,
+        promote_full=status.promote_full,
+        aborted=status.abort,
+        traffic_routing=routed,
         dynamic_stable_scale=canary.dynamic_stable_scale,
-        abort_scale_down_delay_seconds=delay if canary.abort_scale_down_delay_seconds is not None
+        abort_scale_down_delay_seconds=delay
+        if canary.abort_scale_down_delay_seconds is not None
         else None,
-        canary_rs=new, stable_rs=stable, max_weight=_max_weight(canary))
+        canary_rs=new,
+        stable_rs=stable,
+        max_weight=_max_weight(canary),
+    )
     if routed:
         return math.calculate_replica_counts_for_traffic_routed_canary(
-            ctx.replicas, fixed, weight, dynamic_stable_scale=canary.dynamic_stable_scale,
-            min_pods_per_replica_set=canary.min_pods_per_replica_set, aborted=status.abort,
-            weights=math.TrafficWeights(status.canary_weight,
-                                        _max_weight(canary) - status.canary_weight),
-            max_weight=_max_weight(canary))
+            ctx.replicas,
+            fixed,
+            weight,
+            dynamic_stable_scale=canary.dynamic_stable_scale,
+            min_pods_per_replica_set=canary.min_pods_per_replica_set,
+            aborted=status.abort,
+            weights=math.TrafficWeights(
+                status.canary_weight, _max_weight(canary) - status.canary_weight
+            ),
+            max_weight=_max_weight(canary),
+        )
     surge = math.max_surge(math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable)
-    unavailable = math.max_unavailable(math.CANARY, ctx.replicas, canary.max_surge,
-                                       canary.max_unavailable)
+    unavailable = math.max_unavailable(
+        math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable
+    )
     return math.calculate_replica_counts_for_basic_canary(
-        ctx.replicas, weight, surge, unavailable, new, stable, [counts(o) for o in ctx.others],
-        stable_is_new=ctx.stable_rs is None)
+        ctx.replicas,
+        weight,
+        surge,
+        unavailable,
+        new,
+        stable,
+        [counts(o) for o in ctx.others],
+        stable_is_new=ctx.stable_rs is None,
+    )
 
 
-def _scale_down_others(dc: RolloutController, ctx: RolloutContext,
-                       canary: CanaryStrategy) -> bool:
+def _scale_down_others(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy) -> bool:
     """Older ReplicaSets: routed canary drops intermediates at once and keeps a previous
     stable until its scale-down deadline; basic canary drains unhealthy pods first, then
     within the availability budget, newest revision first."""
@@ -103,8 +126,9 @@ def _scale_down_others(dc: RolloutController, ctx: RolloutContext,
             dc.scale(ctx, rs, 0)
             changed = True
         return changed
-    unavailable = math.max_unavailable(math.CANARY, ctx.replicas, canary.max_surge,
-                                       canary.max_unavailable)
+    unavailable = math.max_unavailable(
+        math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable
+    )
     min_available = ctx.replicas - unavailable
     total_available = sum(rs.status.available_replicas for rs in ctx.all_rss)
     budget = total_available - min_available
@@ -121,17 +145,28 @@ def _scale_down_others(dc: RolloutController, ctx: RolloutContext,
     return changed
 
 
-def _step_complete(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy,
-                   step: CanaryStep, targets: tuple[int, int]) -> bool:
+def _step_complete(
+    dc: RolloutController,
+    ctx: RolloutContext,
+    canary: CanaryStrategy,
+    step: CanaryStep,
+    targets: tuple[int, int],
+) -> bool:
     status = ctx.status
     if step.set_weight is not None or step.set_canary_scale is not None:
         return math.at_desired_replica_counts_for_canary(
-            counts(ctx.new_rs), counts(ctx.stable_rs), [counts(o) for o in ctx.others],
-            targets[0], targets[1], traffic_routing=canary.traffic_routing is not None,
-            dynamic_stable_scale=canary.dynamic_stable_scale)
+            counts(ctx.new_rs),
+            counts(ctx.stable_rs),
+            [counts(o) for o in ctx.others],
+            targets[0],
+            targets[1],
+            traffic_routing=canary.traffic_routing is not None,
+            dynamic_stable_scale=canary.dynamic_stable_scale,
+        )
     if step.pause is not None:
-        condition = next((p for p in status.pause_conditions
-                          if p.reason == math.PAUSE_REASON_CANARY_STEP), None)
+        condition = next(
+            (p for p in status.pause_conditions if p.reason == math.PAUSE_REASON_CANARY_STEP), None
+        )
         if condition is None:
             # Promoted: the pause condition was cleared while the controller paused.
             return status.controller_pause
@@ -145,14 +180,18 @@ def _step_complete(dc: RolloutController, ctx: RolloutContext, canary: CanaryStr
         ctx.wake_at(ends)
         return False
     if step.analysis is not None:
-        runs = [r for r in dc.runs(ctx) if r.kind == "step"
-                and r.name.endswith(f"-{status.current_step_index}")]
+        runs = [
+            r
+            for r in dc.runs(ctx)
+            if r.kind == "step" and r.name.endswith(f"-{status.current_step_index}")
+        ]
         return bool(runs) and runs[-1].phase == "Successful"
     return True
 
 
-def _reconcile_analysis(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy,
-                        step: CanaryStep | None) -> None:
+def _reconcile_analysis(
+    dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy, step: CanaryStep | None
+) -> None:
     """Start step and background runs when due; a failed run aborts, an inconclusive
     one pauses (A10)."""
     status = ctx.status
@@ -170,7 +209,8 @@ def _reconcile_analysis(dc: RolloutController, ctx: RolloutContext, canary: Cana
             dc.start_analysis(ctx, step.analysis, "step")
     background = canary.analysis
     due = background is not None and (status.current_step_index or 0) >= (
-        background.starting_step or 0)
+        background.starting_step or 0
+    )
     if background is not None and due and not any(r.kind == "background" for r in runs):
         dc.start_analysis(ctx, background, "background")
     for run in list(runs):
@@ -185,8 +225,9 @@ def _reconcile_analysis(dc: RolloutController, ctx: RolloutContext, canary: Cana
             run.terminated = True
 
 
-def _hold_aborted_canary(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy,
-                         target: int) -> int:
+def _hold_aborted_canary(
+    dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy, target: int
+) -> int:
     """A routed canary keeps its pods after an abort until abortScaleDownDelaySeconds
     after the stable is fully available (A13.3); 0 keeps them for good."""
     new = ctx.new_rs
@@ -199,7 +240,8 @@ def _hold_aborted_canary(dc: RolloutController, ctx: RolloutContext, canary: Can
     if target >= new.replicas:
         return target
     delay, explicit = math.abort_scale_down_delay_seconds_or_default(
-        math.CANARY, True, canary.abort_scale_down_delay_seconds)
+        math.CANARY, True, canary.abort_scale_down_delay_seconds
+    )
     if delay is None:
         return new.replicas
     if canary.dynamic_stable_scale and not explicit:
@@ -251,7 +293,8 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
     step = steps[index] if steps and index is not None and 0 <= index < len(steps) else None
     _reconcile_analysis(dc, ctx, canary, step)
     halted = ctx.rollout.spec.paused or any(
-        p.reason == math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS for p in ctx.status.pause_conditions)
+        p.reason == math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS for p in ctx.status.pause_conditions
+    )
     targets = _targets(ctx, canary)
     if canary.traffic_routing is not None:
         targets = (_hold_aborted_canary(dc, ctx, canary, targets[0]), targets[1])
@@ -266,13 +309,22 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
             changed = True
         else:
             changed = _scale_down_others(dc, ctx, canary)
-        if not changed and step is not None and step.pause is not None \
-                and not ctx.status.controller_pause:
+        if (
+            not changed
+            and step is not None
+            and step.pause is not None
+            and not ctx.status.controller_pause
+        ):
             dc.add_pause(ctx, math.PAUSE_REASON_CANARY_STEP)
     at_desired = math.at_desired_replica_counts_for_canary(
-        counts(ctx.new_rs), counts(ctx.stable_rs), [counts(o) for o in ctx.others],
-        targets[0], targets[1], traffic_routing=canary.traffic_routing is not None,
-        dynamic_stable_scale=canary.dynamic_stable_scale)
+        counts(ctx.new_rs),
+        counts(ctx.stable_rs),
+        [counts(o) for o in ctx.others],
+        targets[0],
+        targets[1],
+        traffic_routing=canary.traffic_routing is not None,
+        dynamic_stable_scale=canary.dynamic_stable_scale,
+    )
     if canary.traffic_routing is not None:
         dc.switch_service(ctx, canary.canary_service, ctx.status.current_pod_hash)
         dc.switch_service(ctx, canary.stable_service, ctx.status.stable_rs)
@@ -280,33 +332,49 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
     _sync_status(dc, ctx, canary, step, targets, halted)
 
 
-def _sync_status(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy,
-                 step: CanaryStep | None, targets: tuple[int, int], halted: bool) -> None:
+def _sync_status(
+    dc: RolloutController,
+    ctx: RolloutContext,
+    canary: CanaryStrategy,
+    step: CanaryStep | None,
+    targets: tuple[int, int],
+    halted: bool,
+) -> None:
     """``syncRolloutStatusCanary``: promote, reset on abort, or advance one step."""
     status = ctx.status
     steps = canary.steps
     if status.promote_full:
-        ctx.status = status = replace(status, pause_conditions=(), controller_pause=False,
-                                      current_step_index=len(steps) if steps else None)
+        ctx.status = status = replace(
+            status,
+            pause_conditions=(),
+            controller_pause=False,
+            current_step_index=len(steps) if steps else None,
+        )
     new = ctx.new_rs
     assert new is not None
     done_steps = not steps or (status.current_step_index or 0) >= len(steps)
     fast_rollback = status.stable_rs == status.current_pod_hash
-    if not status.abort and new.status.available_replicas >= ctx.replicas and \
-            (status.promote_full or done_steps or fast_rollback) and \
-            status.stable_rs != status.current_pod_hash:
+    if (
+        not status.abort
+        and new.status.available_replicas >= ctx.replicas
+        and (status.promote_full or done_steps or fast_rollback)
+        and status.stable_rs != status.current_pod_hash
+    ):
         previous = ctx.stable_rs
-        reason = "Full promotion requested" if status.promote_full else \
-            f"Completed all {len(steps)} canary steps"
+        reason = (
+            "Full promotion requested"
+            if status.promote_full
+            else f"Completed all {len(steps)} canary steps"
+        )
         dc.promote_stable(ctx, reason)
         if previous is not None and canary.traffic_routing is not None:
             delay = math.scale_down_delay_seconds_or_default(
-                math.CANARY, True, canary.scale_down_delay_seconds)
+                math.CANARY, True, canary.scale_down_delay_seconds
+            )
             if canary.dynamic_stable_scale:
                 delay = 0
             deadline = ctx.now + delay
-            updated = dc.annotate(previous, SCALE_DOWN_DEADLINE_ANNOTATION,
-                                  format_time(deadline))
+            updated = dc.annotate(previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(deadline))
             ctx.others = [updated, *ctx.others]
             ctx.stable_rs = None
             ctx.wake_at(deadline)
@@ -319,11 +387,16 @@ def _sync_status(dc: RolloutController, ctx: RolloutContext, canary: CanaryStrat
         return
     if _step_complete(dc, ctx, canary, step, targets):
         index = status.current_step_index + 1
-        pauses = tuple(p for p in ctx.status.pause_conditions
-                       if p.reason != math.PAUSE_REASON_CANARY_STEP)
-        ctx.status = replace(ctx.status, current_step_index=index, pause_conditions=pauses,
-                             controller_pause=False)
-        dc.event(ctx.rollout, "Normal", "RolloutStepCompleted",
-                 f"Rollout step {index}/{len(steps)} completed ({step_description(step)})")
+        pauses = tuple(
+            p for p in ctx.status.pause_conditions if p.reason != math.PAUSE_REASON_CANARY_STEP
+        )
+        ctx.status = replace(
+            ctx.status, current_step_index=index, pause_conditions=pauses, controller_pause=False
+        )
+        dc.event(
+            ctx.rollout,
+            "Normal",
+            "RolloutStepCompleted",
+            f"Rollout step {index}/{len(steps)} completed ({step_description(step)})",
+        )
         ctx.wake_at(ctx.now)
-

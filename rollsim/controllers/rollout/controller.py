@@ -119,8 +119,15 @@ class RolloutController:
     # The object store, as the controller's clientset.
 
     def event(self, r: Rollout, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(type_, reason, "Rollout", r.metadata.name, message,
-                                   r.metadata.namespace, "rollouts-controller")
+        self._cluster.record_event(
+            type_,
+            reason,
+            "Rollout",
+            r.metadata.name,
+            message,
+            r.metadata.namespace,
+            "rollouts-controller",
+        )
 
     def scale(self, ctx: RolloutContext, rs: ReplicaSet, size: int) -> ReplicaSet:
         """Write a ReplicaSet's size, with Argo's ScalingReplicaSet event."""
@@ -128,9 +135,13 @@ class RolloutController:
             return rs
         direction = "up" if size > rs.replicas else "down"
         updated = self._cluster.store.update(replace(rs, spec=replace(rs.spec, replicas=size)))
-        self.event(ctx.rollout, "Normal", "ScalingReplicaSet",
-                   f"Scaled {direction} ReplicaSet {rs.metadata.name} (revision "
-                   f"{rollout_revision(rs)}) from {rs.replicas} to {size}")
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "ScalingReplicaSet",
+            f"Scaled {direction} ReplicaSet {rs.metadata.name} (revision "
+            f"{rollout_revision(rs)}) from {rs.replicas} to {size}",
+        )
         if rs is ctx.new_rs:
             ctx.new_rs = updated
         elif rs is ctx.stable_rs:
@@ -147,7 +158,8 @@ class RolloutController:
         else:
             annotations[key] = value
         updated: ReplicaSet = self._cluster.store.update(
-            replace(rs, metadata=replace(rs.metadata, annotations=annotations)))
+            replace(rs, metadata=replace(rs.metadata, annotations=annotations))
+        )
         return updated
 
     def switch_service(self, ctx: RolloutContext, service: str, hash_: str) -> None:
@@ -162,51 +174,73 @@ class RolloutController:
             return
         selector = {**svc.spec.selector, HASH_LABEL: hash_}
         self._cluster.store.update(replace(svc, spec=replace(svc.spec, selector=selector)))
-        self.event(ctx.rollout, "Normal", "SwitchService",
-                   f"Switched selector for service '{service}' from '{current}' to '{hash_}'")
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "SwitchService",
+            f"Switched selector for service '{service}' from '{current}' to '{hash_}'",
+        )
 
     def set_weight(self, ctx: RolloutContext, weight: int) -> None:
         """The router's canary weight: traffic to the stable service goes that share to
         the canary service."""
         canary = ctx.rollout.spec.strategy.canary
         assert canary is not None
-        maximum = (canary.traffic_routing.max_traffic_weight
-                   if canary.traffic_routing is not None else None) or 100
+        maximum = (
+            canary.traffic_routing.max_traffic_weight
+            if canary.traffic_routing is not None
+            else None
+        ) or 100
         if weight == ctx.status.canary_weight:
             return
-        self.event(ctx.rollout, "Normal", "TrafficWeightUpdated",
-                   f"Traffic weight updated from {ctx.status.canary_weight} to {weight}")
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "TrafficWeightUpdated",
+            f"Traffic weight updated from {ctx.status.canary_weight} to {weight}",
+        )
         ctx.status = replace(ctx.status, canary_weight=weight)
         if canary.stable_service and canary.canary_service:
-            self._cluster.endpoints.set_weight(ctx.namespace, canary.stable_service,
-                                               canary.canary_service, weight / maximum)
+            self._cluster.endpoints.set_weight(
+                ctx.namespace, canary.stable_service, canary.canary_service, weight / maximum
+            )
 
     # Analysis.
 
     def runs(self, ctx: RolloutContext) -> list[AnalysisRun]:
         return self.analysis_runs.setdefault((ctx.namespace, ctx.name), [])
 
-    def start_analysis(self, ctx: RolloutContext, analysis: RolloutAnalysis,
-                       kind: str) -> AnalysisRun:
+    def start_analysis(
+        self, ctx: RolloutContext, analysis: RolloutAnalysis, kind: str
+    ) -> AnalysisRun:
         metrics: list[AnalysisMetric] = []
         for ref in analysis.templates:
-            template = self._cluster.store.get("AnalysisTemplate", ctx.namespace,
-                                               ref.template_name)
+            template = self._cluster.store.get("AnalysisTemplate", ctx.namespace, ref.template_name)
             if template is not None:
                 metrics.extend(template.spec.metrics)
         revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
         # Argo's names: <rollout>-<hash>-<revision>, with -<step> for a step analysis
         # and -pre / -post for blue-green's.
-        suffix = {"step": f"-{ctx.status.current_step_index}", "pre-promotion": "-pre",
-                  "post-promotion": "-post"}.get(kind, "")
+        suffix = {
+            "step": f"-{ctx.status.current_step_index}",
+            "pre-promotion": "-pre",
+            "post-promotion": "-post",
+        }.get(kind, "")
         name = f"{ctx.name}-{ctx.status.current_pod_hash}-{revision}{suffix}"
         run = AnalysisRun.start(name, kind, revision, ctx.now, metrics)
         self.runs(ctx).append(run)
-        label = {"step": "Step Analysis Run", "background": "Analysis Run",
-                 "pre-promotion": "PrePromotion Analysis Run",
-                 "post-promotion": "PostPromotion Analysis Run"}[kind]
-        self.event(ctx.rollout, "Normal", "AnalysisRunRunning",
-                   f"{label} '{name}' Status New: 'Running' Previous: 'NoPreviousStatus'")
+        label = {
+            "step": "Step Analysis Run",
+            "background": "Analysis Run",
+            "pre-promotion": "PrePromotion Analysis Run",
+            "post-promotion": "PostPromotion Analysis Run",
+        }[kind]
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "AnalysisRunRunning",
+            f"{label} '{name}' Status New: 'Running' Previous: 'NoPreviousStatus'",
+        )
         return run
 
     def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
@@ -225,9 +259,12 @@ class RolloutController:
         run.measure(ctx.now, value_of)
         after = run.phase
         if after != before:
-            self.event(ctx.rollout, "Warning" if after in ("Failed", "Error") else "Normal",
-                       f"AnalysisRun{after}",
-                       f"Analysis Run '{run.name}' Status New: '{after}' Previous: '{before}'")
+            self.event(
+                ctx.rollout,
+                "Warning" if after in ("Failed", "Error") else "Normal",
+                f"AnalysisRun{after}",
+                f"Analysis Run '{run.name}' Status New: '{after}' Previous: '{before}'",
+            )
         upcoming = run.next_measurement()
         if upcoming is not None:
             ctx.wake_at(upcoming)
@@ -246,9 +283,11 @@ class RolloutController:
         self._reset_on_new_template(ctx)
         if r.spec.strategy.canary is not None:
             from rollsim.controllers.rollout.canary import reconcile_canary
+
             reconcile_canary(self, ctx)
         else:
             from rollsim.controllers.rollout.bluegreen import reconcile_blue_green
+
             reconcile_blue_green(self, ctx)
         self._write_status(ctx)
         for when in ctx.requeue:
@@ -260,8 +299,14 @@ class RolloutController:
     def _context(self, r: Rollout) -> RolloutContext | None:
         rss = self._cluster.store.owned_replica_sets(r.metadata.uid)
         template = _without_hash(r.spec.template)
-        new_rs = next((rs for rs in replica_sets_by_creation(rss)
-                       if _without_hash(rs.spec.template) == template), None)
+        new_rs = next(
+            (
+                rs
+                for rs in replica_sets_by_creation(rss)
+                if _without_hash(rs.spec.template) == template
+            ),
+            None,
+        )
         status = r.status
         if new_rs is None:
             new_rs = self._create_replica_set(r, rss)
@@ -270,10 +315,22 @@ class RolloutController:
             rss = [*rss, new_rs]
         else:
             new_rs = self._raise_revision(r, new_rs, rss)
-        stable = next((rs for rs in rss if status.stable_rs and pod_hash(rs) == status.stable_rs
-                       and rs.metadata.uid != new_rs.metadata.uid), None)
-        others = [rs for rs in rss if rs.metadata.uid not in (
-            new_rs.metadata.uid, stable.metadata.uid if stable is not None else "")]
+        stable = next(
+            (
+                rs
+                for rs in rss
+                if status.stable_rs
+                and pod_hash(rs) == status.stable_rs
+                and rs.metadata.uid != new_rs.metadata.uid
+            ),
+            None,
+        )
+        others = [
+            rs
+            for rs in rss
+            if rs.metadata.uid
+            not in (new_rs.metadata.uid, stable.metadata.uid if stable is not None else "")
+        ]
         return RolloutContext(r, status, new_rs, stable, others, self.now)
 
     def _create_replica_set(self, r: Rollout, rss: Sequence[ReplicaSet]) -> ReplicaSet | None:
@@ -282,33 +339,47 @@ class RolloutController:
         labels = {**template.metadata.labels, HASH_LABEL: hash_}
         selector = r.spec.selector or LabelSelector()
         revision = max((rollout_revision(rs) for rs in rss), default=0) + 1
-        owner = OwnerReference(api_version="argoproj.io/v1alpha1", kind="Rollout",
-                               name=r.metadata.name, uid=r.metadata.uid, controller=True,
-                               block_owner_deletion=True)
+        owner = OwnerReference(
+            api_version="argoproj.io/v1alpha1",
+            kind="Rollout",
+            name=r.metadata.name,
+            uid=r.metadata.uid,
+            controller=True,
+            block_owner_deletion=True,
+        )
         rs = ReplicaSet(
-            metadata=ObjectMeta(name=f"{r.metadata.name}-{hash_}",
-                                namespace=r.metadata.namespace, labels=labels,
-                                annotations={REVISION_ANNOTATION: str(revision)},
-                                owner_references=(owner,)),
+            metadata=ObjectMeta(
+                name=f"{r.metadata.name}-{hash_}",
+                namespace=r.metadata.namespace,
+                labels=labels,
+                annotations={REVISION_ANNOTATION: str(revision)},
+                owner_references=(owner,),
+            ),
             spec=ReplicaSetSpec(
-                replicas=0, min_ready_seconds=r.spec.min_ready_seconds,
-                selector=replace(selector, match_labels={**selector.match_labels,
-                                                         HASH_LABEL: hash_}),
-                template=replace(template, metadata=replace(template.metadata,
-                                                            labels=labels))),
+                replicas=0,
+                min_ready_seconds=r.spec.min_ready_seconds,
+                selector=replace(
+                    selector, match_labels={**selector.match_labels, HASH_LABEL: hash_}
+                ),
+                template=replace(template, metadata=replace(template.metadata, labels=labels)),
+            ),
         )
         created: ReplicaSet | None = self._cluster.store.create(rs)
         if created is None:
             return None
-        self.event(r, "Normal", "NewReplicaSetCreated",
-                   f"Created ReplicaSet {created.metadata.name} (revision {revision})")
+        self.event(
+            r,
+            "Normal",
+            "NewReplicaSetCreated",
+            f"Created ReplicaSet {created.metadata.name} (revision {revision})",
+        )
         return created
 
-    def _raise_revision(self, r: Rollout, rs: ReplicaSet,
-                        rss: Sequence[ReplicaSet]) -> ReplicaSet:
+    def _raise_revision(self, r: Rollout, rs: ReplicaSet, rss: Sequence[ReplicaSet]) -> ReplicaSet:
         """An old template coming back takes the next revision, as with Deployments."""
-        top = max((rollout_revision(o) for o in rss if o.metadata.uid != rs.metadata.uid),
-                  default=0)
+        top = max(
+            (rollout_revision(o) for o in rss if o.metadata.uid != rs.metadata.uid), default=0
+        )
         if rollout_revision(rs) > top:
             return rs
         return self.annotate(rs, REVISION_ANNOTATION, str(top + 1))
@@ -324,45 +395,74 @@ class RolloutController:
         steps = len(canary.steps) if canary is not None else 0
         back_to_stable = bool(status.stable_rs) and status.stable_rs == new_hash
         ctx.status = replace(
-            status, current_pod_hash=new_hash, pause_conditions=(), controller_pause=False,
-            abort=False, aborted_at=None, promote_full=False,
-            current_step_index=(steps if back_to_stable else 0) if canary is not None
-            and steps else None,
+            status,
+            current_pod_hash=new_hash,
+            pause_conditions=(),
+            controller_pause=False,
+            abort=False,
+            aborted_at=None,
+            promote_full=False,
+            current_step_index=(steps if back_to_stable else 0)
+            if canary is not None and steps
+            else None,
             blue_green=replace(status.blue_green, scale_up_preview_check_point=False),
         )
         self.runs(ctx).clear()
-        self.event(ctx.rollout, "Normal", "RolloutUpdated",
-                   f"Rollout updated to revision {rollout_revision(ctx.new_rs)}")
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "RolloutUpdated",
+            f"Rollout updated to revision {rollout_revision(ctx.new_rs)}",
+        )
 
     def promote_stable(self, ctx: RolloutContext, reason: str) -> None:
         """``promoteStable``: the current pod hash becomes stable."""
         status = ctx.status
         if status.stable_rs == status.current_pod_hash:
             return
-        ctx.status = replace(status, stable_rs=status.current_pod_hash, pause_conditions=(),
-                             controller_pause=False, abort=False, promote_full=False)
+        ctx.status = replace(
+            status,
+            stable_rs=status.current_pod_hash,
+            pause_conditions=(),
+            controller_pause=False,
+            abort=False,
+            promote_full=False,
+        )
         revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
-        self.event(ctx.rollout, "Normal", "RolloutCompleted",
-                   f"Rollout completed update to revision {revision} "
-                   f"({status.current_pod_hash}): {reason}")
+        self.event(
+            ctx.rollout,
+            "Normal",
+            "RolloutCompleted",
+            f"Rollout completed update to revision {revision} "
+            f"({status.current_pod_hash}): {reason}",
+        )
 
     def add_pause(self, ctx: RolloutContext, reason: str) -> None:
         if any(p.reason == reason for p in ctx.status.pause_conditions):
             return
-        ctx.status = replace(ctx.status, controller_pause=True, pause_conditions=(
-            *ctx.status.pause_conditions, PauseCondition(reason, ctx.now)))
+        ctx.status = replace(
+            ctx.status,
+            controller_pause=True,
+            pause_conditions=(*ctx.status.pause_conditions, PauseCondition(reason, ctx.now)),
+        )
         self.event(ctx.rollout, "Normal", "RolloutPaused", f"Rollout is paused ({reason})")
 
     def abort(self, ctx: RolloutContext, run: AnalysisRun) -> None:
         """An analysis ended the update: abort, quoting the run's reason."""
         if ctx.status.abort:
             return
-        ctx.status = replace(ctx.status, abort=True, aborted_at=ctx.now, pause_conditions=(),
-                             controller_pause=False)
-        what = {"step": "Step-based", "background": "Background",
-                "pre-promotion": "Pre-promotion", "post-promotion": "Post-promotion"}[run.kind]
-        self.abort_messages[(ctx.namespace, ctx.name)] = \
+        ctx.status = replace(
+            ctx.status, abort=True, aborted_at=ctx.now, pause_conditions=(), controller_pause=False
+        )
+        what = {
+            "step": "Step-based",
+            "background": "Background",
+            "pre-promotion": "Pre-promotion",
+            "post-promotion": "Post-promotion",
+        }[run.kind]
+        self.abort_messages[(ctx.namespace, ctx.name)] = (
             f"{what} analysis phase error/failed: {run.message()}"
+        )
 
     def _write_status(self, ctx: RolloutContext) -> None:
         r = ctx.rollout
@@ -388,56 +488,81 @@ class RolloutController:
         canary = r.spec.strategy.canary
         phase, message = math.calculate_rollout_phase(
             strategy=math.CANARY if canary is not None else math.BLUE_GREEN,
-            spec_replicas=r.spec.replicas, status_replicas=status.replicas,
+            spec_replicas=r.spec.replicas,
+            status_replicas=status.replicas,
             updated_replicas=status.updated_replicas,
-            available_replicas=status.available_replicas, stable_rs=status.stable_rs,
+            available_replicas=status.available_replicas,
+            stable_rs=status.stable_rs,
             current_pod_hash=status.current_pod_hash,
             traffic_routing=canary is not None and canary.traffic_routing is not None,
             spec_paused=r.spec.paused,
             pause_conditions=[p.reason for p in status.pause_conditions],
-            conditions=[math.RolloutCondition(c.type, c.reason, c.message, c.status)
-                        for c in status.conditions],
+            conditions=[
+                math.RolloutCondition(c.type, c.reason, c.message, c.status)
+                for c in status.conditions
+            ],
             active_selector=status.blue_green.active_selector,
             waiting_for_post_promotion_analysis=any(
-                run.kind == "post-promotion" and run.phase == "Running"
-                for run in self.runs(ctx)),
+                run.kind == "post-promotion" and run.phase == "Running" for run in self.runs(ctx)
+            ),
         )
         status = replace(status, phase=phase, message=message)
         if status != r.status:
             self._cluster.store.update(replace(r, status=status))
 
-    def _conditions(self, ctx: RolloutContext,
-                    status: RolloutStatus) -> tuple[RolloutCondition, ...]:
+    def _conditions(
+        self, ctx: RolloutContext, status: RolloutStatus
+    ) -> tuple[RolloutCondition, ...]:
         """Progressing (aborted, progressing, complete) and Available, as Argo names them."""
         now = ctx.now
         new_name = ctx.new_rs.metadata.name if ctx.new_rs is not None else ctx.name
         if status.abort:
             revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
             reason = self.abort_messages.get((ctx.namespace, ctx.name), "")
-            message = f"Rollout aborted update to revision {revision}" + \
-                (f": {reason}" if reason else "")
-            progressing = RolloutCondition("Progressing", "False", now, now, "RolloutAborted",
-                                           message)
-            previous = next((c for c in ctx.rollout.status.conditions
-                             if c.type == "Progressing"), None)
+            message = f"Rollout aborted update to revision {revision}" + (
+                f": {reason}" if reason else ""
+            )
+            progressing = RolloutCondition(
+                "Progressing", "False", now, now, "RolloutAborted", message
+            )
+            previous = next(
+                (c for c in ctx.rollout.status.conditions if c.type == "Progressing"), None
+            )
             if previous is None or previous.reason != "RolloutAborted":
                 self.event(ctx.rollout, "Warning", "RolloutAborted", message)
-        elif status.stable_rs == status.current_pod_hash and \
-                status.available_replicas >= ctx.replicas and \
-                status.replicas == status.updated_replicas:
-            progressing = RolloutCondition("Progressing", "True", now, now,
-                                           "NewReplicaSetAvailable",
-                                           f'ReplicaSet "{new_name}" has successfully '
-                                           f"progressed.")
+        elif (
+            status.stable_rs == status.current_pod_hash
+            and status.available_replicas >= ctx.replicas
+            and status.replicas == status.updated_replicas
+        ):
+            progressing = RolloutCondition(
+                "Progressing",
+                "True",
+                now,
+                now,
+                "NewReplicaSetAvailable",
+                f'ReplicaSet "{new_name}" has successfully progressed.',
+            )
         else:
-            progressing = RolloutCondition("Progressing", "True", now, now,
-                                           "ReplicaSetUpdated",
-                                           f'ReplicaSet "{new_name}" is progressing.')
+            progressing = RolloutCondition(
+                "Progressing",
+                "True",
+                now,
+                now,
+                "ReplicaSetUpdated",
+                f'ReplicaSet "{new_name}" is progressing.',
+            )
         available = status.available_replicas >= ctx.replicas
         availability = RolloutCondition(
-            "Available", "True" if available else "False", now, now,
-            "AvailableReason", "Rollout has minimum availability" if available
-            else "Rollout does not have minimum availability")
+            "Available",
+            "True" if available else "False",
+            now,
+            now,
+            "AvailableReason",
+            "Rollout has minimum availability"
+            if available
+            else "Rollout does not have minimum availability",
+        )
         kept = []
         for new in (progressing, availability):
             old = next((c for c in ctx.rollout.status.conditions if c.type == new.type), None)
@@ -456,23 +581,31 @@ def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
     canary = r.spec.strategy.canary
     replicas = r.replicas
     if canary is not None:
-        unavailable = math.max_unavailable(math.CANARY, replicas, canary.max_surge,
-                                           canary.max_unavailable)
-        extra = replicas if canary.traffic_routing is not None else math.max_surge(
-            math.CANARY, replicas, canary.max_surge, canary.max_unavailable)
+        unavailable = math.max_unavailable(
+            math.CANARY, replicas, canary.max_surge, canary.max_unavailable
+        )
+        extra = (
+            replicas
+            if canary.traffic_routing is not None
+            else math.max_surge(math.CANARY, replicas, canary.max_surge, canary.max_unavailable)
+        )
     else:
         bg = r.spec.strategy.blue_green
-        unavailable = math.max_unavailable(math.BLUE_GREEN, replicas, None,
-                                           bg.max_unavailable if bg is not None else None)
+        unavailable = math.max_unavailable(
+            math.BLUE_GREEN, replicas, None, bg.max_unavailable if bg is not None else None
+        )
         extra = replicas
     status = r.status
     new_rs = next((rs for rs in rss if pod_hash(rs) == status.current_pod_hash), None)
     return WorkloadFacts(
-        desired=replicas, updated=status.updated_replicas,
-        min_available=replicas - unavailable, max_pods=replicas + extra,
+        desired=replicas,
+        updated=status.updated_replicas,
+        min_available=replicas - unavailable,
+        max_pods=replicas + extra,
         new_replica_sets=(new_rs,) if new_rs is not None else (),
         complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash,
-        template=r.spec.template)
+        template=r.spec.template,
+    )
 
 
 register_workload("Rollout", rollout_facts, rollout_revision)

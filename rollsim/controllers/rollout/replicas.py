@@ -272,20 +272,24 @@ def _int_or_percent(value: IntOrPercent, total: int, round_up: bool) -> int:
     return -(-product // 100) if round_up else product // 100
 
 
-def resolve_fenceposts(max_surge: IntOrPercent | None, max_unavailable: IntOrPercent | None,
-                       desired: int) -> tuple[int, int]:
+def resolve_fenceposts(
+    max_surge: IntOrPercent | None, max_unavailable: IntOrPercent | None, desired: int
+) -> tuple[int, int]:
     """``resolveFenceposts``: surge rounds up, unavailable down; unset is 0; if both
     come out 0, unavailable becomes 1. A malformed value raises ``ValueError``."""
     surge = _int_or_percent(0 if max_surge is None else max_surge, desired, True)
-    unavailable = _int_or_percent(0 if max_unavailable is None else max_unavailable,
-                                  desired, False)
+    unavailable = _int_or_percent(0 if max_unavailable is None else max_unavailable, desired, False)
     if surge == 0 and unavailable == 0:
         unavailable = 1
     return surge, unavailable
 
 
-def max_surge(strategy: str, replicas: int | None, max_surge: IntOrPercent | None = None,
-              max_unavailable: IntOrPercent | None = None) -> int:
+def max_surge(
+    strategy: str,
+    replicas: int | None,
+    max_surge: IntOrPercent | None = None,
+    max_unavailable: IntOrPercent | None = None,
+) -> int:
     """``MaxSurge``: canary only (0 for any other strategy); defaults 25%/25%.
 
     Invalid values count as 0, as upstream ignores the error validation reports.
@@ -296,15 +300,19 @@ def max_surge(strategy: str, replicas: int | None, max_surge: IntOrPercent | Non
         surge, _ = resolve_fenceposts(
             DEFAULT_MAX_SURGE if max_surge is None else max_surge,
             DEFAULT_MAX_UNAVAILABLE if max_unavailable is None else max_unavailable,
-            replicas_or_default(replicas))
+            replicas_or_default(replicas),
+        )
     except ValueError:
         return 0
     return surge
 
 
-def max_unavailable(strategy: str, replicas: int | None,
-                    max_surge: IntOrPercent | None = None,
-                    max_unavailable: IntOrPercent | None = None) -> int:
+def max_unavailable(
+    strategy: str,
+    replicas: int | None,
+    max_surge: IntOrPercent | None = None,
+    max_unavailable: IntOrPercent | None = None,
+) -> int:
     """``MaxUnavailable``: 0 when replicas is 0, capped at replicas.
 
     Canary resolves both fenceposts (the 0/0 rule applies); any other strategy
@@ -317,7 +325,8 @@ def max_unavailable(strategy: str, replicas: int | None,
     try:
         if strategy == CANARY:
             _, unavailable = resolve_fenceposts(
-                DEFAULT_MAX_SURGE if max_surge is None else max_surge, unavailable_value, total)
+                DEFAULT_MAX_SURGE if max_surge is None else max_surge, unavailable_value, total
+            )
         else:
             unavailable = _int_or_percent(unavailable_value, total, False)
     except ValueError:
@@ -326,7 +335,9 @@ def max_unavailable(strategy: str, replicas: int | None,
 
 
 def abort_scale_down_delay_seconds_or_default(
-    strategy: str, traffic_routing: bool, abort_scale_down_delay_seconds: int | None,
+    strategy: str,
+    traffic_routing: bool,
+    abort_scale_down_delay_seconds: int | None,
 ) -> tuple[int | None, bool]:
     """``GetAbortScaleDownDelaySecondsOrDefault``: (delay, explicitly set).
 
@@ -343,8 +354,9 @@ def abort_scale_down_delay_seconds_or_default(
     return abort_scale_down_delay_seconds, True
 
 
-def scale_down_delay_seconds_or_default(strategy: str, traffic_routing: bool,
-                                        scale_down_delay_seconds: int | None) -> int:
+def scale_down_delay_seconds_or_default(
+    strategy: str, traffic_routing: bool, scale_down_delay_seconds: int | None
+) -> int:
     """``GetScaleDownDelaySecondsOrDefault``: 30 s for blue-green and routed canary, else 0."""
     if strategy == BLUE_GREEN or (strategy == CANARY and traffic_routing):
         if scale_down_delay_seconds is None:
@@ -358,8 +370,9 @@ def scale_down_delay_seconds_or_default(strategy: str, traffic_routing: bool,
 # ---------------------------------------------------------------------------------------
 
 
-def get_current_canary_step(steps: Sequence[StepLike],
-                            current_step_index: int | None) -> tuple[StepLike | None, int | None]:
+def get_current_canary_step(
+    steps: Sequence[StepLike], current_step_index: int | None
+) -> tuple[StepLike | None, int | None]:
     """``GetCurrentCanaryStep``: (step, index); (None, None) without steps,
     (None, index) once the index is past the last step. A missing index is 0."""
     if not steps:
@@ -370,9 +383,13 @@ def get_current_canary_step(steps: Sequence[StepLike],
     return steps[index], index
 
 
-def get_current_set_weight(steps: Sequence[StepLike], current_step_index: int | None, *,
-                           aborted: bool = False,
-                           max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT) -> int:
+def get_current_set_weight(
+    steps: Sequence[StepLike],
+    current_step_index: int | None,
+    *,
+    aborted: bool = False,
+    max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT,
+) -> int:
     """``GetCurrentSetWeight``: 0 when aborted; ``max_weight`` past the last step
     (or without steps); else the latest setWeight at or before the index (0 if none)."""
     if aborted:
@@ -380,16 +397,20 @@ def get_current_set_weight(steps: Sequence[StepLike], current_step_index: int | 
     step, index = get_current_canary_step(steps, current_step_index)
     if step is None or index is None:
         return max_weight
-    for earlier in reversed(steps[:index + 1]):
+    for earlier in reversed(steps[: index + 1]):
         if earlier.set_weight is not None:
             return earlier.set_weight
     return 0
 
 
-def use_set_canary_scale(steps: Sequence[StepLike], current_step_index: int | None, *,
-                         traffic_routing: bool, aborted: bool = False,
-                         abort_scale_down_delay_seconds: int | None = None,
-                         ) -> SetCanaryScaleLike | None:
+def use_set_canary_scale(
+    steps: Sequence[StepLike],
+    current_step_index: int | None,
+    *,
+    traffic_routing: bool,
+    aborted: bool = False,
+    abort_scale_down_delay_seconds: int | None = None,
+) -> SetCanaryScaleLike | None:
     """``UseSetCanaryScale``: the setCanaryScale in force, if any.
 
     Only with traffic routing; ignored after an abort unless
@@ -400,13 +421,14 @@ def use_set_canary_scale(steps: Sequence[StepLike], current_step_index: int | No
         return None
     if aborted:
         delay, _ = abort_scale_down_delay_seconds_or_default(
-            CANARY, True, abort_scale_down_delay_seconds)
+            CANARY, True, abort_scale_down_delay_seconds
+        )
         if delay is not None:
             return None
     step, index = get_current_canary_step(steps, current_step_index)
     if step is None or index is None:
         return None
-    for earlier in reversed(steps[:index + 1]):
+    for earlier in reversed(steps[: index + 1]):
         scale = earlier.set_canary_scale
         if scale is None:
             continue
@@ -414,18 +436,24 @@ def use_set_canary_scale(steps: Sequence[StepLike], current_step_index: int | No
     return None
 
 
-def traffic_weight_to_replicas(replicas: int, weight: int,
-                               max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT) -> int:
+def traffic_weight_to_replicas(
+    replicas: int, weight: int, max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT
+) -> int:
     """``trafficWeightToReplicas``: ceil(weight x replicas / max_weight)."""
     return -(-(weight * replicas) // max_weight)
 
 
 def get_desired_canary_weight(
-    spec_replicas: int, steps: Sequence[StepLike], current_step_index: int | None, *,
-    aborted: bool = False, traffic_routing: bool = False,
+    spec_replicas: int,
+    steps: Sequence[StepLike],
+    current_step_index: int | None,
+    *,
+    aborted: bool = False,
+    traffic_routing: bool = False,
     dynamic_stable_scale: bool = False,
     abort_scale_down_delay_seconds: int | None = None,
-    canary_rs: ReplicaSetCounts | None = None, stable_rs: ReplicaSetCounts | None = None,
+    canary_rs: ReplicaSetCounts | None = None,
+    stable_rs: ReplicaSetCounts | None = None,
     max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT,
 ) -> int:
     """``GetDesiredCanaryWeight``: the step weight, or the reverse-step weight on abort.
@@ -438,30 +466,43 @@ def get_desired_canary_weight(
     the answer is the last setWeight, scanning from the end, whose pod count
     is below that; 0 if none is. Otherwise ``get_current_set_weight``.
     """
-    if (aborted and traffic_routing and dynamic_stable_scale
-            and canary_rs is not None and stable_rs is not None):
+    if (
+        aborted
+        and traffic_routing
+        and dynamic_stable_scale
+        and canary_rs is not None
+        and stable_rs is not None
+    ):
         need = spec_replicas - stable_rs.available_replicas
         delay, explicit = abort_scale_down_delay_seconds_or_default(
-            CANARY, True, abort_scale_down_delay_seconds)
-        keep = need if explicit and delay is not None else max(need,
-                                                              canary_rs.available_replicas)
+            CANARY, True, abort_scale_down_delay_seconds
+        )
+        keep = need if explicit and delay is not None else max(need, canary_rs.available_replicas)
         for step in reversed(steps):
             weight = step.set_weight
-            if weight is not None and traffic_weight_to_replicas(
-                    spec_replicas, weight, max_weight) < keep:
+            if (
+                weight is not None
+                and traffic_weight_to_replicas(spec_replicas, weight, max_weight) < keep
+            ):
                 return weight
         return 0
-    return get_current_set_weight(steps, current_step_index, aborted=aborted,
-                                  max_weight=max_weight)
+    return get_current_set_weight(steps, current_step_index, aborted=aborted, max_weight=max_weight)
 
 
 def get_canary_replicas_or_weight(
-    spec_replicas: int, steps: Sequence[StepLike], current_step_index: int | None, *,
-    stable_rs_hash: str, current_pod_hash: str, promote_full: bool = False,
-    aborted: bool = False, traffic_routing: bool = False,
+    spec_replicas: int,
+    steps: Sequence[StepLike],
+    current_step_index: int | None,
+    *,
+    stable_rs_hash: str,
+    current_pod_hash: str,
+    promote_full: bool = False,
+    aborted: bool = False,
+    traffic_routing: bool = False,
     dynamic_stable_scale: bool = False,
     abort_scale_down_delay_seconds: int | None = None,
-    canary_rs: ReplicaSetCounts | None = None, stable_rs: ReplicaSetCounts | None = None,
+    canary_rs: ReplicaSetCounts | None = None,
+    stable_rs: ReplicaSetCounts | None = None,
     max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT,
 ) -> tuple[int | None, int]:
     """``GetCanaryReplicasOrWeight``: (fixed canary replicas or ``None``, weight).
@@ -472,19 +513,30 @@ def get_canary_replicas_or_weight(
     """
     if promote_full or not stable_rs_hash or current_pod_hash == stable_rs_hash:
         return None, max_weight
-    scale = use_set_canary_scale(steps, current_step_index, traffic_routing=traffic_routing,
-                                 aborted=aborted,
-                                 abort_scale_down_delay_seconds=abort_scale_down_delay_seconds)
+    scale = use_set_canary_scale(
+        steps,
+        current_step_index,
+        traffic_routing=traffic_routing,
+        aborted=aborted,
+        abort_scale_down_delay_seconds=abort_scale_down_delay_seconds,
+    )
     if scale is not None:
         if scale.replicas is not None:
             return scale.replicas, 0
         if scale.weight is not None:
             return None, scale.weight
     return None, get_desired_canary_weight(
-        spec_replicas, steps, current_step_index, aborted=aborted,
-        traffic_routing=traffic_routing, dynamic_stable_scale=dynamic_stable_scale,
-        abort_scale_down_delay_seconds=abort_scale_down_delay_seconds, canary_rs=canary_rs,
-        stable_rs=stable_rs, max_weight=max_weight)
+        spec_replicas,
+        steps,
+        current_step_index,
+        aborted=aborted,
+        traffic_routing=traffic_routing,
+        dynamic_stable_scale=dynamic_stable_scale,
+        abort_scale_down_delay_seconds=abort_scale_down_delay_seconds,
+        canary_rs=canary_rs,
+        stable_rs=stable_rs,
+        max_weight=max_weight,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -493,7 +545,9 @@ def get_canary_replicas_or_weight(
 
 
 def approximate_weighted_canary_stable_replica_counts(
-    spec_replicas: int, desired_weight: int, max_surge: int,
+    spec_replicas: int,
+    desired_weight: int,
+    max_surge: int,
     max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT,
 ) -> tuple[int, int]:
     """``approximateWeightedCanaryStableReplicaCounts``: the (canary, stable) pair
@@ -511,8 +565,7 @@ def approximate_weighted_canary_stable_replica_counts(
     exact = spec_replicas * desired_weight
     ceil_count = -(-exact // max_weight)
     floor_count = exact // max_weight
-    zero_allowed = (desired_weight in (0, max_weight)
-                    or (spec_replicas == 1 and max_surge == 0))
+    zero_allowed = desired_weight in (0, max_weight) or (spec_replicas == 1 and max_surge == 0)
 
     def tied(total: int) -> bool:
         return math.modf(float(total) * (float(desired_weight) / float(max_weight)))[0] == 0.5
@@ -540,8 +593,9 @@ def approximate_weighted_canary_stable_replica_counts(
     return canary, total - canary
 
 
-def check_stable_rs_exists(new_rs: ReplicaSetCounts | None, stable_rs: ReplicaSetCounts | None,
-                           stable_is_new: bool = False) -> bool:
+def check_stable_rs_exists(
+    new_rs: ReplicaSetCounts | None, stable_rs: ReplicaSetCounts | None, stable_is_new: bool = False
+) -> bool:
     """``CheckStableRSExists``: a stable RS exists and is not the new RS."""
     if stable_rs is None:
         return False
@@ -561,9 +615,16 @@ def get_replicas_for_scale_down(rs: ReplicaSetCounts | None, ignore_availability
     return rs.available_replicas
 
 
-def _drain(drained: ReplicaSetCounts | None, drained_target: int, drained_count: int,
-           budget: int, other: ReplicaSetCounts | None, other_count: int, ceiling: int,
-           min_available: int) -> tuple[int, int]:
+def _drain(
+    drained: ReplicaSetCounts | None,
+    drained_target: int,
+    drained_count: int,
+    budget: int,
+    other: ReplicaSetCounts | None,
+    other_count: int,
+    ceiling: int,
+    min_available: int,
+) -> tuple[int, int]:
     """Shrink ``drained`` towards its target by ``budget``, then rebalance against ``other``.
 
     ``calculateScaleDownReplicaCount`` + ``adjustReplicaWithinLimits``: cut the
@@ -586,9 +647,15 @@ def _drain(drained: ReplicaSetCounts | None, drained_target: int, drained_count:
 
 
 def calculate_replica_counts_for_basic_canary(
-    spec_replicas: int, desired_weight: int, max_surge: int, max_unavailable: int,
-    new_rs: ReplicaSetCounts | None, stable_rs: ReplicaSetCounts | None,
-    other_rss: Iterable[ReplicaSetCounts | None] = (), *, stable_is_new: bool = False,
+    spec_replicas: int,
+    desired_weight: int,
+    max_surge: int,
+    max_unavailable: int,
+    new_rs: ReplicaSetCounts | None,
+    stable_rs: ReplicaSetCounts | None,
+    other_rss: Iterable[ReplicaSetCounts | None] = (),
+    *,
+    stable_is_new: bool = False,
 ) -> tuple[int, int]:
     """``CalculateReplicaCountsForBasicCanary``: this reconcile's (canary, stable) sizes.
 
@@ -604,7 +671,8 @@ def calculate_replica_counts_for_basic_canary(
     """
     others = [rs for rs in other_rss if rs is not None]
     target_new, target_stable = approximate_weighted_canary_stable_replica_counts(
-        spec_replicas, desired_weight, max_surge)
+        spec_replicas, desired_weight, max_surge
+    )
     separate_stable = check_stable_rs_exists(new_rs, stable_rs, stable_is_new)
     if not separate_stable:
         target_new, target_stable = spec_replicas, 0
@@ -626,22 +694,33 @@ def calculate_replica_counts_for_basic_canary(
 
     min_available = spec_replicas - max_unavailable
     increasing = new_rs is None or target_new >= new_rs.replicas
-    counted = (get_replicas_for_scale_down(new_rs, not increasing)
-               + get_replicas_for_scale_down(stable_rs, increasing))
+    counted = get_replicas_for_scale_down(new_rs, not increasing) + get_replicas_for_scale_down(
+        stable_rs, increasing
+    )
     if counted <= min_available:
         return new_count, stable_count
     budget = counted - min_available
     if not increasing:
-        new_count, stable_count = _drain(new_rs, target_new, new_count, budget, stable_rs,
-                                         stable_count, ceiling, min_available)
+        new_count, stable_count = _drain(
+            new_rs, target_new, new_count, budget, stable_rs, stable_count, ceiling, min_available
+        )
     elif separate_stable:
-        stable_count, new_count = _drain(stable_rs, target_stable, stable_count, budget,
-                                         new_rs, new_count, ceiling, min_available)
+        stable_count, new_count = _drain(
+            stable_rs,
+            target_stable,
+            stable_count,
+            budget,
+            new_rs,
+            new_count,
+            ceiling,
+            min_available,
+        )
     return new_count, stable_count
 
 
-def check_min_pods_per_replica_set(count: int, min_pods_per_replica_set: int | None,
-                                   spec_replicas: int) -> int:
+def check_min_pods_per_replica_set(
+    count: int, min_pods_per_replica_set: int | None, spec_replicas: int
+) -> int:
     """``CheckMinPodsPerReplicaSet``: a non-zero count is raised to minPodsPerReplicaSet,
     itself capped at spec.replicas (traffic routing only; the caller decides)."""
     if count == 0 or min_pods_per_replica_set is None:
@@ -650,9 +729,14 @@ def check_min_pods_per_replica_set(count: int, min_pods_per_replica_set: int | N
 
 
 def calculate_replica_counts_for_traffic_routed_canary(
-    spec_replicas: int, canary_replicas: int | None, desired_weight: int, *,
-    dynamic_stable_scale: bool = False, min_pods_per_replica_set: int | None = None,
-    aborted: bool = False, weights: TrafficWeights | None = None,
+    spec_replicas: int,
+    canary_replicas: int | None,
+    desired_weight: int,
+    *,
+    dynamic_stable_scale: bool = False,
+    min_pods_per_replica_set: int | None = None,
+    aborted: bool = False,
+    weights: TrafficWeights | None = None,
     max_weight: int = DEFAULT_MAX_TRAFFIC_WEIGHT,
 ) -> tuple[int, int]:
     """``CalculateReplicaCountsForTrafficRoutedCanary``: (canary, stable) with a router.
@@ -669,18 +753,22 @@ def calculate_replica_counts_for_traffic_routed_canary(
     else:
         canary = check_min_pods_per_replica_set(
             traffic_weight_to_replicas(spec_replicas, desired_weight, max_weight),
-            min_pods_per_replica_set, spec_replicas)
+            min_pods_per_replica_set,
+            spec_replicas,
+        )
     if not dynamic_stable_scale:
         return canary, spec_replicas
     stable = traffic_weight_to_replicas(spec_replicas, max_weight - desired_weight, max_weight)
     if weights is not None:
-        stable = max(stable, traffic_weight_to_replicas(spec_replicas, weights.stable,
-                                                        max_weight))
+        stable = max(stable, traffic_weight_to_replicas(spec_replicas, weights.stable, max_weight))
         if aborted:
-            canary = max(canary, traffic_weight_to_replicas(spec_replicas, weights.canary,
-                                                            max_weight))
-    return (check_min_pods_per_replica_set(canary, min_pods_per_replica_set, spec_replicas),
-            check_min_pods_per_replica_set(stable, min_pods_per_replica_set, spec_replicas))
+            canary = max(
+                canary, traffic_weight_to_replicas(spec_replicas, weights.canary, max_weight)
+            )
+    return (
+        check_min_pods_per_replica_set(canary, min_pods_per_replica_set, spec_replicas),
+        check_min_pods_per_replica_set(stable, min_pods_per_replica_set, spec_replicas),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -698,8 +786,9 @@ def all_desired_are_created(rs: ReplicaSetCounts | None, desired: int) -> bool:
     return rs is not None and rs.replicas == desired and rs.status_replicas == desired
 
 
-def replica_progress_threshold_met(rs: ReplicaSetCounts | None, desired: int,
-                                   threshold: ReplicaProgressThreshold | None) -> bool:
+def replica_progress_threshold_met(
+    rs: ReplicaSetCounts | None, desired: int, threshold: ReplicaProgressThreshold | None
+) -> bool:
     """``ReplicaProgressThresholdMet``: enough of the desired pods are available.
 
     No threshold, a negative value or an unknown type fall back to
@@ -711,8 +800,11 @@ def replica_progress_threshold_met(rs: ReplicaSetCounts | None, desired: int,
     """
     if rs is None:
         return False
-    if threshold is None or threshold.value < 0 or threshold.type not in (THRESHOLD_PERCENT,
-                                                                           THRESHOLD_PODS):
+    if (
+        threshold is None
+        or threshold.value < 0
+        or threshold.type not in (THRESHOLD_PERCENT, THRESHOLD_PODS)
+    ):
         return all_desired_are_available(rs, desired)
     if threshold.type == THRESHOLD_PERCENT:
         if desired == 0:
@@ -722,9 +814,14 @@ def replica_progress_threshold_met(rs: ReplicaSetCounts | None, desired: int,
 
 
 def at_desired_replica_counts_for_canary(
-    new_rs: ReplicaSetCounts | None, stable_rs: ReplicaSetCounts | None,
-    other_rss: Iterable[ReplicaSetCounts | None], desired_new: int, desired_stable: int, *,
-    traffic_routing: bool = False, dynamic_stable_scale: bool = False,
+    new_rs: ReplicaSetCounts | None,
+    stable_rs: ReplicaSetCounts | None,
+    other_rss: Iterable[ReplicaSetCounts | None],
+    desired_new: int,
+    desired_stable: int,
+    *,
+    traffic_routing: bool = False,
+    dynamic_stable_scale: bool = False,
     replica_progress_threshold: ReplicaProgressThreshold | None = None,
 ) -> bool:
     """``AtDesiredReplicaCountsForCanary``: the current setWeight/setCanaryScale step is done.
@@ -738,10 +835,10 @@ def at_desired_replica_counts_for_canary(
     if not replica_progress_threshold_met(new_rs, desired_new, replica_progress_threshold):
         return False
     if (not traffic_routing or not dynamic_stable_scale) and not all_desired_are_created(
-            stable_rs, desired_stable):
+        stable_rs, desired_stable
+    ):
         return False
-    return traffic_routing or sum(
-        rs.available_replicas for rs in other_rss if rs is not None) == 0
+    return traffic_routing or sum(rs.available_replicas for rs in other_rss if rs is not None) == 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -750,9 +847,16 @@ def at_desired_replica_counts_for_canary(
 
 
 def blue_green_new_rs_new_replicas(
-    spec_replicas: int, preview_replica_count: int | None, *, new_rs_hash: str,
-    active_selector: str, rs_hashes: Collection[str], current_pod_hash: str,
-    promote_full: bool = False, spec_paused: bool = False, has_pause_conditions: bool = False,
+    spec_replicas: int,
+    preview_replica_count: int | None,
+    *,
+    new_rs_hash: str,
+    active_selector: str,
+    rs_hashes: Collection[str],
+    current_pod_hash: str,
+    promote_full: bool = False,
+    spec_paused: bool = False,
+    has_pause_conditions: bool = False,
     scale_up_preview_checkpoint: bool = False,
 ) -> int:
     """``NewRSNewReplicas`` for blue-green: the new RS's size, honouring previewReplicaCount.
@@ -784,8 +888,10 @@ def ready_for_pause(new_rs: ReplicaSetCounts | None, desired_new_replicas: int |
     """
     if desired_new_replicas is None or new_rs is None:
         return False
-    return (new_rs.replicas == desired_new_replicas
-            and new_rs.available_replicas == desired_new_replicas)
+    return (
+        new_rs.replicas == desired_new_replicas
+        and new_rs.available_replicas == desired_new_replicas
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -799,11 +905,20 @@ def is_fully_promoted(stable_rs: str, current_pod_hash: str) -> bool:
 
 
 def calculate_rollout_phase(
-    *, strategy: str, spec_replicas: int | None, status_replicas: int,
-    updated_replicas: int, available_replicas: int, stable_rs: str = "",
-    current_pod_hash: str = "", traffic_routing: bool = False, spec_paused: bool = False,
-    pause_conditions: Sequence[str] = (), conditions: Sequence[RolloutCondition] = (),
-    restart_pending: bool = False, active_selector: str = "",
+    *,
+    strategy: str,
+    spec_replicas: int | None,
+    status_replicas: int,
+    updated_replicas: int,
+    available_replicas: int,
+    stable_rs: str = "",
+    current_pod_hash: str = "",
+    traffic_routing: bool = False,
+    spec_paused: bool = False,
+    pause_conditions: Sequence[str] = (),
+    conditions: Sequence[RolloutCondition] = (),
+    restart_pending: bool = False,
+    active_selector: str = "",
     waiting_for_post_promotion_analysis: bool = False,
 ) -> tuple[str, str]:
     """``CalculateRolloutPhase``: (phase, message), first matching rule wins.
@@ -853,9 +968,16 @@ def is_generation_observed(generation: int, observed_generation: str) -> bool:
     return observed >= generation
 
 
-def get_rollout_phase(*, generation: int, observed_generation: str, controller_pause: bool,
-                      pause_conditions: Sequence[str], status_phase: str, status_message: str,
-                      calculated: tuple[str, str]) -> tuple[str, str]:
+def get_rollout_phase(
+    *,
+    generation: int,
+    observed_generation: str,
+    controller_pause: bool,
+    pause_conditions: Sequence[str],
+    status_phase: str,
+    status_message: str,
+    calculated: tuple[str, str],
+) -> tuple[str, str]:
     """``GetRolloutPhase``: the client-side view of the phase.
 
     Progressing while the spec change is unobserved or while unpausing
@@ -911,7 +1033,7 @@ def parse_go_duration(text: str) -> float:
         whole, fraction = number.group(1), number.group(2)
         if not whole and not fraction:
             raise ValueError(f"time: invalid duration {text!r}")
-        rest = rest[number.end():]
+        rest = rest[number.end() :]
         unit_match = _DURATION_UNIT.match(rest)
         unit = unit_match.group(0) if unit_match else ""
         if not unit:
@@ -922,7 +1044,7 @@ def parse_go_duration(text: str) -> float:
         nanos += int(whole or "0") * scale
         if fraction:
             nanos += int(Fraction(int(fraction), 10 ** len(fraction)) * scale)
-        rest = rest[len(unit):]
+        rest = rest[len(unit) :]
     return (-nanos if negative else nanos) / 1e9
 
 
