@@ -8,9 +8,12 @@ from rollsim import dist
 from rollsim.api import (
     Deployment,
     FieldError,
+    InvalidOperation,
     LabelSelector,
+    NotFoundError,
     Pod,
     ReplicaSet,
+    RollsimError,
     Service,
     ValidationError,
     load,
@@ -18,12 +21,13 @@ from rollsim.api import (
     to_yaml,
 )
 from rollsim.behavior import PodBehavior
-from rollsim.cluster import Cluster, Event, NotFoundError
+from rollsim.cluster import Cluster, Event
 from rollsim.controllers.deployment.util import resolve_fenceposts
 from rollsim.forecast import Comparison, Forecast, compare, forecast
 from rollsim.kubectl import KubectlError
-from rollsim.metrics import RevisionTimeline, RolloutSummary, Timeline
 from rollsim.scenario import Action, Scenario
+from rollsim.summary import RolloutSummary
+from rollsim.timeline import RevisionTimeline, Timeline
 from rollsim.traffic import Traffic, diurnal
 
 __all__ = [
@@ -34,6 +38,7 @@ __all__ = [
     "Event",
     "FieldError",
     "Forecast",
+    "InvalidOperation",
     "KubectlError",
     "LabelSelector",
     "NotFoundError",
@@ -42,6 +47,7 @@ __all__ = [
     "ReplicaSet",
     "RevisionTimeline",
     "RolloutSummary",
+    "RollsimError",
     "Scenario",
     "Service",
     "Timeline",

@@ -7,11 +7,13 @@ are seconds or ``rollsim.dist`` distributions, sampled once per pod.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rollsim.api.core import PodTemplateSpec
 from rollsim.dist import Distribution
 
-__all__ = ["PodBehavior"]
+__all__ = ["PodBehavior", "PodBehaviors"]
 
 Duration = float | Distribution
 
@@ -65,3 +67,19 @@ class PodBehavior:
                 raise ValueError(f"PodBehavior.{name} must be >= 0, got {value}")
         if not 0.0 <= self.error_rate <= 1.0:
             raise ValueError(f"PodBehavior.error_rate must be within [0, 1], got {self.error_rate}")
+
+
+class PodBehaviors:
+    """The behaviour of every pod: per image where one is given, else the default."""
+
+    def __init__(self, default: PodBehavior, images: Mapping[str, PodBehavior]) -> None:
+        self.default = default
+        self.images = dict(images)
+
+    def for_template(self, template: PodTemplateSpec) -> PodBehavior:
+        """The behaviour of the first container whose image has one, else the default."""
+        for container in template.spec.containers:
+            behavior = self.images.get(container.image)
+            if behavior is not None:
+                return behavior
+        return self.default

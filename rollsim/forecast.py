@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rollsim.behavior import PodBehavior
-from rollsim.metrics import RolloutSummary, Timeline
 from rollsim.scenario import Scenario
+from rollsim.summary import RolloutSummary
+from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic
 
 __all__ = ["Comparison", "Forecast", "compare", "forecast"]
@@ -24,9 +25,8 @@ __all__ = ["Comparison", "Forecast", "compare", "forecast"]
 
 def _play(scenario: Scenario, seed: int | None) -> tuple[RolloutSummary, Timeline]:
     cluster = scenario.run(seed)
-    deployments = [d.metadata.name for d in cluster.list("deployment")]
-    target = scenario.target or f"deployment/{deployments[0]}"
-    return cluster.summary(target), cluster.timeline(target)
+    target, namespace = scenario.target_ref()
+    return cluster.summary(target, namespace), cluster.timeline(target, namespace)
 
 
 def _table(rows: Mapping[str, RolloutSummary], index: str) -> Any:

@@ -1,11 +1,11 @@
 """Pod lifecycles, as the scheduler and the kubelet would drive them.
 
-Pods are compact mutable records (``PodRecord``), not stored API objects:
-a rollout of 100k replicas creates 200k pods, and each transition must cost
-O(1). ``Cluster.get("pod", ...)`` materialises a ``Pod`` view on demand.
+Pods are compact mutable records (``rollsim.pods.PodRecord``), kept in the
+kubelet's ``PodIndex``; ``view`` materialises the ``Pod`` the API would return.
 
 A pod's timings are drawn when it is created, one vectorised draw per batch
-and field, from the cluster's generator. Transitions are scheduled on the
+and field, from the pod-timings random stream (no other concern's draws can
+shift them). Transitions are scheduled on the
 cluster's agenda; a per-pod ``epoch`` invalidates transitions that a crash or
 a deletion made stale, instead of cancelling events.
 """
@@ -15,20 +15,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from rollsim.api.core import ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec
 from rollsim.api.meta import ObjectMeta, OwnerReference
 from rollsim.api.timefmt import format_time
-from rollsim.behavior import PodBehavior
+from rollsim.behavior import PodBehaviors
 from rollsim.dist import as_distribution
+from rollsim.pods import PodIndex, PodRecord
+from rollsim.world.clock import Clock
+from rollsim.world.events import EventRecorder
 
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
+__all__ = ["NODE_NAME", "Kubelet"]
 
-__all__ = ["NODE_NAME", "Kubelet", "PodRecord"]
+PodHandler = Callable[[PodRecord], None]
 
 #: The one node rollsim schedules onto (node capacity is not modelled).
 NODE_NAME = "node-1"
@@ -45,113 +47,45 @@ def crash_backoff(restarts: int) -> float:
     return min(BACKOFF_INITIAL * 2.0 ** (restarts - 2), BACKOFF_MAX)
 
 
-class PodRecord:
-    """One pod's state. ``bucket`` and ``counted_available`` belong to the ReplicaSet index."""
-
-    __slots__ = (
-        "available",
-        "behavior",
-        "bucket",
-        "counted_available",
-        "crash_after",
-        "created",
-        "deleted_at",
-        "epoch",
-        "ip",
-        "name",
-        "namespace",
-        "node",
-        "owner",
-        "owner_uid",
-        "phase",
-        "pull",
-        "ready",
-        "ready_delay",
-        "ready_since",
-        "restarts",
-        "scheduled_at",
-        "shutdown",
-        "start_delay",
-        "started",
-        "started_at",
-        "template",
-        "uid",
-        "unready_after",
-        "waiting_reason",
-    )
-
-    def __init__(
-        self,
-        uid: str,
-        name: str,
-        namespace: str,
-        owner: str,
-        owner_uid: str,
-        template: PodTemplateSpec,
-        behavior: PodBehavior,
-        created: float,
-    ) -> None:
-        self.uid = uid
-        self.name = name
-        self.namespace = namespace
-        self.owner = owner
-        self.owner_uid = owner_uid
-        self.template = template
-        self.behavior = behavior
-        self.created = created
-        self.node = ""
-        self.ip = ""
-        self.scheduled_at: float | None = None
-        self.phase = "Pending"
-        self.started = False
-        self.started_at: float | None = None
-        self.ready = False
-        self.ready_since: float | None = None
-        self.available = False
-        self.counted_available = False
-        self.deleted_at: float | None = None
-        self.restarts = 0
-        self.waiting_reason = "ContainerCreating"
-        self.epoch = 0
-        self.bucket: dict[str, PodRecord] | None = None
-        self.pull = 0.0
-        self.start_delay = 0.0
-        self.ready_delay = 0.0
-        self.shutdown = 0.0
-        self.crash_after: float | None = None
-        self.unready_after: float | None = None
-
-    @property
-    def image(self) -> str:
-        return self.template.spec.containers[0].image
-
-    @property
-    def container(self) -> str:
-        return self.template.spec.containers[0].name
-
-
 class Kubelet:
-    """Drives every pod from creation to gone; reports each change to ``on_change``."""
+    """Drives every pod from creation to gone and keeps the pod index.
+
+    Mirrors what the scheduler's binding and the kubelet's pod workers do to a
+    pod's status. Watchers registered with ``watch`` hear of every change and
+    of every pod that finished terminating, as pod informers would.
+    """
 
     def __init__(
         self,
-        cluster: Cluster,
-        on_change: Callable[[PodRecord], None],
-        on_gone: Callable[[PodRecord], None],
+        clock: Clock,
+        events: EventRecorder,
+        behaviors: PodBehaviors,
+        timings: np.random.Generator,
     ) -> None:
-        self._cluster = cluster
-        self._on_change = on_change
-        self._on_gone = on_gone
-        self.pods: dict[tuple[str, str], PodRecord] = {}
+        self._clock = clock
+        self._events = events
+        self._timings = timings
+        self.behaviors = behaviors
+        self.index = PodIndex()
+        self._on_change: list[PodHandler] = []
+        self._on_gone: list[PodHandler] = []
         self._bound = 0
 
-    def behavior_for(self, template: PodTemplateSpec) -> PodBehavior:
-        """The behaviour of the first container whose image has one, else the default."""
-        images = self._cluster.images
-        for container in template.spec.containers:
-            if container.image in images:
-                return images[container.image]
-        return self._cluster.pod_behavior
+    @property
+    def pods(self) -> dict[tuple[str, str], PodRecord]:
+        """Every pod not yet gone, by (namespace, name)."""
+        return self.index.by_name
+
+    def watch(self, on_change: PodHandler | None, on_gone: PodHandler | None = None) -> None:
+        """Hear of every pod change (``on_change``) and every pod gone (``on_gone``)."""
+        if on_change is not None:
+            self._on_change.append(on_change)
+        if on_gone is not None:
+            self._on_gone.append(on_gone)
+
+    def _changed(self, pod: PodRecord) -> None:
+        for handler in self._on_change:
+            handler(pod)
 
     def create(
         self,
@@ -163,9 +97,9 @@ class Kubelet:
         template: PodTemplateSpec,
     ) -> list[PodRecord]:
         """Create a batch of pods of one template; each starts unscheduled and Pending."""
-        behavior = self.behavior_for(template)
+        behavior = self.behaviors.for_template(template)
         n = len(names)
-        rng = self._cluster.rng
+        rng = self._timings
 
         def draw(value: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
             return np.maximum(as_distribution(value).sample(rng, n), 0.0)
@@ -177,7 +111,7 @@ class Kubelet:
         shutdown = draw(behavior.shutdown)
         crash = draw(behavior.crash_loop) if behavior.crash_loop is not None else None
         unready = draw(behavior.unready_after) if behavior.unready_after is not None else None
-        now = self._cluster.now
+        now = self._clock.now
         pods = []
         for i in range(n):
             pod = PodRecord(uids[i], names[i], namespace, owner, owner_uid, template, behavior, now)
@@ -187,7 +121,7 @@ class Kubelet:
             pod.shutdown = float(shutdown[i])
             pod.crash_after = float(crash[i]) if crash is not None else None
             pod.unready_after = float(unready[i]) if unready is not None else None
-            self.pods[(namespace, names[i])] = pod
+            self.index.by_name[(namespace, names[i])] = pod
             pods.append(pod)
             self._after(float(schedule[i]), self._bind, pod)
         return pods
@@ -199,16 +133,16 @@ class Kubelet:
             if p.epoch == epoch and p.deleted_at is None:
                 action(p)
 
-        self._cluster.at(delay, fire, pod)
+        self._clock.at(delay, fire, pod)
 
     def _event(
         self, pod: PodRecord, type_: str, reason: str, message: str, source: str = "kubelet"
     ) -> None:
-        self._cluster.record_event(type_, reason, "Pod", pod.name, message, pod.namespace, source)
+        self._events.event(type_, reason, "Pod", pod.name, message, pod.namespace, source)
 
     def _bind(self, pod: PodRecord) -> None:
         pod.node = NODE_NAME
-        pod.scheduled_at = self._cluster.now
+        pod.scheduled_at = self._clock.now
         self._bound += 1
         pod.ip = f"10.244.{self._bound // 250 % 256}.{self._bound % 250 + 2}"
         self._event(
@@ -218,7 +152,7 @@ class Kubelet:
             f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
             "default-scheduler",
         )
-        self._on_change(pod)
+        self._changed(pod)
         if pod.behavior.image_pull_error:
             self._after(pod.pull, self._pull_failed, pod)
         else:
@@ -236,7 +170,7 @@ class Kubelet:
         )
         self._event(pod, "Warning", "Failed", "Error: ErrImagePull")
         self._event(pod, "Normal", "BackOff", f'Back-off pulling image "{pod.image}"')
-        self._on_change(pod)
+        self._changed(pod)
 
     def _pulled(self, pod: PodRecord) -> None:
         if pod.pull > 0:
@@ -255,14 +189,14 @@ class Kubelet:
         self._after(pod.start_delay, self._start, pod)
 
     def _start(self, pod: PodRecord) -> None:
-        now = self._cluster.now
+        now = self._clock.now
         pod.phase = "Running"
         pod.started = True
         pod.started_at = now
         pod.waiting_reason = ""
         self._event(pod, "Normal", "Created", f"Created container: {pod.container}")
         self._event(pod, "Normal", "Started", f"Started container: {pod.container}")
-        self._on_change(pod)
+        self._changed(pod)
         if pod.crash_after is not None:
             self._after(pod.crash_after, self._crash, pod)
         if not pod.behavior.never_ready:
@@ -282,8 +216,8 @@ class Kubelet:
 
     def _turn_ready(self, pod: PodRecord) -> None:
         pod.ready = True
-        pod.ready_since = self._cluster.now
-        self._on_change(pod)
+        pod.ready_since = self._clock.now
+        self._changed(pod)
         if pod.unready_after is not None:
             self._after(self._unready_delay(pod, pod.unready_after), self._turn_unready, pod)
 
@@ -294,7 +228,7 @@ class Kubelet:
         probe = pod.template.spec.containers[0].readiness_probe
         if probe is None or pod.started_at is None:
             return failing_in
-        now = self._cluster.now
+        now = self._clock.now
         period = float(probe.period_seconds or 10)
         first_probe = pod.started_at + float(probe.initial_delay_seconds)
         failing_at = now + failing_in
@@ -304,7 +238,7 @@ class Kubelet:
 
     def _turn_unready(self, pod: PodRecord) -> None:
         pod.ready = False
-        pod.ready_since = self._cluster.now
+        pod.ready_since = self._clock.now
         pod.available = False
         self._event(
             pod,
@@ -312,7 +246,7 @@ class Kubelet:
             "Unhealthy",
             "Readiness probe failed: HTTP probe failed with statuscode: 503",
         )
-        self._on_change(pod)
+        self._changed(pod)
 
     def _crash(self, pod: PodRecord) -> None:
         pod.epoch += 1
@@ -320,7 +254,7 @@ class Kubelet:
         pod.started = False
         if pod.ready:
             pod.ready = False
-            pod.ready_since = self._cluster.now
+            pod.ready_since = self._clock.now
         pod.available = False
         backoff = crash_backoff(pod.restarts)
         pod.waiting_reason = "CrashLoopBackOff" if backoff > 0 else ""
@@ -332,26 +266,27 @@ class Kubelet:
                 f"Back-off restarting failed container {pod.container} in pod "
                 f"{pod.name}_{pod.namespace}({pod.uid})",
             )
-        self._on_change(pod)
+        self._changed(pod)
         self._after(backoff + pod.start_delay, self._start, pod)
 
     def terminate(self, pod: PodRecord) -> None:
         """Delete a pod: it leaves every count now and is gone after its shutdown."""
         if pod.deleted_at is not None:
             return
-        pod.deleted_at = self._cluster.now
+        pod.deleted_at = self._clock.now
         pod.epoch += 1
         pod.available = False
         if pod.started:
             self._event(pod, "Normal", "Killing", f"Stopping container {pod.container}")
-        self._on_change(pod)
+        self._changed(pod)
         grace = pod.template.spec.termination_grace_period_seconds
         delay = pod.shutdown if grace is None else min(pod.shutdown, float(grace))
-        self._cluster.at(delay, self._gone, pod)
+        self._clock.at(delay, self._gone, pod)
 
     def _gone(self, pod: PodRecord) -> None:
-        del self.pods[(pod.namespace, pod.name)]
-        self._on_gone(pod)
+        del self.index.by_name[(pod.namespace, pod.name)]
+        for handler in self._on_gone:
+            handler(pod)
 
     def view(self, pod: PodRecord) -> Pod:
         """The pod as the API server would return it."""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rollsim.metrics import Timeline
+from rollsim.timeline import Timeline
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -11,9 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rollsim.api.kinds import lookup
+from rollsim.api.manifest import load_documents
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster
-from rollsim.metrics import RolloutSummary, Timeline
+from rollsim.summary import RolloutSummary
+from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic
 
 __all__ = ["Action", "Scenario"]
@@ -63,8 +66,8 @@ class Scenario:
             images=self.images,
             latency=self.latency,
         )
-        applied = cluster.apply(self.manifests)
-        target = self.target or _only_deployment(applied)
+        cluster.apply(self.manifests)
+        target, namespace = self.target_ref()
         traffic = [self.traffic] if isinstance(self.traffic, Traffic) else list(self.traffic or [])
         for t in traffic:
             cluster.add_traffic(t)
@@ -75,22 +78,36 @@ class Scenario:
             else:
                 assert action.kubectl is not None
                 cluster.kubectl(action.kubectl)
-        cluster.run_until_complete(target, timeout=self.timeout)
+        cluster.run_until_complete(target, timeout=self.timeout, namespace=namespace)
         if self.until is not None and self.until > cluster.now:
             cluster.run(until=self.until)
         return cluster
 
+    def target_ref(self) -> tuple[str, str]:
+        """(``kind/NAME``, namespace) of the workload whose rollout ends the run: ``target``,
+        or else the only Deployment among the manifests."""
+        documents = [obj for obj, _ in load_documents(self.manifests)]
+        if self.target is not None:
+            kind_text, _, name = self.target.rpartition("/")
+            info = lookup(kind_text or "deployment")
+            kind = info.kind if info is not None else "Deployment"
+            namespaces = [
+                d.metadata.namespace
+                for d in documents
+                if d.kind == kind and d.metadata.name == name
+            ]
+            return f"{kind.lower()}/{name}", (namespaces[0] if namespaces else "") or "default"
+        found = [obj for obj in documents if obj.kind == "Deployment"]
+        if len(found) != 1:
+            raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
+        return f"deployment/{found[0].metadata.name}", found[0].metadata.namespace or "default"
+
     def timeline(self, seed: int | None = None) -> Timeline:
-        cluster = self.run(seed)
-        return cluster.timeline(self.target or _only_deployment(cluster.list("deployment")))
+        """The target's timeline after a run with ``seed``."""
+        target, namespace = self.target_ref()
+        return self.run(seed).timeline(target, namespace)
 
     def summary(self, seed: int | None = None) -> RolloutSummary:
-        cluster = self.run(seed)
-        return cluster.summary(self.target or _only_deployment(cluster.list("deployment")))
-
-
-def _only_deployment(objects: Sequence[Any]) -> str:
-    names = [o.metadata.name for o in objects if o.kind == "Deployment"]
-    if len(names) != 1:
-        raise ValueError(f"name the scenario's target: it has {len(names)} Deployments")
-    return f"deployment/{names[0]}"
+        """The target's rollout summary after a run with ``seed``."""
+        target, namespace = self.target_ref()
+        return self.run(seed).summary(target, namespace)

@@ -7,7 +7,8 @@ the version's ``error_rate`` on the live ones, and with no endpoint at all
 every offered request fails. Integrating in closed form makes the cost
 depend on the number of state changes only, never on the request rate.
 ``noise=True`` draws Poisson arrivals (and binomial failures) per interval
-from the cluster's generator instead of using the expectations.
+from the traffic random stream instead of using the expectations; that
+stream is the traffic's own, so noise never moves a pod.
 """
 
 from __future__ import annotations
@@ -17,15 +18,11 @@ import math
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from rollsim.controllers.endpoints import Route
-
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
 
 __all__ = ["Traffic", "TrafficFlow", "diurnal"]
 
@@ -129,11 +126,13 @@ class TrafficFlow:
     analysis queries its metrics provider.
     """
 
-    def __init__(self, traffic: Traffic, route: Route, cluster: Cluster) -> None:
+    def __init__(
+        self, traffic: Traffic, route: Route, since: float, noise: np.random.Generator
+    ) -> None:
         self.traffic = traffic
         self.route = route
-        self._cluster = cluster
-        self.since = cluster.now
+        self._noise = noise
+        self.since = since
         self.offered = 0.0
         self.failed = 0.0
         self.sent: dict[str, float] = {}
@@ -185,7 +184,7 @@ class TrafficFlow:
         self._log(now)
 
     def _account(self, offered: float) -> None:
-        rng = self._cluster.rng if self.traffic.noise else None
+        rng = self._noise if self.traffic.noise else None
         if rng is not None:
             offered = float(rng.poisson(offered))
         self.offered += offered

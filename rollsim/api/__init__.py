@@ -26,7 +26,13 @@ from rollsim.api.core import (
     ServicePort,
     ServiceSpec,
 )
-from rollsim.api.errors import FieldError, ValidationError
+from rollsim.api.errors import (
+    FieldError,
+    InvalidOperation,
+    NotFoundError,
+    RollsimError,
+    ValidationError,
+)
 from rollsim.api.manifest import load, to_dict, to_yaml
 from rollsim.api.meta import (
     LabelSelector,
@@ -46,8 +52,10 @@ __all__ = [
     "DeploymentStrategy",
     "EnvVar",
     "FieldError",
+    "InvalidOperation",
     "LabelSelector",
     "LabelSelectorRequirement",
+    "NotFoundError",
     "ObjectMeta",
     "OwnerReference",
     "Pod",
@@ -61,6 +69,7 @@ __all__ = [
     "ReplicaSetSpec",
     "ReplicaSetStatus",
     "RollingUpdateDeployment",
+    "RollsimError",
     "Service",
     "ServicePort",
     "ServiceSpec",

@@ -1,10 +1,12 @@
 """argoproj.io/v1alpha1: Rollout and AnalysisTemplate, as Argo Rollouts defines them.
 
-Fields that change what a rollout does are attributes; router-specific
+Mirrors pkg/apis/rollouts/v1alpha1/types.go and analysis_types.go. Fields
+that change what a rollout does are attributes; router-specific
 configuration (nginx, istio, alb, ...), experiments and header/mirror routes
 are accepted and kept in ``extra``: the simulated router applies weights
 exactly as set, whatever the mesh. Defaults follow Argo Rollouts (see
-``default_rollout``); validation mirrors ``ValidateRollout``.
+``default_rollout``); validation mirrors pkg/apis/rollouts/validation/validation.go
+(``ValidateRollout`` and the strategy checks it calls).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from rollsim.api.apps import DeploymentCondition
 from rollsim.api.core import PodTemplateSpec
 from rollsim.api.defaults import default_template
+from rollsim.api.duration import parse_duration, parse_int
 from rollsim.api.errors import FieldError
 from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.api.validation import (
@@ -52,6 +55,25 @@ class RolloutPause:
     """``pause: {}`` (until promoted) or ``pause: {duration: 30s}``."""
 
     duration: IntOrString | None = None
+
+    def duration_seconds(self) -> int:
+        """``RolloutPause.DurationSeconds``: how long the pause lasts, in whole seconds.
+
+        An int, or a string ``strconv.ParseInt`` reads as an int32, is seconds
+        (a duration without a unit); any other string is a Go duration,
+        truncated to seconds; an unparsable one is -1. No duration is 0.
+        """
+        if self.duration is None:
+            return 0
+        if isinstance(self.duration, int):
+            return self.duration
+        seconds = parse_int(self.duration, 32)
+        if seconds is not None:
+            return seconds
+        try:
+            return int(parse_duration(self.duration))
+        except ValueError:
+            return -1
 
 
 @dataclass(frozen=True)
@@ -342,9 +364,14 @@ def _percent_or_int(value: IntOrString | None) -> int:
 
 
 def validate_rollout(r: Rollout) -> list[FieldError]:
-    """``ValidateRollout``: the pod spec checks plus the strategy rules of Argo Rollouts."""
-    spec = r.spec
-    errors = validate_object_meta(r.metadata)
+    """``ValidateRollout``: the object metadata, then ``ValidateRolloutSpec``."""
+    return validate_object_meta(r.metadata) + _validate_rollout_spec(r.spec)
+
+
+def _validate_rollout_spec(spec: RolloutSpec) -> list[FieldError]:
+    """``ValidateRolloutSpec``: replicas, selector and pod template as a Deployment's,
+    the strategy, and a progress deadline longer than minReadySeconds."""
+    errors: list[FieldError] = []
     if spec.replicas is not None and spec.replicas < 0:
         errors.append(
             FieldError(
@@ -356,100 +383,7 @@ def validate_rollout(r: Rollout) -> list[FieldError]:
         )
     errors += validate_replica_selector(spec.selector, "rollout")
     errors += validate_pod_template(spec.template, spec.selector, "spec.template")
-    canary, blue_green = spec.strategy.canary, spec.strategy.blue_green
-    if (canary is None) == (blue_green is None):
-        errors.append(
-            FieldError(
-                "Required value",
-                "spec.strategy",
-                "Rollout must have one and only one strategy (canary or blueGreen)",
-            )
-        )
-    if canary is not None:
-        path = "spec.strategy.canary"
-        errors += _check_int_or_percent(canary.max_surge, f"{path}.maxSurge")
-        errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
-        if _percent_or_int(canary.max_surge) == 0 == _percent_or_int(canary.max_unavailable):
-            errors.append(
-                FieldError(
-                    "Invalid value",
-                    f"{path}.maxUnavailable",
-                    "MaxSurge and MaxUnavailable both can not be zero",
-                    canary.max_unavailable,
-                )
-            )
-        for i, step in enumerate(canary.steps):
-            spath = f"{path}.steps[{i}]"
-            kinds = [
-                k
-                for k in ("set_weight", "pause", "set_canary_scale", "analysis")
-                if getattr(step, k) is not None
-            ] + list(step.extra)
-            if len(kinds) != 1:
-                errors.append(
-                    FieldError(
-                        "Invalid value",
-                        spath,
-                        "Step must have one of the following set: "
-                        "experiment, setWeight, setCanaryScale or pause",
-                        len(kinds),
-                    )
-                )
-            if (
-                step.set_weight is not None
-                and not 0 <= step.set_weight <= 100
-                and canary.traffic_routing is None
-            ):
-                errors.append(
-                    FieldError(
-                        "Invalid value",
-                        f"{spath}.setWeight",
-                        "SetWeight must be between 0 and 100",
-                        step.set_weight,
-                    )
-                )
-            if step.set_canary_scale is not None and canary.traffic_routing is None:
-                errors.append(
-                    FieldError(
-                        "Invalid value",
-                        f"{spath}.setCanaryScale",
-                        "SetCanaryScale requires TrafficRouting to be set",
-                        step.set_canary_scale.replicas or 0,
-                    )
-                )
-        if canary.traffic_routing is None:
-            for name, wire in (
-                ("dynamic_stable_scale", "dynamicStableScale"),
-                ("min_pods_per_replica_set", "minPodsPerReplicaSet"),
-            ):
-                value = getattr(canary, name)
-                if value not in (None, False):
-                    errors.append(
-                        FieldError(
-                            "Invalid value",
-                            f"{path}.{wire}",
-                            f"{wire} requires TrafficRouting to be set",
-                            value,
-                        )
-                    )
-    if blue_green is not None:
-        path = "spec.strategy.blueGreen"
-        if not blue_green.active_service:
-            errors.append(
-                FieldError(
-                    "Required value", f"{path}.activeService", "Active Service name is required"
-                )
-            )
-        elif blue_green.active_service == blue_green.preview_service:
-            errors.append(
-                FieldError(
-                    "Invalid value",
-                    f"{path}.activeService",
-                    "Preview service and Active service cannot be the same",
-                    blue_green.active_service,
-                )
-            )
-        errors += _check_int_or_percent(blue_green.max_unavailable, f"{path}.maxUnavailable")
+    errors += _validate_rollout_strategy(spec.strategy)
     if (
         spec.progress_deadline_seconds is not None
         and spec.progress_deadline_seconds <= spec.min_ready_seconds
@@ -462,6 +396,130 @@ def validate_rollout(r: Rollout) -> list[FieldError]:
                 spec.progress_deadline_seconds,
             )
         )
+    return errors
+
+
+def _validate_rollout_strategy(strategy: RolloutStrategy) -> list[FieldError]:
+    """``ValidateRolloutStrategy``: exactly one of canary and blueGreen, then its rules."""
+    errors: list[FieldError] = []
+    canary, blue_green = strategy.canary, strategy.blue_green
+    if (canary is None) == (blue_green is None):
+        errors.append(
+            FieldError(
+                "Required value",
+                "spec.strategy",
+                "Rollout must have one and only one strategy (canary or blueGreen)",
+            )
+        )
+    if canary is not None:
+        errors += _validate_rollout_strategy_canary(canary, "spec.strategy.canary")
+    if blue_green is not None:
+        errors += _validate_rollout_strategy_blue_green(blue_green, "spec.strategy.blueGreen")
+    return errors
+
+
+def _validate_rollout_strategy_canary(canary: CanaryStrategy, path: str) -> list[FieldError]:
+    """``ValidateRolloutStrategyCanary``: the fenceposts, each step, and the fields
+    that need traffic routing."""
+    errors = _check_int_or_percent(canary.max_surge, f"{path}.maxSurge")
+    errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
+    errors += _invalid_max_surge_max_unavailable(canary, path)
+    routed = canary.traffic_routing is not None
+    for i, step in enumerate(canary.steps):
+        errors += _validate_canary_step(step, f"{path}.steps[{i}]", routed)
+    if not routed:
+        for name, wire in (
+            ("dynamic_stable_scale", "dynamicStableScale"),
+            ("min_pods_per_replica_set", "minPodsPerReplicaSet"),
+        ):
+            value = getattr(canary, name)
+            if value not in (None, False):
+                errors.append(
+                    FieldError(
+                        "Invalid value",
+                        f"{path}.{wire}",
+                        f"{wire} requires TrafficRouting to be set",
+                        value,
+                    )
+                )
+    return errors
+
+
+def _invalid_max_surge_max_unavailable(canary: CanaryStrategy, path: str) -> list[FieldError]:
+    """``invalidMaxSurgeMaxUnavailable``: maxSurge and maxUnavailable may not both be 0."""
+    if _percent_or_int(canary.max_surge) == 0 == _percent_or_int(canary.max_unavailable):
+        return [
+            FieldError(
+                "Invalid value",
+                f"{path}.maxUnavailable",
+                "MaxSurge and MaxUnavailable both can not be zero",
+                canary.max_unavailable,
+            )
+        ]
+    return []
+
+
+def _validate_canary_step(step: CanaryStep, path: str, routed: bool) -> list[FieldError]:
+    """One step of ``ValidateRolloutStrategyCanary``: one kind only
+    (``hasMultipleStepsType``), setWeight within 0-100 and setCanaryScale only
+    with traffic routing."""
+    errors: list[FieldError] = []
+    kinds = [
+        k
+        for k in ("set_weight", "pause", "set_canary_scale", "analysis")
+        if getattr(step, k) is not None
+    ] + list(step.extra)
+    if len(kinds) != 1:
+        errors.append(
+            FieldError(
+                "Invalid value",
+                path,
+                "Step must have one of the following set: "
+                "experiment, setWeight, setCanaryScale or pause",
+                len(kinds),
+            )
+        )
+    if step.set_weight is not None and not 0 <= step.set_weight <= 100 and not routed:
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.setWeight",
+                "SetWeight must be between 0 and 100",
+                step.set_weight,
+            )
+        )
+    if step.set_canary_scale is not None and not routed:
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.setCanaryScale",
+                "SetCanaryScale requires TrafficRouting to be set",
+                step.set_canary_scale.replicas or 0,
+            )
+        )
+    return errors
+
+
+def _validate_rollout_strategy_blue_green(
+    blue_green: BlueGreenStrategy, path: str
+) -> list[FieldError]:
+    """``ValidateRolloutStrategyBlueGreen``: an active service, distinct from the
+    preview, and a valid maxUnavailable."""
+    errors: list[FieldError] = []
+    if not blue_green.active_service:
+        errors.append(
+            FieldError("Required value", f"{path}.activeService", "Active Service name is required")
+        )
+    elif blue_green.active_service == blue_green.preview_service:
+        errors.append(
+            FieldError(
+                "Invalid value",
+                f"{path}.activeService",
+                "Preview service and Active service cannot be the same",
+                blue_green.active_service,
+            )
+        )
+    errors += _check_int_or_percent(blue_green.max_unavailable, f"{path}.maxUnavailable")
     return errors
 
 

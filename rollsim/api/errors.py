@@ -10,7 +10,33 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FieldError", "GoText", "ValidationError", "go_value"]
+__all__ = [
+    "FieldError",
+    "GoText",
+    "InvalidOperation",
+    "NotFoundError",
+    "RollsimError",
+    "ValidationError",
+    "go_value",
+]
+
+
+class RollsimError(Exception):
+    """The base of every error rollsim raises on purpose.
+
+    Each subclass is also the builtin a caller would expect (``ValueError``,
+    ``LookupError``), as Hypothesis's errors are, so ``except ValueError``
+    keeps working and ``except rollsim.RollsimError`` catches the family.
+    """
+
+
+class NotFoundError(RollsimError, LookupError):
+    """The named object does not exist; the message is the API server's."""
+
+
+class InvalidOperation(RollsimError, ValueError):
+    """A valid request the object's state refuses, e.g. pausing a paused Deployment;
+    the message is kubectl's."""
 
 
 class GoText(str):
@@ -57,7 +83,7 @@ class FieldError:
         return f"{text}: {self.detail}" if self.detail else text
 
 
-class ValidationError(ValueError):
+class ValidationError(RollsimError, ValueError):
     """An object, manifest or command argument was rejected; nothing was applied.
 
     ``errors`` lists every problem found, each with the field path the API

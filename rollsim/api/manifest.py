@@ -9,94 +9,23 @@ YAML is read with ``yaml.safe_load``-style composition only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from rollsim.api.apps import Deployment, ReplicaSet
-from rollsim.api.argo import (
-    AnalysisTemplate,
-    Rollout,
-    default_rollout,
-    validate_analysis_template,
-    validate_rollout,
-)
-from rollsim.api.core import Service
-from rollsim.api.defaults import default_deployment, default_replica_set, default_service
 from rollsim.api.errors import FieldError, ValidationError
-from rollsim.api.flagger import Canary, default_canary, validate_canary
-from rollsim.api.validation import validate_deployment, validate_replica_set, validate_service
+from rollsim.api.kinds import decodable
 from rollsim.api.wire import decode, encode
 
 __all__ = [
-    "KIND_ALIASES",
-    "KindInfo",
     "dump_yaml",
     "load",
     "load_documents",
-    "register_kind",
     "to_dict",
     "to_yaml",
 ]
-
-
-@dataclass(frozen=True)
-class KindInfo:
-    """How one (apiVersion, kind) is decoded, defaulted and validated."""
-
-    api_version: str
-    kind: str
-    cls: type[Any]
-    default: Callable[[Any], Any]
-    validate: Callable[[Any], list[FieldError]]
-
-
-_KINDS: dict[tuple[str, str], KindInfo] = {}
-
-KIND_ALIASES: dict[str, str] = {}
-
-
-def register_kind(info: KindInfo, *aliases: str) -> None:
-    """Make a kind loadable; ``aliases`` are the names kubectl accepts for it."""
-    _KINDS[(info.api_version, info.kind)] = info
-    for alias in (info.kind.lower(), *aliases):
-        KIND_ALIASES[alias] = info.kind
-
-
-register_kind(
-    KindInfo("apps/v1", "Deployment", Deployment, default_deployment, validate_deployment),
-    "deployments",
-    "deploy",
-)
-register_kind(
-    KindInfo("apps/v1", "ReplicaSet", ReplicaSet, default_replica_set, validate_replica_set),
-    "replicasets",
-    "rs",
-)
-register_kind(
-    KindInfo("v1", "Service", Service, default_service, validate_service), "services", "svc"
-)
-register_kind(
-    KindInfo("argoproj.io/v1alpha1", "Rollout", Rollout, default_rollout, validate_rollout),
-    "rollouts",
-    "ro",
-)
-register_kind(
-    KindInfo(
-        "argoproj.io/v1alpha1",
-        "AnalysisTemplate",
-        AnalysisTemplate,
-        lambda t: t,
-        validate_analysis_template,
-    ),
-    "analysistemplates",
-)
-register_kind(
-    KindInfo("flagger.app/v1beta1", "Canary", Canary, default_canary, validate_canary), "canaries"
-)
 
 
 class _Loader(yaml.SafeLoader):
@@ -169,7 +98,7 @@ def _decode_document(doc: Any, where: str) -> tuple[Any, list[str]]:
         return None, [f"{where}: Object 'Kind' is missing".lstrip(": ")]
     if not api_version:
         return None, [f"{where}: Object 'apiVersion' is missing".lstrip(": ")]
-    info = _KINDS.get((str(api_version), str(kind)))
+    info = decodable(str(api_version), str(kind))
     if info is None:
         return None, [
             f'resource mapping not found for name: "{_name_of(doc)}" namespace: "" '
@@ -242,7 +171,7 @@ def load_documents(source: Any) -> list[tuple[Any, dict[str, Any]]]:
         if len(documents) > 1:
             where = f"{path or 'document'} #{index + 1}" + (f" (line {line})" if line else "")
         if hasattr(doc, "metadata") and hasattr(doc, "kind"):
-            info = _KINDS.get((doc.api_version, doc.kind))
+            info = decodable(doc.api_version, doc.kind)
             if info is None:
                 raise TypeError(f"cannot apply an object of type {type(doc).__name__}")
             obj = info.default(doc)

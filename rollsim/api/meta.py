@@ -18,6 +18,7 @@ __all__ = [
     "LabelSelectorRequirement",
     "ObjectMeta",
     "OwnerReference",
+    "controller_of",
     "parse_selector",
 ]
 
@@ -48,6 +49,14 @@ class ObjectMeta:
     deletion_timestamp: float | None = field(default=None, metadata={"time": True})
     owner_references: tuple[OwnerReference, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+def controller_of(obj: Any) -> OwnerReference | None:
+    """``metav1.GetControllerOf``: the owner reference marked as the controller, if any."""
+    for ref in obj.metadata.owner_references:
+        if ref.controller:
+            return ref  # type: ignore[no-any-return]
+    return None
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Service, ServicePort, ServiceSpec
 from rollsim.api.flagger import Canary, CanaryCondition, CanaryMetric
+from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.behavior import PodBehaviors
 from rollsim.controllers import canary_scheduler as flagger
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
+from rollsim.controllers.deployment.controller import deployment_revision
+from rollsim.controllers.endpoints import EndpointsController
 from rollsim.dist import as_distribution
-from rollsim.metrics import WorkloadFacts, register_workload
-
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
+from rollsim.metrics import Recorder
+from rollsim.world.clock import Clock
+from rollsim.world.events import EventRecorder
+from rollsim.world.store import Store
+from rollsim.world.workqueue import Workqueues
 
 __all__ = ["CanaryController", "check_metric"]
 
@@ -87,21 +92,38 @@ def _go_millis(millis: float) -> str:
 class CanaryController:
     """Ticks every Canary on its interval and applies each transition."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self._cluster = cluster
+    def __init__(
+        self,
+        store: Store,
+        queues: Workqueues,
+        events: EventRecorder,
+        clock: Clock,
+        recorder: Recorder,
+        endpoints: EndpointsController,
+        behaviors: PodBehaviors,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._clock = clock
+        self._recorder = recorder
+        self._router = endpoints
+        self._behaviors = behaviors
         self._runs: dict[tuple[str, str], _Run] = {}
+        self._queue = queues.register("canary", self.sync)
+        store.on("Canary", self._canary_written)
 
-    def deployment_changed(self, namespace: str, name: str) -> None:
-        """Flagger notices target changes on its next tick; nothing to do at once."""
+    def _canary_written(self, old: Canary | None, new: Canary | None) -> None:
+        # Flagger starts the Canary's ticker when it appears; later edits (and changes
+        # of its target) are read on the next tick, never acted on at once.
+        if old is None and new is not None:
+            self._queue.add((new.metadata.namespace, new.metadata.name))
 
     def event(self, c: Canary, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(
-            type_, reason, "Canary", c.metadata.name, message, c.metadata.namespace, "flagger"
-        )
+        self._events.event(type_, reason, "Canary", c.metadata.name, message, c.metadata.namespace)
 
     def sync(self, key: tuple[str, str]) -> None:
         """A tick (or the Canary was applied: start ticking)."""
-        c = self._cluster.store.get("Canary", *key)
+        c = self._store.get("Canary", *key)
         if c is None:
             self._runs.pop(key, None)
             return
@@ -110,7 +132,7 @@ class CanaryController:
         interval = flagger.analysis_interval_seconds(
             c.spec.analysis.interval if c.spec.analysis is not None else None
         )
-        self._cluster.enqueue_after("canary", key, interval)
+        self._queue.add_after(key, interval)
 
     # Observation.
 
@@ -145,7 +167,7 @@ class CanaryController:
             and available.reason == util.MINIMUM_REPLICAS_UNAVAILABLE
             and available.last_update_time is not None
         ):
-            unavailable_for = self._cluster.now - available.last_update_time
+            unavailable_for = self._clock.now - available.last_update_time
         readiness = flagger.is_deployment_ready(
             generation=d.metadata.generation,
             observed_generation=d.status.observed_generation,
@@ -167,13 +189,13 @@ class CanaryController:
         if analysis is None:
             return True, ""
         ns = c.metadata.namespace
-        rss = self._cluster.store.owned_replica_sets(target.metadata.uid)
-        flow = self._cluster.recorder.flow_for(rss)
+        rss = self._store.owned_replica_sets(target.metadata.uid)
+        flow = self._recorder.flow_for(rss)
         uids = [rs.metadata.uid for rs in rss]
-        latency = self._cluster.kubelet.behavior_for(target.spec.template).latency
+        latency = self._behaviors.for_template(target.spec.template).latency
         for metric in analysis.metrics:
             window = flagger.analysis_interval_seconds(metric.interval or "1m")
-            now = self._cluster.now
+            now = self._clock.now
             sent, failed = flow.window(uids, now - window, now) if flow is not None else (0.0, 0.0)
             passed, why = check_metric(metric, sent, failed, latency)
             if not passed:
@@ -193,7 +215,7 @@ class CanaryController:
 
     def _tick(self, c: Canary, run: _Run) -> None:
         ns, name = c.metadata.namespace, c.spec.target_ref.name
-        store = self._cluster.store
+        store = self._store
         target = store.get("Deployment", ns, name)
         if target is None:
             return
@@ -245,21 +267,20 @@ class CanaryController:
                 target.spec, selector=LabelSelector(match_labels=labels), template=template
             ),
         )
-        created = self._cluster.store.create(primary)
+        created = self._store.create(primary)
         port = int((c.spec.extra.get("service") or {}).get("port", 80))
         for svc_name, app in (
             (name, primary_name),
             (f"{name}-primary", primary_name),
             (f"{name}-canary", name),
         ):
-            if self._cluster.store.get("Service", ns, svc_name) is None:
-                self._cluster.store.create(
+            if self._store.get("Service", ns, svc_name) is None:
+                self._store.create(
                     Service(
                         metadata=ObjectMeta(name=svc_name, namespace=ns, owner_references=(owner,)),
                         spec=ServiceSpec(
                             selector={"app": app},
                             type="ClusterIP",
-                            cluster_ip=self._cluster.allocate_cluster_ip(),
                             ports=(
                                 ServicePort(
                                     name="http", protocol="TCP", port=port, target_port=port
@@ -282,7 +303,7 @@ class CanaryController:
     ) -> None:
         """Carry out a transition, with Flagger's events in the order it records them."""
         ns, name = c.metadata.namespace, target.metadata.name
-        store = self._cluster.store
+        store = self._store
         label = f"{name}.{ns}"
         if after.phase == flagger.FLAGGER_INITIALIZED and before.phase != after.phase:
             self.event(c, "Normal", "Synced", f"Initialization done! {c.metadata.name}.{ns}")
@@ -331,7 +352,7 @@ class CanaryController:
             # The tick that runs the pre-rollout hooks starts the analysis proper.
             self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
         if (after.primary_route, after.canary_route) != (before.primary_route, before.canary_route):
-            self._cluster.endpoints.set_weight(
+            self._router.set_weight(
                 ns, name, f"{name}-canary", after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT
             )
             if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
@@ -352,7 +373,7 @@ class CanaryController:
             flagger.FLAGGER_SUCCEEDED: "True",
             flagger.FLAGGER_FAILED: "False",
         }.get(phase, "Unknown")
-        now = self._cluster.now
+        now = self._clock.now
         old = next((x for x in c.status.conditions if x.type == "Promoted"), None)
         condition = CanaryCondition(
             type="Promoted",
@@ -381,7 +402,7 @@ class CanaryController:
             last_transition_time=c.status.last_transition_time if c.status.phase == phase else now,
         )
         if status != c.status:
-            self._cluster.store.update(replace(c, status=status))
+            self._store.update(replace(c, status=status))
 
 
 _PHASE_MESSAGES = {
@@ -464,11 +485,12 @@ def _target_template(rs: ReplicaSet) -> Any:
     return replace(rs.spec.template, metadata=replace(rs.spec.template.metadata, labels=labels))
 
 
-def _canary_revision(rs: ReplicaSet) -> int:
-    try:
-        return util.revision(rs)
-    except ValueError:
-        return 0
+def _canary_rollout_status(c: Canary, rss: Sequence[ReplicaSet]) -> str:
+    """A failed analysis waits for a new revision; otherwise done once promoted."""
+    if c.status.phase == "Failed":
+        return "failed"
+    return "complete" if _canary_facts(c, rss).complete else "running"
 
 
-register_workload("Canary", _canary_facts, _canary_revision, _canary_replica_sets)
+register_workload("Canary", Workload(_canary_facts, deployment_revision, _canary_replica_sets))
+register_rollout_status("Canary", _canary_rollout_status)

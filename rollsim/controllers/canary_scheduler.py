@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Final
 
-from rollsim.controllers.rollout.replicas import TIMED_OUT_REASON, parse_go_duration
+from rollsim.api.duration import parse_duration
 
 __all__ = [
     "DEFAULT_ANALYSIS_INTERVAL_SECONDS",
@@ -95,7 +95,7 @@ def analysis_interval_seconds(interval: str | None) -> float:
     if not interval:
         return DEFAULT_ANALYSIS_INTERVAL_SECONDS
     try:
-        seconds = parse_go_duration(interval)
+        seconds = parse_duration(interval)
     except ValueError:
         return DEFAULT_ANALYSIS_INTERVAL_SECONDS
     return max(seconds, MIN_ANALYSIS_INTERVAL_SECONDS)
@@ -189,6 +189,11 @@ def scale_from_zero_replicas(
 # ---------------------------------------------------------------------------------------
 
 
+#: The Deployment Progressing condition's reason past progressDeadlineSeconds, which
+#: Flagger compares as a literal (Kubernetes' ``TimedOutReason``).
+_PROGRESS_DEADLINE_EXCEEDED: Final = "ProgressDeadlineExceeded"
+
+
 @dataclass(frozen=True)
 class DeploymentReadiness:
     """``isDeploymentReady``'s answer: ``retriable`` False means roll back."""
@@ -199,6 +204,7 @@ class DeploymentReadiness:
 
 
 def _float32(value: float) -> float:
+    """``value`` rounded to a Go ``float32``."""
     return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
@@ -223,8 +229,7 @@ def is_deployment_ready(
     its lastUpdateTime (``None``: no such condition). That condition lasting
     longer than ``deadline_seconds`` (with a Progressing condition present), or
     a ``ProgressDeadlineExceeded`` Progressing reason, makes it non-retriable.
-    The ready count is ``int(float32(updated) * float32(threshold / 100))``,
-    as upstream computes it.
+    The ready count is ``_ready_threshold_updated_replicas``.
     """
     if generation > observed_generation:
         return DeploymentReadiness(
@@ -233,42 +238,33 @@ def is_deployment_ready(
             "waiting for rollout to finish: observed "
             "deployment generation less than desired generation",
         )
-    retriable = True
-    if (
+    stuck = (
         progressing_reason is not None
         and min_replicas_unavailable_for is not None
         and min_replicas_unavailable_for > deadline_seconds
-    ):
-        retriable = False
-    ratio = _float32(_float32(float(ready_threshold)) / _float32(100.0))
-    ready_count = int(_float32(_float32(float(updated_replicas)) * ratio))
-    if progressing_reason == TIMED_OUT_REASON:
+    )
+    ready_count = _ready_threshold_updated_replicas(updated_replicas, ready_threshold)
+    if progressing_reason == _PROGRESS_DEADLINE_EXCEEDED:
         return DeploymentReadiness(False, False, "deployment exceeded its progress deadline")
     if spec_replicas is not None and updated_replicas < spec_replicas:
-        return DeploymentReadiness(
-            False,
-            retriable,
-            f"waiting for rollout to finish: "
-            f"{updated_replicas} out of {spec_replicas} new replicas "
-            f"have been updated",
+        waiting = f"{updated_replicas} out of {spec_replicas} new replicas have been updated"
+    elif status_replicas > updated_replicas:
+        waiting = f"{status_replicas - updated_replicas} old replicas are pending termination"
+    elif available_replicas < ready_count:
+        waiting = (
+            f"{available_replicas} of {ready_count} (readyThreshold {ready_threshold}%) "
+            "updated replicas are available"
         )
-    if status_replicas > updated_replicas:
-        return DeploymentReadiness(
-            False,
-            retriable,
-            f"waiting for rollout to finish: "
-            f"{status_replicas - updated_replicas} old replicas are "
-            f"pending termination",
-        )
-    if available_replicas < ready_count:
-        return DeploymentReadiness(
-            False,
-            retriable,
-            f"waiting for rollout to finish: "
-            f"{available_replicas} of {ready_count} (readyThreshold "
-            f"{ready_threshold}%) updated replicas are available",
-        )
-    return DeploymentReadiness(True, True)
+    else:
+        return DeploymentReadiness(True, True)
+    return DeploymentReadiness(False, not stuck, f"waiting for rollout to finish: {waiting}")
+
+
+def _ready_threshold_updated_replicas(updated_replicas: int, ready_threshold: int) -> int:
+    """``readyThresholdUpdatedReplicas``: ``int32(float32(updated) * (float32(threshold) /
+    float32(100)))``, in float32 as upstream computes it."""
+    ratio = _float32(_float32(float(ready_threshold)) / _float32(100.0))
+    return int(_float32(_float32(float(updated_replicas)) * ratio))
 
 
 # ---------------------------------------------------------------------------------------
@@ -485,97 +481,116 @@ _IN_RUN: Final = (
 def advance_canary(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) -> FlaggerState:
     """``Controller.advanceCanary``: one scheduler tick, at most one transition.
 
-    In order: suspend; initialization (waits for a ready primary unless
-    analysis is skipped, then Initialized); nothing to do unless a run is
-    active or the target changed; the primary must be ready (a failed primary
-    rolls back, or in Promoting/Finalising fails the promotion: all traffic to
-    the canary, Failed with weight 100, canary left up); a new run only scales
-    the canary up and syncs Progressing (or Waiting behind confirm-rollout); a
-    new revision mid-run restarts; the canary must be ready; skipAnalysis
-    promotes at once; rollback webhooks; Promoting shifts traffic back;
-    Finalising scales the canary down and succeeds; the failed-checks
-    threshold (checked before this tick's checks) rolls back; then the checks
-    (pre-rollout only while no traffic has moved) and, if they pass, one step
-    of the strategy (A/B, blue-green or weighted canary; the Kubernetes
-    provider forces blue-green with 10 iterations). A failed check only adds
-    to ``failed_checks``.
+    In order: suspend; ``setPhaseInitialized``; ``shouldAdvance`` (a run is
+    active or the target changed); a ready primary; ``checkCanaryStatus`` for a
+    new run; ``hasCanaryRevisionChanged``; a ready canary;
+    ``shouldSkipAnalysis``; then the run itself (``_advance_run``).
     """
     if spec.suspend:
         return state
     phase = state.phase
     if phase in ("", FLAGGER_INITIALIZING):
-        if not spec.skip_analysis and tick.primary != READY:
-            return state
-        state = replace(
-            _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
-            canary_scaled_up=False,
-            primary_revision=tick.target_revision,
-        )
-        return _sync_status(state, tick, FLAGGER_INITIALIZED)
-
+        return _set_phase_initialized(state, spec, tick)
     target_changed = tick.target_revision != state.last_applied_revision
     if phase not in _ADVANCING and not target_changed:
         return state
-
     if not spec.skip_analysis:
         if tick.primary == NOT_READY:
             return state
         if tick.primary == FAILED:
-            if phase in (FLAGGER_PROMOTING, FLAGGER_FINALISING):
-                failed = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
-                return _sync_status(
-                    failed, tick, FLAGGER_FAILED, canary_weight=FLAGGER_TOTAL_WEIGHT
-                )
-            return _rollback(state, tick)
-
+            return _primary_failed(state, tick)
     if phase not in _IN_RUN:
-        if not tick.confirm_rollout:
-            return (
-                state
-                if phase == FLAGGER_WAITING
-                else _set_phase(state, FLAGGER_WAITING, spec.iterations)
-            )
-        return replace(_sync_status(state, tick, FLAGGER_PROGRESSING), canary_scaled_up=True)
-
+        return _check_canary_status(state, spec, tick)
     if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING_PROMOTION) and target_changed:
+        # hasCanaryRevisionChanged: all traffic back to the primary, a fresh run.
         return _sync_status(_routes(state, FLAGGER_TOTAL_WEIGHT, 0), tick, FLAGGER_PROGRESSING)
-
     if tick.canary == NOT_READY:
         return state
-    canary_failed = tick.canary == FAILED
-
-    iterations, has_match = spec.iterations, spec.match
-    if spec.provider == KUBERNETES_PROVIDER:
-        has_match = False
-        if iterations < 1:
-            iterations = KUBERNETES_PROVIDER_ITERATIONS
-
+    iterations, has_match = _strategy_iterations(spec)
     if spec.skip_analysis:
-        if canary_failed:
-            return _rollback(state, tick)
-        state = replace(
-            _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
-            primary_revision=tick.target_revision,
-            canary_scaled_up=False,
-        )
-        return _set_phase(state, FLAGGER_SUCCEEDED, iterations)
+        return _skip_analysis(state, tick, iterations)
+    return _advance_run(state, spec, tick, iterations, has_match)
 
+
+def _set_phase_initialized(
+    state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick
+) -> FlaggerState:
+    """``setPhaseInitialized``: once the primary is ready (or analysis is skipped), all
+    traffic to the primary, which runs the target's revision, and phase Initialized."""
+    if not spec.skip_analysis and tick.primary != READY:
+        return state
+    state = replace(
+        _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
+        canary_scaled_up=False,
+        primary_revision=tick.target_revision,
+    )
+    return _sync_status(state, tick, FLAGGER_INITIALIZED)
+
+
+def _primary_failed(state: FlaggerState, tick: FlaggerTick) -> FlaggerState:
+    """A failed primary rolls back, except while Promoting/Finalising, when the canary is
+    the only healthy copy (``handleFailedPromotion``): all traffic to the canary, Failed
+    with weight 100, canary left up."""
+    if state.phase in (FLAGGER_PROMOTING, FLAGGER_FINALISING):
+        failed = _routes(state, 0, FLAGGER_TOTAL_WEIGHT)
+        return _sync_status(failed, tick, FLAGGER_FAILED, canary_weight=FLAGGER_TOTAL_WEIGHT)
+    return _rollback(state, tick)
+
+
+def _check_canary_status(state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick) -> FlaggerState:
+    """``checkCanaryStatus`` for a new run: behind the confirm-rollout gate (Waiting),
+    scale the canary up and sync Progressing; nothing else happens this tick."""
+    if not tick.confirm_rollout:
+        if state.phase == FLAGGER_WAITING:
+            return state
+        return _set_phase(state, FLAGGER_WAITING, spec.iterations)
+    return replace(_sync_status(state, tick, FLAGGER_PROGRESSING), canary_scaled_up=True)
+
+
+def _strategy_iterations(spec: FlaggerSpec) -> tuple[int, bool]:
+    """(iterations, has match) the run uses: the Kubernetes provider cannot route by
+    header or weight, so it drops the match and, without iterations, runs 10."""
+    if spec.provider != KUBERNETES_PROVIDER:
+        return spec.iterations, spec.match
+    return spec.iterations if spec.iterations >= 1 else KUBERNETES_PROVIDER_ITERATIONS, False
+
+
+def _skip_analysis(state: FlaggerState, tick: FlaggerTick, iterations: int) -> FlaggerState:
+    """``shouldSkipAnalysis``: roll back a failed canary, else promote at once: all traffic
+    to the primary, which takes the canary's revision, canary scaled down, Succeeded."""
+    if tick.canary == FAILED:
+        return _rollback(state, tick)
+    state = replace(
+        _routes(state, FLAGGER_TOTAL_WEIGHT, 0),
+        primary_revision=tick.target_revision,
+        canary_scaled_up=False,
+    )
+    return _set_phase(state, FLAGGER_SUCCEEDED, iterations)
+
+
+def _advance_run(
+    state: FlaggerState, spec: FlaggerSpec, tick: FlaggerTick, iterations: int, has_match: bool
+) -> FlaggerState:
+    """The rest of ``advanceCanary`` for a run under analysis: rollback webhooks;
+    Promoting shifts traffic back; Finalising succeeds; a failed canary or the
+    failed-checks threshold (before this tick's checks) rolls back; then
+    ``runAnalysis`` (pre-rollout webhooks while no traffic has moved, else the
+    checks: a failure only counts) and one step of A/B, blue-green or canary."""
+    phase = state.phase
     if phase in (FLAGGER_PROGRESSING, FLAGGER_WAITING, FLAGGER_WAITING_PROMOTION) and tick.rollback:
         return _rollback(state, tick)
     if phase == FLAGGER_PROMOTING:
         return _promotion_traffic_shift(state, spec, iterations)
     if phase == FLAGGER_FINALISING:
         return _set_phase(replace(state, canary_scaled_up=False), FLAGGER_SUCCEEDED, iterations)
-    if canary_failed or state.failed_checks >= analysis_threshold(spec.threshold):
+    if tick.canary == FAILED or state.failed_checks >= analysis_threshold(spec.threshold):
         return _rollback(state, tick)
-
     first_check = (
         state.canary_route == 0 and state.iterations == 0 and not (spec.mirror and state.mirrored)
     )
     passed = tick.pre_rollout_pass if first_check else tick.checks_pass
     if not passed:
         return replace(state, failed_checks=state.failed_checks + 1)
-
     if has_match and iterations > 0:
         return _run_ab(state, tick, iterations)
     if iterations > 0:

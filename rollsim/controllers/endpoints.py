@@ -17,13 +17,13 @@ reading the split costs O(ReplicaSets), never O(pods).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
+from rollsim.api.core import Service
 from rollsim.api.meta import LabelSelector
-from rollsim.kubelet import PodRecord
-
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
+from rollsim.kubelet import Kubelet
+from rollsim.pods import PodRecord
+from rollsim.world.clock import Clock
+from rollsim.world.store import Store
 
 __all__ = ["EndpointCounts", "EndpointsController", "Route"]
 
@@ -110,9 +110,25 @@ RouteAction = Callable[[Route, PodRecord], None]
 class EndpointsController:
     """Keeps every route's endpoints in step with pod readiness, after the route's lag."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self._cluster = cluster
+    def __init__(
+        self, store: Store, kubelet: Kubelet, clock: Clock, changed: Callable[[], None]
+    ) -> None:
+        self._store = store
+        self._pods = kubelet.index.by_name
+        self._clock = clock
+        #: Tells the metrics recorder a row is due at the end of the instant.
+        self._changed = changed
         self.routes: dict[tuple[str, str, str], Route] = {}
+        store.on("Service", self._service_written)
+        kubelet.watch(self.pod_changed, self.pod_gone)
+
+    def _service_written(self, old: Service | None, new: Service | None) -> None:
+        old_selector = old.spec.selector if old is not None else None
+        new_selector = new.spec.selector if new is not None else None
+        if old_selector != new_selector:
+            obj = new if new is not None else old
+            assert obj is not None
+            self.service_changed(obj.metadata.namespace, obj.metadata.name, new_selector)
 
     def route(self, key: tuple[str, str, str], selector: LabelSelector | None, lag: float) -> Route:
         """The route for ``key``, created (and filled from the live pods) on first use."""
@@ -129,11 +145,11 @@ class EndpointsController:
         # The canary route stays attached at weight 0: its counts keep their history.
         route.canary = self.service_route(namespace, canary_service)
         route.canary_weight = max(weight, 0.0)
-        self._cluster.changed()
+        self._changed()
 
     def service_route(self, namespace: str, name: str) -> Route:
         """The route of a Service, created from its current selector on first use."""
-        svc = self._cluster.store.get("Service", namespace, name)
+        svc = self._store.get(Service, namespace, name)
         selector = (
             LabelSelector(match_labels=dict(svc.spec.selector))
             if svc is not None and svc.spec.selector
@@ -158,19 +174,19 @@ class EndpointsController:
         def reselect(new: LabelSelector | None) -> None:
             self._reselect(route, new)
 
-        self._cluster.at(route.lag, reselect, selector)
+        self._clock.at(route.lag, reselect, selector)
 
     def _reselect(self, route: Route, selector: LabelSelector | None) -> None:
         route.selector = selector
         route.forget_selection()
         self._refill(route)
-        self._cluster.changed()
+        self._changed()
 
     def _refill(self, route: Route) -> None:
         """Re-select from scratch (a selector change): the one O(pods) operation here."""
         route.members.clear()
         route.counts.clear()
-        for pod in self._cluster.kubelet.pods.values():
+        for pod in self._pods.values():
             if route.selects(pod) and pod.ready and pod.deleted_at is None:
                 route.add(pod)
 
@@ -190,32 +206,32 @@ class EndpointsController:
             elif listed:
                 route.set_dead(pod, True)
                 self._later(route, pod, self._remove_if_unready)
-        self._cluster.changed()
+        self._changed()
 
     def pod_gone(self, pod: PodRecord) -> None:
         for route in self.routes.values():
             if pod.uid in route.members:
                 route.set_dead(pod, True)
-        self._cluster.changed()
+        self._changed()
 
     def _later(self, route: Route, pod: PodRecord, action: RouteAction) -> None:
         if route.lag <= 0:
             action(route, pod)
             return
-        self._cluster.at(route.lag, lambda p: action(route, p), pod)
+        self._clock.at(route.lag, lambda p: action(route, p), pod)
 
     def _add_if_ready(self, route: Route, pod: PodRecord) -> None:
         # The selector may have changed during the lag: a pod it no longer selects
         # would be listed for good, as later changes of the pod skip this route.
         if pod.ready and pod.deleted_at is None and route.selects(pod):
             route.add(pod)
-            self._cluster.changed()
+            self._changed()
 
     def _remove_if_unready(self, route: Route, pod: PodRecord) -> None:
         if not pod.ready or pod.deleted_at is not None:
             route.remove(pod)
-            self._cluster.changed()
+            self._changed()
 
     def _remove_if_deleted(self, route: Route, pod: PodRecord) -> None:
         route.remove(pod)
-        self._cluster.changed()
+        self._changed()

@@ -1,16 +1,19 @@
-"""``kubectl argo rollouts``: the Argo Rollouts plugin's text.
+"""``kubectl argo rollouts``: the Argo Rollouts plugin's verbs and text.
 
-Mirrors pkg/kubectl-argo-rollouts: ``get rollout`` (``PrintRollout``: the
-``%-17s`` summary, then the revision tree through a tabwriter with padding 2,
-printed as with ``--no-color``), ``status`` (one line per change until
-Healthy or Degraded), ``promote [--full]``, ``abort``, ``retry rollout``,
-``pause``, ``set image`` and ``undo``.
+Mirrors argoproj/argo-rollouts pkg/kubectl-argo-rollouts: cmd/get (``get
+rollout``: ``PrintRollout``'s ``%-17s`` summary, then the revision tree through
+a tabwriter with padding 2, printed as with ``--no-color``), cmd/status (one
+line per change until Healthy or Degraded), and cmd/promote (``--full``),
+cmd/abort, cmd/retry (``retry rollout``), cmd/pause, cmd/set (``set image``) and
+cmd/undo, each with the plugin's ``Error: ...`` on failure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.timefmt import parse_time
 from rollsim.controllers.rollout import replicas as math
 from rollsim.controllers.rollout.controller import (
@@ -18,13 +21,14 @@ from rollsim.controllers.rollout.controller import (
     pod_hash,
     rollout_revision,
 )
+from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
 from rollsim.kubectl.printers import human_duration, pod_status_reason, since
 from rollsim.kubectl.tabwriter import tabwrite
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
 
-__all__ = ["get_rollout", "rollout_status_line"]
+__all__ = ["get_rollout", "plugin", "rollout_status_line"]
 
 ICONS = {
     "Progressing": "◌",
@@ -73,47 +77,65 @@ def _rs_health(rs: Any) -> str:
 
 def get_rollout(cluster: Cluster, r: Any) -> str:
     """``kubectl argo rollouts get rollout NAME`` (``--no-color``)."""
-    now = cluster.now
     status = r.status
-    canary = r.spec.strategy.canary
     rss = cluster.store.owned_replica_sets(r.metadata.uid)
     lines = [f"{'Name:':<17}{r.metadata.name}", f"{'Namespace:':<17}{r.metadata.namespace}"]
     phase = status.phase or "Progressing"
     lines.append(f"{'Status:':<17}{ICONS.get(phase, ' ')} {phase}")
     if status.message:
         lines.append(f"{'Message:':<17}{status.message}")
-    if canary is not None:
-        lines.append(f"{'Strategy:':<17}Canary")
-        steps = canary.steps
-        if status.current_step_index is not None and steps:
-            lines.append(f"{'  Step:':<17}{status.current_step_index}/{len(steps)}")
-        maximum = (
-            canary.traffic_routing.max_traffic_weight
-            if canary.traffic_routing is not None
-            else None
-        ) or 100
-        set_weight = math.get_current_set_weight(
-            steps, status.current_step_index, aborted=status.abort, max_weight=maximum
-        )
-        lines.append(f"{'  SetWeight:':<17}{set_weight}")
-        step, _ = math.get_current_canary_step(steps, status.current_step_index)
-        actual = "0"
-        if step is None:
-            actual = "100"
-        elif status.available_replicas > 0:
-            if canary.traffic_routing is None:
-                for rs in rss:
-                    if pod_hash(rs) == status.current_pod_hash and pod_hash(rs) != status.stable_rs:
-                        actual = str(
-                            rs.status.available_replicas * 100 // status.available_replicas
-                        )
-            else:
-                actual = str(status.canary_weight)
-        lines.append(f"{'  ActualWeight:':<17}{actual}")
+    if r.spec.strategy.canary is not None:
+        lines.extend(_canary_lines(r, rss))
     else:
         lines.append(f"{'Strategy:':<17}BlueGreen")
-    # info.Images: tags in the order canary, stable, active, preview; an image running
-    # in several ReplicaSets gets the union of their tags, sorted.
+    lines.extend(_image_lines(r, rss))
+    lines.append("Replicas:")
+    for label, value in (
+        ("Desired", r.replicas),
+        ("Current", status.replicas),
+        ("Updated", status.updated_replicas),
+        ("Ready", status.ready_replicas),
+        ("Available", status.available_replicas),
+    ):
+        lines.append(f"{'  ' + label + ':':<17}{value}")
+    return "\n".join(lines) + "\n\n" + _tree(cluster, r, rss, cluster.now)
+
+
+def _canary_lines(r: Any, rss: list[Any]) -> list[str]:
+    """The canary strategy's summary: the step, the weight it sets, the weight it has
+    (the canary's share of available pods without a traffic router)."""
+    status = r.status
+    canary = r.spec.strategy.canary
+    lines = [f"{'Strategy:':<17}Canary"]
+    steps = canary.steps
+    if status.current_step_index is not None and steps:
+        lines.append(f"{'  Step:':<17}{status.current_step_index}/{len(steps)}")
+    maximum = (
+        canary.traffic_routing.max_traffic_weight if canary.traffic_routing is not None else None
+    ) or 100
+    set_weight = math.get_current_set_weight(
+        steps, status.current_step_index, aborted=status.abort, max_weight=maximum
+    )
+    lines.append(f"{'  SetWeight:':<17}{set_weight}")
+    step, _ = math.get_current_canary_step(steps, status.current_step_index)
+    actual = "0"
+    if step is None:
+        actual = "100"
+    elif status.available_replicas > 0:
+        if canary.traffic_routing is None:
+            for rs in rss:
+                if pod_hash(rs) == status.current_pod_hash and pod_hash(rs) != status.stable_rs:
+                    actual = str(rs.status.available_replicas * 100 // status.available_replicas)
+        else:
+            actual = str(status.canary_weight)
+    lines.append(f"{'  ActualWeight:':<17}{actual}")
+    return lines
+
+
+def _image_lines(r: Any, rss: list[Any]) -> list[str]:
+    """``info.Images``: each running image with its tags in the order canary, stable,
+    active, preview; an image running in several ReplicaSets gets the union of their
+    tags, sorted."""
     images: dict[str, list[str]] = {}
     for rs in rss:
         if rs.status.replicas <= 0:
@@ -124,20 +146,12 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
                 images[container.image] = sorted(set(images[container.image]) | set(tags))
             else:
                 images[container.image] = tags
+    lines = []
     for i, image in enumerate(sorted(images)):
         tags = images[image]
         text = f"{image} ({', '.join(tags)})" if tags else image
         lines.append(f"{'Images:' if i == 0 else '':<17}{text}")
-    lines.append("Replicas:")
-    for label, value in (
-        ("Desired", r.replicas),
-        ("Current", status.replicas),
-        ("Updated", status.updated_replicas),
-        ("Ready", status.ready_replicas),
-        ("Available", status.available_replicas),
-    ):
-        lines.append(f"{'  ' + label + ':':<17}{value}")
-    return "\n".join(lines) + "\n\n" + _tree(cluster, r, rss, now)
+    return lines
 
 
 def _tags(r: Any, rs: Any) -> list[str]:
@@ -164,6 +178,8 @@ def _prefixes(last: bool, sub: str) -> tuple[str, str]:
 
 
 def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
+    """The NAME / KIND / STATUS / AGE / INFO tree: the Rollout, then each revision
+    (newest first) with its ReplicaSets, their pods, and its AnalysisRuns."""
     rows = ["NAME\tKIND\tSTATUS\tAGE\tINFO"]
     phase = r.status.phase or "Progressing"
     rows.append(
@@ -187,46 +203,202 @@ def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
         total = len(members) + len(rev_runs)
         for j, rs in enumerate(members):
             child, child_sub = _prefixes(j == total - 1, sub)
-            info = _tags(r, rs)
-            deadline = rs.metadata.annotations.get(SCALE_DOWN_DEADLINE_ANNOTATION)
-            if deadline:
-                left = parse_time(deadline) - now
-                info.append(f"delay:{human_duration(left) if left > 0 else 'passed'}")
-            health = _rs_health(rs)
-            rows.append(
-                f"{child}⧉ {rs.metadata.name}\tReplicaSet\t{ICONS.get(health, ' ')} "
-                f"{health}\t{since(rs.metadata.creation_timestamp, now)}\t"
-                f"{','.join(info)}"
-            )
+            rows.append(_replica_set_row(r, rs, child, now))
             pods = sorted(pods_by_rs.get(rs.metadata.uid, []), key=lambda p: (p.created, p.name))
             for k, record in enumerate(pods):
                 pod_prefix, _ = _prefixes(k == len(pods) - 1, child_sub)
-                pod = cluster.kubelet.view(record)
-                state = pod_status_reason(pod)
-                ready = sum(1 for c in pod.status.container_statuses if c.ready)
-                info_col = f"ready:{ready}/{len(pod.spec.containers)}"
-                if record.restarts:
-                    info_col += f",restarts:{record.restarts}"
-                rows.append(
-                    f"{pod_prefix}□ {record.name}\tPod\t{_pod_icon(state)} {state}\t"
-                    f"{since(record.created, now)}\t{info_col}"
-                )
+                rows.append(_pod_row(cluster, record, pod_prefix, now))
         for j, run in enumerate(rev_runs, start=len(members)):
             child, _ = _prefixes(j == total - 1, sub)
-            tallies = run.counts()
-            info = [
-                f"{icon} {tallies[phase_]}"
-                for phase_, icon in (
-                    ("Successful", "✔"),
-                    ("Failed", "✖"),
-                    ("Inconclusive", "?"),
-                    ("Error", "⚠"),
-                )
-                if tallies[phase_]
-            ]
-            phase_ = run.phase
-            rows.append(
-                f"{child}α {run.name}\tAnalysisRun\t{_RUN_ICONS.get(phase_, ' ')} "
-                f"{phase_}\t{since(run.started, now)}\t{','.join(info)}"
-            )
+            rows.append(_analysis_run_row(run, child, now))
     return tabwrite("".join(row + "\n" for row in rows), 0, 2)
+
+
+def _replica_set_row(r: Any, rs: Any, prefix: str, now: float) -> str:
+    """A ReplicaSet's row: its health, and as INFO its tags and scale-down delay."""
+    info = _tags(r, rs)
+    deadline = rs.metadata.annotations.get(SCALE_DOWN_DEADLINE_ANNOTATION)
+    if deadline:
+        left = parse_time(deadline) - now
+        info.append(f"delay:{human_duration(left) if left > 0 else 'passed'}")
+    health = _rs_health(rs)
+    return (
+        f"{prefix}⧉ {rs.metadata.name}\tReplicaSet\t{ICONS.get(health, ' ')} "
+        f"{health}\t{since(rs.metadata.creation_timestamp, now)}\t"
+        f"{','.join(info)}"
+    )
+
+
+def _pod_row(cluster: Cluster, record: Any, prefix: str, now: float) -> str:
+    """A pod's row: its status reason, and as INFO its ready containers and restarts."""
+    pod = cluster.kubelet.view(record)
+    state = pod_status_reason(pod)
+    ready = sum(1 for c in pod.status.container_statuses if c.ready)
+    info = f"ready:{ready}/{len(pod.spec.containers)}"
+    if record.restarts:
+        info += f",restarts:{record.restarts}"
+    return (
+        f"{prefix}□ {record.name}\tPod\t{_pod_icon(state)} {state}\t"
+        f"{since(record.created, now)}\t{info}"
+    )
+
+
+def _analysis_run_row(run: Any, prefix: str, now: float) -> str:
+    """An AnalysisRun's row: its phase, and as INFO the count of each measurement result."""
+    tallies = run.counts()
+    info = [
+        f"{icon} {tallies[phase]}"
+        for phase, icon in (
+            ("Successful", "✔"),
+            ("Failed", "✖"),
+            ("Inconclusive", "?"),
+            ("Error", "⚠"),
+        )
+        if tallies[phase]
+    ]
+    return (
+        f"{prefix}α {run.name}\tAnalysisRun\t{_RUN_ICONS.get(run.phase, ' ')} "
+        f"{run.phase}\t{since(run.started, now)}\t{','.join(info)}"
+    )
+
+
+def plugin(k: Kubectl, args: Args) -> str:
+    """``kubectl argo rollouts SUBCOMMAND``: ``get``, ``retry`` and ``set`` read their own
+    words; every other subcommand takes the Rollout's name, fetched before it runs."""
+    words = args.positional
+    if words[:1] != ["rollouts"] or len(words) < 2:
+        raise KubectlError(
+            'error: unknown command "argo" for "kubectl" (rollsim knows "kubectl argo rollouts")'
+        )
+    sub, rest = words[1], words[2:]
+    with_words = _WITH_WORDS.get(sub)
+    if with_words is not None:
+        return with_words(k, rest)
+    if not rest:
+        raise KubectlError(f"Error: usage: kubectl argo rollouts {sub} ROLLOUT_NAME")
+    r = _rollout(k, rest[0])
+    named = _NAMED.get(sub)
+    if named is None:
+        raise KubectlError(f'Error: unknown command "{sub}" for "kubectl-argo-rollouts"')
+    return named(k, args, r)
+
+
+def _rollout(k: Kubectl, name: str) -> Any:
+    """The Rollout ``name``, or the plugin's not-found error."""
+    try:
+        return k.cluster.get("Rollout", name, k.namespace)
+    except NotFoundError as err:
+        raise KubectlError(f"Error: {err}") from None
+
+
+def _get(k: Kubectl, rest: list[str]) -> str:
+    """``get rollout NAME``: the summary and the revision tree."""
+    if len(rest) != 2 or rest[0] not in ("rollout", "rollouts", "ro"):
+        raise KubectlError("Error: usage: kubectl argo rollouts get rollout ROLLOUT_NAME")
+    return get_rollout(k.cluster, _rollout(k, rest[1]))
+
+
+def _retry(k: Kubectl, rest: list[str]) -> str:
+    """``retry rollout NAME``: clear an abort; the steps start over."""
+    if len(rest) != 2 or rest[0] not in ("rollout", "rollouts", "ro"):
+        raise KubectlError("Error: usage: kubectl argo rollouts retry rollout ROLLOUT_NAME")
+    k.cluster.retry(("Rollout", _rollout(k, rest[1]).metadata.name))
+    return f"rollout '{rest[1]}' retried\n"
+
+
+def _set_image(k: Kubectl, rest: list[str]) -> str:
+    """``set image NAME CONTAINER=IMAGE``."""
+    if len(rest) != 3 or rest[0] != "image":
+        raise KubectlError(
+            "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
+        )
+    name = rest[1]
+    _rollout(k, name)
+    container, _, image = rest[2].partition("=")
+    try:
+        k.cluster.set_image(("Rollout", name), {container: image})
+    except NotFoundError as err:
+        raise KubectlError(f"Error: {err}") from None
+    return f'rollout "{name}" image updated\n'
+
+
+def _promote(k: Kubectl, args: Args, r: Any) -> str:
+    """``promote [--full]``: past the current pause (or step), or past every step."""
+    name = r.metadata.name
+    full = args.flags.get("full", "false") == "true"
+    k.cluster.promote(("Rollout", name), full=full)
+    return f"rollout '{name}' {'fully promoted' if full else 'promoted'}\n"
+
+
+def _abort(k: Kubectl, args: Args, r: Any) -> str:
+    """``abort``: back to the stable version."""
+    name = r.metadata.name
+    k.cluster.abort(("Rollout", name))
+    return f"rollout '{name}' aborted\n"
+
+
+def _pause(k: Kubectl, args: Args, r: Any) -> str:
+    """``pause``: set ``spec.paused``."""
+    name = r.metadata.name
+    k.cluster.patch(("Rollout", name), {"spec": {"paused": True}})
+    return f"rollout '{name}' paused\n"
+
+
+def _undo(k: Kubectl, args: Args, r: Any) -> str:
+    """``undo [--to-revision=N]``: an earlier revision's template back into the Rollout."""
+    name = r.metadata.name
+    try:
+        k.cluster.undo_rollout(name, args.int_flag("to-revision", 0))
+    except InvalidOperation as err:
+        raise KubectlError(f"Error: {err}") from None
+    return f"rollout '{name}' undo\n"
+
+
+def _degraded(r: Any, printed: str) -> KubectlError:
+    """How ``status`` ends on a Degraded rollout, after what it printed."""
+    return KubectlError(
+        f"Error: The rollout is in a degraded state with message: {r.status.message}", 1, printed
+    )
+
+
+def _status(k: Kubectl, args: Args, r: Any) -> str:
+    """``status [--watch=false] [--timeout=D]``: a line per change until Healthy or
+    Degraded; without watching, the current state alone."""
+    if args.flags.get("watch", "true").lower() == "false":
+        phase = r.status.phase or "Progressing"
+        line = phase if phase in ("Healthy", "Degraded") else rollout_status_line(r)
+        if phase == "Degraded":
+            raise _degraded(r, line + "\n")
+        return line + "\n"
+    deadline = k.watch_deadline(args)
+    lines: list[str] = []
+    while True:
+        current = _rollout(k, r.metadata.name)
+        line = rollout_status_line(current)
+        if not lines or lines[-1] != line:
+            lines.append(line)
+        printed = "".join(x + "\n" for x in lines)
+        phase = current.status.phase
+        if phase == "Healthy":
+            return printed
+        if phase == "Degraded":
+            raise _degraded(current, printed)
+        if k.cluster.now >= deadline:
+            raise KubectlError("Error: Rollout status watch exceeded timeout", 1, printed)
+        k.advance(deadline)
+
+
+#: Subcommands that read their own words after the subcommand.
+_WITH_WORDS: dict[str, Callable[[Kubectl, list[str]], str]] = {
+    "get": _get,
+    "retry": _retry,
+    "set": _set_image,
+}
+#: Subcommands of one Rollout, named by the first word after the subcommand.
+_NAMED: dict[str, Callable[[Kubectl, Args, Any], str]] = {
+    "promote": _promote,
+    "abort": _abort,
+    "pause": _pause,
+    "undo": _undo,
+    "status": _status,
+}

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rollsim.api.apps import Deployment
 from rollsim.behavior import PodBehavior
 from rollsim.controllers.deployment.util import REVISION_ANNOTATION
 from rollsim.metrics import WORKLOADS
@@ -258,3 +259,25 @@ def attached_watch(cluster: Cluster) -> Watch | None:
         if isinstance(watcher, Watch):
             return watcher
     return None
+
+
+def replay(factory: MonitorFactory, history: Sequence[Snapshot]) -> list[Violation]:
+    """What a monitor finds over a recorded history: one fresh ``factory()`` per
+    workload, fed that workload's snapshots in order, as the watch does online."""
+    monitors: dict[WorkloadKey, Monitor] = {}
+    out = []
+    for snap in history:
+        monitor = monitors.get(snap.key)
+        if monitor is None:
+            monitor = monitors[snap.key] = factory()
+        out.extend(monitor.observe(snap))
+    return out
+
+
+def checked_deployments(cluster: Cluster, ref: str | None) -> list[Any]:
+    """The Deployments a settled-state check looks at: the one ``ref`` names (none if
+    it names another kind), or every Deployment of ``cluster``."""
+    if ref is not None:
+        found = cluster.get(ref)
+        return [found] if isinstance(found, Deployment) else []
+    return list(cluster.list("deployment", None))

@@ -39,7 +39,7 @@ from rollsim.metrics import Timeline
 from rollsim.scenario import Action
 from rollsim.testing.invariants import register_workload_check
 from rollsim.testing.observe import Snapshot, Violation, attached_watch
-from rollsim.testing.strategies import RolloutScenario, pod_behaviors, traffic
+from rollsim.testing.strategies import RolloutScenario, image_repo, pod_behaviors, traffic
 from rollsim.traffic import Traffic
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 SearchStrategy = st.SearchStrategy
-HASH_LABEL = "rollouts-pod-template-hash"
 
 
 # ----------------------------------------------------------------------------------------
@@ -211,11 +210,6 @@ def canaries(
 # Scenarios.
 
 
-def _image_repo(image: str) -> str:
-    head, sep, tail = image.rpartition(":")
-    return head if sep and "/" not in tail else image
-
-
 def _traffic(service: str, endpoint_lag: bool) -> SearchStrategy[Traffic]:
     flows = traffic(service=service)
     return flows if endpoint_lag else flows.map(lambda t: replace(t, endpoint_lag=0.0))
@@ -256,7 +250,7 @@ def rollout_scenarios(
     rollout = documents[0]
     name = rollout["metadata"]["name"]
     container = rollout["spec"]["template"]["spec"]["containers"][0]
-    repo = _image_repo(container["image"])
+    repo = image_repo(container["image"])
     raw = draw(st.lists(_rollout_actions(horizon, faults), max_size=max_actions))
     actions = []
     images = {}
@@ -312,7 +306,7 @@ def canary_scenarios(
     canary = next(d for d in documents if d["kind"] == "Canary")
     name = deployment["metadata"]["name"]
     container = deployment["spec"]["template"]["spec"]["containers"][0]
-    repo = _image_repo(container["image"])
+    repo = image_repo(container["image"])
     time = st.integers(0, horizon)
     bad = (
         st.one_of(st.none(), pod_behaviors(require_fault=True, max_seconds=20))

@@ -18,18 +18,15 @@ from collections.abc import Sequence
 from rollsim.api.manifest import load_documents
 from rollsim.cluster import Cluster
 from rollsim.scenario import Scenario
-from rollsim.testing.invariants import (
-    InvariantViolation,
+from rollsim.testing.invariants.liveness import rollout_completes
+from rollsim.testing.invariants.report import InvariantViolation, dedupe, events_context
+from rollsim.testing.invariants.reproducible import digest
+from rollsim.testing.invariants.revisions import (
     check_undo,
-    collect,
-    dedupe,
-    digest,
-    events_context,
     history_within_limit,
     revision_annotation,
-    rollout_completes,
-    watch,
 )
+from rollsim.testing.invariants.suite import collect, watch
 from rollsim.testing.observe import Violation
 from rollsim.traffic import Traffic
 

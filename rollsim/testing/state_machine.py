@@ -14,9 +14,11 @@ breaks it. Subclass it for your own manifest::
     test_my_rollout = TestMyRollout.TestCase
 
 ``ArgoRolloutStateMachine`` does the same for an Argo Rollout with its own
-verbs (``kubectl argo rollouts set image / promote [--full] / abort / retry``);
-the invariant checks are shared through ``collect`` (``MONITORS`` and
-``WORKLOAD_CHECKS`` in ``rollsim.testing.invariants``).
+verbs (``kubectl argo rollouts set image / promote [--full] / abort / retry``).
+Both build on ``WorkloadStateMachine``, which holds what they share: the
+watched cluster, releases and waiting, the recorded steps and their replay,
+and the checks; the invariant checks themselves are shared through ``collect``
+(``MONITORS`` and ``WORKLOAD_CHECKS`` in ``rollsim.testing.invariants``).
 """
 
 from __future__ import annotations
@@ -35,17 +37,13 @@ from hypothesis.stateful import (
 from rollsim.api.manifest import load_documents
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster
-from rollsim.testing.invariants import (
-    InvariantViolation,
-    check_undo,
-    collect,
-    digest,
-    events_context,
-    rollout_completes,
-    watch,
-)
+from rollsim.testing.invariants.liveness import rollout_completes
+from rollsim.testing.invariants.report import InvariantViolation, events_context
+from rollsim.testing.invariants.reproducible import digest
+from rollsim.testing.invariants.revisions import check_undo
+from rollsim.testing.invariants.suite import collect, watch
 from rollsim.testing.observe import Violation, Watch
-from rollsim.testing.strategies import pod_behaviors
+from rollsim.testing.strategies import image_repo, pod_behaviors
 from rollsim.traffic import Traffic
 
 __all__ = ["DEFAULT_MANIFEST", "DEFAULT_ROLLOUT", "ArgoRolloutStateMachine", "RolloutStateMachine"]
@@ -67,10 +65,12 @@ DEFAULT_MANIFEST: dict[str, Any] = {
     },
 }
 
+#: One step of a run, ``(kind, *arguments)``: what a rule did, kept to replay it.
 Step = tuple[Any, ...]
 
 
 def _runner_max_replicas(machine: Any) -> int:
+    """The ``max_replicas`` of the running machine (the ``scale`` rule's upper bound)."""
     return int(getattr(machine, "max_replicas", 8))
 
 
@@ -84,12 +84,161 @@ def _workload(machine: object, source: Any, kind: str) -> tuple[list[Any], Any, 
             f"{type(machine).__name__}.manifest needs exactly one {kind}, found {len(found)}"
         )
     container = found[0].spec.template.spec.containers[0]
-    head, sep, tail = container.image.rpartition(":")
-    repo = head if sep and "/" not in tail else container.image
-    return [doc for _, doc in pairs], found[0], container.name, repo
+    return [doc for _, doc in pairs], found[0], container.name, image_repo(container.image)
 
 
-class RolloutStateMachine(RuleBasedStateMachine):
+class WorkloadStateMachine(RuleBasedStateMachine):
+    """What the state machines share: one workload from a manifest on a watched
+    cluster, releases (healthy or faulty images) and waiting, every invariant
+    after each step, and at the end determinism: the recorded steps replayed
+    on a fresh cluster give the same digest.
+
+    A subclass names its ``workload_kind`` and ``default_manifest``, says how
+    to apply the manifest (``_apply``) and to release an image (``_set_image``),
+    performs its own steps (``_act``) and may add end-of-run checks
+    (``_final_checks``). Class attributes: ``manifest``, ``pods``, ``max_wait``,
+    ``seed``, ``traffic`` and ``check_determinism``, as ``RolloutStateMachine``
+    describes them.
+    """
+
+    workload_kind: ClassVar[str]
+    default_manifest: ClassVar[Any]
+    manifest: ClassVar[Any] = None
+    pods: ClassVar[PodBehavior] = PodBehavior(startup=1.0, ready=2.0, shutdown=1.0)
+    max_wait: ClassVar[int] = 120
+    seed: ClassVar[int] = 0
+    traffic: ClassVar[Traffic | None] = None
+    check_determinism: ClassVar[bool] = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        source = self.manifest if self.manifest is not None else self.default_manifest
+        # ``workload`` is the object as the manifest declares it, not the live one.
+        self.documents, self.workload, self.container, self.repo = _workload(
+            self, source, self.workload_kind
+        )
+        self.name: str = self.workload.metadata.name
+        self.namespace: str = self.workload.metadata.namespace or "default"
+        self.steps: list[Step] = []
+        self.releases = 0
+        self.cluster = self._new_cluster()
+        self.watch: Watch = watch(self.cluster)
+
+    # Building and replaying.
+
+    def _new_cluster(self) -> Cluster:
+        """A fresh cluster from the machine's seed and pods: the run's, or a replay's."""
+        return Cluster(seed=self.seed, pods=self.pods)
+
+    def _perform(self, cluster: Cluster, step: Step) -> None:
+        """Do one step on ``cluster`` and settle the instant: what every rule and the
+        determinism replay share."""
+        kind = step[0]
+        if kind == "apply":
+            self._apply(cluster)
+        elif kind == "image":
+            image, behavior = step[1], step[2]
+            if behavior is not None:
+                cluster.images[image] = behavior
+            cluster.kubectl(self._set_image(image))
+        elif kind == "wait":
+            cluster.run(until=cluster.now + step[1])
+        else:
+            self._act(cluster, step)
+        cluster.run(cluster.now)
+
+    def _step(self, *step: Any) -> None:
+        """Record ``step`` for the replay and perform it on the run's cluster."""
+        self.steps.append(step)
+        self._perform(self.cluster, step)
+
+    def _apply(self, cluster: Cluster) -> None:
+        """Apply the manifest's documents to ``cluster`` (and start any traffic)."""
+        raise NotImplementedError
+
+    def _set_image(self, image: str) -> str:
+        """The kubectl command that releases ``image`` to the workload's container."""
+        raise NotImplementedError
+
+    def _act(self, cluster: Cluster, step: Step) -> None:
+        """Perform one of the subclass's own steps on ``cluster``."""
+        raise NotImplementedError
+
+    # Rules.
+
+    @initialize()
+    def apply(self) -> None:
+        """``kubectl apply -f`` the manifest (and start the traffic, if any)."""
+        self._step("apply")
+
+    @rule()
+    def update(self) -> None:
+        """Release a new, healthy image (``set image``)."""
+        self.releases += 1
+        self._step("image", f"{self.repo}:rollsim-{self.releases}", None)
+
+    @rule(behavior=pod_behaviors(require_fault=True, max_seconds=20))
+    def inject_fault(self, behavior: PodBehavior) -> None:
+        """Release a bad image: its pods never turn ready, fail to pull, crash-loop or
+        turn unready after a while (``behavior`` says which)."""
+        self.releases += 1
+        self._step("image", f"{self.repo}:rollsim-bad-{self.releases}", behavior)
+
+    @rule(
+        seconds=st.one_of(
+            st.integers(1, 10),
+            st.runner().flatmap(lambda m: st.integers(1, int(getattr(m, "max_wait", 120)))),
+        )
+    )
+    def wait(self, seconds: int) -> None:
+        """Let time pass: pods start, turn ready or crash, pauses end; controllers react."""
+        self._step("wait", seconds)
+
+    # Checks.
+
+    @invariant()
+    def rollout_invariants_hold(self) -> None:
+        """Every invariant that needs no further run, after every step."""
+        self._raise(collect(self.cluster))
+
+    def _raise(self, violations: list[Violation]) -> None:
+        """Raise ``violations`` (if any) with the events that led to the first."""
+        if violations:
+            raise InvariantViolation(violations, events_context(self.cluster, violations))
+
+    def teardown(self) -> None:
+        """Determinism (replay every step on a fresh cluster: same digest), then the
+        subclass's ``_final_checks``."""
+        if not self.steps:
+            return
+        found = self._replay_differs() if self.check_determinism else []
+        found += self._final_checks()
+        self._raise(found)
+
+    def _replay_differs(self) -> list[Violation]:
+        """``determinism``: the recorded steps, replayed on a fresh cluster, must give
+        the run's digest."""
+        replay = self._new_cluster()
+        for step in self.steps:
+            self._perform(replay, step)
+        if digest(replay) == digest(self.cluster):
+            return []
+        return [
+            Violation(
+                self.cluster.now,
+                "cluster",
+                "determinism",
+                "the same digest when the steps are replayed",
+                "a different digest",
+            )
+        ]
+
+    def _final_checks(self) -> list[Violation]:
+        """Checks that run the cluster on after the last step (none by default)."""
+        return []
+
+
+class RolloutStateMachine(WorkloadStateMachine):
     """Drive one Deployment through random operator actions; check invariants throughout.
 
     Class attributes a subclass may set:
@@ -113,55 +262,33 @@ class RolloutStateMachine(RuleBasedStateMachine):
     checks that the rollback restores the target revision's template.
     """
 
-    manifest: ClassVar[Any] = None
-    pods: ClassVar[PodBehavior] = PodBehavior(startup=1.0, ready=2.0, shutdown=1.0)
+    workload_kind: ClassVar[str] = "Deployment"
+    default_manifest: ClassVar[Any] = DEFAULT_MANIFEST
     max_replicas: ClassVar[int] = 8
-    max_wait: ClassVar[int] = 120
-    seed: ClassVar[int] = 0
-    traffic: ClassVar[Traffic | None] = None
     liveness_timeout: ClassVar[float | None] = 7200.0
-    check_determinism: ClassVar[bool] = True
-
-    def __init__(self) -> None:
-        super().__init__()
-        source = self.manifest if self.manifest is not None else DEFAULT_MANIFEST
-        self.documents, deployment, self.container, self.repo = _workload(
-            self, source, "Deployment"
-        )
-        self.name: str = deployment.metadata.name
-        self.namespace: str = deployment.metadata.namespace or "default"
-        self.steps: list[Step] = []
-        self.releases = 0
-        self.cluster = self._new_cluster()
-        self.watch: Watch = watch(self.cluster)
-
-    # Building and replaying.
-
-    def _new_cluster(self) -> Cluster:
-        return Cluster(seed=self.seed, pods=self.pods)
 
     @property
     def ref(self) -> str:
+        """``deployment/NAME``, as kubectl names the driven Deployment."""
         return f"deployment/{self.name}"
 
     def _flag(self) -> str:
+        """kubectl's namespace flag for the Deployment (none in ``default``)."""
         return "" if self.namespace == "default" else f" -n {self.namespace}"
 
-    def _perform(self, cluster: Cluster, step: Step) -> None:
-        """Do one step on ``cluster`` and settle the instant: what every rule and the
-        determinism replay share."""
+    def _apply(self, cluster: Cluster) -> None:
+        cluster.apply(self.documents)
+        # A re-apply must not offer the traffic twice.
+        if self.traffic is not None and not cluster.recorder.flows:
+            cluster.add_traffic(self.traffic)
+
+    def _set_image(self, image: str) -> str:
+        return f"set image {self.ref} {self.container}={image}{self._flag()}"
+
+    def _act(self, cluster: Cluster, step: Step) -> None:
         kind = step[0]
         flag = self._flag()
-        if kind == "apply":
-            cluster.apply(self.documents)
-            if self.traffic is not None and not cluster.recorder.flows:
-                cluster.add_traffic(self.traffic)
-        elif kind == "image":
-            cluster.kubectl(f"set image {self.ref} {self.container}={step[1]}{flag}")
-        elif kind == "fault":
-            cluster.images[step[1]] = step[2]
-            cluster.kubectl(f"set image {self.ref} {self.container}={step[1]}{flag}")
-        elif kind == "scale":
+        if kind == "scale":
             cluster.kubectl(f"scale {self.ref} --replicas={step[1]}{flag}")
         elif kind == "pause":
             cluster.kubectl(f"rollout pause {self.ref}{flag}")
@@ -169,42 +296,18 @@ class RolloutStateMachine(RuleBasedStateMachine):
             cluster.kubectl(f"rollout resume {self.ref}{flag}")
         elif kind == "undo":
             check_undo(cluster, self.ref, step[1], self.namespace)
-        elif kind == "wait":
-            cluster.run(until=cluster.now + step[1])
-        cluster.run(cluster.now)
-
-    def _step(self, *step: Any) -> None:
-        self.steps.append(step)
-        self._perform(self.cluster, step)
 
     def _paused(self) -> bool:
+        """Whether the Deployment is paused now (``pause`` and ``resume`` need to know)."""
         d = self.cluster.get("deployment", self.name, namespace=self.namespace)
         return bool(d.spec.paused)
 
     # Rules.
 
-    @initialize()
-    def apply(self) -> None:
-        """``kubectl apply -f`` the manifest."""
-        self._step("apply")
-
     @rule()
     def reapply(self) -> None:
         """Apply the manifest again: back to its template (and its replicas, if set)."""
         self._step("apply")
-
-    @rule()
-    def update(self) -> None:
-        """Release a new, healthy image (``kubectl set image``)."""
-        self.releases += 1
-        self._step("image", f"{self.repo}:rollsim-{self.releases}")
-
-    @rule(behavior=pod_behaviors(require_fault=True, max_seconds=20))
-    def inject_fault(self, behavior: PodBehavior) -> None:
-        """Release a bad image: its pods never turn ready, fail to pull, crash-loop or
-        turn unready after a while (``behavior`` says which)."""
-        self.releases += 1
-        self._step("fault", f"{self.repo}:rollsim-bad-{self.releases}", behavior)
 
     @rule(replicas=st.runner().flatmap(lambda m: st.integers(0, _runner_max_replicas(m))))
     def scale(self, replicas: int) -> None:
@@ -229,53 +332,14 @@ class RolloutStateMachine(RuleBasedStateMachine):
         revision, or paused), and ``check_undo`` checks the refusal is right."""
         self._step("undo", to_revision)
 
-    @rule(
-        seconds=st.one_of(
-            st.integers(1, 10),
-            st.runner().flatmap(lambda m: st.integers(1, int(getattr(m, "max_wait", 120)))),
-        )
-    )
-    def wait(self, seconds: int) -> None:
-        """Let time pass: pods start, become ready, crash; controllers react."""
-        self._step("wait", seconds)
-
     # Checks.
 
-    @invariant()
-    def rollout_invariants_hold(self) -> None:
-        """Every invariant that needs no further run, after every step."""
-        self._raise(collect(self.cluster))
-
-    def _raise(self, violations: list[Violation]) -> None:
-        if violations:
-            raise InvariantViolation(violations, events_context(self.cluster, violations))
-
-    def teardown(self) -> None:
-        """Determinism (replay every step on a fresh cluster: same digest), then
-        liveness (a healthy, unpaused rollout completes)."""
-        if not self.steps:
-            return
-        found: list[Violation] = []
-        if self.check_determinism:
-            replay = self._new_cluster()
-            for step in self.steps:
-                self._perform(replay, step)
-            if digest(replay) != digest(self.cluster):
-                found.append(
-                    Violation(
-                        self.cluster.now,
-                        "cluster",
-                        "determinism",
-                        "the same digest when the steps are replayed",
-                        "a different digest",
-                    )
-                )
-        if self.liveness_timeout is not None:
-            found += rollout_completes(
-                self.cluster, self.ref, self.liveness_timeout, self.namespace
-            )
-            found += collect(self.cluster)
-        self._raise(found)
+    def _final_checks(self) -> list[Violation]:
+        """Liveness: a healthy, unpaused rollout completes (then every check again)."""
+        if self.liveness_timeout is None:
+            return []
+        found = rollout_completes(self.cluster, self.ref, self.liveness_timeout, self.namespace)
+        return found + collect(self.cluster)
 
 
 #: The Rollout driven when an ``ArgoRolloutStateMachine`` subclass sets no ``manifest``:
@@ -319,7 +383,7 @@ DEFAULT_ROLLOUT: list[dict[str, Any]] = [
 ]
 
 
-class ArgoRolloutStateMachine(RuleBasedStateMachine):
+class ArgoRolloutStateMachine(WorkloadStateMachine):
     """Drive one Argo Rollout through ``kubectl argo rollouts`` verbs; check invariants.
 
     Rules: ``set image`` (healthy or faulty pods), ``promote``, ``promote --full``,
@@ -332,19 +396,12 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
     stable or active Service), ``check_determinism``.
     """
 
-    manifest: ClassVar[Any] = None
-    pods: ClassVar[PodBehavior] = PodBehavior(startup=1.0, ready=2.0, shutdown=1.0)
-    max_wait: ClassVar[int] = 120
-    seed: ClassVar[int] = 0
-    traffic: ClassVar[Traffic | None] = None
-    check_determinism: ClassVar[bool] = True
+    workload_kind: ClassVar[str] = "Rollout"
+    default_manifest: ClassVar[Any] = DEFAULT_ROLLOUT
 
     def __init__(self) -> None:
         super().__init__()
-        source = self.manifest if self.manifest is not None else DEFAULT_ROLLOUT
-        self.documents, rollout, self.container, self.repo = _workload(self, source, "Rollout")
-        self.name: str = rollout.metadata.name
-        strategy = rollout.spec.strategy
+        strategy = self.workload.spec.strategy
         service = (
             strategy.blue_green.active_service
             if strategy.blue_green is not None
@@ -357,51 +414,25 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
             if self.traffic is not None or not service
             else Traffic(rps=100, service=service)
         )
-        self.steps: list[Step] = []
-        self.releases = 0
-        self.cluster = Cluster(seed=self.seed, pods=self.pods)
-        self.watch: Watch = watch(self.cluster)
 
-    def _perform(self, cluster: Cluster, step: Step) -> None:
+    def _apply(self, cluster: Cluster) -> None:
+        cluster.apply(self.documents)
+        if self.flow is not None:
+            cluster.add_traffic(self.flow)
+
+    def _set_image(self, image: str) -> str:
+        return f"argo rollouts set image {self.name} {self.container}={image}"
+
+    def _act(self, cluster: Cluster, step: Step) -> None:
         kind = step[0]
-        if kind == "apply":
-            cluster.apply(self.documents)
-            if self.flow is not None:
-                cluster.add_traffic(self.flow)
-        elif kind == "image":
-            if step[2] is not None:
-                cluster.images[step[1]] = step[2]
-            cluster.kubectl(f"argo rollouts set image {self.name} {self.container}={step[1]}")
-        elif kind == "wait":
-            cluster.run(until=cluster.now + step[1])
-        elif kind == "promote-full":
+        if kind == "promote-full":
             cluster.kubectl(f"argo rollouts promote {self.name} --full")
         elif kind == "retry":
             cluster.kubectl(f"argo rollouts retry rollout {self.name}")
         else:
             cluster.kubectl(f"argo rollouts {kind} {self.name}")
-        cluster.run(cluster.now)
 
-    def _step(self, *step: Any) -> None:
-        self.steps.append(step)
-        self._perform(self.cluster, step)
-
-    @initialize()
-    def apply(self) -> None:
-        """``kubectl apply -f`` the Rollout and its Services; start the traffic."""
-        self._step("apply")
-
-    @rule()
-    def update(self) -> None:
-        """``kubectl argo rollouts set image`` to a new, healthy image."""
-        self.releases += 1
-        self._step("image", f"{self.repo}:rollsim-{self.releases}", None)
-
-    @rule(behavior=pod_behaviors(require_fault=True, max_seconds=20))
-    def inject_fault(self, behavior: PodBehavior) -> None:
-        """``set image`` to a bad image (``behavior`` says how its pods fail)."""
-        self.releases += 1
-        self._step("image", f"{self.repo}:rollsim-bad-{self.releases}", behavior)
+    # Rules.
 
     @rule()
     def promote(self) -> None:
@@ -422,39 +453,3 @@ class ArgoRolloutStateMachine(RuleBasedStateMachine):
     def retry(self) -> None:
         """``kubectl argo rollouts retry rollout``: clear the abort."""
         self._step("retry")
-
-    @rule(
-        seconds=st.one_of(
-            st.integers(1, 10),
-            st.runner().flatmap(lambda m: st.integers(1, int(getattr(m, "max_wait", 120)))),
-        )
-    )
-    def wait(self, seconds: int) -> None:
-        """Let time pass: pods start, pauses end, controllers react."""
-        self._step("wait", seconds)
-
-    @invariant()
-    def rollout_invariants_hold(self) -> None:
-        """Every invariant that needs no further run, after every step."""
-        violations = collect(self.cluster)
-        if violations:
-            raise InvariantViolation(violations, events_context(self.cluster, violations))
-
-    def teardown(self) -> None:
-        """Determinism: the steps replayed on a fresh cluster give the same digest."""
-        if not self.steps or not self.check_determinism:
-            return
-        replay = Cluster(seed=self.seed, pods=self.pods)
-        for step in self.steps:
-            self._perform(replay, step)
-        if digest(replay) != digest(self.cluster):
-            found = [
-                Violation(
-                    self.cluster.now,
-                    "cluster",
-                    "determinism",
-                    "the same digest when the steps are replayed",
-                    "a different digest",
-                )
-            ]
-            raise InvariantViolation(found, events_context(self.cluster, found))

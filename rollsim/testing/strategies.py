@@ -134,6 +134,43 @@ def _probe(draw: st.DrawFn) -> dict[str, Any]:
     return probe
 
 
+def _strategy(draw: st.DrawFn, strategies: Sequence[str], max_replicas: int) -> dict[str, Any]:
+    """A Deployment's ``strategy``: Recreate, or RollingUpdate with ``maxSurge`` and
+    ``maxUnavailable`` as ints or percents (either omitted), never both zero."""
+    strategy: dict[str, Any] = {"type": draw(st.sampled_from(list(strategies)))}
+    if strategy["type"] == "RollingUpdate":
+        numbers = max_replicas + 2
+        surge = draw(
+            st.one_of(st.integers(0, numbers), st.integers(0, 200).map(_percent), st.none())
+        )
+        unavailable = draw(
+            st.one_of(st.integers(0, numbers), st.integers(0, 100).map(_percent), st.none())
+        )
+        if _raw_zero(surge) and _raw_zero(unavailable):
+            unavailable = 1  # the API server rejects 0 and 0
+        rolling = {
+            k: v for k, v in (("maxSurge", surge), ("maxUnavailable", unavailable)) if v is not None
+        }
+        if rolling:
+            strategy["rollingUpdate"] = rolling
+    return strategy
+
+
+def _pod_spec(draw: st.DrawFn, container: str, image: str, probes: bool) -> dict[str, Any]:
+    """The pod template's spec: one container, with ``probes`` maybe a readinessProbe,
+    and maybe a ``terminationGracePeriodSeconds``."""
+    container_spec: dict[str, Any] = {"name": container, "image": image}
+    if probes:
+        probe = draw(st.one_of(st.none(), _probe()))
+        if probe is not None:
+            container_spec["readinessProbe"] = probe
+    pod_spec: dict[str, Any] = {"containers": [container_spec]}
+    grace = draw(st.one_of(st.none(), st.integers(0, 60)))
+    if grace is not None:
+        pod_spec["terminationGracePeriodSeconds"] = grace
+    return pod_spec
+
+
 @st.composite
 def deployments(
     draw: st.DrawFn,
@@ -156,36 +193,15 @@ def deployments(
     ``terminationGracePeriodSeconds``. Optional fields shrink to omitted.
     """
     replicas = draw(st.integers(min_replicas, max_replicas))
-    strategy: dict[str, Any] = {"type": draw(st.sampled_from(list(strategies)))}
-    if strategy["type"] == "RollingUpdate":
-        numbers = max_replicas + 2
-        surge = draw(
-            st.one_of(st.integers(0, numbers), st.integers(0, 200).map(_percent), st.none())
-        )
-        unavailable = draw(
-            st.one_of(st.integers(0, numbers), st.integers(0, 100).map(_percent), st.none())
-        )
-        if _raw_zero(surge) and _raw_zero(unavailable):
-            unavailable = 1  # the API server rejects 0 and 0
-        rolling = {
-            k: v for k, v in (("maxSurge", surge), ("maxUnavailable", unavailable)) if v is not None
-        }
-        if rolling:
-            strategy["rollingUpdate"] = rolling
-    container_spec: dict[str, Any] = {"name": container, "image": image}
-    if probes:
-        probe = draw(st.one_of(st.none(), _probe()))
-        if probe is not None:
-            container_spec["readinessProbe"] = probe
-    pod_spec: dict[str, Any] = {"containers": [container_spec]}
-    grace = draw(st.one_of(st.none(), st.integers(0, 60)))
-    if grace is not None:
-        pod_spec["terminationGracePeriodSeconds"] = grace
+    strategy = _strategy(draw, strategies, max_replicas)
     spec: dict[str, Any] = {
         "replicas": replicas,
         "selector": {"matchLabels": {"app": name}},
         "strategy": strategy,
-        "template": {"metadata": {"labels": {"app": name}}, "spec": pod_spec},
+        "template": {
+            "metadata": {"labels": {"app": name}},
+            "spec": _pod_spec(draw, container, image, probes),
+        },
     }
     min_ready = draw(st.one_of(st.none(), st.integers(0, 30)))
     if min_ready is not None:
@@ -241,10 +257,9 @@ def _manifest_lines(doc: Any) -> list[str]:
     )
 
 
-_ACTION_KINDS = ("image", "scale", "pause", "resume", "undo")
-
-
 def _actions(max_replicas: int, horizon: int, faults: bool) -> SearchStrategy[tuple[Any, ...]]:
+    """Raw timed actions, ``(kind, time, *arguments)``: what ``_kubectl_actions`` turns
+    into commands."""
     time = st.integers(0, horizon)
     bad = st.one_of(st.none(), pod_behaviors(require_fault=True)) if faults else st.none()
     return st.one_of(
@@ -256,9 +271,62 @@ def _actions(max_replicas: int, horizon: int, faults: bool) -> SearchStrategy[tu
     )
 
 
-def _image_repo(image: str) -> str:
+def image_repo(image: str) -> str:
+    """The repository of ``image`` (``registry:5000/app:v1`` -> ``registry:5000/app``),
+    where new releases get their tags."""
     head, sep, tail = image.rpartition(":")
     return head if sep and "/" not in tail else image
+
+
+def _kubectl_actions(
+    manifest: Mapping[str, Any], raw: Sequence[tuple[Any, ...]]
+) -> tuple[list[Action], dict[str, PodBehavior]]:
+    """The raw actions as kubectl commands on ``manifest``'s Deployment, in time order,
+    and the behaviour of each new image that has its own.
+
+    An ``image`` action releases a new image, or goes back to an earlier one;
+    ``pause`` and ``resume`` are kept only where they are valid (kubectl refuses
+    to pause a paused Deployment or resume a running one), so every command is
+    one kubectl would run.
+    """
+    meta = manifest["metadata"]
+    name = meta["name"]
+    namespace = meta.get("namespace")
+    where = f" -n {namespace}" if namespace and namespace != "default" else ""
+    container = manifest["spec"]["template"]["spec"]["containers"][0]
+    repo = image_repo(container["image"])
+    used = [container["image"]]
+    images: dict[str, PodBehavior] = {}
+    actions: list[Action] = []
+    paused = bool(manifest["spec"].get("paused", False))
+    for step in sorted(raw, key=lambda a: a[1]):
+        kind, at = step[0], float(step[1])
+        command: str | None = None
+        if kind == "image":
+            _, _, behavior, back = step
+            if back is not None and len(used) > 1:
+                image = used[back % len(used)]
+            else:
+                image = f"{repo}:v{len(used) + 1}"
+                used.append(image)
+                if behavior is not None:
+                    images[image] = behavior
+            command = f"set image deployment/{name} {container['name']}={image}{where}"
+        elif kind == "scale":
+            command = f"scale deployment/{name} --replicas={step[2]}{where}"
+        elif kind == "pause" and not paused:
+            paused = True
+            command = f"rollout pause deployment/{name}{where}"
+        elif kind == "resume" and paused:
+            paused = False
+            command = f"rollout resume deployment/{name}{where}"
+        elif kind == "undo":
+            command = f"rollout undo deployment/{name}{where}"
+            if step[2]:
+                command += f" --to-revision={step[2]}"
+        if command is not None:
+            actions.append(Action(time=at, kubectl=command))
+    return actions, images
 
 
 @st.composite
@@ -291,45 +359,9 @@ def scenarios(
     elif isinstance(manifest, SearchStrategy):
         manifest = draw(manifest)
     manifest = dict(manifest)
-    meta = manifest["metadata"]
-    name = meta["name"]
-    namespace = meta.get("namespace")
-    where = f" -n {namespace}" if namespace and namespace != "default" else ""
-    container = manifest["spec"]["template"]["spec"]["containers"][0]
-    repo = _image_repo(container["image"])
     pods = draw(pod_behaviors(faults=False))
     raw = draw(st.lists(_actions(max_replicas, horizon, faults), max_size=max_actions))
-    used = [container["image"]]
-    images: dict[str, PodBehavior] = {}
-    actions: list[Action] = []
-    paused = bool(manifest["spec"].get("paused", False))
-    for step in sorted(raw, key=lambda a: a[1]):
-        kind, at = step[0], float(step[1])
-        command: str | None = None
-        if kind == "image":
-            _, _, behavior, back = step
-            if back is not None and len(used) > 1:
-                image = used[back % len(used)]
-            else:
-                image = f"{repo}:v{len(used) + 1}"
-                used.append(image)
-                if behavior is not None:
-                    images[image] = behavior
-            command = f"set image deployment/{name} {container['name']}={image}{where}"
-        elif kind == "scale":
-            command = f"scale deployment/{name} --replicas={step[2]}{where}"
-        elif kind == "pause" and not paused:
-            paused = True
-            command = f"rollout pause deployment/{name}{where}"
-        elif kind == "resume" and paused:
-            paused = False
-            command = f"rollout resume deployment/{name}{where}"
-        elif kind == "undo":
-            command = f"rollout undo deployment/{name}{where}"
-            if step[2]:
-                command += f" --to-revision={step[2]}"
-        if command is not None:
-            actions.append(Action(time=at, kubectl=command))
+    actions, images = _kubectl_actions(manifest, raw)
     flow = draw(
         traffic_strategy if traffic_strategy is not None else st.one_of(st.none(), traffic())
     )
@@ -339,7 +371,7 @@ def scenarios(
         pods=pods,
         images=images,
         traffic=flow,
-        target=f"deployment/{name}" if extra_manifests else None,
+        target=f"deployment/{manifest['metadata']['name']}" if extra_manifests else None,
         timeout=timeout,
         seed=draw(st.integers(0, 2**32 - 1)),
     )

@@ -1,5 +1,6 @@
 """Progressive-delivery conformance vectors (Argo Rollouts, Flagger) against rollsim's pure
-functions in ``rollsim.controllers.rollout.replicas`` (Argo) and
+functions in ``rollsim.controllers.rollout`` (Argo: ``replicas``, ``canary_steps``,
+``bluegreen_replicas``, ``rolloututil``, ``defaults``) and
 ``rollsim.controllers.canary_scheduler`` (Flagger).
 
 The cases live in ``tests/conformance/progressive/<table>.json``, transcribed from the
@@ -42,15 +43,16 @@ import pytest
 
 from rollsim.controllers import canary_scheduler as fs
 from rollsim.controllers.canary_scheduler import FlaggerSpec, FlaggerState, FlaggerTick
+from rollsim.controllers.rollout import bluegreen_replicas as bg
+from rollsim.controllers.rollout import canary_steps as cs
+from rollsim.controllers.rollout import defaults, rolloututil
 from rollsim.controllers.rollout import replicas as rp
-from rollsim.controllers.rollout.replicas import (
+from rollsim.controllers.rollout.canary_steps import (
     CanaryStep,
     ReplicaProgressThreshold,
-    ReplicaSetCounts,
-    RolloutCondition,
     SetCanaryScale,
-    TrafficWeights,
 )
+from rollsim.controllers.rollout.replicas import ReplicaSetCounts, RolloutCondition, TrafficWeights
 
 DATA = Path(__file__).parent / "progressive"
 
@@ -98,7 +100,7 @@ def _rs(
     """A ReplicaSet's counts; ``None`` when the RS is nil (or all its fields are null)."""
     if is_nil or (spec is None and available is None):
         return None
-    return ReplicaSetCounts(rp.replicas_or_default(spec), available or 0, status or 0)
+    return ReplicaSetCounts(defaults.replicas_or_default(spec), available or 0, status or 0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def test_get_current_set_weight(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _params("argo.GetDesiredCanaryWeight.abort_dynamicStableScale"))
 def test_get_desired_canary_weight(case: dict[str, Any]) -> None:
-    weight = rp.get_desired_canary_weight(
+    weight = cs.get_desired_canary_weight(
         case["spec_replicas"],
         _steps(case["steps"]),
         0,
@@ -189,7 +191,7 @@ def test_get_desired_canary_weight(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", _params("argo.GetCanaryReplicasOrWeight"))
 def test_get_canary_replicas_or_weight(case: dict[str, Any]) -> None:
-    answer = rp.get_canary_replicas_or_weight(
+    answer = cs.get_canary_replicas_or_weight(
         1,
         _steps(case["steps"]),
         case["current_step_index"],
@@ -214,7 +216,7 @@ def _basic_canary_counts(case: dict[str, Any]) -> tuple[int, int]:
         step["setCanaryScale"] = case["set_canary_scale_ignored_without_traffic_routing"]
     stable_hash = "" if case.get("status_stable_rs_empty") else "stable"
     current_hash = "" if case.get("status_stable_rs_empty") else "canary"
-    _, weight = rp.get_canary_replicas_or_weight(
+    _, weight = cs.get_canary_replicas_or_weight(
         replicas,
         _steps([step]),
         None,
@@ -252,7 +254,7 @@ def test_calculate_replica_counts_for_traffic_routed_canary(case: dict[str, Any]
     weights = None
     if case["weights_canary"] is not None:
         weights = TrafficWeights(canary=case["weights_canary"], stable=case["weights_stable"])
-    canary_replicas, weight = rp.get_canary_replicas_or_weight(
+    canary_replicas, weight = cs.get_canary_replicas_or_weight(
         replicas,
         _steps(case["steps"]),
         case["current_step_index"],
@@ -289,7 +291,7 @@ def test_get_replicas_for_scale_down(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _params("argo.allDesiredAreAvailable"))
 def test_all_desired_are_available(case: dict[str, Any]) -> None:
     rs = _rs(case["rs_spec"], case["rs_available"], is_nil=bool(case.get("rs_is_nil")))
-    assert rp.all_desired_are_available(rs, case["desired"]) is case["expected"]
+    assert cs.all_desired_are_available(rs, case["desired"]) is case["expected"]
 
 
 @pytest.mark.parametrize("case", _params("argo.ReplicaProgressThresholdMet"))
@@ -298,7 +300,7 @@ def test_replica_progress_threshold_met(case: dict[str, Any]) -> None:
     threshold = None
     if case["threshold_type"] is not None:
         threshold = ReplicaProgressThreshold(case["threshold_type"], case["threshold_value"])
-    assert rp.replica_progress_threshold_met(rs, case["desired"], threshold) is case["expected"]
+    assert cs.replica_progress_threshold_met(rs, case["desired"], threshold) is case["expected"]
 
 
 @pytest.mark.parametrize("case", _params("argo.AtDesiredReplicaCountsForCanary"))
@@ -320,7 +322,7 @@ def test_at_desired_replica_counts_for_canary(case: dict[str, Any]) -> None:
         case["stable_spec"], case["stable_available"], case["stable_status_replicas"]
     )
     assert (
-        rp.at_desired_replica_counts_for_canary(new_rs, stable_rs, [], desired_new, desired_stable)
+        cs.at_desired_replica_counts_for_canary(new_rs, stable_rs, [], desired_new, desired_stable)
         is case["expected"]
     )
 
@@ -333,8 +335,8 @@ def test_at_desired_replica_counts_for_canary(case: dict[str, Any]) -> None:
 def _blue_green_desired(case: dict[str, Any]) -> int:
     new_hash = case["new_rs_hash"] or ""
     hashes = [*case["other_rs_hashes"], *([new_hash] if new_hash else [])]
-    return rp.blue_green_new_rs_new_replicas(
-        rp.replicas_or_default(case["spec_replicas"]),
+    return bg.blue_green_new_rs_new_replicas(
+        defaults.replicas_or_default(case["spec_replicas"]),
         case["preview_replica_count"],
         new_rs_hash=new_hash,
         active_selector=case["active_selector"],
@@ -356,8 +358,8 @@ def test_blue_green_new_rs_new_replicas(case: dict[str, Any]) -> None:
 def test_ready_for_pause(case: dict[str, Any]) -> None:
     desired: int | None = None
     if case["strategy"] == rp.BLUE_GREEN:
-        desired = rp.blue_green_new_rs_new_replicas(
-            rp.replicas_or_default(None),
+        desired = bg.blue_green_new_rs_new_replicas(
+            defaults.replicas_or_default(None),
             None,
             new_rs_hash="abcd",
             active_selector="",
@@ -365,7 +367,7 @@ def test_ready_for_pause(case: dict[str, Any]) -> None:
             current_pod_hash="",
         )
     new_rs = _rs(case["new_spec"], case["new_available"])
-    assert rp.ready_for_pause(new_rs, desired) is case["expected"]
+    assert bg.ready_for_pause(new_rs, desired) is case["expected"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -393,7 +395,7 @@ def _rollout_phase(case: dict[str, Any]) -> tuple[str, str]:
         active_selector=case["active_selector"],
         waiting_for_post_promotion_analysis=case["post_promotion_analysis"],
     )
-    return rp.get_rollout_phase(
+    return rolloututil.get_rollout_phase(
         generation=case["generation"],
         observed_generation=case["observed_generation"],
         controller_pause=False,
@@ -408,7 +410,7 @@ def _rollout_phase(case: dict[str, Any]) -> tuple[str, str]:
 def test_rollout_phase(case: dict[str, Any]) -> None:
     if "expected_sequence" in case:
         for step in case["expected_sequence"]:
-            answer = rp.get_rollout_phase(
+            answer = rolloututil.get_rollout_phase(
                 generation=0,
                 observed_generation="",
                 controller_pause=step["controller_pause"],

@@ -112,7 +112,7 @@ def deleted_while_watching(name: str = "foo") -> Cluster:
     """A stuck Deployment that is deleted 10 s into the next ``rollout status`` watch."""
     cluster = new_cluster()
     apply(cluster, manifest(name, image=NEVER_READY))
-    cluster.at(10.0, lambda _: cluster.delete(("Deployment", name)), None)
+    cluster.clock.at(10.0, lambda _: cluster.delete(("Deployment", name)), None)
     return cluster
 
 

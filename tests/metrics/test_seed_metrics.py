@@ -110,7 +110,7 @@ def test_save_load_round_trip(seed: rollsim.Cluster, tmp_path: Path) -> None:
             assert np.array_equal(back.by_revision[rev][column], rev_tl[column])
         assert back.by_revision[rev].uid == rev_tl.uid
     assert back.rollouts == tl.rollouts
-    assert rollsim.metrics.summarize(back) == seed.summary("deployment/ngx-dep")
+    assert rollsim.summary.summarize(back) == seed.summary("deployment/ngx-dep")
 
 
 def test_resample_and_pandas(seed: rollsim.Cluster) -> None:

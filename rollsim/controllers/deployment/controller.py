@@ -1,6 +1,8 @@
-"""The Deployment controller's sync loop and its client of the object store.
+"""The Deployment controller's watches, sync loop and its client of the object store.
 
-Mirrors pkg/controller/deployment/deployment_controller.go: ``syncDeployment``
+Mirrors pkg/controller/deployment/deployment_controller.go: as
+``NewDeploymentController`` it watches Deployments, the ReplicaSets they
+control and their pods' deletion (Recreate waits for it); ``syncDeployment``
 decides between status-only, paused, rollback, scaling-event and strategy
 paths; ``checkPausedConditions`` sets the paused/resumed reasons. The methods
 below it are what the other modules call where upstream calls its clientset,
@@ -11,17 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from rollsim.api.apps import Deployment, ReplicaSet
+from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
+from rollsim.api.meta import controller_of
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.recreate import rollout_recreate
 from rollsim.controllers.deployment.rollback import rollback
 from rollsim.controllers.deployment.rolling import rollout_rolling
 from rollsim.controllers.deployment.sync import is_scaling_event, sync
-
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
+from rollsim.kubelet import Kubelet
+from rollsim.pods import PodIndex, PodRecord
+from rollsim.world.clock import Clock
+from rollsim.world.events import EventRecorder
+from rollsim.world.store import Store
+from rollsim.world.workqueue import Workqueues
 
 __all__ = ["DeploymentController", "check_paused_conditions"]
 
@@ -52,16 +58,55 @@ def check_paused_conditions(d: Deployment, now: float) -> Deployment | None:
 class DeploymentController:
     """Syncs Deployments; one sync per dequeued key."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self._cluster = cluster
+    def __init__(
+        self,
+        store: Store,
+        kubelet: Kubelet,
+        queues: Workqueues,
+        events: EventRecorder,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._pods: PodIndex = kubelet.index
+        self._events = events
+        self._clock = clock
+        self._queue = queues.register("deployment", self.sync)
+        store.on("Deployment", self._deployment_written)
+        store.on("ReplicaSet", self._replica_set_written)
+        kubelet.watch(None, self._pod_gone)
 
     @property
     def now(self) -> float:
-        return self._cluster.now
+        return self._clock.now
+
+    # Event handlers: what each informer's change means for the queue.
+
+    def _deployment_written(self, old: Deployment | None, new: Deployment | None) -> None:
+        """``addDeployment``/``updateDeployment``; a deleted Deployment's ReplicaSets are
+        the garbage collector's."""
+        if new is not None:
+            self._queue.add((new.metadata.namespace, new.metadata.name))
+
+    def _replica_set_written(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
+        """``addReplicaSet``/``updateReplicaSet``/``deleteReplicaSet``: sync its controller."""
+        rs = new if new is not None else old
+        assert rs is not None
+        self._enqueue_controller_of(rs)
+
+    def _pod_gone(self, pod: PodRecord) -> None:
+        """``deletePod``: Recreate may be waiting for exactly this pod to be gone."""
+        rs = self._store.get(ReplicaSet, pod.namespace, pod.owner)
+        if rs is not None:
+            self._enqueue_controller_of(rs)
+
+    def _enqueue_controller_of(self, rs: ReplicaSet) -> None:
+        ref = controller_of(rs)
+        if ref is not None and ref.kind == "Deployment":
+            self._queue.add((rs.metadata.namespace, ref.name))
 
     def sync(self, key: tuple[str, str]) -> None:
         """``syncDeployment``."""
-        d = self._cluster.store.get("Deployment", *key)
+        d = self._store.get(Deployment, *key)
         if d is None:
             return
         selector = d.spec.selector
@@ -79,7 +124,7 @@ class DeploymentController:
             return
         # Deletion is immediate here (background propagation, no finalizers), so the
         # status-only path for a Deployment being deleted never arises.
-        rs_list = self._cluster.store.owned_replica_sets(d.metadata.uid)
+        rs_list = self._store.owned_replica_sets(d.metadata.uid)
         paused = check_paused_conditions(d, self.now)
         if paused is not None:
             d = self.update_status(paused)
@@ -101,49 +146,38 @@ class DeploymentController:
     # What upstream does through its clientset, recorder and queue.
 
     def get_replica_set(self, namespace: str, name: str) -> ReplicaSet | None:
-        rs: ReplicaSet | None = self._cluster.store.get("ReplicaSet", namespace, name)
-        return rs
+        return self._store.get(ReplicaSet, namespace, name)
 
     def create_replica_set(self, rs: ReplicaSet) -> ReplicaSet | None:
         """Create ``rs``; ``None`` means AlreadyExists."""
-        created: ReplicaSet | None = self._cluster.store.create(rs)
-        return created
+        return self._store.create(rs)
 
     def update_replica_set(self, rs: ReplicaSet) -> ReplicaSet:
-        updated: ReplicaSet = self._cluster.store.update(rs)
-        return updated
+        return self._store.update(rs)
 
     def delete_replica_set(self, rs: ReplicaSet) -> None:
-        self._cluster.store.delete("ReplicaSet", rs.metadata.namespace, rs.metadata.name)
+        self._store.delete(ReplicaSet, rs.metadata.namespace, rs.metadata.name)
 
     def update_status(self, d: Deployment) -> Deployment:
         """``UpdateStatus``: the status, and the revision annotation the controller keeps."""
-        updated: Deployment = self._cluster.store.update(d)
-        return updated
+        return self._store.update(d)
 
     def update_deployment(self, d: Deployment) -> Deployment:
-        updated: Deployment = self._cluster.store.update(d)
-        return updated
+        return self._store.update(d)
 
     def event(self, d: Deployment, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(
-            type_,
-            reason,
-            "Deployment",
-            d.metadata.name,
-            message,
-            d.metadata.namespace,
-            "deployment-controller",
+        self._events.event(
+            type_, reason, "Deployment", d.metadata.name, message, d.metadata.namespace
         )
 
     def requeue(self, d: Deployment) -> None:
-        self._cluster.enqueue("deployment", (d.metadata.namespace, d.metadata.name))
+        self._queue.add((d.metadata.namespace, d.metadata.name))
 
     def requeue_after(self, d: Deployment, delay: float) -> None:
-        self._cluster.enqueue_after("deployment", (d.metadata.namespace, d.metadata.name), delay)
+        self._queue.add_after((d.metadata.namespace, d.metadata.name), delay)
 
     def requeue_rate_limited(self, d: Deployment) -> None:
-        self._cluster.enqueue_rate_limited("deployment", (d.metadata.namespace, d.metadata.name))
+        self._queue.add_rate_limited((d.metadata.namespace, d.metadata.name))
 
     def pod_phases_by_replica_set(
         self, d: Deployment, rs_list: Sequence[ReplicaSet]
@@ -152,7 +186,38 @@ class DeploymentController:
         phase for each kind of live pod (terminating pods are still listed)."""
         phases: dict[str, tuple[str, ...]] = {}
         for rs in rs_list:
-            pods = self._cluster.replicasets.pods_of(rs.metadata.uid)
-            if pods.active or pods.terminating:
+            pods = self._pods.of_owner(rs.metadata.uid)
+            if pods is not None and (pods.active or pods.terminating):
                 phases[rs.metadata.uid] = ("Running",)
         return phases
+
+
+def deployment_facts(d: Deployment, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
+    """What a timeline row reads of a Deployment: its fenceposts and its new ReplicaSet."""
+    new_rs = util.find_new_replica_set(d, rss)
+    return WorkloadFacts(
+        desired=d.replicas,
+        updated=d.status.updated_replicas,
+        min_available=d.replicas - util.max_unavailable(d),
+        max_pods=d.replicas + util.max_surge(d),
+        new_replica_sets=(new_rs,) if new_rs is not None else (),
+        complete=util.rollout_complete(d),
+        template=d.spec.template,
+    )
+
+
+def deployment_revision(rs: ReplicaSet) -> int:
+    """The ReplicaSet's revision annotation; 0 when it has none."""
+    try:
+        return util.revision(rs)
+    except ValueError:
+        return 0
+
+
+def deployment_rollout_status(d: Deployment, _rss: Sequence[ReplicaSet]) -> str:
+    """``complete`` as ``kubectl rollout status`` reports "successfully rolled out"."""
+    return "complete" if util.rollout_complete(d) else "running"
+
+
+register_workload("Deployment", Workload(deployment_facts, deployment_revision))
+register_rollout_status("Deployment", deployment_rollout_status)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rollsim.api.apps import Deployment, DeploymentStatus, ReplicaSet, ReplicaSetSpec
-from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
 from rollsim.controllers.controller_utils import (
     compute_hash,
     filter_active_replica_sets,
@@ -251,11 +251,7 @@ def _create_new_replica_set(
     already_exists = created is None
     if created is None:
         clash = dc.get_replica_set(d.metadata.namespace, new_rs.metadata.name)
-        owner_ref = (
-            next((r for r in clash.metadata.owner_references if r.controller), None)
-            if clash
-            else None
-        )
+        owner_ref = controller_of(clash) if clash else None
         if (
             clash is not None
             and owner_ref is not None

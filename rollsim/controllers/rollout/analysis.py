@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rollsim.api.argo import AnalysisMetric
+from rollsim.api.duration import parse_duration
 from rollsim.dist import Distribution, as_distribution
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "MetricRun",
     "evaluate_condition",
     "measurement_phase",
-    "parse_duration",
     "simulated_metric",
 ]
 
@@ -43,27 +43,18 @@ ERROR = "Error"
 RUNNING = "Running"
 DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
-
-def parse_duration(text: str | int | None, default: float = 0.0) -> float:
-    """A Go duration (``30s``, ``1m30s``) or bare seconds; ``default`` when unset."""
+def _duration_seconds(text: str | int | None) -> float:
+    """A metric's ``interval`` or ``initialDelay`` in seconds: ``DurationString.Duration``
+    (a Go duration, ``30s``, ``1m30s``) and, beyond upstream, bare seconds (an int or a
+    string of digits); unset is 0. A malformed duration raises Go's ``ValueError``."""
     if text is None or text == "":
-        return default
+        return 0.0
     if isinstance(text, int):
         return float(text)
     if text.strip().isdigit():
         return float(text)
-    total, pos = 0.0, 0
-    for match in _DURATION.finditer(text):
-        if match.start() != pos:
-            raise ValueError(f"invalid duration {text!r}")
-        total += float(match.group(1)) * _UNITS[match.group(2)]
-        pos = match.end()
-    if pos != len(text):
-        raise ValueError(f"invalid duration {text!r}")
-    return total
+    return parse_duration(text)
 
 
 class _Result(float):
@@ -190,7 +181,7 @@ class MetricRun:
 
     @property
     def interval(self) -> float:
-        return parse_duration(self.metric.interval)
+        return _duration_seconds(self.metric.interval)
 
     @property
     def count(self) -> int | None:
@@ -286,7 +277,7 @@ class AnalysisRun:
         for run in self.metrics:
             if run.phase != RUNNING:
                 continue
-            delay = parse_duration(run.metric.initial_delay)
+            delay = _duration_seconds(run.metric.initial_delay)
             out.append((run, self.started + delay + len(run.phases) * run.interval))
         return out
 

@@ -14,14 +14,26 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rollsim.api.argo import BlueGreenStrategy
+from rollsim.api.apps import ReplicaSet
+from rollsim.api.argo import BlueGreenStrategy, RolloutStatus
 from rollsim.api.timefmt import format_time, parse_time
-from rollsim.controllers.rollout import replicas as math
+from rollsim.controllers.rollout.bluegreen_replicas import (
+    blue_green_new_rs_new_replicas,
+    ready_for_pause,
+)
+from rollsim.controllers.rollout.conditions import (
+    PAUSE_REASON_BLUE_GREEN,
+    PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
+)
 from rollsim.controllers.rollout.controller import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
     RolloutContext,
     counts,
     pod_hash,
+)
+from rollsim.controllers.rollout.defaults import (
+    abort_scale_down_delay_seconds_or_default,
+    scale_down_delay_seconds_or_default,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +44,7 @@ __all__ = ["reconcile_blue_green"]
 
 def _desired_new(ctx: RolloutContext, bg: BlueGreenStrategy) -> int:
     status = ctx.status
-    return math.blue_green_new_rs_new_replicas(
+    return blue_green_new_rs_new_replicas(
         ctx.replicas,
         bg.preview_replica_count,
         new_rs_hash=status.current_pod_hash,
@@ -54,12 +66,12 @@ def _pause_complete(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStr
     if not manual and not timed:
         return True
     condition = next(
-        (p for p in status.pause_conditions if p.reason == math.PAUSE_REASON_BLUE_GREEN), None
+        (p for p in status.pause_conditions if p.reason == PAUSE_REASON_BLUE_GREEN), None
     )
     if condition is None:
         if status.controller_pause:
             return True  # promoted by the user: the condition was cleared
-        dc.add_pause(ctx, math.PAUSE_REASON_BLUE_GREEN)
+        dc.add_pause(ctx, PAUSE_REASON_BLUE_GREEN)
         if timed:
             ctx.wake_at(ctx.now + (bg.auto_promotion_seconds or 0))
         return False
@@ -74,46 +86,100 @@ def _pause_complete(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStr
 
 
 def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
-    """One reconcile of a blue-green Rollout (A14)."""
+    """One reconcile of a blue-green Rollout (A14): ``rolloutBlueGreen``.
+
+    The preview service follows the new pods, an abort goes back to the
+    stable, the ReplicaSets are sized, then either the promoted rollout's
+    active service catches up or the pause and analyses gate the promotion.
+    """
     bg = ctx.rollout.spec.strategy.blue_green
     assert bg is not None and ctx.new_rs is not None
     if not ctx.status.stable_rs:
         # The first deploy is promoted at once, with no pause and no analysis (A12.1).
         dc.promote_stable(ctx, "Initial deploy")
     status = ctx.status
-    new = ctx.new_rs
-    new_hash = status.current_pod_hash
     paused = ctx.rollout.spec.paused
     if not paused and bg.preview_service:
-        dc.switch_service(ctx, bg.preview_service, new_hash)
-        ctx.status = replace(
-            ctx.status, blue_green=replace(ctx.status.blue_green, preview_selector=new_hash)
-        )
+        _reconcile_preview_service(dc, ctx, bg)
     if status.abort:
         _abort(dc, ctx, bg)
         return
     desired = _desired_new(ctx, bg)
-    if not paused and new.replicas != desired:
-        dc.scale(ctx, new, desired)
-    if ctx.stable_rs is not None and ctx.stable_rs.replicas != ctx.replicas and not paused:
-        dc.scale(ctx, ctx.stable_rs, ctx.replicas)
+    _reconcile_replica_sets(dc, ctx, desired, paused)
     new = ctx.new_rs
     assert new is not None
-    if status.stable_rs == new_hash:
+    if status.stable_rs == status.current_pod_hash:
         # Promoted: the active service follows once the pods are saturated; then only
         # the old active's delayed scale-down is left.
-        saturated = new.replicas == ctx.replicas and new.status.available_replicas >= ctx.replicas
-        if saturated and status.blue_green.active_selector != new_hash and not paused:
-            dc.switch_service(ctx, bg.active_service, new_hash)
-            ctx.status = replace(
-                ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=new_hash)
-            )
+        if _saturated(ctx, new) and not paused:
+            _reconcile_active_service(dc, ctx, bg)
         _scale_down_old(dc, ctx)
         return
-    first_deploy = not status.blue_green.active_selector
-    ready = math.ready_for_pause(counts(new), desired)
+    _reconcile_promotion(dc, ctx, bg, status, desired)
+
+
+def _reconcile_preview_service(
+    dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy
+) -> None:
+    """``reconcilePreviewService``: the preview service selects the new pods."""
+    new_hash = ctx.status.current_pod_hash
+    dc.switch_service(ctx, bg.preview_service, new_hash)
+    ctx.status = replace(
+        ctx.status, blue_green=replace(ctx.status.blue_green, preview_selector=new_hash)
+    )
+
+
+def _reconcile_active_service(
+    dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy
+) -> None:
+    """``reconcileActiveService``: the active service switches to the new pods."""
+    new_hash = ctx.status.current_pod_hash
+    if ctx.status.blue_green.active_selector != new_hash:
+        dc.switch_service(ctx, bg.active_service, new_hash)
+        ctx.status = replace(
+            ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=new_hash)
+        )
+
+
+def _reconcile_replica_sets(
+    dc: RolloutController, ctx: RolloutContext, desired: int, paused: bool
+) -> None:
+    """``reconcileBlueGreenReplicaSets``: unless paused, the new RS to its desired size
+    (previewReplicaCount or full) and the stable back to full."""
+    assert ctx.new_rs is not None
+    if not paused and ctx.new_rs.replicas != desired:
+        dc.scale(ctx, ctx.new_rs, desired)
+    if ctx.stable_rs is not None and ctx.stable_rs.replicas != ctx.replicas and not paused:
+        dc.scale(ctx, ctx.stable_rs, ctx.replicas)
+
+
+def _saturated(ctx: RolloutContext, new: ReplicaSet) -> bool:
+    """The new RS has all its pods, all of them available."""
+    return new.replicas == ctx.replicas and new.status.available_replicas >= ctx.replicas
+
+
+def _reconcile_promotion(
+    dc: RolloutController,
+    ctx: RolloutContext,
+    bg: BlueGreenStrategy,
+    status: RolloutStatus,
+    desired: int,
+) -> None:
+    """``reconcileBlueGreenPause`` and ``syncRolloutStatusBlueGreen`` before promotion.
+
+    ``status`` is the status this reconcile started from. The pause is over on
+    the first deploy, on promoteFull, or once the preview is ready, the
+    pre-promotion analysis passed and the BlueGreenPause ended; the preview
+    then scales to full (the scale-up checkpoint) before the active service
+    switches, the post-promotion analysis runs and the new RS becomes stable;
+    old ReplicaSets past their scale-down deadline go (not while checkpointing).
+    """
+    new = ctx.new_rs
+    assert new is not None
+    paused = ctx.rollout.spec.paused
+    ready = ready_for_pause(counts(new), desired)
     pause_done = (
-        first_deploy
+        not status.blue_green.active_selector
         or status.promote_full
         or (
             ready
@@ -133,31 +199,30 @@ def reconcile_blue_green(dc: RolloutController, ctx: RolloutContext) -> None:
         )
         ctx.wake_at(ctx.now)
         return
-    saturated = new.replicas == ctx.replicas and new.status.available_replicas >= ctx.replicas
-    if saturated and pause_done and not paused:
-        if ctx.status.blue_green.active_selector != new_hash:
-            dc.switch_service(ctx, bg.active_service, new_hash)
-            ctx.status = replace(
-                ctx.status, blue_green=replace(ctx.status.blue_green, active_selector=new_hash)
-            )
-        if _post_promotion_done(dc, ctx, bg) and ctx.status.stable_rs != new_hash:
-            previous = ctx.stable_rs
-            dc.promote_stable(ctx, "Completed blue-green update")
-            ctx.status = replace(
-                ctx.status,
-                blue_green=replace(ctx.status.blue_green, scale_up_preview_check_point=False),
-            )
-            if previous is not None:
-                delay = math.scale_down_delay_seconds_or_default(
-                    math.BLUE_GREEN, False, bg.scale_down_delay_seconds
-                )
-                updated = dc.annotate(
-                    previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(ctx.now + delay)
-                )
-                ctx.others = [updated, *ctx.others]
-                ctx.stable_rs = None
-                ctx.wake_at(ctx.now + delay)
+    if _saturated(ctx, new) and pause_done and not paused:
+        _reconcile_active_service(dc, ctx, bg)
+        if _post_promotion_done(dc, ctx, bg) and ctx.status.stable_rs != status.current_pod_hash:
+            _promote_stable(dc, ctx, bg)
     _scale_down_old(dc, ctx)
+
+
+def _promote_stable(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) -> None:
+    """``promoteStable``: the new RS becomes the stable and the checkpoint resets; the
+    old active keeps its pods for scaleDownDelaySeconds (``addScaleDownDelay``)."""
+    previous = ctx.stable_rs
+    dc.promote_stable(ctx, "Completed blue-green update")
+    ctx.status = replace(
+        ctx.status,
+        blue_green=replace(ctx.status.blue_green, scale_up_preview_check_point=False),
+    )
+    if previous is not None:
+        delay = scale_down_delay_seconds_or_default(bg.scale_down_delay_seconds, blue_green=True)
+        updated = dc.annotate(
+            previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(ctx.now + delay)
+        )
+        ctx.others = [updated, *ctx.others]
+        ctx.stable_rs = None
+        ctx.wake_at(ctx.now + delay)
 
 
 def _pre_promotion_done(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) -> bool:
@@ -183,7 +248,7 @@ def _analysis_done(dc: RolloutController, ctx: RolloutContext, analysis: object,
         run.terminated = True
         return False
     if phase == "Inconclusive":
-        dc.add_pause(ctx, math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS)
+        dc.add_pause(ctx, PAUSE_REASON_INCONCLUSIVE_ANALYSIS)
         run.terminated = True
         return False
     return phase == "Successful"
@@ -201,8 +266,8 @@ def _abort(dc: RolloutController, ctx: RolloutContext, bg: BlueGreenStrategy) ->
     if stable is not None and stable.replicas != ctx.replicas:
         dc.scale(ctx, stable, ctx.replicas)
         return
-    delay, _ = math.abort_scale_down_delay_seconds_or_default(
-        math.BLUE_GREEN, False, bg.abort_scale_down_delay_seconds
+    delay, _ = abort_scale_down_delay_seconds_or_default(
+        bg.abort_scale_down_delay_seconds, blue_green=True
     )
     new = ctx.new_rs
     if delay is None or new is None or new.replicas == 0:

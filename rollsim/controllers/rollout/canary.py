@@ -4,8 +4,9 @@ Mirrors rollout/canary.go (``rolloutCanary``, ``reconcileCanaryStableReplicaSet`
 ``reconcileNewReplicaSet``, ``reconcileOldReplicaSetsCanary``,
 ``syncRolloutStatusCanary``), rollout/pause.go and the traffic-routing
 reconcile of rollout/trafficrouting.go, on the pure arithmetic of
-``replicas.py``. One reconcile changes at most one ReplicaSet (stable, then
-canary, then older ones) and advances at most one step.
+``replicas``, ``canary_steps`` and ``defaults``. One reconcile changes at
+most one ReplicaSet (stable, then canary, then older ones) and advances at
+most one step.
 """
 
 from __future__ import annotations
@@ -15,12 +16,32 @@ from typing import TYPE_CHECKING
 
 from rollsim.api.argo import CanaryStep, CanaryStrategy
 from rollsim.api.timefmt import format_time, parse_time
-from rollsim.controllers.rollout import replicas as math
+from rollsim.controllers.rollout.canary_steps import (
+    at_desired_replica_counts_for_canary,
+    get_canary_replicas_or_weight,
+)
+from rollsim.controllers.rollout.conditions import (
+    PAUSE_REASON_CANARY_STEP,
+    PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
+)
 from rollsim.controllers.rollout.controller import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
     RolloutContext,
     counts,
     rollout_revision,
+)
+from rollsim.controllers.rollout.defaults import (
+    abort_scale_down_delay_seconds_or_default,
+    scale_down_delay_seconds_or_default,
+)
+from rollsim.controllers.rollout.replicas import (
+    CANARY,
+    TrafficWeights,
+    calculate_replica_counts_for_basic_canary,
+    calculate_replica_counts_for_traffic_routed_canary,
+    get_current_set_weight,
+    max_surge,
+    max_unavailable,
 )
 
 if TYPE_CHECKING:
@@ -58,10 +79,10 @@ def _targets(ctx: RolloutContext, canary: CanaryStrategy) -> tuple[int, int]:
     status = ctx.status
     routed = canary.traffic_routing is not None
     new, stable = counts(ctx.new_rs), counts(ctx.stable_rs)
-    delay, _ = math.abort_scale_down_delay_seconds_or_default(
-        math.CANARY, routed, canary.abort_scale_down_delay_seconds
+    delay, _ = abort_scale_down_delay_seconds_or_default(
+        canary.abort_scale_down_delay_seconds, traffic_routing=routed
     )
-    fixed, weight = math.get_canary_replicas_or_weight(
+    fixed, weight = get_canary_replicas_or_weight(
         ctx.replicas,
         canary.steps,
         status.current_step_index,
@@ -79,23 +100,21 @@ def _targets(ctx: RolloutContext, canary: CanaryStrategy) -> tuple[int, int]:
         max_weight=_max_weight(canary),
     )
     if routed:
-        return math.calculate_replica_counts_for_traffic_routed_canary(
+        return calculate_replica_counts_for_traffic_routed_canary(
             ctx.replicas,
             fixed,
             weight,
             dynamic_stable_scale=canary.dynamic_stable_scale,
             min_pods_per_replica_set=canary.min_pods_per_replica_set,
             aborted=status.abort,
-            weights=math.TrafficWeights(
+            weights=TrafficWeights(
                 status.canary_weight, _max_weight(canary) - status.canary_weight
             ),
             max_weight=_max_weight(canary),
         )
-    surge = math.max_surge(math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable)
-    unavailable = math.max_unavailable(
-        math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable
-    )
-    return math.calculate_replica_counts_for_basic_canary(
+    surge = max_surge(CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable)
+    unavailable = max_unavailable(CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable)
+    return calculate_replica_counts_for_basic_canary(
         ctx.replicas,
         weight,
         surge,
@@ -126,9 +145,7 @@ def _scale_down_others(dc: RolloutController, ctx: RolloutContext, canary: Canar
             dc.scale(ctx, rs, 0)
             changed = True
         return changed
-    unavailable = math.max_unavailable(
-        math.CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable
-    )
+    unavailable = max_unavailable(CANARY, ctx.replicas, canary.max_surge, canary.max_unavailable)
     min_available = ctx.replicas - unavailable
     total_available = sum(rs.status.available_replicas for rs in ctx.all_rss)
     budget = total_available - min_available
@@ -154,7 +171,7 @@ def _step_complete(
 ) -> bool:
     status = ctx.status
     if step.set_weight is not None or step.set_canary_scale is not None:
-        return math.at_desired_replica_counts_for_canary(
+        return at_desired_replica_counts_for_canary(
             counts(ctx.new_rs),
             counts(ctx.stable_rs),
             [counts(o) for o in ctx.others],
@@ -165,14 +182,14 @@ def _step_complete(
         )
     if step.pause is not None:
         condition = next(
-            (p for p in status.pause_conditions if p.reason == math.PAUSE_REASON_CANARY_STEP), None
+            (p for p in status.pause_conditions if p.reason == PAUSE_REASON_CANARY_STEP), None
         )
         if condition is None:
             # Promoted: the pause condition was cleared while the controller paused.
             return status.controller_pause
         if step.pause.duration is None:
             return False
-        seconds = math.pause_duration_seconds(step.pause.duration)
+        seconds = step.pause.duration_seconds()
         assert condition.start_time is not None
         ends = condition.start_time + seconds
         if seconds >= 0 and ctx.now >= ends:
@@ -221,7 +238,7 @@ def _reconcile_analysis(
             dc.abort(ctx, run)
             run.terminated = True
         elif phase == "Inconclusive":
-            dc.add_pause(ctx, math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS)
+            dc.add_pause(ctx, PAUSE_REASON_INCONCLUSIVE_ANALYSIS)
             run.terminated = True
 
 
@@ -239,8 +256,8 @@ def _hold_aborted_canary(
         return target
     if target >= new.replicas:
         return target
-    delay, explicit = math.abort_scale_down_delay_seconds_or_default(
-        math.CANARY, True, canary.abort_scale_down_delay_seconds
+    delay, explicit = abort_scale_down_delay_seconds_or_default(
+        canary.abort_scale_down_delay_seconds, traffic_routing=True
     )
     if delay is None:
         return new.replicas
@@ -277,7 +294,7 @@ def _weight(ctx: RolloutContext, canary: CanaryStrategy, at_desired: bool) -> in
     if not at_desired:
         previous = [s.set_weight for s in canary.steps[:index] if s.set_weight is not None]
         return previous[-1] if previous else 0
-    return math.get_current_set_weight(canary.steps, index, max_weight=maximum)
+    return get_current_set_weight(canary.steps, index, max_weight=maximum)
 
 
 def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
@@ -293,7 +310,7 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
     step = steps[index] if steps and index is not None and 0 <= index < len(steps) else None
     _reconcile_analysis(dc, ctx, canary, step)
     halted = ctx.rollout.spec.paused or any(
-        p.reason == math.PAUSE_REASON_INCONCLUSIVE_ANALYSIS for p in ctx.status.pause_conditions
+        p.reason == PAUSE_REASON_INCONCLUSIVE_ANALYSIS for p in ctx.status.pause_conditions
     )
     targets = _targets(ctx, canary)
     if canary.traffic_routing is not None:
@@ -315,8 +332,8 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
             and step.pause is not None
             and not ctx.status.controller_pause
         ):
-            dc.add_pause(ctx, math.PAUSE_REASON_CANARY_STEP)
-    at_desired = math.at_desired_replica_counts_for_canary(
+            dc.add_pause(ctx, PAUSE_REASON_CANARY_STEP)
+    at_desired = at_desired_replica_counts_for_canary(
         counts(ctx.new_rs),
         counts(ctx.stable_rs),
         [counts(o) for o in ctx.others],
@@ -360,24 +377,7 @@ def _sync_status(
         and (status.promote_full or done_steps or fast_rollback)
         and status.stable_rs != status.current_pod_hash
     ):
-        previous = ctx.stable_rs
-        reason = (
-            "Full promotion requested"
-            if status.promote_full
-            else f"Completed all {len(steps)} canary steps"
-        )
-        dc.promote_stable(ctx, reason)
-        if previous is not None and canary.traffic_routing is not None:
-            delay = math.scale_down_delay_seconds_or_default(
-                math.CANARY, True, canary.scale_down_delay_seconds
-            )
-            if canary.dynamic_stable_scale:
-                delay = 0
-            deadline = ctx.now + delay
-            updated = dc.annotate(previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(deadline))
-            ctx.others = [updated, *ctx.others]
-            ctx.stable_rs = None
-            ctx.wake_at(deadline)
+        _promote_stable(dc, ctx, canary, status.promote_full)
         return
     if status.abort:
         index = len(steps) if fast_rollback else 0
@@ -386,17 +386,47 @@ def _sync_status(
     if halted or step is None or status.current_step_index is None:
         return
     if _step_complete(dc, ctx, canary, step, targets):
-        index = status.current_step_index + 1
-        pauses = tuple(
-            p for p in ctx.status.pause_conditions if p.reason != math.PAUSE_REASON_CANARY_STEP
+        _complete_step(dc, ctx, canary, step, status.current_step_index + 1)
+
+
+def _promote_stable(
+    dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy, promote_full: bool
+) -> None:
+    """``promoteStable``: the canary becomes the stable; with a router the previous
+    stable keeps its pods for scaleDownDelaySeconds (``addScaleDownDelay``)."""
+    previous = ctx.stable_rs
+    reason = (
+        "Full promotion requested"
+        if promote_full
+        else f"Completed all {len(canary.steps)} canary steps"
+    )
+    dc.promote_stable(ctx, reason)
+    if previous is not None and canary.traffic_routing is not None:
+        delay = scale_down_delay_seconds_or_default(
+            canary.scale_down_delay_seconds, traffic_routing=True
         )
-        ctx.status = replace(
-            ctx.status, current_step_index=index, pause_conditions=pauses, controller_pause=False
-        )
-        dc.event(
-            ctx.rollout,
-            "Normal",
-            "RolloutStepCompleted",
-            f"Rollout step {index}/{len(steps)} completed ({step_description(step)})",
-        )
-        ctx.wake_at(ctx.now)
+        if canary.dynamic_stable_scale:
+            delay = 0
+        deadline = ctx.now + delay
+        updated = dc.annotate(previous, SCALE_DOWN_DEADLINE_ANNOTATION, format_time(deadline))
+        ctx.others = [updated, *ctx.others]
+        ctx.stable_rs = None
+        ctx.wake_at(deadline)
+
+
+def _complete_step(
+    dc: RolloutController, ctx: RolloutContext, canary: CanaryStrategy, step: CanaryStep, index: int
+) -> None:
+    """A completed step: move to step ``index``, drop its pause, record
+    RolloutStepCompleted and reconcile again at once."""
+    pauses = tuple(p for p in ctx.status.pause_conditions if p.reason != PAUSE_REASON_CANARY_STEP)
+    ctx.status = replace(
+        ctx.status, current_step_index=index, pause_conditions=pauses, controller_pause=False
+    )
+    dc.event(
+        ctx.rollout,
+        "Normal",
+        "RolloutStepCompleted",
+        f"Rollout step {index}/{len(canary.steps)} completed ({step_description(step)})",
+    )
+    ctx.wake_at(ctx.now)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from rollsim.api.apps import ReplicaSet, ReplicaSetSpec
 from rollsim.api.argo import (
@@ -25,14 +24,19 @@ from rollsim.api.argo import (
     RolloutStatus,
 )
 from rollsim.api.core import PodTemplateSpec
-from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
+from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
+from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
 from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
+from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.rollout import replicas as math
 from rollsim.controllers.rollout.analysis import AnalysisRun, simulated_metric
-from rollsim.metrics import WorkloadFacts, register_workload
-
-if TYPE_CHECKING:
-    from rollsim.cluster import Cluster
+from rollsim.kubelet import Kubelet
+from rollsim.metrics import Recorder
+from rollsim.pods import PodRecord
+from rollsim.world.clock import Clock
+from rollsim.world.events import EventRecorder
+from rollsim.world.store import Store
+from rollsim.world.workqueue import Workqueues
 
 __all__ = [
     "HASH_LABEL",
@@ -106,35 +110,66 @@ class RolloutContext:
 class RolloutController:
     """Reconciles every Rollout; analysis runs live here, keyed by rollout."""
 
-    def __init__(self, cluster: Cluster) -> None:
-        self._cluster = cluster
+    def __init__(
+        self,
+        store: Store,
+        kubelet: Kubelet,
+        queues: Workqueues,
+        events: EventRecorder,
+        clock: Clock,
+        recorder: Recorder,
+        endpoints: EndpointsController,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self._clock = clock
+        self._recorder = recorder
+        self._router = endpoints
+        self._behaviors = kubelet.behaviors
+        self._queue = queues.register("rollout", self.sync)
+        store.on("Rollout", self._rollout_written)
+        store.on("ReplicaSet", self._replica_set_written)
+        kubelet.watch(None, self._pod_gone)
         self.analysis_runs: dict[tuple[str, str], list[AnalysisRun]] = {}
         #: Why the current abort happened (empty for a user's abort).
         self.abort_messages: dict[tuple[str, str], str] = {}
 
     @property
     def now(self) -> float:
-        return self._cluster.now
+        return self._clock.now
+
+    # Event handlers: what each informer's change means for the queue.
+
+    def _rollout_written(self, old: Rollout | None, new: Rollout | None) -> None:
+        if new is not None:
+            self._queue.add((new.metadata.namespace, new.metadata.name))
+
+    def _replica_set_written(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
+        rs = new if new is not None else old
+        assert rs is not None
+        self._enqueue_controller_of(rs)
+
+    def _pod_gone(self, pod: PodRecord) -> None:
+        rs = self._store.get(ReplicaSet, pod.namespace, pod.owner)
+        if rs is not None:
+            self._enqueue_controller_of(rs)
+
+    def _enqueue_controller_of(self, rs: ReplicaSet) -> None:
+        ref = controller_of(rs)
+        if ref is not None and ref.kind == "Rollout":
+            self._queue.add((rs.metadata.namespace, ref.name))
 
     # The object store, as the controller's clientset.
 
     def event(self, r: Rollout, type_: str, reason: str, message: str) -> None:
-        self._cluster.record_event(
-            type_,
-            reason,
-            "Rollout",
-            r.metadata.name,
-            message,
-            r.metadata.namespace,
-            "rollouts-controller",
-        )
+        self._events.event(type_, reason, "Rollout", r.metadata.name, message, r.metadata.namespace)
 
     def scale(self, ctx: RolloutContext, rs: ReplicaSet, size: int) -> ReplicaSet:
         """Write a ReplicaSet's size, with Argo's ScalingReplicaSet event."""
         if rs.replicas == size:
             return rs
         direction = "up" if size > rs.replicas else "down"
-        updated = self._cluster.store.update(replace(rs, spec=replace(rs.spec, replicas=size)))
+        updated = self._store.update(replace(rs, spec=replace(rs.spec, replicas=size)))
         self.event(
             ctx.rollout,
             "Normal",
@@ -157,7 +192,7 @@ class RolloutController:
             annotations.pop(key, None)
         else:
             annotations[key] = value
-        updated: ReplicaSet = self._cluster.store.update(
+        updated: ReplicaSet = self._store.update(
             replace(rs, metadata=replace(rs.metadata, annotations=annotations))
         )
         return updated
@@ -166,14 +201,14 @@ class RolloutController:
         """Point a Service's selector at one pod-template hash (Argo's SwitchService)."""
         if not service:
             return
-        svc = self._cluster.store.get("Service", ctx.namespace, service)
+        svc = self._store.get("Service", ctx.namespace, service)
         if svc is None:
             return
         current = svc.spec.selector.get(HASH_LABEL, "")
         if current == hash_:
             return
         selector = {**svc.spec.selector, HASH_LABEL: hash_}
-        self._cluster.store.update(replace(svc, spec=replace(svc.spec, selector=selector)))
+        self._store.update(replace(svc, spec=replace(svc.spec, selector=selector)))
         self.event(
             ctx.rollout,
             "Normal",
@@ -201,7 +236,7 @@ class RolloutController:
         )
         ctx.status = replace(ctx.status, canary_weight=weight)
         if canary.stable_service and canary.canary_service:
-            self._cluster.endpoints.set_weight(
+            self._router.set_weight(
                 ctx.namespace, canary.stable_service, canary.canary_service, weight / maximum
             )
 
@@ -215,7 +250,7 @@ class RolloutController:
     ) -> AnalysisRun:
         metrics: list[AnalysisMetric] = []
         for ref in analysis.templates:
-            template = self._cluster.store.get("AnalysisTemplate", ctx.namespace, ref.template_name)
+            template = self._store.get("AnalysisTemplate", ctx.namespace, ref.template_name)
             if template is not None:
                 metrics.extend(template.spec.metrics)
         revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
@@ -246,13 +281,13 @@ class RolloutController:
     def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
         """Take the run's due measurements from the traffic model; returns its phase."""
         new_rs = ctx.new_rs
-        flow = self._cluster.recorder.flow_for(ctx.all_rss)
+        flow = self._recorder.flow_for(ctx.all_rss)
 
         def value_of(metric: AnalysisMetric, start: float, end: float) -> float:
             if new_rs is None or flow is None:
                 return float("nan")
             sent, failed = flow.window([new_rs.metadata.uid], start, end)
-            latency = self._cluster.kubelet.behavior_for(new_rs.spec.template).latency
+            latency = self._behaviors.for_template(new_rs.spec.template).latency
             return simulated_metric(metric, sent, failed, latency)
 
         before = run.phase
@@ -273,7 +308,7 @@ class RolloutController:
     # The reconcile.
 
     def sync(self, key: tuple[str, str]) -> None:
-        r = self._cluster.store.get("Rollout", *key)
+        r = self._store.get("Rollout", *key)
         if r is None:
             self.analysis_runs.pop(key, None)
             return
@@ -292,12 +327,12 @@ class RolloutController:
         self._write_status(ctx)
         for when in ctx.requeue:
             if when <= ctx.now:
-                self._cluster.enqueue("rollout", key)
+                self._queue.add(key)
             else:
-                self._cluster.enqueue_after("rollout", key, when - ctx.now)
+                self._queue.add_after(key, when - ctx.now)
 
     def _context(self, r: Rollout) -> RolloutContext | None:
-        rss = self._cluster.store.owned_replica_sets(r.metadata.uid)
+        rss = self._store.owned_replica_sets(r.metadata.uid)
         template = _without_hash(r.spec.template)
         new_rs = next(
             (
@@ -364,7 +399,7 @@ class RolloutController:
                 template=replace(template, metadata=replace(template.metadata, labels=labels)),
             ),
         )
-        created: ReplicaSet | None = self._cluster.store.create(rs)
+        created: ReplicaSet | None = self._store.create(rs)
         if created is None:
             return None
         self.event(
@@ -508,7 +543,7 @@ class RolloutController:
         )
         status = replace(status, phase=phase, message=message)
         if status != r.status:
-            self._cluster.store.update(replace(r, status=status))
+            self._store.update(replace(r, status=status))
 
     def _conditions(
         self, ctx: RolloutContext, status: RolloutStatus
@@ -608,4 +643,19 @@ def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
     )
 
 
-register_workload("Rollout", rollout_facts, rollout_revision)
+def rollout_status(r: Rollout, _rss: Sequence[ReplicaSet]) -> str:
+    """As ``kubectl argo rollouts status``: Healthy on the current revision once the
+    spec change is observed; an abort waits for a user."""
+    s = r.status
+    if s.abort:
+        return "failed"
+    done = (
+        s.phase == "Healthy"
+        and s.stable_rs == s.current_pod_hash
+        and s.observed_generation == str(r.metadata.generation)
+    )
+    return "complete" if done else "running"
+
+
+register_workload("Rollout", Workload(rollout_facts, rollout_revision))
+register_rollout_status("Rollout", rollout_status)

@@ -1,0 +1,163 @@
+"""What every kubectl verb shares: the error it fails with, its parsed flags, the cluster.
+
+Mirrors staging/src/k8s.io/kubectl/pkg/cmd/util: ``CheckErr`` (a failed
+command's message and exit code), the flag readers (``GetFlagInt``,
+``GetFlagDuration``) and the ``Factory``, whose RESTMapper turns ``deploy`` into
+a kind and whose resource builder fetches ``deploy/web`` or fails with the API
+server's NotFound. Kind names come from ``rollsim.api.kinds``, as kubectl's
+come from discovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rollsim.api.errors import NotFoundError, RollsimError
+from rollsim.api.kinds import KindInfo, lookup
+
+if TYPE_CHECKING:
+    from rollsim.cluster import Cluster
+
+__all__ = ["DEFAULT_WATCH_LIMIT", "Args", "Kubectl", "KubectlError", "resource_kind"]
+
+#: How long a watch (``rollout status``) lasts when no ``--timeout`` is given (kubectl:
+#: forever).
+DEFAULT_WATCH_LIMIT = 24 * 3600.0
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class KubectlError(RollsimError):
+    """A kubectl command failed: ``message`` is what kubectl prints on stderr,
+    ``exit_code`` its status, ``output`` what it printed on stdout before failing."""
+
+    def __init__(self, message: str, exit_code: int = 1, output: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+        self.output = output
+
+
+def resource_kind(text: str) -> KindInfo:
+    """The kind a resource name on the command line means (``deploy``, ``pods``, ...).
+
+    Events are the cluster's log rather than stored objects: only ``get events``
+    reads them, so every other verb reports them as an unknown resource type.
+    """
+    info = lookup(text)
+    if info is None or info.kind == "Event":
+        raise KubectlError(f'error: the server doesn\'t have a resource type "{text}"')
+    return info
+
+
+@dataclass
+class Args:
+    """A command's words after the verb: its positional arguments and its flags
+    (long names; a boolean flag given bare reads ``"true"``)."""
+
+    positional: list[str] = field(default_factory=list)
+    flags: dict[str, str] = field(default_factory=dict)
+
+    def target(self, verb: str) -> tuple[KindInfo, str]:
+        """``TYPE NAME`` or ``TYPE/NAME`` from the positional arguments."""
+        if not self.positional:
+            raise KubectlError(f"error: you must specify the type of resource to {verb}")
+        first = self.positional[0]
+        if "/" in first:
+            kind_text, name = first.split("/", 1)
+            return resource_kind(kind_text), name
+        if len(self.positional) < 2:
+            raise KubectlError(f"error: you must specify the name of the resource to {verb}")
+        return resource_kind(first), self.positional[1]
+
+    def after_target(self) -> list[str]:
+        """The positional arguments that follow ``TYPE NAME`` or ``TYPE/NAME``."""
+        return self.positional[1:] if "/" in self.positional[0] else self.positional[2:]
+
+    def int_flag(self, name: str, default: int) -> int:
+        """``--name`` as an integer, failing as Go's ``strconv.ParseInt`` does."""
+        text = self.flags.get(name)
+        if text is None:
+            return default
+        try:
+            return int(text)
+        except ValueError:
+            raise KubectlError(
+                f'error: invalid argument "{text}" for "--{name}" flag: '
+                f'strconv.ParseInt: parsing "{text}": invalid syntax'
+            ) from None
+
+    def duration_flag(self, name: str) -> float | None:
+        """``--name`` as a Go duration (``30s``, ``5m``, ``1h30m``) in seconds; 0 or
+        absent means none."""
+        text = self.flags.get(name)
+        if text is None:
+            return None
+        total, number = 0.0, ""
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if ch.isdigit() or ch == ".":
+                number += ch
+                i += 1
+                continue
+            unit = "ms" if text[i : i + 2] == "ms" else ch
+            if unit not in _DURATION_UNITS or not number:
+                raise KubectlError(
+                    f'error: invalid argument "{text}" for "--{name}" flag: '
+                    f'time: invalid duration "{text}"'
+                )
+            total += float(number) * _DURATION_UNITS[unit]
+            number = ""
+            i += len(unit)
+        if number and float(number) != 0:
+            raise KubectlError(
+                f'error: invalid argument "{text}" for "--{name}" flag: '
+                f'time: missing unit in duration "{text}"'
+            )
+        return total or None
+
+
+class Kubectl:
+    """One command's context: the cluster, where files and stdin are read from, and
+    where warnings go (the ``Factory`` and ``IOStreams`` of a kubectl command)."""
+
+    def __init__(
+        self, cluster: Cluster, stdin: str | None, cwd: Path, stderr: Callable[[str], None] | None
+    ) -> None:
+        self.cluster = cluster
+        self.stdin = stdin
+        self.cwd = cwd
+        self._stderr = stderr
+
+    @property
+    def namespace(self) -> str:
+        """The namespace commands address: rollsim has only ``default``."""
+        return "default"
+
+    def warn(self, text: str) -> None:
+        """What kubectl writes to stderr on success (warnings, "No resources found")."""
+        if self._stderr is not None:
+            self._stderr(text)
+
+    def get_object(self, info: KindInfo, name: str) -> Any:
+        """The live object, or the API server's NotFound as kubectl prints it."""
+        try:
+            return self.cluster.get(info.kind, name, self.namespace)
+        except NotFoundError as err:
+            raise KubectlError(f"Error from server (NotFound): {err}") from None
+
+    def watch_deadline(self, args: Args) -> float:
+        """When a watch started now gives up: ``--timeout`` from now, else the default."""
+        timeout = args.duration_flag("timeout")
+        return self.cluster.now + (timeout if timeout is not None else DEFAULT_WATCH_LIMIT)
+
+    def advance(self, deadline: float) -> float:
+        """Run the cluster to its next event, or to ``deadline`` if that comes first;
+        returns the instant reached."""
+        reached = min(self.cluster.clock.next_event_time(), deadline)
+        self.cluster.run(reached)
+        return reached

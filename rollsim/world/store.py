@@ -1,0 +1,171 @@
+"""The API server's object store: what is persisted, and who hears of changes.
+
+Objects are frozen; every write stores a new version with a fresh
+resourceVersion, assigns UID and creationTimestamp on create, and bumps
+``metadata.generation`` when the spec changed (as the registry strategies of
+apps/v1 do; a Service keeps none). A Service created without a ClusterIP gets
+the next address of the service range, as the API server's allocator does at
+create time, so a rejected write never consumes one.
+
+Handlers play the informers' part: a controller registers ``(old, new)``
+handlers for the kinds it watches with ``on``; they run in registration
+order after each write, then every catch-all ``watchers`` entry. ReplicaSets
+are also indexed by their controller's UID, so a workload finds its
+ReplicaSets without a scan.
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar, overload
+
+from rollsim.api.apps import ReplicaSet
+from rollsim.api.kinds import kind_info
+from rollsim.api.meta import controller_of
+
+__all__ = ["Handler", "Store", "Watcher"]
+
+T = TypeVar("T")
+Watcher = Callable[[str, Any, Any], None]
+Handler = Callable[[Any, Any], None]
+
+
+def _kind_name(kind: type[Any] | str) -> str:
+    return kind if isinstance(kind, str) else str(kind.kind)
+
+
+class Store:
+    """Objects by kind, then (namespace, name)."""
+
+    def __init__(self, new_uid: Callable[[], str], clock: Callable[[], float]) -> None:
+        self._objects: dict[str, dict[tuple[str, str], Any]] = {}
+        self._owned: dict[str, dict[str, ReplicaSet]] = {}
+        self._versions = itertools.count(1)
+        self._new_uid = new_uid
+        self._clock = clock
+        self._service_ips = 0
+        self._handlers: dict[str, list[Handler]] = {}
+        #: Catch-all watchers, told ``(kind, old, new)`` after the kind's handlers.
+        self.watchers: list[Watcher] = []
+
+    def on(self, kind: str, handler: Handler) -> None:
+        """Call ``handler(old, new)`` after every write of ``kind`` (``old`` is None on
+        create, ``new`` None on delete), as an informer's event handler."""
+        self._handlers.setdefault(kind, []).append(handler)
+
+    @overload
+    def get(self, kind: type[T], namespace: str, name: str) -> T | None: ...
+    @overload
+    def get(self, kind: str, namespace: str, name: str) -> Any | None: ...
+    def get(self, kind: type[Any] | str, namespace: str, name: str) -> Any | None:
+        """The object, or None; ``kind`` is an API class (typed) or a kind name."""
+        return self._objects.get(_kind_name(kind), {}).get((namespace, name))
+
+    @overload
+    def list(self, kind: type[T], namespace: str | None = None) -> builtins.list[T]: ...
+    @overload
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[Any]: ...
+    def list(self, kind: type[Any] | str, namespace: str | None = None) -> builtins.list[Any]:
+        """Objects of ``kind`` (in ``namespace`` if given), sorted by namespace and name."""
+        items = self._objects.get(_kind_name(kind), {})
+        keys = sorted(k for k in items if namespace is None or k[0] == namespace)
+        return [items[k] for k in keys]
+
+    def owned_replica_sets(self, owner_uid: str) -> builtins.list[ReplicaSet]:
+        """ReplicaSets whose controller is ``owner_uid``, by name."""
+        owned = self._owned.get(owner_uid, {})
+        return [owned[name] for name in sorted(owned)]
+
+    def create(self, obj: T) -> T | None:
+        """Store a new object; ``None`` if the name is taken (AlreadyExists)."""
+        kind: str = obj.kind  # type: ignore[attr-defined]
+        meta = obj.metadata  # type: ignore[attr-defined]
+        key = (meta.namespace, meta.name)
+        bucket = self._objects.setdefault(kind, {})
+        if key in bucket:
+            return None
+        stored: Any = replace(
+            obj,  # type: ignore[type-var]
+            metadata=replace(
+                meta,
+                uid=meta.uid or self._new_uid(),
+                resource_version=str(next(self._versions)),
+                creation_timestamp=self._clock(),
+                generation=1 if kind_info(kind).versioned else 0,
+            ),
+        )
+        if kind == "Service" and not stored.spec.cluster_ip:
+            stored = replace(stored, spec=replace(stored.spec, cluster_ip=self._next_cluster_ip()))
+        bucket[key] = stored
+        self._index(None, stored)
+        self._notify(kind, None, stored)
+        result: T = stored
+        return result
+
+    def _next_cluster_ip(self) -> str:
+        """The next address of the service range (10.96.0.0/12; .1 is the API server)."""
+        self._service_ips += 1
+        n = self._service_ips + 1
+        return f"10.96.{n // 256 % 256}.{n % 256}"
+
+    def update(self, obj: T) -> T:
+        """Replace an object; generation goes up when the spec changed."""
+        kind: str = obj.kind  # type: ignore[attr-defined]
+        meta = obj.metadata  # type: ignore[attr-defined]
+        key = (meta.namespace, meta.name)
+        old = self._objects[kind][key]
+        versioned = kind_info(kind).versioned
+        spec_changed = versioned and hasattr(obj, "spec") and obj.spec != old.spec
+        version = str(next(self._versions))
+        stored: Any = replace(
+            obj,  # type: ignore[type-var]
+            metadata=replace(
+                meta,
+                uid=old.metadata.uid,
+                creation_timestamp=old.metadata.creation_timestamp,
+                resource_version=version,
+                generation=old.metadata.generation + (1 if spec_changed else 0),
+            ),
+        )
+        if kind == "Service" and not stored.spec.cluster_ip:
+            # ClusterIP is immutable: a write that leaves it out keeps the allocated one.
+            stored = replace(stored, spec=replace(stored.spec, cluster_ip=old.spec.cluster_ip))
+        if stored == replace(old, metadata=replace(old.metadata, resource_version=version)):
+            unchanged: T = old
+            return unchanged
+        self._objects[kind][key] = stored
+        self._index(old, stored)
+        self._notify(kind, old, stored)
+        result: T = stored
+        return result
+
+    def delete(self, kind: type[Any] | str, namespace: str, name: str) -> Any | None:
+        """Remove an object; returns it, or None when there was none."""
+        kind_name = _kind_name(kind)
+        old = self._objects.get(kind_name, {}).pop((namespace, name), None)
+        if old is not None:
+            self._index(old, None)
+            self._notify(kind_name, old, None)
+        return old
+
+    def _index(self, old: Any, new: Any) -> None:
+        obj = new if new is not None else old
+        if obj.kind != "ReplicaSet":
+            return
+        if old is not None:
+            ref = controller_of(old)
+            if ref is not None:
+                self._owned.get(ref.uid, {}).pop(old.metadata.name, None)
+        if new is not None:
+            ref = controller_of(new)
+            if ref is not None:
+                self._owned.setdefault(ref.uid, {})[new.metadata.name] = new
+
+    def _notify(self, kind: str, old: Any, new: Any) -> None:
+        for handler in self._handlers.get(kind, ()):
+            handler(old, new)
+        for watcher in self.watchers:
+            watcher(kind, old, new)
