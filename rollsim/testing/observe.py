@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rollsim.api.apps import Deployment
+from rollsim.api.kinds import workloads
 from rollsim.behavior import PodBehavior
 from rollsim.controllers.deployment.util import REVISION_ANNOTATION
-from rollsim.metrics import WORKLOADS
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -198,11 +198,11 @@ class Watch:
         cause = f"{kind}/{obj.metadata.name} {verb}"
         self._seq += 1
         key: WorkloadKey | None = None
-        if kind in WORKLOADS:
+        if kind in workloads():
             key = (kind, obj.metadata.namespace, obj.metadata.name)
         elif kind == "ReplicaSet":
             owner = _controller_ref(obj)
-            if owner is not None and owner.kind in WORKLOADS:
+            if owner is not None and owner.kind in workloads():
                 key = (owner.kind, obj.metadata.namespace, owner.name)
         if key is not None:
             snap = self.snapshot(key, cause)
@@ -214,7 +214,7 @@ class Watch:
                     monitors = self._monitors[key] = [f() for f in self._monitor_factories(key[0])]
                 for monitor in monitors:
                     self.violations.extend(monitor.observe(snap))
-            elif kind in WORKLOADS and new is None:
+            elif kind in workloads() and new is None:
                 self._monitors.pop(key, None)
         for check in self._global_checks:
             self.violations.extend(check(self.cluster, self.cluster.now))
@@ -228,7 +228,7 @@ class Watch:
             return None
         states = []
         for rs in cluster.store.owned_replica_sets(workload.metadata.uid):
-            pods = cluster.replicasets.pods_of(rs.metadata.uid)
+            pods = cluster.kubelet.index.owner_pods(rs.metadata.uid)
             states.append(
                 ReplicaSetState(
                     rs=rs,
@@ -237,7 +237,7 @@ class Watch:
                     terminating=pods.terminating,
                     ready=len(pods.ready),
                     available=pods.available,
-                    behavior=cluster.kubelet.behavior_for(rs.spec.template),
+                    behavior=cluster.behaviors.for_template(rs.spec.template),
                 )
             )
         return Snapshot(self._seq, cluster.now, cause, key, workload, tuple(states))

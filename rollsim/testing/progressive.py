@@ -35,11 +35,11 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from rollsim.metrics import Timeline
 from rollsim.scenario import Action
 from rollsim.testing.invariants import register_workload_check
 from rollsim.testing.observe import Snapshot, Violation, attached_watch
 from rollsim.testing.strategies import RolloutScenario, image_repo, pod_behaviors, traffic
+from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic
 
 if TYPE_CHECKING:

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 import rollsim
 from rollsim.controllers.deployment.util import REVISION_ANNOTATION, resolve_fenceposts
-from rollsim.metrics import RevisionTimeline, Timeline
 from rollsim.testing import (
     InvariantViolation,
     assert_rollout_invariants,
@@ -32,6 +31,7 @@ from rollsim.testing import (
     traffic_to_ready_endpoints,
     watch,
 )
+from rollsim.timeline import RevisionTimeline, Timeline
 
 from .support import budget
 

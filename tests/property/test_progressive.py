@@ -14,7 +14,6 @@ import numpy as np
 from hypothesis import given, settings
 
 from rollsim import Cluster, PodBehavior, Traffic
-from rollsim.metrics import RevisionTimeline, Timeline
 from rollsim.testing import (
     ArgoRolloutStateMachine,
     CanaryLimit,
@@ -30,6 +29,7 @@ from rollsim.testing import (
     watch,
 )
 from rollsim.testing.invariants import WORKLOAD_CHECKS
+from rollsim.timeline import RevisionTimeline, Timeline
 
 from .support import budget, report, unexpected
 

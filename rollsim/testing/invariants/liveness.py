@@ -72,7 +72,7 @@ def rollout_completes(
     """
     name = ref.split("/", 1)[1] if "/" in ref else ref
     d = cluster.get("deployment", name, namespace=namespace)
-    if d.spec.paused or faulty(cluster.kubelet.behavior_for(d.spec.template)):
+    if d.spec.paused or faulty(cluster.behaviors.for_template(d.spec.template)):
         return []
     start = cluster.now
     if cluster.run_until_complete(f"deployment/{name}", timeout=timeout, namespace=namespace):

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rollsim.api.kinds import workloads
 from rollsim.api.manifest import to_dict
-from rollsim.metrics import WORKLOADS
 from rollsim.testing.observe import Violation
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def digest(cluster: Cluster) -> str:
     cluster.run(cluster.now)
     for event in cluster.events:
         h.update(repr(tuple(event)).encode())
-    for kind in sorted(WORKLOADS):
+    for kind in sorted(workloads()):
         for w in cluster.store.list(kind, None):
             try:
                 tl = cluster.recorder.timeline(kind, w.metadata.namespace, w.metadata.name)
@@ -51,7 +51,7 @@ def digest(cluster: Cluster) -> str:
                 for column in rev.columns:
                     _hash_array(h, f"{name}:{rev.revision}:{column}", rev[column])
             h.update(repr(tl.rollouts).encode())
-    for kind in ("Deployment", "ReplicaSet", "Service", *sorted(WORKLOADS)):
+    for kind in ("Deployment", "ReplicaSet", "Service", *sorted(workloads())):
         for obj in cluster.store.list(kind, None):
             h.update(json.dumps(to_dict(obj), sort_keys=True, default=repr).encode())
     for pod in sorted(cluster.kubelet.pods.values(), key=lambda p: (p.namespace, p.name)):

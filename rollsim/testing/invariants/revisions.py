@@ -152,7 +152,7 @@ def history_within_limit(cluster: Cluster, ref: str | None = None) -> list[Viola
     for d in checked_deployments(cluster, ref):
         replica_sets = cluster.store.owned_replica_sets(d.metadata.uid)
         terminating = any(
-            cluster.replicasets.pods_of(rs.metadata.uid).terminating for rs in replica_sets
+            cluster.kubelet.index.owner_pods(rs.metadata.uid).terminating for rs in replica_sets
         )
         out += excess_history(d, replica_sets, cluster.now, terminating)
     return out

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rollsim.metrics import WORKLOADS, Timeline
+from rollsim.api.kinds import workloads
 from rollsim.testing.observe import Violation, checked_deployments
+from rollsim.timeline import Timeline
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -259,7 +260,7 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
         return False
     others = [
         w
-        for kind in WORKLOADS
+        for kind in workloads()
         for w in cluster.store.list(kind, None)
         if w.metadata.uid != d.metadata.uid
         and _template_labels(w) is not None
