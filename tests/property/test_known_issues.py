@@ -58,7 +58,9 @@ def test_upstream_pod_ranking_can_break_max_unavailable() -> None:
             ready=rollsim.dist.Uniform(0.0, 3.0),
             shutdown=rollsim.dist.Empirical((0.0, 0.0)),
         ),
-        seed=0,
+        # Pod timings have their own random stream; seed 87 is the first whose
+        # ready times give two old pods not yet available beside an available one.
+        seed=87,
     )
     found = check_scenario(scenario)
     assert [v.invariant for v in found] == ["min-available"]
@@ -91,7 +93,7 @@ def test_upstream_sync_path_runs_two_versions_under_recreate() -> None:
         cluster_at_1.kubectl(action.kubectl)
     cluster_at_1.run(until=1)
     pods = {
-        rs.metadata.name: cluster_at_1.replicasets.pods_of(rs.metadata.uid)
+        rs.metadata.name: cluster_at_1.kubelet.index.owner_pods(rs.metadata.uid)
         for rs in cluster_at_1.list("replicaset")
     }
     running = sorted(name for name, p in pods.items() if p.active + p.terminating)
