@@ -30,12 +30,9 @@ from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.kinds import KindInfo, lookup, workloads
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.behavior import PodBehavior, PodBehaviors
-from rollsim.controllers.canary import CanaryController
-from rollsim.controllers.deployment.controller import DeploymentController
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.endpoints import EndpointsController
-from rollsim.controllers.garbagecollector import GarbageCollector
-from rollsim.controllers.replicaset import ReplicaSetController
-from rollsim.controllers.rollout.controller import RolloutController
+from rollsim.controllers.registry import CONTROLLERS
 from rollsim.dist import as_distribution
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
@@ -103,40 +100,22 @@ class Cluster:
             self.clock, recorder("kubelet"), self.behaviors, self.random.stream("pod-timings")
         )
         self.recorder = Recorder(self.store, self.kubelet.index, self.clock)
-        # The controllers; their queues drain in this order.
-        self.replicasets = ReplicaSetController(
-            self.store,
-            self.kubelet,
-            self.queues,
-            recorder("replicaset-controller"),
-            self.clock,
-            self.random.names,
-        )
-        self.deployments = DeploymentController(
-            self.store, self.kubelet, self.queues, recorder("deployment-controller"), self.clock
-        )
         self.endpoints = EndpointsController(
             self.store, self.kubelet, self.clock, self.recorder.changed
         )
-        self.rollouts = RolloutController(
-            self.store,
-            self.kubelet,
-            self.queues,
-            recorder("rollouts-controller"),
-            self.clock,
-            self.recorder,
-            self.endpoints,
+        context = ControllerContext(
+            store=self.store,
+            kubelet=self.kubelet,
+            queues=self.queues,
+            clock=self.clock,
+            events=recorder,
+            recorder=self.recorder,
+            endpoints=self.endpoints,
+            behaviors=self.behaviors,
+            random=self.random,
         )
-        self.canaries = CanaryController(
-            self.store,
-            self.queues,
-            recorder("flagger"),
-            self.clock,
-            self.recorder,
-            self.endpoints,
-            self.behaviors,
-        )
-        self.garbage_collector = GarbageCollector(self.store)
+        #: The running controllers by name, started in ``CONTROLLERS`` order.
+        self.controllers = {name: start(context) for name, start in CONTROLLERS.items()}
 
     # Time.
 

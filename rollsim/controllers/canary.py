@@ -28,6 +28,7 @@ from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, 
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
 from rollsim.behavior import PodBehaviors
 from rollsim.controllers import canary_scheduler as flagger
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.controller import deployment_revision
@@ -39,7 +40,7 @@ from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = ["CanaryController", "check_metric"]
+__all__ = ["CanaryController", "check_metric", "start"]
 
 
 @dataclass
@@ -494,3 +495,16 @@ def _canary_rollout_status(c: Canary, rss: Sequence[ReplicaSet]) -> str:
 
 register_workload("Canary", Workload(_canary_facts, deployment_revision, _canary_replica_sets))
 register_rollout_status("Canary", _canary_rollout_status)
+
+
+def start(ctx: ControllerContext) -> CanaryController:
+    """Flagger's controller, as its ``main`` starts it."""
+    return CanaryController(
+        ctx.store,
+        ctx.queues,
+        ctx.events("flagger"),
+        ctx.clock,
+        ctx.recorder,
+        ctx.endpoints,
+        ctx.behaviors,
+    )

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from rollsim.api.apps import ReplicaSet
+from rollsim.controllers.context import ControllerContext
 from rollsim.world.store import Store
 
-__all__ = ["GarbageCollector"]
+__all__ = ["GarbageCollector", "start"]
 
 #: Kinds whose dependents are ReplicaSets they control.
 OWNER_KINDS = ("Deployment", "Rollout")
@@ -33,3 +34,8 @@ class GarbageCollector:
             return
         for rs in self._store.owned_replica_sets(old.metadata.uid):
             self._store.delete(ReplicaSet, rs.metadata.namespace, rs.metadata.name)
+
+
+def start(ctx: ControllerContext) -> GarbageCollector:
+    """``startGarbageCollectorController``."""
+    return GarbageCollector(ctx.store)

@@ -17,6 +17,7 @@ import numpy as np
 
 from rollsim.api.apps import ReplicaSet, ReplicaSetStatus
 from rollsim.api.kinds import register_rollout_status
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import is_pod_available
 from rollsim.kubelet import Kubelet
 from rollsim.pods import PodIndex, PodRecord, ReplicaSetPods
@@ -25,7 +26,7 @@ from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = ["BURST_REPLICAS", "ReplicaSetController"]
+__all__ = ["BURST_REPLICAS", "ReplicaSetController", "start"]
 
 #: At most this many pods are created or deleted per sync (``BurstReplicas``).
 BURST_REPLICAS = 500
@@ -203,3 +204,16 @@ def replica_set_rollout_status(rs: ReplicaSet, _rss: object) -> str:
 
 
 register_rollout_status("ReplicaSet", replica_set_rollout_status)
+
+
+def start(ctx: ControllerContext) -> ReplicaSetController:
+    """``startReplicaSetController``: the ReplicaSet controller names pods from the
+    names stream, which also makes UIDs, so names stay what they always were."""
+    return ReplicaSetController(
+        ctx.store,
+        ctx.kubelet,
+        ctx.queues,
+        ctx.events("replicaset-controller"),
+        ctx.clock,
+        ctx.random.names,
+    )

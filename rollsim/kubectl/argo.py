@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.timefmt import parse_time
-from rollsim.controllers.rollout import replicas as math
+from rollsim.controllers.rollout import replicas
 from rollsim.controllers.rollout.controller import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
+    RolloutController,
     pod_hash,
     rollout_revision,
 )
@@ -52,6 +53,13 @@ _POD_ICONS = {
     "Unknown": "?",
 }
 _RUN_ICONS = {"Successful": "✔", "Failed": "✖", "Error": "⚠", "Inconclusive": "?", "Running": "◌"}
+
+
+def _rollout_controller(cluster: Cluster) -> RolloutController:
+    """The running Argo controller, whose AnalysisRuns ``get rollout`` prints."""
+    controller = cluster.controllers["rollouts"]
+    assert isinstance(controller, RolloutController)
+    return controller
 
 
 def rollout_status_line(r: Any) -> str:
@@ -113,11 +121,11 @@ def _canary_lines(r: Any, rss: list[Any]) -> list[str]:
     maximum = (
         canary.traffic_routing.max_traffic_weight if canary.traffic_routing is not None else None
     ) or 100
-    set_weight = math.get_current_set_weight(
+    set_weight = replicas.get_current_set_weight(
         steps, status.current_step_index, aborted=status.abort, max_weight=maximum
     )
     lines.append(f"{'  SetWeight:':<17}{set_weight}")
-    step, _ = math.get_current_canary_step(steps, status.current_step_index)
+    step, _ = replicas.get_current_canary_step(steps, status.current_step_index)
     actual = "0"
     if step is None:
         actual = "100"
@@ -186,7 +194,9 @@ def _tree(cluster: Cluster, r: Any, rss: list[Any], now: float) -> str:
         f"⟳ {r.metadata.name}\tRollout\t{ICONS.get(phase, ' ')} {phase}\t"
         f"{since(r.metadata.creation_timestamp, now)}\t"
     )
-    runs = cluster.rollouts.analysis_runs.get((r.metadata.namespace, r.metadata.name), [])
+    runs = _rollout_controller(cluster).analysis_runs.get(
+        (r.metadata.namespace, r.metadata.name), []
+    )
     revisions = sorted(
         {rollout_revision(rs) for rs in rss} | {run.revision for run in runs}, reverse=True
     )

@@ -643,7 +643,7 @@ def test_scale_down_old_replica_sets_for_recreate(case: dict[str, Any]) -> None:
         )
         cluster.store.create(replace(rs, metadata=replace(rs.metadata, owner_references=(owner,))))
     rs_list = cluster.store.owned_replica_sets(d.metadata.uid)
-    rollout_recreate(cluster.deployments, d, rs_list)
+    rollout_recreate(cluster.controllers["deployment"], d, rs_list)
     sizes = [
         cluster.store.get("ReplicaSet", "default", f"foo-{n}").replicas
         for n in range(len(case["oldRSSizes"]))

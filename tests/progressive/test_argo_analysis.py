@@ -67,7 +67,7 @@ def start(
 
 
 def runs(c: rollsim.Cluster) -> list:
-    return c.rollouts.analysis_runs[("default", "web")]
+    return c.controllers["rollouts"].analysis_runs[("default", "web")]
 
 
 STEP_ANALYSIS = """    canary:
@@ -382,7 +382,7 @@ def test_initial_deploy_with_post_promotion_analysis_is_promoted_at_once() -> No
     c.run(until=T0)
     h1 = pod_hash(rs_of(c, "web:1"))
     assert rollout(c).status.stable_rs == h1
-    assert c.rollouts.analysis_runs.get(("default", "web"), []) == []
+    assert c.controllers["rollouts"].analysis_runs.get(("default", "web"), []) == []
     c.set_image("rollout/web", web="web:2")
     c.run(until=T0 + 1)
     # The old active keeps serving while the new RS comes up (A14.2).

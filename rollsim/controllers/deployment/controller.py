@@ -17,6 +17,7 @@ from dataclasses import replace
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import controller_of
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.recreate import rollout_recreate
 from rollsim.controllers.deployment.rollback import rollback
@@ -29,7 +30,7 @@ from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = ["DeploymentController", "check_paused_conditions"]
+__all__ = ["DeploymentController", "check_paused_conditions", "start"]
 
 
 def check_paused_conditions(d: Deployment, now: float) -> Deployment | None:
@@ -221,3 +222,10 @@ def deployment_rollout_status(d: Deployment, _rss: Sequence[ReplicaSet]) -> str:
 
 register_workload("Deployment", Workload(deployment_facts, deployment_revision))
 register_rollout_status("Deployment", deployment_rollout_status)
+
+
+def start(ctx: ControllerContext) -> DeploymentController:
+    """``startDeploymentController``."""
+    return DeploymentController(
+        ctx.store, ctx.kubelet, ctx.queues, ctx.events("deployment-controller"), ctx.clock
+    )

@@ -26,9 +26,10 @@ from rollsim.api.argo import (
 from rollsim.api.core import PodTemplateSpec
 from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
 from rollsim.controllers.endpoints import EndpointsController
-from rollsim.controllers.rollout import replicas as math
+from rollsim.controllers.rollout import replicas
 from rollsim.controllers.rollout.analysis import AnalysisRun, simulated_metric
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
@@ -62,10 +63,10 @@ def rollout_revision(rs: ReplicaSet) -> int:
         return 0
 
 
-def counts(rs: ReplicaSet | None) -> math.ReplicaSetCounts | None:
+def counts(rs: ReplicaSet | None) -> replicas.ReplicaSetCounts | None:
     if rs is None:
         return None
-    return math.ReplicaSetCounts(rs.replicas, rs.status.available_replicas, rs.status.replicas)
+    return replicas.ReplicaSetCounts(rs.replicas, rs.status.available_replicas, rs.status.replicas)
 
 
 def _without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
@@ -521,8 +522,8 @@ class RolloutController:
         )
         status = replace(status, conditions=self._conditions(ctx, status))
         canary = r.spec.strategy.canary
-        phase, message = math.calculate_rollout_phase(
-            strategy=math.CANARY if canary is not None else math.BLUE_GREEN,
+        phase, message = replicas.calculate_rollout_phase(
+            strategy=replicas.CANARY if canary is not None else replicas.BLUE_GREEN,
             spec_replicas=r.spec.replicas,
             status_replicas=status.replicas,
             updated_replicas=status.updated_replicas,
@@ -533,7 +534,7 @@ class RolloutController:
             spec_paused=r.spec.paused,
             pause_conditions=[p.reason for p in status.pause_conditions],
             conditions=[
-                math.RolloutCondition(c.type, c.reason, c.message, c.status)
+                replicas.RolloutCondition(c.type, c.reason, c.message, c.status)
                 for c in status.conditions
             ],
             active_selector=status.blue_green.active_selector,
@@ -614,29 +615,31 @@ def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
     """What timelines record for a Rollout: the strategy's band, the current
     ReplicaSet, and complete once Healthy on the current revision."""
     canary = r.spec.strategy.canary
-    replicas = r.replicas
+    desired = r.replicas
     if canary is not None:
-        unavailable = math.max_unavailable(
-            math.CANARY, replicas, canary.max_surge, canary.max_unavailable
+        unavailable = replicas.max_unavailable(
+            replicas.CANARY, desired, canary.max_surge, canary.max_unavailable
         )
         extra = (
-            replicas
+            desired
             if canary.traffic_routing is not None
-            else math.max_surge(math.CANARY, replicas, canary.max_surge, canary.max_unavailable)
+            else replicas.max_surge(
+                replicas.CANARY, desired, canary.max_surge, canary.max_unavailable
+            )
         )
     else:
         bg = r.spec.strategy.blue_green
-        unavailable = math.max_unavailable(
-            math.BLUE_GREEN, replicas, None, bg.max_unavailable if bg is not None else None
+        unavailable = replicas.max_unavailable(
+            replicas.BLUE_GREEN, desired, None, bg.max_unavailable if bg is not None else None
         )
-        extra = replicas
+        extra = desired
     status = r.status
     new_rs = next((rs for rs in rss if pod_hash(rs) == status.current_pod_hash), None)
     return WorkloadFacts(
-        desired=replicas,
+        desired=desired,
         updated=status.updated_replicas,
-        min_available=replicas - unavailable,
-        max_pods=replicas + extra,
+        min_available=desired - unavailable,
+        max_pods=desired + extra,
         new_replica_sets=(new_rs,) if new_rs is not None else (),
         complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash,
         template=r.spec.template,
@@ -659,3 +662,16 @@ def rollout_status(r: Rollout, _rss: Sequence[ReplicaSet]) -> str:
 
 register_workload("Rollout", Workload(rollout_facts, rollout_revision))
 register_rollout_status("Rollout", rollout_status)
+
+
+def start(ctx: ControllerContext) -> RolloutController:
+    """What argo-rollouts' ``NewManager`` does for the rollout controller."""
+    return RolloutController(
+        ctx.store,
+        ctx.kubelet,
+        ctx.queues,
+        ctx.events("rollouts-controller"),
+        ctx.clock,
+        ctx.recorder,
+        ctx.endpoints,
+    )
