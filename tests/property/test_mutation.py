@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import find, settings
+from hypothesis import strategies as st
 
 from rollsim.controllers.deployment import util
 from rollsim.testing import RolloutScenario, check_scenario, deployments, scenarios
@@ -23,6 +24,18 @@ from rollsim.testing import RolloutScenario, check_scenario, deployments, scenar
 SEARCH = scenarios(
     deployments(strategies=("RollingUpdate",), max_replicas=4),
     max_replicas=4,
+    max_actions=2,
+    faults=False,
+)
+
+#: The same with at most 2 replicas. The zero-zero mutant needs maxSurge 0 beside a
+#: maxUnavailable that rounds down to 0, rarer among 4 replicas: there a 2000-example
+#: search missed it in a quarter of seeds, and which seed a derandomized search
+#: takes depends on the constants Hypothesis harvests from whatever modules the
+#: suite has imported. Among 2 replicas every one of 8 seeds found it within 1200.
+SMALL_SEARCH = scenarios(
+    deployments(strategies=("RollingUpdate",), max_replicas=2),
+    max_replicas=2,
     max_actions=2,
     faults=False,
 )
@@ -49,12 +62,14 @@ def zero_zero_not_forced(
     )
 
 
-def minimal_counterexample(invariant: str) -> RolloutScenario:
+def minimal_counterexample(
+    invariant: str, search: st.SearchStrategy[RolloutScenario] = SEARCH
+) -> RolloutScenario:
     def broken(scenario: RolloutScenario) -> bool:
         found = check_scenario(scenario, determinism=False, liveness_timeout=3600)
         return any(v.invariant == invariant for v in found)
 
-    return find(SEARCH, broken, settings=settings(max_examples=2000, derandomize=True))
+    return find(search, broken, settings=settings(max_examples=2000, derandomize=True))
 
 
 def test_the_search_finds_nothing_without_a_mutant() -> None:
@@ -86,7 +101,7 @@ def test_zero_zero_not_forced_breaks_liveness(monkeypatch: pytest.MonkeyPatch) -
     """maxSurge 0 with maxUnavailable rounding down to 0 must still make progress
     (upstream forces maxUnavailable to 1); without that rule the rollout stalls."""
     monkeypatch.setattr(util, "resolve_fenceposts", zero_zero_not_forced)
-    example = minimal_counterexample("liveness")
+    example = minimal_counterexample("liveness", SMALL_SEARCH)
     spec = example.manifests[0]["spec"]
     assert spec["replicas"] == 1
     assert spec["strategy"]["rollingUpdate"]["maxSurge"] in (0, "0%")
