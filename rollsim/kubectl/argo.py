@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.timefmt import parse_time
 from rollsim.controllers.rollout import replicas
-from rollsim.controllers.rollout.controller import (
+from rollsim.controllers.rollout.context import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
-    RolloutController,
     pod_hash,
     rollout_revision,
 )
+from rollsim.controllers.rollout.controller import RolloutController
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
 from rollsim.kubectl.printers import human_duration, pod_status_reason, since
 from rollsim.kubectl.tabwriter import tabwrite

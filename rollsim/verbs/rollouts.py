@@ -13,7 +13,7 @@ from typing import Any
 
 from rollsim.api.argo import Rollout
 from rollsim.api.errors import InvalidOperation
-from rollsim.controllers.rollout.controller import HASH_LABEL, rollout_revision
+from rollsim.controllers.rollout.context import HASH_LABEL, rollout_revision
 from rollsim.world.store import Store
 
 __all__ = ["abort", "promote", "retry", "undo"]

@@ -25,7 +25,7 @@ from rollsim.controllers.rollout.conditions import (
     PAUSE_REASON_BLUE_GREEN,
     PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
 )
-from rollsim.controllers.rollout.controller import (
+from rollsim.controllers.rollout.context import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
     RolloutContext,
     counts,

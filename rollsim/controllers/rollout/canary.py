@@ -24,7 +24,7 @@ from rollsim.controllers.rollout.conditions import (
     PAUSE_REASON_CANARY_STEP,
     PAUSE_REASON_INCONCLUSIVE_ANALYSIS,
 )
-from rollsim.controllers.rollout.controller import (
+from rollsim.controllers.rollout.context import (
     SCALE_DOWN_DEADLINE_ANNOTATION,
     RolloutContext,
     counts,

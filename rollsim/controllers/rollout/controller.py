@@ -12,7 +12,7 @@ same object store, so the ReplicaSet controller and kubelet drive the pods.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from rollsim.api.apps import ReplicaSet, ReplicaSetSpec
 from rollsim.api.argo import (
@@ -20,17 +20,22 @@ from rollsim.api.argo import (
     PauseCondition,
     Rollout,
     RolloutAnalysis,
-    RolloutCondition,
-    RolloutStatus,
 )
-from rollsim.api.core import PodTemplateSpec
-from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.rollout import replicas
 from rollsim.controllers.rollout.analysis import AnalysisRun, simulated_metric
+from rollsim.controllers.rollout.context import (
+    HASH_LABEL,
+    REVISION_ANNOTATION,
+    RolloutContext,
+    pod_hash,
+    rollout_revision,
+    without_hash,
+)
+from rollsim.controllers.rollout.status import rollout_conditions, was_aborted
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
 from rollsim.pods import PodRecord
@@ -39,73 +44,7 @@ from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = [
-    "HASH_LABEL",
-    "REVISION_ANNOTATION",
-    "SCALE_DOWN_DEADLINE_ANNOTATION",
-    "RolloutContext",
-    "RolloutController",
-]
-
-HASH_LABEL = "rollouts-pod-template-hash"
-REVISION_ANNOTATION = "rollout.argoproj.io/revision"
-SCALE_DOWN_DEADLINE_ANNOTATION = "scale-down-deadline"
-
-
-def pod_hash(rs: ReplicaSet) -> str:
-    return rs.metadata.labels.get(HASH_LABEL, "")
-
-
-def rollout_revision(rs: ReplicaSet) -> int:
-    try:
-        return int(rs.metadata.annotations.get(REVISION_ANNOTATION, "0") or 0)
-    except ValueError:
-        return 0
-
-
-def counts(rs: ReplicaSet | None) -> replicas.ReplicaSetCounts | None:
-    if rs is None:
-        return None
-    return replicas.ReplicaSetCounts(rs.replicas, rs.status.available_replicas, rs.status.replicas)
-
-
-def _without_hash(template: PodTemplateSpec) -> PodTemplateSpec:
-    labels = {k: v for k, v in template.metadata.labels.items() if k != HASH_LABEL}
-    return replace(template, metadata=replace(template.metadata, labels=labels))
-
-
-@dataclass
-class RolloutContext:
-    """One reconcile's view: the rollout, its ReplicaSets by role, the status being built."""
-
-    rollout: Rollout
-    status: RolloutStatus
-    new_rs: ReplicaSet | None
-    stable_rs: ReplicaSet | None
-    others: list[ReplicaSet]
-    now: float
-    requeue: list[float] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.rollout.metadata.name
-
-    @property
-    def namespace(self) -> str:
-        return self.rollout.metadata.namespace
-
-    @property
-    def replicas(self) -> int:
-        return self.rollout.replicas
-
-    @property
-    def all_rss(self) -> list[ReplicaSet]:
-        rss = [rs for rs in (self.new_rs, self.stable_rs) if rs is not None]
-        return [*rss, *(rs for rs in self.others if rs not in rss)]
-
-    def wake_at(self, when: float) -> None:
-        """Reconcile again at ``when`` (a pause or delay that ends then)."""
-        self.requeue.append(when)
+__all__ = ["RolloutController", "start"]
 
 
 class RolloutController:
@@ -334,12 +273,12 @@ class RolloutController:
 
     def _context(self, r: Rollout) -> RolloutContext | None:
         rss = self._store.owned_replica_sets(r.metadata.uid)
-        template = _without_hash(r.spec.template)
+        template = without_hash(r.spec.template)
         new_rs = next(
             (
                 rs
                 for rs in replica_sets_by_creation(rss)
-                if _without_hash(rs.spec.template) == template
+                if without_hash(rs.spec.template) == template
             ),
             None,
         )
@@ -520,7 +459,11 @@ class RolloutController:
             observed_generation=str(r.metadata.generation),
             selector=str(r.spec.selector or LabelSelector()),
         )
-        status = replace(status, conditions=self._conditions(ctx, status))
+        abort_reason = self.abort_messages.get((ctx.namespace, ctx.name), "")
+        conditions = rollout_conditions(ctx, status, abort_reason)
+        if status.abort and not was_aborted(r):
+            self.event(r, "Warning", "RolloutAborted", conditions[0].message)
+        status = replace(status, conditions=conditions)
         canary = r.spec.strategy.canary
         phase, message = replicas.calculate_rollout_phase(
             strategy=replicas.CANARY if canary is not None else replicas.BLUE_GREEN,
@@ -545,123 +488,6 @@ class RolloutController:
         status = replace(status, phase=phase, message=message)
         if status != r.status:
             self._store.update(replace(r, status=status))
-
-    def _conditions(
-        self, ctx: RolloutContext, status: RolloutStatus
-    ) -> tuple[RolloutCondition, ...]:
-        """Progressing (aborted, progressing, complete) and Available, as Argo names them."""
-        now = ctx.now
-        new_name = ctx.new_rs.metadata.name if ctx.new_rs is not None else ctx.name
-        if status.abort:
-            revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
-            reason = self.abort_messages.get((ctx.namespace, ctx.name), "")
-            message = f"Rollout aborted update to revision {revision}" + (
-                f": {reason}" if reason else ""
-            )
-            progressing = RolloutCondition(
-                "Progressing", "False", now, now, "RolloutAborted", message
-            )
-            previous = next(
-                (c for c in ctx.rollout.status.conditions if c.type == "Progressing"), None
-            )
-            if previous is None or previous.reason != "RolloutAborted":
-                self.event(ctx.rollout, "Warning", "RolloutAborted", message)
-        elif (
-            status.stable_rs == status.current_pod_hash
-            and status.available_replicas >= ctx.replicas
-            and status.replicas == status.updated_replicas
-        ):
-            progressing = RolloutCondition(
-                "Progressing",
-                "True",
-                now,
-                now,
-                "NewReplicaSetAvailable",
-                f'ReplicaSet "{new_name}" has successfully progressed.',
-            )
-        else:
-            progressing = RolloutCondition(
-                "Progressing",
-                "True",
-                now,
-                now,
-                "ReplicaSetUpdated",
-                f'ReplicaSet "{new_name}" is progressing.',
-            )
-        available = status.available_replicas >= ctx.replicas
-        availability = RolloutCondition(
-            "Available",
-            "True" if available else "False",
-            now,
-            now,
-            "AvailableReason",
-            "Rollout has minimum availability"
-            if available
-            else "Rollout does not have minimum availability",
-        )
-        kept = []
-        for new in (progressing, availability):
-            old = next((c for c in ctx.rollout.status.conditions if c.type == new.type), None)
-            if old is not None and (old.status, old.reason) == (new.status, new.reason):
-                kept.append(old)
-            elif old is not None and old.status == new.status:
-                kept.append(replace(new, last_transition_time=old.last_transition_time))
-            else:
-                kept.append(new)
-        return tuple(kept)
-
-
-def rollout_facts(r: Rollout, rss: Sequence[ReplicaSet]) -> WorkloadFacts:
-    """What timelines record for a Rollout: the strategy's band, the current
-    ReplicaSet, and complete once Healthy on the current revision."""
-    canary = r.spec.strategy.canary
-    desired = r.replicas
-    if canary is not None:
-        unavailable = replicas.max_unavailable(
-            replicas.CANARY, desired, canary.max_surge, canary.max_unavailable
-        )
-        extra = (
-            desired
-            if canary.traffic_routing is not None
-            else replicas.max_surge(
-                replicas.CANARY, desired, canary.max_surge, canary.max_unavailable
-            )
-        )
-    else:
-        bg = r.spec.strategy.blue_green
-        unavailable = replicas.max_unavailable(
-            replicas.BLUE_GREEN, desired, None, bg.max_unavailable if bg is not None else None
-        )
-        extra = desired
-    status = r.status
-    new_rs = next((rs for rs in rss if pod_hash(rs) == status.current_pod_hash), None)
-    return WorkloadFacts(
-        desired=desired,
-        updated=status.updated_replicas,
-        min_available=desired - unavailable,
-        max_pods=desired + extra,
-        new_replica_sets=(new_rs,) if new_rs is not None else (),
-        complete=status.phase == "Healthy" and status.stable_rs == status.current_pod_hash,
-        template=r.spec.template,
-    )
-
-
-def rollout_status(r: Rollout, _rss: Sequence[ReplicaSet]) -> str:
-    """As ``kubectl argo rollouts status``: Healthy on the current revision once the
-    spec change is observed; an abort waits for a user."""
-    s = r.status
-    if s.abort:
-        return "failed"
-    done = (
-        s.phase == "Healthy"
-        and s.stable_rs == s.current_pod_hash
-        and s.observed_generation == str(r.metadata.generation)
-    )
-    return "complete" if done else "running"
-
-
-register_workload("Rollout", Workload(rollout_facts, rollout_revision))
-register_rollout_status("Rollout", rollout_status)
 
 
 def start(ctx: ControllerContext) -> RolloutController:
