@@ -290,72 +290,84 @@ class Kubelet:
 
     def view(self, pod: PodRecord) -> Pod:
         """The pod as the API server would return it."""
-        template = pod.template
-        meta = ObjectMeta(
-            name=pod.name,
-            generate_name=pod.owner + "-",
-            namespace=pod.namespace,
-            labels=dict(template.metadata.labels),
-            annotations=dict(template.metadata.annotations),
-            uid=pod.uid,
-            creation_timestamp=pod.created,
-            deletion_timestamp=pod.deleted_at,
-            generation=1,
-            owner_references=(
-                OwnerReference(
-                    api_version="apps/v1",
-                    kind="ReplicaSet",
-                    name=pod.owner,
-                    uid=pod.owner_uid,
-                    controller=True,
-                    block_owner_deletion=True,
-                ),
+        spec = replace(pod.template.spec, node_name=pod.node)
+        return Pod(metadata=_pod_metadata(pod), spec=spec, status=_pod_status(pod))
+
+
+def _pod_metadata(pod: PodRecord) -> ObjectMeta:
+    """The pod's metadata: its template's labels and annotations, owned by its ReplicaSet."""
+    template = pod.template
+    return ObjectMeta(
+        name=pod.name,
+        generate_name=pod.owner + "-",
+        namespace=pod.namespace,
+        labels=dict(template.metadata.labels),
+        annotations=dict(template.metadata.annotations),
+        uid=pod.uid,
+        creation_timestamp=pod.created,
+        deletion_timestamp=pod.deleted_at,
+        generation=1,
+        owner_references=(
+            OwnerReference(
+                api_version="apps/v1",
+                kind="ReplicaSet",
+                name=pod.owner,
+                uid=pod.owner_uid,
+                controller=True,
+                block_owner_deletion=True,
             ),
+        ),
+    )
+
+
+def _pod_status(pod: PodRecord) -> PodStatus:
+    """The pod's status; only a scheduled pod has a start time, a host and containers."""
+    return PodStatus(
+        phase=pod.phase,
+        conditions=_pod_conditions(pod),
+        container_statuses=_container_statuses(pod) if pod.node else (),
+        start_time=pod.created if pod.node else None,
+        host_ip="10.0.0.1" if pod.node else "",
+        pod_ip=pod.ip,
+    )
+
+
+def _pod_conditions(pod: PodRecord) -> tuple[PodCondition, ...]:
+    """PodScheduled alone until the pod is bound to a node; Initialized, Ready,
+    ContainersReady and PodScheduled from then on."""
+    scheduled = PodCondition(
+        "PodScheduled",
+        "True" if pod.node else "False",
+        last_transition_time=pod.scheduled_at or pod.created,
+    )
+    if not pod.node:
+        return (scheduled,)
+    ready_text = "True" if pod.ready else "False"
+    ready_at = pod.ready_since if pod.ready_since is not None else pod.created
+    return (
+        PodCondition("Initialized", "True", last_transition_time=pod.created),
+        PodCondition("Ready", ready_text, last_transition_time=ready_at),
+        PodCondition("ContainersReady", ready_text, last_transition_time=ready_at),
+        scheduled,
+    )
+
+
+def _container_statuses(pod: PodRecord) -> tuple[ContainerStatus, ...]:
+    """One status per container, all in the pod's one state: the record models the first
+    container's lifecycle, so only that one counts restarts."""
+    state: dict[str, Any]
+    if pod.started and pod.started_at is not None:
+        state = {"running": {"startedAt": format_time(pod.started_at)}}
+    else:
+        state = {"waiting": {"reason": pod.waiting_reason or "ContainerCreating"}}
+    return tuple(
+        ContainerStatus(
+            name=c.name,
+            image=c.image,
+            ready=pod.ready,
+            started=pod.started,
+            restart_count=pod.restarts if i == 0 else 0,
+            state=state,
         )
-        spec = replace(template.spec, node_name=pod.node)
-        ready_text = "True" if pod.ready else "False"
-        conditions = [
-            PodCondition(
-                "PodScheduled",
-                "True" if pod.node else "False",
-                last_transition_time=pod.scheduled_at or pod.created,
-            )
-        ]
-        if pod.node:
-            conditions.insert(
-                0, PodCondition("Initialized", "True", last_transition_time=pod.created)
-            )
-            ready_at = pod.ready_since if pod.ready_since is not None else pod.created
-            conditions[1:1] = [
-                PodCondition("Ready", ready_text, last_transition_time=ready_at),
-                PodCondition("ContainersReady", ready_text, last_transition_time=ready_at),
-            ]
-        state: dict[str, Any]
-        if pod.started and pod.started_at is not None:
-            state = {"running": {"startedAt": format_time(pod.started_at)}}
-        else:
-            state = {"waiting": {"reason": pod.waiting_reason or "ContainerCreating"}}
-        statuses = (
-            tuple(
-                ContainerStatus(
-                    name=c.name,
-                    image=c.image,
-                    ready=pod.ready,
-                    started=pod.started,
-                    restart_count=pod.restarts if i == 0 else 0,
-                    state=state,
-                )
-                for i, c in enumerate(template.spec.containers)
-            )
-            if pod.node
-            else ()
-        )
-        status = PodStatus(
-            phase=pod.phase,
-            conditions=tuple(conditions),
-            container_statuses=statuses,
-            start_time=pod.created if pod.node else None,
-            host_ip="10.0.0.1" if pod.node else "",
-            pod_ip=pod.ip,
-        )
-        return Pod(metadata=meta, spec=spec, status=status)
+        for i, c in enumerate(pod.template.spec.containers)
+    )

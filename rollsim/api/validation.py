@@ -11,11 +11,11 @@ k8s.io/apimachinery/pkg/util/validation. Every problem is collected, so one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet, RollingUpdateDeployment
-from rollsim.api.core import PodTemplateSpec, Service
+from rollsim.api.core import Container, PodTemplateSpec, Probe, Service
 from rollsim.api.errors import FieldError, GoText
 from rollsim.api.meta import LabelSelector, ObjectMeta
 
@@ -178,8 +178,30 @@ def validate_pod_template(
     template: PodTemplateSpec, selector: LabelSelector | None, path: str
 ) -> list[FieldError]:
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
+    errors = _validate_template_labels(template.metadata.labels, selector, path)
+    spec = template.spec
+    spec_path = f"{path}.spec"
+    errors += _validate_containers(spec.containers, f"{spec_path}.containers")
+    if spec.restart_policy not in ("", "Always"):
+        errors.append(
+            FieldError(
+                "Unsupported value",
+                f"{spec_path}.restartPolicy",
+                'supported values: "Always"',
+                spec.restart_policy,
+            )
+        )
+    errors += _nonnegative(
+        spec.termination_grace_period_seconds, f"{spec_path}.terminationGracePeriodSeconds"
+    )
+    return errors
+
+
+def _validate_template_labels(
+    labels: Mapping[str, str], selector: LabelSelector | None, path: str
+) -> list[FieldError]:
+    """The template's labels: selected by the owner's selector, and each one well formed."""
     errors: list[FieldError] = []
-    labels = template.metadata.labels
     # A nil selector selects nothing, so it never matches; an empty one matches everything.
     if selector is None or (not selector.empty and not selector.matches(labels)):
         errors.append(
@@ -191,13 +213,18 @@ def validate_pod_template(
             )
         )
     errors += _validate_labels(labels, f"{path}.metadata.labels")
-    spec = template.spec
-    spec_path = f"{path}.spec"
-    if not spec.containers:
-        errors.append(FieldError("Required value", f"{spec_path}.containers"))
+    return errors
+
+
+def _validate_containers(containers: Sequence[Container], path: str) -> list[FieldError]:
+    """At least one container, each with a unique valid name, an image, a known pull
+    policy and a readiness probe without negative numbers."""
+    errors: list[FieldError] = []
+    if not containers:
+        errors.append(FieldError("Required value", path))
     seen: set[str] = set()
-    for i, c in enumerate(spec.containers):
-        cpath = f"{spec_path}.containers[{i}]"
+    for i, c in enumerate(containers):
+        cpath = f"{path}[{i}]"
         if not c.name:
             errors.append(FieldError("Required value", f"{cpath}.name"))
         else:
@@ -220,29 +247,22 @@ def validate_pod_template(
                     c.image_pull_policy,
                 )
             )
-        probe = c.readiness_probe
-        if probe is not None:
-            ppath = f"{cpath}.readinessProbe"
-            for name, value in (
-                ("initialDelaySeconds", probe.initial_delay_seconds),
-                ("periodSeconds", probe.period_seconds),
-                ("timeoutSeconds", probe.timeout_seconds),
-                ("successThreshold", probe.success_threshold),
-                ("failureThreshold", probe.failure_threshold),
-            ):
-                errors += _nonnegative(value, f"{ppath}.{name}")
-    if spec.restart_policy not in ("", "Always"):
-        errors.append(
-            FieldError(
-                "Unsupported value",
-                f"{spec_path}.restartPolicy",
-                'supported values: "Always"',
-                spec.restart_policy,
-            )
-        )
-    errors += _nonnegative(
-        spec.termination_grace_period_seconds, f"{spec_path}.terminationGracePeriodSeconds"
-    )
+        if c.readiness_probe is not None:
+            errors += _validate_probe(c.readiness_probe, f"{cpath}.readinessProbe")
+    return errors
+
+
+def _validate_probe(probe: Probe, path: str) -> list[FieldError]:
+    """A probe's delays, period, timeout and thresholds: none may be negative."""
+    errors: list[FieldError] = []
+    for name, value in (
+        ("initialDelaySeconds", probe.initial_delay_seconds),
+        ("periodSeconds", probe.period_seconds),
+        ("timeoutSeconds", probe.timeout_seconds),
+        ("successThreshold", probe.success_threshold),
+        ("failureThreshold", probe.failure_threshold),
+    ):
+        errors += _nonnegative(value, f"{path}.{name}")
     return errors
 
 

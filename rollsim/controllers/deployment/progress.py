@@ -44,51 +44,63 @@ def rollout_status(
         and current is not None
         and current.reason == util.NEW_RS_AVAILABLE_REASON
     )
-    subject = (
-        f'ReplicaSet "{new_rs.metadata.name}"'
-        if new_rs is not None
-        else f'Deployment "{d.metadata.name}"'
-    )
     if util.has_progress_deadline(d) and not complete:
-        if util.deployment_complete(d, status):
-            status = util.set_deployment_condition(
-                status,
-                util.new_deployment_condition(
-                    util.PROGRESSING,
-                    "True",
-                    util.NEW_RS_AVAILABLE_REASON,
-                    f"{subject} has successfully progressed.",
-                    now,
-                ),
-            )
-        elif util.deployment_progressing(d, status):
-            condition = util.new_deployment_condition(
-                util.PROGRESSING, "True", util.RS_UPDATED_REASON, f"{subject} is progressing.", now
-            )
-            # Re-set on every progress so lastUpdateTime moves: that resets the deadline.
-            if current is not None:
-                if current.status == "True":
-                    condition = replace(
-                        condition, last_transition_time=current.last_transition_time
-                    )
-                status = util.remove_deployment_condition(status, util.PROGRESSING)
-            status = util.set_deployment_condition(status, condition)
-        elif util.deployment_timed_out(d, status, now):
-            status = util.set_deployment_condition(
-                status,
-                util.new_deployment_condition(
-                    util.PROGRESSING,
-                    "False",
-                    util.TIMED_OUT_REASON,
-                    f"{subject} has timed out progressing.",
-                    now,
-                ),
-            )
+        subject = (
+            f'ReplicaSet "{new_rs.metadata.name}"'
+            if new_rs is not None
+            else f'Deployment "{d.metadata.name}"'
+        )
+        status = _estimate_progress(d, status, current, subject, now)
     failure = _replica_failure(all_rss, new_rs)
     if failure is not None:
         status = util.set_deployment_condition(status, failure)
     else:
         status = util.remove_deployment_condition(status, util.REPLICA_FAILURE)
+    return status
+
+
+def _estimate_progress(
+    d: Deployment,
+    status: DeploymentStatus,
+    current: DeploymentCondition | None,
+    subject: str,
+    now: float,
+) -> DeploymentStatus:
+    """``status`` with the Progressing condition the first of complete, progressing and
+    timed out calls for; unchanged when none applies. ``subject`` names the new
+    ReplicaSet (or the Deployment, when there is none) in the condition's message."""
+    if util.deployment_complete(d, status):
+        return util.set_deployment_condition(
+            status,
+            util.new_deployment_condition(
+                util.PROGRESSING,
+                "True",
+                util.NEW_RS_AVAILABLE_REASON,
+                f"{subject} has successfully progressed.",
+                now,
+            ),
+        )
+    if util.deployment_progressing(d, status):
+        condition = util.new_deployment_condition(
+            util.PROGRESSING, "True", util.RS_UPDATED_REASON, f"{subject} is progressing.", now
+        )
+        # Re-set on every progress so lastUpdateTime moves: that resets the deadline.
+        if current is not None:
+            if current.status == "True":
+                condition = replace(condition, last_transition_time=current.last_transition_time)
+            status = util.remove_deployment_condition(status, util.PROGRESSING)
+        return util.set_deployment_condition(status, condition)
+    if util.deployment_timed_out(d, status, now):
+        return util.set_deployment_condition(
+            status,
+            util.new_deployment_condition(
+                util.PROGRESSING,
+                "False",
+                util.TIMED_OUT_REASON,
+                f"{subject} has timed out progressing.",
+                now,
+            ),
+        )
     return status
 
 

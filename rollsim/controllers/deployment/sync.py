@@ -214,6 +214,39 @@ def _get_new_replica_set(
 def _create_new_replica_set(
     dc: DeploymentController, d: Deployment, old_rss: Sequence[ReplicaSet], new_revision: str
 ) -> tuple[ReplicaSet | None, Deployment]:
+    """The creating half of ``getNewReplicaSet`` (kubernetes/kubernetes
+    pkg/controller/deployment/sync.go): create the new RS, or take the one already
+    under its name when it is this deployment's with the same template.
+
+    Any other RS under the name is a hash collision: ``(None, d)``, with the
+    collision count raised and the deployment requeued so the next sync hashes
+    to a new name.
+    """
+    new_rs, count = _replica_set_to_create(d, old_rss, new_revision)
+    created = dc.create_replica_set(new_rs)
+    already_exists = created is None
+    if created is None:
+        created = _own_replica_set_named(dc, d, new_rs.metadata.name)
+        if created is None:
+            count_before = d.status.collision_count or 0
+            dc.update_status(replace(d, status=replace(d.status, collision_count=count_before + 1)))
+            dc.requeue(d)
+            return None, d
+    if not already_exists and count > 0:
+        dc.event(
+            d,
+            "Normal",
+            "ScalingReplicaSet",
+            f"Scaled up replica set {created.metadata.name} from 0 to {count}",
+        )
+    return created, _record_new_revision(dc, d, created, new_revision, already_exists)
+
+
+def _replica_set_to_create(
+    d: Deployment, old_rss: Sequence[ReplicaSet], new_revision: str
+) -> tuple[ReplicaSet, int]:
+    """The new RS for ``d``'s template and its replica count: the template's hash in its
+    name, its pods' labels and its selector, so it selects only its own pods."""
     template = d.spec.template
     pod_hash = compute_hash(template, d.status.collision_count)
     labels = {**template.metadata.labels, util.POD_TEMPLATE_HASH_LABEL: pod_hash}
@@ -247,30 +280,33 @@ def _create_new_replica_set(
     count = util.new_rs_new_replicas(d, [*old_rss, new_rs], new_rs)
     new_rs = replace(new_rs, spec=replace(new_rs.spec, replicas=count))
     new_rs, _ = util.set_new_replica_set_annotations(d, new_rs, new_revision, False)
-    created = dc.create_replica_set(new_rs)
-    already_exists = created is None
-    if created is None:
-        clash = dc.get_replica_set(d.metadata.namespace, new_rs.metadata.name)
-        owner_ref = controller_of(clash) if clash else None
-        if (
-            clash is not None
-            and owner_ref is not None
-            and owner_ref.uid == d.metadata.uid
-            and util.equal_ignore_hash(d.spec.template, clash.spec.template)
-        ):
-            created = clash
-        else:
-            count_before = d.status.collision_count or 0
-            dc.update_status(replace(d, status=replace(d.status, collision_count=count_before + 1)))
-            dc.requeue(d)
-            return None, d
-    if not already_exists and count > 0:
-        dc.event(
-            d,
-            "Normal",
-            "ScalingReplicaSet",
-            f"Scaled up replica set {created.metadata.name} from 0 to {count}",
-        )
+    return new_rs, count
+
+
+def _own_replica_set_named(dc: DeploymentController, d: Deployment, name: str) -> ReplicaSet | None:
+    """The RS already called ``name`` when it is ``d``'s own: controlled by ``d``, with
+    ``d``'s template apart from the pod-template-hash label."""
+    clash = dc.get_replica_set(d.metadata.namespace, name)
+    owner_ref = controller_of(clash) if clash else None
+    if (
+        clash is not None
+        and owner_ref is not None
+        and owner_ref.uid == d.metadata.uid
+        and util.equal_ignore_hash(d.spec.template, clash.spec.template)
+    ):
+        return clash
+    return None
+
+
+def _record_new_revision(
+    dc: DeploymentController,
+    d: Deployment,
+    new_rs: ReplicaSet,
+    new_revision: str,
+    already_exists: bool,
+) -> Deployment:
+    """Write ``d``'s revision, and a NewReplicaSetCreated Progressing condition when
+    ``new_rs`` was just created; returns ``d`` with them."""
     d, needs_update = util.set_deployment_revision(d, new_revision)
     status = d.status
     if not already_exists and util.has_progress_deadline(d):
@@ -278,14 +314,14 @@ def _create_new_replica_set(
             util.PROGRESSING,
             "True",
             util.NEW_RS_REASON,
-            f'Created new replica set "{created.metadata.name}"',
+            f'Created new replica set "{new_rs.metadata.name}"',
             dc.now,
         )
         status = util.set_deployment_condition(status, condition)
         needs_update = True
     if needs_update:
         d = dc.update_status(replace(d, status=status))
-    return created, d
+    return d
 
 
 def is_scaling_event(
