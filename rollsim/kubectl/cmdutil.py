@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rollsim.api.duration import parse_duration
 from rollsim.api.errors import NotFoundError, RollsimError
 from rollsim.api.kinds import KindInfo, lookup
 
@@ -26,8 +27,6 @@ __all__ = ["DEFAULT_WATCH_LIMIT", "Args", "Kubectl", "KubectlError", "resource_k
 #: How long a watch (``rollout status``) lasts when no ``--timeout`` is given (kubectl:
 #: forever).
 DEFAULT_WATCH_LIMIT = 24 * 3600.0
-
-_DURATION_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 class KubectlError(RollsimError):
@@ -92,33 +91,28 @@ class Args:
 
     def duration_flag(self, name: str) -> float | None:
         """``--name`` as a Go duration (``30s``, ``5m``, ``1h30m``) in seconds; 0 or
-        absent means none."""
+        absent means none.
+
+        pflag reads a duration flag with ``time.ParseDuration``, so this fails with
+        its error after kubectl's ``invalid argument`` prefix. A negative duration,
+        which Go accepts, is refused with Go's invalid-duration text: a watch cannot
+        give up before it starts.
+        """
         text = self.flags.get(name)
         if text is None:
             return None
-        total, number = 0.0, ""
-        i = 0
-        while i < len(text):
-            ch = text[i]
-            if ch.isdigit() or ch == ".":
-                number += ch
-                i += 1
-                continue
-            unit = "ms" if text[i : i + 2] == "ms" else ch
-            if unit not in _DURATION_UNITS or not number:
-                raise KubectlError(
-                    f'error: invalid argument "{text}" for "--{name}" flag: '
-                    f'time: invalid duration "{text}"'
-                )
-            total += float(number) * _DURATION_UNITS[unit]
-            number = ""
-            i += len(unit)
-        if number and float(number) != 0:
+        try:
+            seconds = parse_duration(text)
+        except ValueError as err:
+            raise KubectlError(
+                f'error: invalid argument "{text}" for "--{name}" flag: {err}'
+            ) from None
+        if seconds < 0:
             raise KubectlError(
                 f'error: invalid argument "{text}" for "--{name}" flag: '
-                f'time: missing unit in duration "{text}"'
+                f'time: invalid duration "{text}"'
             )
-        return total or None
+        return seconds or None
 
 
 class Kubectl:
