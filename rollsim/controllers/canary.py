@@ -303,11 +303,14 @@ class CanaryController:
         after: flagger.FlaggerState,
     ) -> None:
         """Carry out a transition, with Flagger's events in the order it records them."""
-        ns, name = c.metadata.namespace, target.metadata.name
-        store = self._store
-        label = f"{name}.{ns}"
+        label = f"{target.metadata.name}.{c.metadata.namespace}"
         if after.phase == flagger.FLAGGER_INITIALIZED and before.phase != after.phase:
-            self.event(c, "Normal", "Synced", f"Initialization done! {c.metadata.name}.{ns}")
+            self.event(
+                c,
+                "Normal",
+                "Synced",
+                f"Initialization done! {c.metadata.name}.{c.metadata.namespace}",
+            )
         if after.phase == flagger.FLAGGER_FAILED and before.phase in (
             flagger.FLAGGER_PROGRESSING,
             flagger.FLAGGER_WAITING_PROMOTION,
@@ -319,30 +322,11 @@ class CanaryController:
                 f"Rolling back {label} failed checks threshold reached {before.failed_checks}",
             )
         if after.primary_revision != before.primary_revision and before.phase:
-            template = replace(
-                target.spec.template,
-                metadata=replace(
-                    target.spec.template.metadata,
-                    labels={**target.spec.template.metadata.labels, "app": f"{name}-primary"},
-                ),
-            )
-            store.update(replace(primary, spec=replace(primary.spec, template=template)))
-            self.event(
-                c, "Normal", "Synced", f"Copying {label} template spec to {name}-primary.{ns}"
-            )
+            self._promote_template(c, target, primary)
         if after.canary_scaled_up != before.canary_scaled_up or (
             not before.phase and target.replicas != 0
         ):
-            if after.canary_scaled_up:
-                size = flagger.scale_from_zero_replicas(target.spec.replicas, primary.spec.replicas)
-                self.event(c, "Normal", "Synced", f"New revision detected! Scaling up {label}")
-            else:
-                size = 0
-                if after.phase == flagger.FLAGGER_SUCCEEDED:
-                    self.event(c, "Normal", "Synced", f"Promotion completed! Scaling down {label}")
-                elif after.phase == flagger.FLAGGER_FAILED:
-                    self.event(c, "Warning", "Synced", f"Canary failed! Scaling down {label}")
-            store.update(replace(target, spec=replace(target.spec, replicas=size)))
+            self._scale_canary(c, target, primary, after)
         first_step = (
             before.phase == flagger.FLAGGER_PROGRESSING
             and before.canary_route == 0
@@ -353,18 +337,59 @@ class CanaryController:
             # The tick that runs the pre-rollout hooks starts the analysis proper.
             self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
         if (after.primary_route, after.canary_route) != (before.primary_route, before.canary_route):
-            self._router.set_weight(
-                ns, name, f"{name}-canary", after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT
-            )
-            if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
-                self.event(
-                    c, "Normal", "Synced", f"Advance {label} canary weight {after.canary_route}"
-                )
-            elif (
-                before.phase == flagger.FLAGGER_PROMOTING
-                and after.primary_route == flagger.FLAGGER_TOTAL_WEIGHT
-            ):
-                self.event(c, "Normal", "Synced", "Routing all traffic to primary")
+            self._route(c, target, before, after)
+
+    def _promote_template(self, c: Canary, target: Deployment, primary: Deployment) -> None:
+        """Copy the target's template onto the primary, under the primary's app label."""
+        ns, name = c.metadata.namespace, target.metadata.name
+        template = replace(
+            target.spec.template,
+            metadata=replace(
+                target.spec.template.metadata,
+                labels={**target.spec.template.metadata.labels, "app": f"{name}-primary"},
+            ),
+        )
+        self._store.update(replace(primary, spec=replace(primary.spec, template=template)))
+        self.event(
+            c, "Normal", "Synced", f"Copying {name}.{ns} template spec to {name}-primary.{ns}"
+        )
+
+    def _scale_canary(
+        self, c: Canary, target: Deployment, primary: Deployment, after: flagger.FlaggerState
+    ) -> None:
+        """Scale the target up for a new revision, or to zero once it is decided."""
+        label = f"{target.metadata.name}.{c.metadata.namespace}"
+        if after.canary_scaled_up:
+            size = flagger.scale_from_zero_replicas(target.spec.replicas, primary.spec.replicas)
+            self.event(c, "Normal", "Synced", f"New revision detected! Scaling up {label}")
+        else:
+            size = 0
+            if after.phase == flagger.FLAGGER_SUCCEEDED:
+                self.event(c, "Normal", "Synced", f"Promotion completed! Scaling down {label}")
+            elif after.phase == flagger.FLAGGER_FAILED:
+                self.event(c, "Warning", "Synced", f"Canary failed! Scaling down {label}")
+        self._store.update(replace(target, spec=replace(target.spec, replicas=size)))
+
+    def _route(
+        self,
+        c: Canary,
+        target: Deployment,
+        before: flagger.FlaggerState,
+        after: flagger.FlaggerState,
+    ) -> None:
+        """Set the router's canary weight and report the step as Flagger words it."""
+        ns, name = c.metadata.namespace, target.metadata.name
+        label = f"{name}.{ns}"
+        self._router.set_weight(
+            ns, name, f"{name}-canary", after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT
+        )
+        if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
+            self.event(c, "Normal", "Synced", f"Advance {label} canary weight {after.canary_route}")
+        elif (
+            before.phase == flagger.FLAGGER_PROMOTING
+            and after.primary_route == flagger.FLAGGER_TOTAL_WEIGHT
+        ):
+            self.event(c, "Normal", "Synced", "Routing all traffic to primary")
 
     def _write_status(self, c: Canary, run: _Run, phase: str) -> None:
         state = run.state
