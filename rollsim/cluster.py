@@ -26,7 +26,7 @@ from typing import Any
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
 from rollsim.api.core import Service
-from rollsim.api.errors import InvalidOperation, NotFoundError
+from rollsim.api.errors import FieldError, InvalidOperation, NotFoundError, ValidationError
 from rollsim.api.kinds import KindInfo, lookup, workloads
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.behavior import PodBehavior, PodBehaviors
@@ -41,6 +41,7 @@ from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic, TrafficFlow
 from rollsim.verbs import apply as apply_verbs
 from rollsim.verbs import deployments, rollouts
+from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.clock import Clock
 from rollsim.world.events import Event, EventLog
 from rollsim.world.random import RandomStreams
@@ -79,6 +80,14 @@ class Cluster:
     ``latency`` (seconds, or per controller: ``{"deployment": 0.5}``) delays
     each controller's reaction to changes; the default 0 is an idealised
     control plane, which upstream's unit tables assume.
+
+    ``max_pods`` is the simulation budget, rollsim's own limit (the API server
+    has none): the most pods the cluster's workloads may ask for, counting
+    each rollout's surge and Flagger's primary copies. ``apply``, ``patch`` and
+    ``scale`` refuse a write that would exceed it with a ``ValidationError``
+    naming the field (``spec.replicas``) and change nothing. The default, two
+    million, is about 3 GB of pod records: far above any real cluster, far
+    below what runs out of memory.
     """
 
     def __init__(
@@ -87,8 +96,20 @@ class Cluster:
         pods: PodBehavior | None = None,
         images: Mapping[str, PodBehavior] | None = None,
         latency: float | Mapping[str, float] = 0.0,
+        max_pods: int = DEFAULT_MAX_PODS,
     ) -> None:
+        if isinstance(max_pods, bool) or not isinstance(max_pods, int) or max_pods < 0:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "Invalid value", "max_pods", "must be a non-negative integer", max_pods
+                    )
+                ],
+                "Cluster",
+            )
         self.seed = seed
+        #: The simulation budget: the most pods the workloads may ask for.
+        self.max_pods = max_pods
         self.clock = Clock()
         self.random = RandomStreams(seed)
         self.behaviors = PodBehaviors(pods if pods is not None else PodBehavior(), images or {})
@@ -338,7 +359,7 @@ class Cluster:
         ``ValidationError`` (listing every problem) and changes nothing if any
         document is invalid.
         """
-        return apply_verbs.apply(self.store, source)
+        return apply_verbs.apply(self.store, source, self.max_pods)
 
     def delete(self, ref: Ref, name: str | None = None, namespace: str = "default") -> None:
         """Delete an object; its ReplicaSets and pods go with it (background propagation)."""
@@ -359,11 +380,13 @@ class Cluster:
         on any error nothing changes.
         """
         info, name = self._resolve(ref)
-        return apply_verbs.patch(self.store, self.get(info.kind, name, namespace), patch)
+        current = self.get(info.kind, name, namespace)
+        return apply_verbs.patch(self.store, current, patch, self.max_pods)
 
     def scale(self, ref: Ref, replicas: int, namespace: str = "default") -> Any:
         """Set ``spec.replicas`` of a Deployment or ReplicaSet (``kubectl scale``)."""
-        return deployments.scale(self.store, self._current(ref, namespace), replicas)
+        current = self._current(ref, namespace)
+        return deployments.scale(self.store, current, replicas, self.max_pods)
 
     def set_image(
         self,

@@ -17,12 +17,12 @@ ReplicaSets without a scan.
 from __future__ import annotations
 
 import builtins
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar, overload
 
 from rollsim.api.apps import ReplicaSet
+from rollsim.api.errors import NotFoundError
 from rollsim.api.kinds import kind_info
 from rollsim.api.meta import controller_of
 
@@ -43,7 +43,7 @@ class Store:
     def __init__(self, new_uid: Callable[[], str], clock: Callable[[], float]) -> None:
         self._objects: dict[str, dict[tuple[str, str], Any]] = {}
         self._owned: dict[str, dict[str, ReplicaSet]] = {}
-        self._versions = itertools.count(1)
+        self._version = 0
         self._new_uid = new_uid
         self._clock = clock
         self._service_ips = 0
@@ -74,6 +74,20 @@ class Store:
         keys = sorted(k for k in items if namespace is None or k[0] == namespace)
         return [items[k] for k in keys]
 
+    @property
+    def resource_version(self) -> int:
+        """The last resourceVersion issued (etcd's revision): a failed write issues none."""
+        return self._version
+
+    @property
+    def cluster_ips_allocated(self) -> int:
+        """How many ClusterIPs the allocator has handed out; a rejected write takes none."""
+        return self._service_ips
+
+    def _next_version(self) -> str:
+        self._version += 1
+        return str(self._version)
+
     def owned_replica_sets(self, owner_uid: str) -> builtins.list[ReplicaSet]:
         """ReplicaSets whose controller is ``owner_uid``, by name."""
         owned = self._owned.get(owner_uid, {})
@@ -92,7 +106,7 @@ class Store:
             metadata=replace(
                 meta,
                 uid=meta.uid or self._new_uid(),
-                resource_version=str(next(self._versions)),
+                resource_version=self._next_version(),
                 creation_timestamp=self._clock(),
                 generation=1 if kind_info(kind).versioned else 0,
             ),
@@ -112,14 +126,20 @@ class Store:
         return f"10.96.{n // 256 % 256}.{n % 256}"
 
     def update(self, obj: T) -> T:
-        """Replace an object; generation goes up when the spec changed."""
+        """Replace an object; generation goes up when the spec changed.
+
+        Raises ``NotFoundError`` in the API server's words (``canaries.flagger.app
+        "x" not found``) when there is no such object, before anything changes.
+        """
         kind: str = obj.kind  # type: ignore[attr-defined]
         meta = obj.metadata  # type: ignore[attr-defined]
         key = (meta.namespace, meta.name)
-        old = self._objects[kind][key]
+        old = self._objects.get(kind, {}).get(key)
+        if old is None:
+            raise NotFoundError(f'{kind_info(kind).resource} "{meta.name}" not found')
         versioned = kind_info(kind).versioned
         spec_changed = versioned and hasattr(obj, "spec") and obj.spec != old.spec
-        version = str(next(self._versions))
+        version = self._next_version()
         stored: Any = replace(
             obj,  # type: ignore[type-var]
             metadata=replace(
