@@ -86,8 +86,8 @@ class Cluster:
     each rollout's surge and Flagger's primary copies. ``apply``, ``patch`` and
     ``scale`` refuse a write that would exceed it with a ``ValidationError``
     naming the field (``spec.replicas``) and change nothing. The default, two
-    million, is about 3 GB of pod records: far above any real cluster, far
-    below what runs out of memory.
+    million, is about 8 GB of pod records (4 KB a pod, measured) and 13 times
+    Kubernetes' scalability target of 150,000 pods per cluster.
     """
 
     def __init__(

@@ -126,9 +126,9 @@ def patch(
 def _same_object(merged: dict[str, Any], current: Any) -> dict[str, Any]:
     """The patched body, refused unless it still names the object patched.
 
-    Mirrors the API server's patch handler: ``checkName`` refuses another name,
-    ``EnsureObjectNamespaceMatchesRequestNamespace`` fills in an empty namespace
-    and refuses another one; a patch cannot change an object's kind either.
+    Mirrors the API server's patch handler: ``checkName`` refuses another name
+    or another namespace, then ``BeforeUpdate`` fills an empty namespace in
+    from the request; a patch cannot change an object's kind either.
     """
     metadata = merged.get("metadata")
     metadata = dict(metadata) if isinstance(metadata, Mapping) else {}
@@ -136,16 +136,18 @@ def _same_object(merged: dict[str, Any], current: Any) -> dict[str, Any]:
     if merged.get("kind") != current.kind:
         problem = FieldError("Invalid value", "kind", f"must be {current.kind}", merged.get("kind"))
         raise ValidationError([problem], current.kind, name)
-    if metadata.get("name") != name:
-        shown = metadata.get("name") if isinstance(metadata.get("name"), str) else ""
+    patched_name, patched_namespace = metadata.get("name"), metadata.get("namespace")
+    if patched_name != name:
+        shown = patched_name if isinstance(patched_name, str) else ""
         raise _bad_request(
             f"the name of the object ({shown}) does not match the name on the URL ({name})"
         )
-    if metadata.get("namespace") in (None, ""):
+    if patched_namespace in (None, ""):
         metadata["namespace"] = namespace
-    elif metadata["namespace"] != namespace:
+    elif patched_namespace != namespace:
         raise _bad_request(
-            "the namespace of the provided object does not match the namespace sent on the request"
+            f"the namespace of the object ({patched_namespace}) does not match the namespace "
+            f"on the request ({namespace})"
         )
     return {**merged, "metadata": metadata}
 
