@@ -61,11 +61,13 @@ def check(store: Store, written: Iterable[Any], max_pods: int) -> None:
     pending = {_key(obj): obj for obj in written if obj.kind in BUDGETED_KINDS}
     if not pending:
         return
-    for obj in pending.values():
-        # One field alone over the budget: refused before any surge arithmetic,
-        # which a 10^25 replica count would make slow.
+    for key, obj in pending.items():
+        # One field alone over the budget and growing: refused before any surge
+        # arithmetic, which a 10^25 replica count would make slow.
+        old = store.get(*key)
+        was = dict(_size_fields(old)) if old is not None else {}
         for field, value in _size_fields(obj):
-            if value > max_pods:
+            if value > max_pods and value > was.get(field, 0):
                 _refuse(obj, Demand(value, field, value), None, max_pods)
     after = {**{_key(o): o for o in _workloads(store)}, **pending}
     total = sum(_demand(store, obj, after).pods for obj in after.values())
