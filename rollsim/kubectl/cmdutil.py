@@ -10,23 +10,42 @@ come from discovery.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rollsim.api.duration import parse_duration
-from rollsim.api.errors import NotFoundError, RollsimError
+from rollsim.api.errors import NotFoundError, RollsimError, ValidationError, go_value
 from rollsim.api.kinds import KindInfo, lookup
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
 
-__all__ = ["DEFAULT_WATCH_LIMIT", "Args", "Kubectl", "KubectlError", "resource_kind"]
+__all__ = [
+    "DEFAULT_WATCH_LIMIT",
+    "INT64_MAX",
+    "Args",
+    "Kubectl",
+    "KubectlError",
+    "check_err",
+    "error_text",
+    "parse_go_int",
+    "resource_kind",
+]
 
 #: How long a watch (``rollout status``) lasts when no ``--timeout`` is given (kubectl:
 #: forever).
 DEFAULT_WATCH_LIMIT = 24 * 3600.0
+
+#: The largest Go ``int`` (64-bit): what an integer flag holds.
+INT64_MAX = 2**63 - 1
+
+#: A base prefix Go's ``strconv.ParseUint`` reads when given base 0.
+_GO_BASES = {"0b": 2, "0o": 8, "0x": 16}
+#: Where Go allows ``_`` in a base-0 literal: between digits, or after the prefix.
+_GO_UNDERSCORES = re.compile(r"(0[box]_?)?[0-9a-z]+(_[0-9a-z]+)*")
 
 
 class KubectlError(RollsimError):
@@ -38,6 +57,67 @@ class KubectlError(RollsimError):
         self.message = message
         self.exit_code = exit_code
         self.output = output
+
+
+def error_text(message: str) -> str:
+    """A rejected write in kubectl's words: its own ``error: ...``, the server's
+    ``Error from server ...`` or ``The Deployment "x" is invalid: ...`` as they are."""
+    if message.startswith(("error", "Error")):
+        return message if message.startswith("Error") else f"error: {message}"
+    return f"The request is invalid: {message}" if not message.startswith("The ") else message
+
+
+def check_err(err: RollsimError) -> KubectlError:
+    """The failure kubectl prints for an error a verb let through, as ``CheckErr`` turns
+    an API status into ``Error from server (Reason): ...`` and anything else into
+    ``error: ...``. Errors outside the rollsim family are bugs and are not passed here.
+    """
+    if isinstance(err, KubectlError):
+        return err
+    if isinstance(err, ValidationError):
+        return KubectlError(error_text(str(err)))
+    if isinstance(err, NotFoundError):
+        return KubectlError(f"Error from server (NotFound): {err}")
+    return KubectlError(f"error: {err}")
+
+
+def parse_go_int(text: str) -> int:
+    """``text`` as Go's ``strconv.ParseInt(text, 0, 64)`` reads it, which is how pflag
+    reads every ``int`` flag.
+
+    Base 0 means a ``0x``/``0o``/``0b`` prefix picks the base, a leading ``0``
+    alone means octal, and ``_`` may separate digits. Only ASCII is a digit
+    (Python's ``int`` would take ``١٢`` or `` 12 ``). Raises ``ValueError`` with
+    Go's ``NumError`` text: ``invalid syntax``, or ``value out of range`` as soon
+    as the digits read so far pass the uint64 limit, so a thousand-digit number
+    costs no more than a twenty-digit one.
+    """
+    body = text[1:] if text[:1] in ("+", "-") else text
+    base, digits = 10, body
+    if body[:2].lower() in _GO_BASES and len(body) >= 3:
+        base, digits = _GO_BASES[body[:2].lower()], body[2:]
+    elif body[:1] == "0":
+        base, digits = 8, body[1:]
+    syntax = ValueError(f"strconv.ParseInt: parsing {go_value(text)}: invalid syntax")
+    out_of_range = ValueError(f"strconv.ParseInt: parsing {go_value(text)}: value out of range")
+    if not body:
+        raise syntax
+    value = 0
+    for char in digits.lower():
+        if char == "_":
+            continue
+        digit = "0123456789abcdefghijklmnopqrstuvwxyz".find(char)
+        if not 0 <= digit < base:
+            raise syntax
+        value = value * base + digit
+        if value > 2 * INT64_MAX + 1:
+            raise out_of_range
+    if "_" in body and _GO_UNDERSCORES.fullmatch(body.lower()) is None:
+        raise syntax
+    negative = text[:1] == "-"
+    if value > INT64_MAX + negative:
+        raise out_of_range
+    return -value if negative else value
 
 
 def resource_kind(text: str) -> KindInfo:
@@ -77,16 +157,16 @@ class Args:
         return self.positional[1:] if "/" in self.positional[0] else self.positional[2:]
 
     def int_flag(self, name: str, default: int) -> int:
-        """``--name`` as an integer, failing as Go's ``strconv.ParseInt`` does."""
+        """``--name`` as pflag's ``IntVar`` reads it (``strconv.ParseInt(text, 0, 64)``):
+        failing as pflag does, with kubectl's ``invalid argument`` prefix."""
         text = self.flags.get(name)
         if text is None:
             return default
         try:
-            return int(text)
-        except ValueError:
+            return parse_go_int(text)
+        except ValueError as err:
             raise KubectlError(
-                f'error: invalid argument "{text}" for "--{name}" flag: '
-                f'strconv.ParseInt: parsing "{text}": invalid syntax'
+                f'error: invalid argument {go_value(text)} for "--{name}" flag: {err}'
             ) from None
 
     def duration_flag(self, name: str) -> float | None:

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rollsim.api.errors import RollsimError
 from rollsim.kubectl import argo, get, rollout, write
-from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
+from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, check_err
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -120,4 +121,7 @@ def run(
         raise KubectlError(f'error: rollsim has a single namespace, "default" (not "{namespace}")')
     cluster.run(cluster.now)
     kubectl = Kubectl(cluster, stdin, Path(cwd) if cwd is not None else Path.cwd(), stderr)
-    return handler(kubectl, args)
+    try:
+        return handler(kubectl, args)
+    except RollsimError as err:
+        raise check_err(err) from None

@@ -1,8 +1,10 @@
 """``kubectl get`` tables: the columns of kubectl's built-in printers.
 
 Mirrors pkg/printers/internalversion/printers.go (``printDeployment``,
-``printReplicaSet``, ``printPod``, ``printService``, ``printEvent``) and
-``duration.HumanDuration`` for AGE. Tables go through ``tabwrite`` with
+``printReplicaSet``, ``printPod``, ``printService``, ``printEvent``), the CRDs'
+printer columns (Rollout, Canary; NAME and AGE for any other kind, as the API
+server's default table for a custom resource) and ``duration.HumanDuration``
+for AGE. Tables go through ``tabwrite`` with
 kubectl's settings (minimum width 6, padding 3).
 """
 
@@ -232,6 +234,16 @@ def _canary_rows(items: Sequence[Any], now: float) -> list[list[str]]:
     return rows
 
 
+def _default_rows(items: Sequence[Any], now: float) -> list[list[str]]:
+    """NAME and AGE: the table the API server serves for a custom resource whose CRD
+    declares no other printer columns (``tableconvertor.New`` with the default
+    columns), and the AnalysisTemplate CRD's own columns (Age alone)."""
+    rows = [["NAME", "AGE"]]
+    for obj in items:
+        rows.append([obj.metadata.name, since(obj.metadata.creation_timestamp, now)])
+    return rows
+
+
 def _event_rows(items: Sequence[AggregatedEvent], now: float) -> list[list[str]]:
     rows = [["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]]
     for e in items:
@@ -259,5 +271,5 @@ def print_table(kind: str, items: Sequence[Any], now: float, wide: bool = False)
     elif kind == "Canary":
         rows = _canary_rows(items, now)
     else:
-        raise ValueError(f"no table printer for {kind}")
+        rows = _default_rows(items, now)
     return tabwrite("".join("\t".join(row) + "\n" for row in rows), 6, 3)

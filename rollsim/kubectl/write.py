@@ -10,26 +10,34 @@ and prints the ``printer`` line (``deployment.apps/web scaled``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from rollsim.api.errors import NotFoundError, ValidationError
-from rollsim.api.kinds import kind_info
+from rollsim.api.errors import NotFoundError, ValidationError, go_value
+from rollsim.api.kinds import KindInfo, kind_info
 from rollsim.api.manifest import load_documents
+from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
-from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, resource_kind
+from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, resource_kind
 
 __all__ = ["annotate", "apply", "delete", "patch", "scale", "set_"]
 
-
-def _error_text(message: str) -> str:
-    """A rejected write in kubectl's words: its own ``error: ...``, the server's
-    ``Error from server ...`` or ``The Deployment "x" is invalid: ...`` as they are."""
-    if message.startswith(("error", "Error")):
-        return message if message.startswith("Error") else f"error: {message}"
-    return f"The request is invalid: {message}" if not message.startswith("The ") else message
+#: The kinds with a pod template that ``set image`` can change (the cases of
+#: polymorphichelpers ``updatePodSpecForObject`` that rollsim has).
+_POD_TEMPLATE_KINDS = frozenset({"Deployment", "ReplicaSet"})
+#: The kinds whose API serves the ``scale`` subresource (Argo's Rollout CRD declares
+#: one; Flagger's Canary and the AnalysisTemplate do not).
+_SCALABLE_KINDS = frozenset({"Deployment", "ReplicaSet", "Rollout"})
+#: The largest ``autoscaling/v1`` ``Scale.spec.replicas`` (an int32).
+_INT32_MAX = 2**31 - 1
+#: How deep a ``-p`` patch may nest. go-yaml allows 10000 levels; rollsim's decoders
+#: recurse once or more per level, within Python's 1000 frames, so it stops far
+#: sooner: no Kubernetes object nests a tenth as deep.
+MAX_PATCH_DEPTH = 100
 
 
 def _read_source(k: Kubectl, source: str) -> str:
@@ -61,7 +69,10 @@ def apply(k: Kubectl, args: Args) -> str:
         stored = k.cluster.apply(text)
     except ValidationError as err:
         named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
-        raise KubectlError(_error_text(str(named))) from None
+        raise KubectlError(error_text(str(named))) from None
+    if not stored:
+        # ApplyOptions.Run: a source of only comments, "---" or nulls holds no object.
+        raise KubectlError("error: no objects passed to apply")
     lines = []
     for obj in stored:
         old = before[(obj.kind, obj.metadata.name)]
@@ -93,19 +104,99 @@ def patch(k: Kubectl, args: Args) -> str:
     patch_type = args.flags.get("type", "strategic")
     if patch_type not in ("strategic", "merge"):
         raise KubectlError(f"error: rollsim supports --type merge and strategic, not {patch_type}")
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise KubectlError(f'error: unable to parse "{text}": {err}') from None
-    if not isinstance(document, dict):
-        raise KubectlError(f'error: unable to parse "{text}": patch is not a JSON object')
+    document = _parse_patch(text)
+    _check_patch_identity(document, name, k.namespace)
     before = k.get_object(info, name)
     try:
         after = k.cluster.patch((info.kind, name), document, namespace=k.namespace)
     except ValidationError as err:
-        raise KubectlError(_error_text(str(err))) from None
+        raise KubectlError(error_text(str(err))) from None
     unchanged = after.metadata.resource_version == before.metadata.resource_version
     return f"{info.singular}/{name} patched{' (no change)' if unchanged else ''}\n"
+
+
+def _parse_patch(text: str) -> dict[str, Any]:
+    """``-p`` as kubectl's ``yaml.ToJSON`` reads it: YAML or JSON, a mapping at the top,
+    nested at most ``MAX_PATCH_DEPTH`` deep (go-yaml's ``exceeded max depth`` limit).
+
+    The depth is measured before PyYAML's composer, which recurses once per level,
+    builds anything.
+    """
+    try:
+        if _nesting_exceeds(text, MAX_PATCH_DEPTH):
+            raise KubectlError(
+                f"error: unable to parse {go_value(text)}: yaml: exceeded max depth "
+                f"of {MAX_PATCH_DEPTH}"
+            )
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise KubectlError(f"error: unable to parse {go_value(text)}: {err}") from None
+    if not isinstance(document, dict):
+        raise KubectlError(f"error: unable to parse {go_value(text)}: patch is not a JSON object")
+    return document
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """Whether a collection in ``text`` opens more than ``limit`` levels deep, read from
+    the parser's events (produced without recursion).
+
+    LibYAML's parser, where PyYAML has it, does this in milliseconds; PyYAML's own
+    scanner takes half a second on ten thousand ``[``. Where LibYAML refuses the
+    text, PyYAML's reading is the one that counts.
+    """
+    loaders: list[Any] = [yaml.SafeLoader]
+    if hasattr(yaml, "CSafeLoader"):
+        loaders.insert(0, yaml.CSafeLoader)
+    for loader in loaders:
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > limit:
+                        return True
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            if loader is yaml.SafeLoader:
+                raise
+            continue
+        return False
+    return False
+
+
+def _check_patch_identity(document: dict[str, Any], name: str, namespace: str) -> None:
+    """Refuse a patch that renames the object or moves it to another namespace, as the
+    API server's patch handler does (``checkName``, then ``rest.BeforeUpdate``, which
+    fills an emptied namespace from the request).
+
+    The namespace is set to the request's in ``document`` itself, so an emptied one
+    patches nothing.
+    """
+    metadata = document.get("metadata")
+    if not isinstance(metadata, dict):
+        return
+    if "name" in metadata:
+        patched = metadata["name"]
+        if patched is None or patched == "":
+            raise KubectlError(
+                f"Error from server (BadRequest): the name of the object ({name} based on "
+                f"URL) was undeterminable: name must be provided"
+            )
+        if isinstance(patched, str) and patched != name:
+            raise KubectlError(
+                f"Error from server (BadRequest): the name of the object ({patched}) does "
+                f"not match the name on the URL ({name})"
+            )
+    if "namespace" in metadata:
+        patched = metadata["namespace"]
+        if isinstance(patched, str) and patched not in ("", namespace):
+            raise KubectlError(
+                f"Error from server (BadRequest): the namespace of the object ({patched}) "
+                f"does not match the namespace on the request ({namespace})"
+            )
+        if patched is None or patched == "":
+            metadata["namespace"] = namespace
 
 
 def set_(k: Kubectl, args: Args) -> str:
@@ -139,6 +230,7 @@ def _set_image(k: Kubectl, args: Args) -> str:
     if not images:
         raise KubectlError("error: at least one image update is required")
     before = k.get_object(info, name)
+    _require_pod_template(info, name)
     try:
         after = k.cluster.set_image((info.kind, name), images, namespace=k.namespace)
     except NotFoundError as err:
@@ -146,6 +238,27 @@ def _set_image(k: Kubectl, args: Args) -> str:
     if after.metadata.resource_version == before.metadata.resource_version:
         return ""
     return f"{info.singular}/{name} image updated\n"
+
+
+def _require_pod_template(info: KindInfo, name: str) -> None:
+    """Refuse ``set image`` on a kind ``updatePodSpecForObject`` has no case for, in the
+    words ``SetImageOptions.Run`` prints for it (``error: <ObjectName> <err>``).
+
+    Custom resources reach kubectl as ``*unstructured.Unstructured``, so a Rollout
+    is refused too (Argo's plugin has its own ``set image``). A Pod has a pod spec
+    upstream, but rollsim's kubelet does not restart a container for a new image.
+    """
+    if info.kind in _POD_TEMPLATE_KINDS:
+        return
+    if info.kind == "Pod":
+        raise KubectlError(
+            f"error: {info.plural}/{name} rollsim does not change the image of a running pod"
+        )
+    go_type = f"*{info.api_version}.{info.kind}" if not info.group else "*unstructured.Unstructured"
+    raise KubectlError(
+        f"error: {info.plural}/{name} the object is not a pod or does not have a pod "
+        f"template: {go_type}"
+    )
 
 
 def _set_selector(k: Kubectl, args: Args) -> str:
@@ -171,7 +284,12 @@ def _set_selector(k: Kubectl, args: Args) -> str:
 
 
 def scale(k: Kubectl, args: Args) -> str:
-    """``kubectl scale TYPE NAME --replicas=COUNT``."""
+    """``kubectl scale TYPE NAME --replicas=COUNT``.
+
+    As ``ScaleOptions.RunScale``: the flag is checked first, then the object is
+    fetched, then the scaler merge-patches its ``scale`` subresource, which a kind
+    without one does not serve (the API server's NotFound without a name).
+    """
     info, name = args.target("scale")
     if "replicas" not in args.flags:
         raise KubectlError('error: required flag(s) "replicas" not set')
@@ -181,12 +299,47 @@ def scale(k: Kubectl, args: Args) -> str:
             "error: The --replicas=COUNT flag is required, and COUNT must be "
             "greater than or equal to 0"
         )
-    k.get_object(info, name)
+    current = k.get_object(info, name)
+    if info.kind not in _SCALABLE_KINDS:
+        raise KubectlError(
+            "Error from server (NotFound): the server could not find the requested resource"
+        )
+    if replicas > _INT32_MAX:
+        raise KubectlError(_scale_decode_error(info, current, replicas))
     try:
         k.cluster.scale((info.kind, name), replicas, namespace=k.namespace)
     except ValidationError as err:
-        raise KubectlError(_error_text(str(err))) from None
+        raise KubectlError(error_text(str(err))) from None
     return f"{info.singular}/{name} scaled\n"
+
+
+def _scale_decode_error(info: KindInfo, current: Any, replicas: int) -> str:
+    """How the API server refuses a ``scale`` patch whose replicas overflow the Scale's
+    int32: the merge-patched Scale (keys sorted, as Go marshals a map) fails to decode,
+    which ``jsonPatcher.applyPatchToCurrentObject`` reports as an invalid ``patch``."""
+    meta = current.metadata
+    scale_object = {
+        "apiVersion": "autoscaling/v1",
+        "kind": "Scale",
+        "metadata": {
+            "creationTimestamp": (
+                format_time(meta.creation_timestamp)
+                if meta.creation_timestamp is not None
+                else None
+            ),
+            "name": meta.name,
+            "namespace": meta.namespace or "default",
+            "resourceVersion": meta.resource_version,
+            "uid": meta.uid,
+        },
+        "spec": {"replicas": replicas},
+        "status": {"replicas": current.status.replicas, "selector": str(current.spec.selector)},
+    }
+    patched = json.dumps(scale_object, sort_keys=True, separators=(",", ":"))
+    return (
+        f"The request is invalid: patch: Invalid value: {go_value(patched)}: json: cannot "
+        f"unmarshal number {replicas} into Go struct field ScaleSpec.spec.replicas of type int32"
+    )
 
 
 def annotate(k: Kubectl, args: Args) -> str:
