@@ -15,11 +15,20 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet, RollingUpdateDeployment
+from rollsim.api.container_validation import (
+    validate_container_ports,
+    validate_probe_handler,
+    validate_resources,
+    validate_volume_mounts,
+    validate_volumes,
+    volume_names,
+)
 from rollsim.api.core import Container, PodTemplateSpec, Probe, Service
 from rollsim.api.errors import FieldError, GoText
 from rollsim.api.meta import LabelSelector, ObjectMeta
 
 __all__ = [
+    "TOTAL_ANNOTATION_SIZE_LIMIT_BYTES",
     "is_valid_percent",
     "validate_deployment",
     "validate_deployment_update",
@@ -49,6 +58,9 @@ _DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
 _LABEL_VALUE_FMT = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"
 _QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _PERCENT_FMT = "[0-9]+%"
+#: apimachinery's ``TotalAnnotationSizeLimitB``: every key and value of an object's
+#: annotations together, in bytes.
+TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024
 
 
 def _dns1123_subdomain(value: str) -> list[str]:
@@ -165,7 +177,26 @@ def validate_object_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldE
             FieldError("Invalid value", "metadata.name", m, meta.name) for m in check(meta.name)
         ]
     errors += _validate_labels(meta.labels, "metadata.labels")
+    errors += validate_annotations_size(meta.annotations, "metadata.annotations")
     return errors
+
+
+def validate_annotations_size(annotations: Mapping[str, str], path: str) -> list[FieldError]:
+    """``ValidateAnnotationsSize``: keys and values together within 256 KiB, counted in
+    UTF-8 bytes as Go's ``len`` counts them (lone surrogates as the bytes they stand for)."""
+    total = 0
+    for key, value in annotations.items():
+        total += len(str(key).encode("utf-8", "surrogatepass"))
+        total += len(str(value).encode("utf-8", "surrogatepass"))
+        if total > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES:
+            return [
+                FieldError(
+                    "Too long",
+                    path,
+                    f"must have at most {TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes",
+                )
+            ]
+    return []
 
 
 def _nonnegative(value: int | None, path: str) -> list[FieldError]:
@@ -179,9 +210,16 @@ def validate_pod_template(
 ) -> list[FieldError]:
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
     errors = _validate_template_labels(template.metadata.labels, selector, path)
+    errors += validate_annotations_size(
+        template.metadata.annotations, f"{path}.metadata.annotations"
+    )
     spec = template.spec
     spec_path = f"{path}.spec"
-    errors += _validate_containers(spec.containers, f"{spec_path}.containers")
+    volumes = spec.extra.get("volumes")
+    errors += validate_volumes(volumes, f"{spec_path}.volumes")
+    errors += _validate_containers(
+        spec.containers, volume_names(volumes), f"{spec_path}.containers"
+    )
     if spec.restart_policy not in ("", "Always"):
         errors.append(
             FieldError(
@@ -216,9 +254,12 @@ def _validate_template_labels(
     return errors
 
 
-def _validate_containers(containers: Sequence[Container], path: str) -> list[FieldError]:
+def _validate_containers(
+    containers: Sequence[Container], volumes: set[str], path: str
+) -> list[FieldError]:
     """At least one container, each with a unique valid name, an image, a known pull
-    policy and a readiness probe without negative numbers."""
+    policy, a valid readiness probe, and the opaque fields describe and the kubelet read
+    (``_validate_container_extra``)."""
     errors: list[FieldError] = []
     if not containers:
         errors.append(FieldError("Required value", path))
@@ -249,12 +290,23 @@ def _validate_containers(containers: Sequence[Container], path: str) -> list[Fie
             )
         if c.readiness_probe is not None:
             errors += _validate_probe(c.readiness_probe, f"{cpath}.readinessProbe")
+        errors += _validate_container_extra(c, volumes, cpath)
+    return errors
+
+
+def _validate_container_extra(c: Container, volumes: set[str], path: str) -> list[FieldError]:
+    """The rest of ``validateContainers`` for the fields kept opaque: ports, resources
+    and volume mounts, in upstream's order."""
+    errors = validate_container_ports(c.extra.get("ports"), f"{path}.ports")
+    errors += validate_volume_mounts(c.extra.get("volumeMounts"), volumes, f"{path}.volumeMounts")
+    errors += validate_resources(c.extra.get("resources"), f"{path}.resources")
     return errors
 
 
 def _validate_probe(probe: Probe, path: str) -> list[FieldError]:
-    """A probe's delays, period, timeout and thresholds: none may be negative."""
-    errors: list[FieldError] = []
+    """``validateProbe``: one valid handler, and delays, period, timeout and thresholds
+    none of which may be negative."""
+    errors = validate_probe_handler(probe.extra, path)
     for name, value in (
         ("initialDelaySeconds", probe.initial_delay_seconds),
         ("periodSeconds", probe.period_seconds),
