@@ -51,15 +51,6 @@ class _Loader(yaml.SafeLoader):
     has no libyaml): ``_Composer`` builds each document from the events itself."""
 
 
-# go-yaml reads ``1e30`` as a float (``yamlStyleFloat`` in resolve.go); YAML 1.1, and
-# so PyYAML, wants a dot and a signed exponent. This adds the forms PyYAML misses.
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$"),
-    list("-+.0123456789"),
-)
-
-
 class YAMLProblem(Exception):
     """A document go-yaml or sigs.k8s.io/yaml refuses; ``str()`` is their error text."""
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import re
 import types
 import typing
@@ -20,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from rollsim.api.errors import FieldError
-from rollsim.api.timefmt import format_time, parse_time
+from rollsim.api.limits import INT32_RANGE, INT64_RANGE, go_float
+from rollsim.api.timefmt import MAX_SECONDS, MIN_SECONDS, format_time, parse_time
 
 T = TypeVar("T")
 
@@ -95,8 +97,10 @@ class _Decoder:
         self.type_errors: list[str] = []
         self.unknown: list[str] = []
 
-    def type_error(self, value: Any, struct: str, path: str, go_type: str) -> None:
-        json_type = _JSON_TYPE.get(type(value), "value")
+    def type_error(self, value: Any, struct: str, path: str, go_type: str, shown: str = "") -> None:
+        """``UnmarshalTypeError.Error()``: the JSON type, or ``number <literal>`` for a
+        number the Go type cannot hold (``shown``)."""
+        json_type = shown or _JSON_TYPE.get(type(value), "value")
         # encoding/json names the field path without list indexes.
         go_path = re.sub(r"\[\d+\]", "", path)
         self.type_errors.append(
@@ -132,9 +136,24 @@ class _Decoder:
             kwargs["extra"] = extra
         return cls(**kwargs)
 
+    def integer(self, item: int | float, path: str, struct: str, go: str) -> Any:
+        """A JSON number into a Go integer: whole and in the type's range, as
+        ``encoding/json``'s ``literalStore`` takes it (``strconv.ParseInt`` of the
+        literal, then ``OverflowInt``); else ``cannot unmarshal number 1e+30``."""
+        low, high = INT32_RANGE if go.endswith("int32") else INT64_RANGE
+        whole = isinstance(item, int) or (math.isfinite(item) and item.is_integer())
+        if whole and low <= item <= high:
+            return int(item)
+        literal = str(item) if isinstance(item, int) else go_float(item)
+        self.type_error(item, struct, path, go, f"number {literal}")
+        return _INVALID
+
     def time(self, item: Any, path: str, struct: str) -> Any:
         if isinstance(item, (int, float)) and not isinstance(item, bool):
-            return float(item)
+            if math.isfinite(item) and MIN_SECONDS <= item <= MAX_SECONDS:
+                return float(item)
+            self.type_error(item, struct, path, "v1.Time")
+            return _INVALID
         if isinstance(item, str):
             try:
                 return parse_time(item)
@@ -174,23 +193,23 @@ class _Decoder:
                 return {str(k): v for k, v in item.items()}
             return copy.deepcopy(dict(item))
         if typing.get_origin(hint) in (typing.Union, types.UnionType):
-            # IntOrString: an int or a string, nothing else.
-            if isinstance(item, bool) or not isinstance(item, (int, str)):
+            # IntOrString: a string, or a number its int32 holds (intstr's UnmarshalJSON).
+            if isinstance(item, str):
+                return item
+            if isinstance(item, bool) or not isinstance(item, (int, float)):
                 self.type_error(item, struct, path, go)
                 return _INVALID
-            return item
+            return self.integer(item, path, struct, "int32")
         if hint is bool:
             if not isinstance(item, bool):
                 self.type_error(item, struct, path, go)
                 return _INVALID
             return item
         if hint is int:
-            if isinstance(item, bool) or not (
-                isinstance(item, int) or (isinstance(item, float) and item.is_integer())
-            ):
+            if isinstance(item, bool) or not isinstance(item, (int, float)):
                 self.type_error(item, struct, path, go)
                 return _INVALID
-            return int(item)
+            return self.integer(item, path, struct, go)
         if hint is float:
             if isinstance(item, bool) or not isinstance(item, (int, float)):
                 self.type_error(item, struct, path, go)
