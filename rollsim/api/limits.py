@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -87,9 +88,13 @@ def go_float(value: float) -> str:
     return f"{mantissa.removesuffix('.0')}e{exponent[0]}{exponent[1:].lstrip('0')}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _replace_surrogates(text: str) -> str:
-    """Go's ``json.Marshal`` writes invalid UTF-8 as U+FFFD; a lone surrogate is that."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    """Go's ``json.Marshal`` writes text that is not UTF-8 with U+FFFD in its place;
+    a lone surrogate is such text."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _scalar(value: Any, path: str) -> tuple[Any, FieldError | None]:

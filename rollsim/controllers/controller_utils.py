@@ -58,9 +58,11 @@ def compute_hash(template: PodTemplateSpec, collision_count: int | None) -> str:
     collision count appends its little-endian uint32 and four zero bytes,
     so nil and 0 give different hashes, as upstream.
     """
+    # A lone surrogate (Python text that is not UTF-8) is hashed as its code
+    # point rather than refused: the hash must not fail where Go's would not.
     payload = json.dumps(
         encode(template), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+    ).encode("utf-8", "surrogatepass")
     if collision_count is not None:
         payload += (collision_count & 0xFFFFFFFF).to_bytes(4, "little") + b"\x00" * 4
     return safe_encode_string(str(_fnv1a32(payload)))
