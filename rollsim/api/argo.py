@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from rollsim.api.analysis_validation import validate_metric
 from rollsim.api.apps import DeploymentCondition
 from rollsim.api.core import PodTemplateSpec
 from rollsim.api.defaults import default_template
@@ -371,18 +372,12 @@ def validate_rollout(r: Rollout) -> list[FieldError]:
 def _validate_rollout_spec(spec: RolloutSpec) -> list[FieldError]:
     """``ValidateRolloutSpec``: replicas, selector and pod template as a Deployment's,
     the strategy, and a progress deadline longer than minReadySeconds."""
-    errors: list[FieldError] = []
-    if spec.replicas is not None and spec.replicas < 0:
-        errors.append(
-            FieldError(
-                "Invalid value",
-                "spec.replicas",
-                "must be greater than or equal to 0",
-                spec.replicas,
-            )
-        )
+    errors = _nonnegative(spec.replicas, "spec.replicas")
     errors += validate_replica_selector(spec.selector, "rollout")
     errors += validate_pod_template(spec.template, spec.selector, "spec.template")
+    errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
+    errors += _nonnegative(spec.revision_history_limit, "spec.revisionHistoryLimit")
+    errors += _nonnegative(spec.progress_deadline_seconds, "spec.progressDeadlineSeconds")
     errors += _validate_rollout_strategy(spec.strategy)
     if (
         spec.progress_deadline_seconds is not None
@@ -397,6 +392,13 @@ def _validate_rollout_spec(spec: RolloutSpec) -> list[FieldError]:
             )
         )
     return errors
+
+
+def _nonnegative(value: int | None, path: str) -> list[FieldError]:
+    """``ValidateNonnegativeField``, as ``ValidateRolloutSpec`` applies it."""
+    if value is not None and value < 0:
+        return [FieldError("Invalid value", path, "must be greater than or equal to 0", value)]
+    return []
 
 
 def _validate_rollout_strategy(strategy: RolloutStrategy) -> list[FieldError]:
@@ -425,8 +427,17 @@ def _validate_rollout_strategy_canary(canary: CanaryStrategy, path: str) -> list
     errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
     errors += _invalid_max_surge_max_unavailable(canary, path)
     routed = canary.traffic_routing is not None
+    max_weight = _max_traffic_weight(canary)
     for i, step in enumerate(canary.steps):
-        errors += _validate_canary_step(step, f"{path}.steps[{i}]", routed)
+        errors += _validate_canary_step(step, f"{path}.steps[{i}]", max_weight)
+        if step.set_canary_scale is not None and not routed:
+            errors.append(
+                FieldError(
+                    "Required value",
+                    f"{path}.trafficRouting",
+                    "SetCanaryScale requires TrafficRouting to be set",
+                )
+            )
     if not routed:
         for name, wire in (
             ("dynamic_stable_scale", "dynamicStableScale"),
@@ -459,10 +470,21 @@ def _invalid_max_surge_max_unavailable(canary: CanaryStrategy, path: str) -> lis
     return []
 
 
-def _validate_canary_step(step: CanaryStep, path: str, routed: bool) -> list[FieldError]:
+def _max_traffic_weight(canary: CanaryStrategy) -> int:
+    """``weightutil.MaxTrafficWeight``: the router's maxTrafficWeight, else 100."""
+    routing = canary.traffic_routing
+    if routing is not None and routing.max_traffic_weight is not None:
+        return routing.max_traffic_weight
+    return 100
+
+
+def _validate_canary_step(step: CanaryStep, path: str, max_weight: int) -> list[FieldError]:
     """One step of ``ValidateRolloutStrategyCanary``: one kind only
-    (``hasMultipleStepsType``), setWeight within 0-100 and setCanaryScale only
-    with traffic routing."""
+    (``hasMultipleStepsType``), setWeight within 0 and the max traffic weight, and a
+    pause whose ``DurationSeconds`` is not negative (garbage reads as -1). Beyond
+    upstream, setCanaryScale's weight is held to the same range and its replicas to
+    non-negative: Argo reads them unchecked, and the simulator would otherwise size
+    a canary of billions of pods."""
     errors: list[FieldError] = []
     kinds = [
         k
@@ -479,24 +501,28 @@ def _validate_canary_step(step: CanaryStep, path: str, routed: bool) -> list[Fie
                 len(kinds),
             )
         )
-    if step.set_weight is not None and not 0 <= step.set_weight <= 100 and not routed:
+    out_of_range = f"SetWeight needs to be between 0 and {max_weight}"
+    if step.set_weight is not None and not 0 <= step.set_weight <= max_weight:
+        errors.append(
+            FieldError("Invalid value", f"{path}.setWeight", out_of_range, step.set_weight)
+        )
+    if step.pause is not None and step.pause.duration_seconds() < 0:
         errors.append(
             FieldError(
                 "Invalid value",
-                f"{path}.setWeight",
-                "SetWeight must be between 0 and 100",
-                step.set_weight,
+                f"{path}.pause.duration",
+                "Duration needs to be greater than 0",
+                step.pause.duration_seconds(),
             )
         )
-    if step.set_canary_scale is not None and not routed:
+    scale = step.set_canary_scale
+    if scale is not None and scale.weight is not None and not 0 <= scale.weight <= max_weight:
+        detail = f"SetCanaryScale weight needs to be between 0 and {max_weight}"
         errors.append(
-            FieldError(
-                "Invalid value",
-                f"{path}.setCanaryScale",
-                "SetCanaryScale requires TrafficRouting to be set",
-                step.set_canary_scale.replicas or 0,
-            )
+            FieldError("Invalid value", f"{path}.setCanaryScale.weight", detail, scale.weight)
         )
+    if scale is not None:
+        errors += _nonnegative(scale.replicas, f"{path}.setCanaryScale.replicas")
     return errors
 
 
@@ -524,6 +550,8 @@ def _validate_rollout_strategy_blue_green(
 
 
 def validate_analysis_template(t: AnalysisTemplate) -> list[FieldError]:
+    """``ValidateAnalysisTemplateSpec``: at least one metric, unique names, each valid
+    as ``ValidateMetric`` has it (``analysis_validation.validate_metric``)."""
     errors = validate_object_meta(t.metadata)
     if not t.spec.metrics:
         errors.append(
@@ -536,4 +564,5 @@ def validate_analysis_template(t: AnalysisTemplate) -> list[FieldError]:
         elif metric.name in seen:
             errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "", metric.name))
         seen.add(metric.name)
+        errors += validate_metric(metric, f"spec.metrics[{i}]")
     return errors

@@ -241,3 +241,151 @@ def test_a_refused_annotation_changes_nothing() -> None:
     with pytest.raises(ValidationError):
         c.apply(doc)
     assert c.store.list("Deployment") == []
+
+
+# --- Argo Rollouts ---------------------------------------------------------------------
+
+
+def rollout(steps: list[dict[str, Any]], routed: bool = False) -> dict[str, Any]:
+    canary: dict[str, Any] = {"steps": steps}
+    if routed:
+        canary |= {
+            "canaryService": "c",
+            "stableService": "s",
+            "trafficRouting": {"nginx": {"stableIngress": "x"}},
+        }
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 4,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "web:1"}]},
+            },
+            "strategy": {"canary": canary},
+        },
+    }
+
+
+DURATION = "Duration needs to be greater than 0"
+
+
+@pytest.mark.parametrize("duration", [-1, "abc", "5%", "²s", "-5s", "0x10"])
+def test_pause_duration_that_reads_negative_is_refused(duration: Any) -> None:
+    # DurationSeconds: an int as it is, else ParseInt, else ParseDuration, else -1.
+    seconds = duration if isinstance(duration, int) else -5 if duration == "-5s" else -1
+    assert problems(rollout([{"setWeight": 20}, {"pause": {"duration": duration}}])) == [
+        f"spec.strategy.canary.steps[1].pause.duration: Invalid value: {seconds}: {DURATION}"
+    ]
+
+
+@pytest.mark.parametrize("duration", [0, "30", "1m30s", "0"])
+def test_pause_durations_argo_reads_are_accepted(duration: Any) -> None:
+    [r] = rollsim.load(rollout([{"setWeight": 20}, {"pause": {"duration": duration}}]))
+    assert r.spec.strategy.canary.steps[1].pause.duration == duration
+
+
+@pytest.mark.parametrize("routed", [False, True])
+@pytest.mark.parametrize("weight", [-1, 101, 2**31 - 1])
+def test_set_weight_outside_0_to_100_is_refused_with_or_without_a_router(
+    weight: int, routed: bool
+) -> None:
+    assert problems(rollout([{"setWeight": weight}], routed)) == [
+        f"spec.strategy.canary.steps[0].setWeight: Invalid value: {weight}: "
+        "SetWeight needs to be between 0 and 100"
+    ]
+
+
+def test_set_weight_is_held_to_max_traffic_weight() -> None:
+    doc = rollout([{"setWeight": 20}], routed=True)
+    doc["spec"]["strategy"]["canary"]["trafficRouting"]["maxTrafficWeight"] = 10
+    assert problems(doc) == [
+        "spec.strategy.canary.steps[0].setWeight: Invalid value: 20: "
+        "SetWeight needs to be between 0 and 10"
+    ]
+
+
+@pytest.mark.parametrize("weight", [-5, 200, 2**31 - 1])
+def test_set_canary_scale_weight_outside_0_to_100_is_refused(weight: int) -> None:
+    assert problems(rollout([{"setCanaryScale": {"weight": weight}}], routed=True)) == [
+        f"spec.strategy.canary.steps[0].setCanaryScale.weight: Invalid value: {weight}: "
+        "SetCanaryScale weight needs to be between 0 and 100"
+    ]
+
+
+def test_set_canary_scale_without_a_router_names_traffic_routing() -> None:
+    assert problems(rollout([{"setCanaryScale": {"replicas": 1}}])) == [
+        "spec.strategy.canary.trafficRouting: Required value: "
+        "SetCanaryScale requires TrafficRouting to be set"
+    ]
+
+
+@pytest.mark.parametrize("field", ["minReadySeconds", "revisionHistoryLimit"])
+def test_negative_rollout_counts_are_refused(field: str) -> None:
+    doc = rollout([{"setWeight": 20}])
+    doc["spec"][field] = -1
+    assert problems(doc) == [f"spec.{field}: Invalid value: -1: must be greater than or equal to 0"]
+
+
+def analysis_template(**metric: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "AnalysisTemplate",
+        "metadata": {"name": "sr"},
+        "spec": {
+            "metrics": [
+                {
+                    "name": "success-rate",
+                    "successCondition": "result[0] >= 0.95",
+                    "provider": {"prometheus": {"address": "http://p", "query": "q"}},
+                    **metric,
+                }
+            ]
+        },
+    }
+
+
+M0 = "spec.metrics[0]"
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [
+        (
+            {"interval": "true", "count": 3},
+            f'{M0}.interval: Invalid value: "true": '
+            'invalid interval string: time: invalid duration "true"',
+        ),
+        (
+            {"interval": "10s", "initialDelay": "5x"},
+            f'{M0}.initialDelay: Invalid value: "5x": '
+            'invalid startDelay string: time: unknown unit "x" in duration "5x"',
+        ),
+        ({"interval": "-5s", "count": 3}, f'{M0}.interval: Invalid value: "-5s": {DURATION}'),
+        ({"count": 3}, f"{M0}.interval: Required value: interval must be specified when count > 1"),
+        (
+            {"interval": "10s", "count": 2, "failureLimit": 3},
+            f"{M0}.count: Invalid value: 2: count must be >= failureLimit",
+        ),
+        (
+            {"interval": "10s", "count": 2, "inconclusiveLimit": "3"},
+            f"{M0}.count: Invalid value: 2: count must be >= inconclusiveLimit",
+        ),
+        (
+            {"interval": "10s", "count": 2, "consecutiveErrorLimit": -1},
+            f"{M0}.consecutiveErrorLimit: Invalid value: -1: consecutiveErrorLimit must be >= 0",
+        ),
+    ],
+)
+def test_analysis_metric(metric: dict[str, Any], expected: str) -> None:
+    assert problems(analysis_template(**metric)) == [expected]
+
+
+def test_count_that_is_not_an_ascii_integer_reads_as_argo_reads_it() -> None:
+    # intstr.IntValue: strconv.Atoi fails on '²', so the count is 0: accepted, and the
+    # simulated run reads it through the same ASCII parser instead of int('²').
+    [t] = rollsim.load(analysis_template(interval="10s", count="²"))
+    assert t.spec.metrics[0].count == "²"

@@ -24,8 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rollsim.api.analysis_validation import metric_duration_seconds
 from rollsim.api.argo import AnalysisMetric
-from rollsim.api.duration import parse_duration
+from rollsim.api.duration import parse_int
 from rollsim.dist import Distribution, as_distribution
 
 __all__ = [
@@ -45,16 +46,13 @@ DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4
 
 
 def _duration_seconds(text: str | int | None) -> float:
-    """A metric's ``interval`` or ``initialDelay`` in seconds: ``DurationString.Duration``
-    (a Go duration, ``30s``, ``1m30s``) and, beyond upstream, bare seconds (an int or a
-    string of digits); unset is 0. A malformed duration raises Go's ``ValueError``."""
-    if text is None or text == "":
+    """A metric's ``interval`` or ``initialDelay`` in seconds, read as apply validated it
+    (``metric_duration_seconds``: a Go duration or bare seconds); unset is 0."""
+    if text is None:
         return 0.0
     if isinstance(text, int):
         return float(text)
-    if text.strip().isdigit():
-        return float(text)
-    return parse_duration(text)
+    return metric_duration_seconds(text)
 
 
 class _Result(float):
@@ -163,10 +161,13 @@ def measurement_phase(metric: AnalysisMetric, value: float) -> str:
 
 
 def _limit(value: int | str | None, default: int) -> int:
+    """A count or limit: an int, a string ``strconv.Atoi`` reads (ASCII digits only, so
+    '²' is not one), else ``default`` (an unresolved ``{{args...}}`` placeholder)."""
     if value is None:
         return default
     if isinstance(value, str):
-        return int(value) if value.isdigit() else default
+        number = parse_int(value)
+        return default if number is None else number
     return value
 
 
