@@ -11,6 +11,10 @@
   the opaque fields it keeps (``copy.deepcopy``, the YAML printer: three or four
   Python frames a level) under Python's recursion limit of 1000, so it stops at
   100, which no real manifest comes near (a PodSpec's affinity is about 12 deep).
+* ``MAX_DOCUMENTS``: rollsim's own limit, as upstream has none: kubectl sends a
+  file's objects one request each, while rollsim decodes, validates and plans
+  them all before it writes any, so a file of thousands of objects would run
+  for seconds before the first is refused or applied.
 * Alias expansion: go-yaml's ``allowedAliasRatio`` (decode.go), mirrored by
   ``alias_ratio_exceeded``.
 
@@ -32,6 +36,7 @@ __all__ = [
     "INT32_RANGE",
     "INT64_RANGE",
     "MAX_DEPTH",
+    "MAX_DOCUMENTS",
     "MAX_OBJECT_BYTES",
     "MAX_REQUEST_BODY_BYTES",
     "YAML_INT_RANGE",
@@ -44,6 +49,7 @@ __all__ = [
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
 MAX_OBJECT_BYTES = 3 * 512 * 1024
 MAX_DEPTH = 100
+MAX_DOCUMENTS = 1000
 
 INT32_RANGE = (-(2**31), 2**31 - 1)
 INT64_RANGE = (-(2**63), 2**63 - 1)

@@ -9,6 +9,7 @@ YAML is read with ``yaml.safe_load``-style composition only.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import os
@@ -25,6 +26,7 @@ from rollsim.api.errors import FieldError, ValidationError
 from rollsim.api.kinds import decodable
 from rollsim.api.limits import (
     MAX_DEPTH,
+    MAX_DOCUMENTS,
     MAX_OBJECT_BYTES,
     MAX_REQUEST_BODY_BYTES,
     YAML_INT_RANGE,
@@ -227,11 +229,25 @@ def _resolve(text: str, implicit: tuple[bool, bool]) -> str:
     return tag
 
 
+class _UnknownTag(Exception):
+    """A tag no constructor reads; the composer names its line."""
+
+
 def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
     """A scalar's value as go-yaml resolves it and JSON holds it."""
-    text = event.value
-    explicit = event.tag not in (None, "!")
-    tag = event.tag if event.tag is not None and explicit else _resolve(text, event.implicit)
+    if event.tag is None and not event.implicit[0]:
+        return event.value  # quoted: a string, whatever it spells
+    try:
+        return _scalar_value(event.tag, event.value, event.implicit)
+    except _UnknownTag as unknown:
+        raise _problem(line, f"could not determine a constructor for the tag {unknown}") from None
+
+
+# Documents repeat their scalars (ports, "true", names); the values are immutable.
+@functools.lru_cache(maxsize=4096)
+def _scalar_value(given: str | None, text: str, implicit: tuple[bool, bool]) -> Any:
+    explicit = given not in (None, "!")
+    tag = given if given is not None and explicit else _resolve(text, implicit)
     if tag in (_TAG + "str", _TAG + "timestamp", _TAG + "value"):
         return text
     if tag == _TAG + "merge":
@@ -246,7 +262,7 @@ def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
         if isinstance(value, int) or not explicit:
             return value
     if tag == _TAG + "float":
-        return _yaml_float(text, node, line)
+        return _yaml_float(text, node)
     if tag == _TAG + "binary":
         try:
             return base64.b64decode(text.encode("ascii"), validate=False).decode("utf-8", "replace")
@@ -257,7 +273,7 @@ def _scalar(event: yaml.ScalarEvent, line: int) -> Any:
         raise _problem(
             0, f"cannot decode !!{resolved.removeprefix(_TAG)} `{text}` as a !!{tag[len(_TAG) :]}"
         )
-    raise _problem(line, f"could not determine a constructor for the tag {tag!r}")
+    raise _UnknownTag(repr(tag))
 
 
 def _yaml_int(text: str, node: yaml.ScalarNode) -> Any:
@@ -283,7 +299,7 @@ def _yaml_int(text: str, node: yaml.ScalarNode) -> Any:
     return text
 
 
-def _yaml_float(text: str, node: yaml.ScalarNode, line: int) -> float:
+def _yaml_float(text: str, node: yaml.ScalarNode) -> float:
     """A float, refused when JSON cannot hold it, as ``json.Marshal`` refuses NaN."""
     try:
         value = float(_RESOLVER.construct_yaml_float(node))
@@ -360,6 +376,10 @@ def _yaml_documents(text: str, source: str) -> list[tuple[Any, int]]:
     if oversize is not None:
         raise ValidationError([oversize], source=source)
     chunks = _split_documents(text)
+    count = sum(1 for chunk, _ in chunks if chunk.strip())
+    if count > MAX_DOCUMENTS:
+        detail = f"too many documents: {count} (rollsim's limit is {MAX_DOCUMENTS} per apply)"
+        raise ValidationError([FieldError("Decode", "", detail)], source=source)
     documents = []
     for index, (chunk, first) in enumerate(chunks, start=1):
         where = (

@@ -24,7 +24,7 @@ import pytest
 
 import rollsim
 from rollsim import Cluster, ValidationError
-from rollsim.api.limits import MAX_DEPTH, alias_ratio_exceeded, go_float, jsonable
+from rollsim.api.limits import MAX_DEPTH, MAX_DOCUMENTS, alias_ratio_exceeded, go_float, jsonable
 from rollsim.api.timefmt import format_time, parse_time
 from rollsim.controllers.controller_utils import compute_hash
 
@@ -360,3 +360,10 @@ def test_jsonable_copies_tuples_as_lists_and_keeps_valid_data() -> None:
     plain, errors = jsonable({"a": (1, "x", None, True, 2.5)})
     assert errors == []
     assert plain == {"a": [1, "x", None, True, 2.5]}
+
+
+def test_more_documents_than_rollsims_limit_are_refused_before_parsing(cluster: Cluster) -> None:
+    text = ("---\n" + web()) * (MAX_DOCUMENTS + 1)
+    assert refused(cluster, text) == (
+        f"too many documents: {MAX_DOCUMENTS + 1} (rollsim's limit is {MAX_DOCUMENTS} per apply)"
+    )
