@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Real
+from typing import Any
 
 from rollsim.api.core import PodTemplateSpec
-from rollsim.dist import Distribution
+from rollsim.dist import Distribution, check_seconds, invalid_argument
 
 __all__ = ["PodBehavior", "PodBehaviors"]
 
@@ -61,12 +63,35 @@ class PodBehavior:
     latency: Duration = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("schedule", "pull", "startup", "ready", "shutdown"):
+        """Refuse what the kubelet could not simulate, naming the field: a timing that
+        is not seconds or a distribution (or is negative, NaN or infinite), a fault
+        flag that is not a bool, an error rate outside [0, 1]."""
+        for name in ("schedule", "pull", "startup", "ready", "shutdown", "latency"):
+            _check_duration(name, getattr(self, name))
+        for name in ("crash_loop", "unready_after"):
             value = getattr(self, name)
-            if not isinstance(value, Distribution) and value < 0:
-                raise ValueError(f"PodBehavior.{name} must be >= 0, got {value}")
-        if not 0.0 <= self.error_rate <= 1.0:
-            raise ValueError(f"PodBehavior.error_rate must be within [0, 1], got {self.error_rate}")
+            if value is not None:
+                _check_duration(name, value)
+        for name in ("image_pull_error", "never_ready"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise invalid_argument("PodBehavior", name, value, "must be a bool")
+        rate = self.error_rate
+        if isinstance(rate, bool) or not isinstance(rate, Real) or not 0.0 <= rate <= 1.0:
+            raise invalid_argument(
+                "PodBehavior", "error_rate", rate, "must be a number between 0 and 1, inclusive"
+            )
+
+
+def _check_duration(name: str, value: Any) -> None:
+    """A timing field: a distribution, or seconds as ``check_seconds`` takes them."""
+    if isinstance(value, Distribution):
+        return
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise invalid_argument(
+            "PodBehavior", name, value, "must be seconds or a rollsim.dist distribution"
+        )
+    check_seconds("PodBehavior", name, value)
 
 
 class PodBehaviors:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from rollsim import dist
+from rollsim.api.errors import RollsimError
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster
 from rollsim.replay import replay
@@ -44,11 +46,35 @@ def _duration(value: Any, where: str) -> float | dist.Distribution:
             params = params if isinstance(params, list) else [params]
             if name == "empirical":
                 params = [params]
-            return factory(*params)  # type: ignore[no-any-return]
+            try:
+                return factory(*params)  # type: ignore[no-any-return]
+            except TypeError:
+                # The wrong number of parameters: the distribution's own checks
+                # name wrong values, so only the count is left to say.
+                raise ValueError(
+                    f"{where}: {name} takes {_arity(factory)}, got {value[name]!r}"
+                ) from None
+            except ValueError as err:
+                raise ValueError(f"{where}: {err}") from None
     raise ValueError(
         f"{where}: expected seconds or one of "
         f"{', '.join('{' + k + ': ...}' for k in _DISTRIBUTIONS)}, got {value!r}"
     )
+
+
+def _arity(factory: type[dist.Distribution]) -> str:
+    """The parameters a distribution takes, as a config file gives them."""
+    names = [f.name for f in fields(factory)]  # type: ignore[arg-type]
+    return f"[{', '.join(names)}]" if len(names) > 1 else names[0]
+
+
+def _mapping(value: Any, where: str) -> dict[str, Any]:
+    """A mapping read from the config file, or an error naming where it was expected."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{where}: expected a mapping, got {value!r}")
+    return value
 
 
 def _behavior(spec: Any, where: str) -> PodBehavior:
@@ -64,12 +90,14 @@ def _behavior(spec: Any, where: str) -> PodBehavior:
         "unready_after",
         "latency",
     }
-    fields: dict[str, Any] = {}
+    values: dict[str, Any] = {}
     for key, value in spec.items():
-        fields[key] = _duration(value, f"{where}.{key}") if key in timed else value
+        values[key] = _duration(value, f"{where}.{key}") if key in timed else value
     try:
-        return PodBehavior(**fields)
+        return PodBehavior(**values)
     except TypeError as err:
+        raise ValueError(f"{where}: {err}") from None
+    except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
 
 
@@ -77,15 +105,27 @@ def _cluster(args: argparse.Namespace) -> Cluster:
     pods: dict[str, Any] = {"startup": args.startup, "ready": args.ready, "shutdown": args.shutdown}
     images: dict[str, PodBehavior] = {}
     if args.config:
-        config = yaml.safe_load(Path(args.config).read_text(encoding="utf-8")) or {}
-        pods.update(config.get("pods") or {})
-        for image, spec in (config.get("images") or {}).items():
-            images[image] = _behavior({**pods, **spec}, f"images[{image}]")
+        try:
+            loaded = yaml.safe_load(Path(args.config).read_text(encoding="utf-8"))
+        except yaml.YAMLError as err:
+            raise ValueError(f"{args.config}: {err}") from None
+        config = _mapping(loaded, args.config)
+        pods.update(_mapping(config.get("pods"), "pods"))
+        for image, spec in _mapping(config.get("images"), "images").items():
+            where = f"images[{image}]"
+            images[str(image)] = _behavior({**pods, **_mapping(spec, where)}, where)
     return Cluster(seed=args.seed, pods=_behavior(pods, "pods"), images=images)
 
 
+def _seed(text: str) -> int:
+    """``--seed``: a non-negative integer, what NumPy's ``SeedSequence`` takes."""
+    if not text.isascii() or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
 def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     parser.add_argument(
         "--startup",
         type=float,
@@ -143,7 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = path.read_text(encoding="utf-8")
         cluster = _cluster(args)
         transcript = replay(text, cluster, cwd=path.parent)
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, RollsimError) as err:
+        # A user's mistake (a missing file, a bad config, a refused manifest) is one
+        # line on stderr; anything else is a bug in rollsim and keeps its traceback.
         print(f"rollsim: {err}", file=sys.stderr)
         return 1
     sys.stdout.write(transcript.text)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Real
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from rollsim.api.errors import FieldError, ValidationError
 
 __all__ = [
     "Distribution",
@@ -24,9 +28,35 @@ __all__ = [
     "LogNormal",
     "Uniform",
     "as_distribution",
+    "check_seconds",
+    "invalid_argument",
 ]
 
 Seconds = npt.NDArray[np.float64]
+
+
+def invalid_argument(owner: str, field: str, value: Any, detail: str) -> ValidationError:
+    """The error for one rejected argument of ``owner`` (``PodBehavior``, ``Uniform``),
+    in the API server's field-error words (``startup: Invalid value: -1: ...``)."""
+    return ValidationError([FieldError("Invalid value", field, detail, value)], owner)
+
+
+def check_seconds(owner: str, field: str, value: Any, minimum: float = 0.0) -> float:
+    """``value`` as seconds: a real number (not a bool), finite, at least ``minimum``;
+    else the ``ValidationError`` naming ``owner.field``. Returns it as a float.
+
+    NaN would pass every ``<`` check and then stall the clock; infinity would run
+    it forever; a string would fail deep inside NumPy.
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise invalid_argument(owner, field, value, "must be a number of seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        raise invalid_argument(owner, field, value, "must be a finite number")
+    if seconds < minimum:
+        bound = f"{minimum:g}"
+        raise invalid_argument(owner, field, value, f"must be greater than or equal to {bound}")
+    return seconds
 
 
 class Distribution:
@@ -55,8 +85,7 @@ class Fixed(Distribution):
     value: float
 
     def __post_init__(self) -> None:
-        if self.value < 0:
-            raise ValueError(f"Fixed: value must be >= 0, got {self.value}")
+        check_seconds("Fixed", "value", self.value)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return np.full(n, float(self.value))
@@ -80,8 +109,8 @@ class Uniform(Distribution):
     high: float
 
     def __post_init__(self) -> None:
-        if not 0 <= self.low <= self.high:
-            raise ValueError(f"Uniform: need 0 <= low <= high, got {self.low}, {self.high}")
+        low = check_seconds("Uniform", "low", self.low)
+        check_seconds("Uniform", "high", self.high, minimum=low)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return rng.uniform(self.low, self.high, n)
@@ -106,8 +135,7 @@ class Exponential(Distribution):
     mean_seconds: float
 
     def __post_init__(self) -> None:
-        if self.mean_seconds < 0:
-            raise ValueError(f"Exponential: mean must be >= 0, got {self.mean_seconds}")
+        check_seconds("Exponential", "mean_seconds", self.mean_seconds)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return rng.exponential(self.mean_seconds, n)
@@ -139,10 +167,9 @@ class LogNormal(Distribution):
     sigma: float
 
     def __post_init__(self) -> None:
-        if self.median <= 0 or self.sigma < 0:
-            raise ValueError(
-                f"LogNormal: need median > 0 and sigma >= 0, got {self.median}, {self.sigma}"
-            )
+        if check_seconds("LogNormal", "median", self.median) == 0:
+            raise invalid_argument("LogNormal", "median", self.median, "must be greater than 0")
+        check_seconds("LogNormal", "sigma", self.sigma)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return rng.lognormal(float(np.log(self.median)), self.sigma, n)
@@ -173,8 +200,16 @@ class Empirical(Distribution):
     values: Sequence[float]
 
     def __post_init__(self) -> None:
-        if not len(self.values) or min(self.values) < 0:
-            raise ValueError("Empirical: need at least one value, all >= 0")
+        if isinstance(self.values, (str, bytes)) or not isinstance(
+            self.values, (Sequence, np.ndarray)
+        ):
+            raise invalid_argument(
+                "Empirical", "values", self.values, "must be a sequence of seconds"
+            )
+        if len(self.values) == 0:
+            raise invalid_argument("Empirical", "values", [], "must hold at least one value")
+        for i, value in enumerate(self.values):
+            check_seconds("Empirical", f"values[{i}]", value)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         return rng.choice(np.asarray(self.values, dtype=np.float64), n)
@@ -204,8 +239,9 @@ class KwokDelay(Distribution):
     jitter_duration: float | None = None
 
     def __post_init__(self) -> None:
-        if self.duration < 0:
-            raise ValueError(f"KwokDelay: duration must be >= 0, got {self.duration}")
+        check_seconds("KwokDelay", "duration", self.duration)
+        if self.jitter_duration is not None:
+            check_seconds("KwokDelay", "jitter_duration", self.jitter_duration)
 
     def sample(self, rng: np.random.Generator, n: int) -> Seconds:
         top = self.jitter_duration

@@ -15,11 +15,42 @@ from rollsim.api.kinds import lookup
 from rollsim.api.manifest import load_documents
 from rollsim.behavior import PodBehavior
 from rollsim.cluster import Cluster
+from rollsim.dist import check_seconds, invalid_argument
 from rollsim.summary import RolloutSummary
 from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic
 
 __all__ = ["Action", "Scenario"]
+
+
+def _check_traffic(traffic: Any) -> None:
+    """``traffic``: none, one ``Traffic`` or a list of them."""
+    flows = [traffic] if isinstance(traffic, Traffic) else traffic
+    if flows is None:
+        return
+    if isinstance(flows, (str, bytes)) or not isinstance(flows, Sequence):
+        raise invalid_argument("Scenario", "traffic", traffic, "must be a Traffic or a list")
+    if not all(isinstance(t, Traffic) for t in flows):
+        raise invalid_argument("Scenario", "traffic", traffic, "must be a Traffic or a list")
+
+
+def _check_latency(latency: Any) -> None:
+    """``latency``: seconds, or seconds per controller name."""
+    if isinstance(latency, Mapping):
+        for name, seconds in latency.items():
+            if not isinstance(name, str):
+                raise invalid_argument(
+                    "Scenario", "latency", latency, "must map controller names to seconds"
+                )
+            check_seconds("Scenario", f"latency[{name}]", seconds)
+        return
+    check_seconds("Scenario", "latency", latency)
+
+
+def _check_seed(seed: Any) -> None:
+    """A seed NumPy's ``SeedSequence`` takes: a non-negative integer."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise invalid_argument("Scenario", "seed", seed, "must be a non-negative integer")
 
 
 @dataclass(frozen=True)
@@ -32,9 +63,15 @@ class Action:
 
     def __post_init__(self) -> None:
         if (self.apply is None) == (self.kubectl is None):
-            raise ValueError("an Action takes exactly one of apply= or kubectl=")
-        if self.time < 0:
-            raise ValueError(f"Action.time must be >= 0, got {self.time}")
+            raise invalid_argument(
+                "Action",
+                "kubectl",
+                self.kubectl,
+                "an Action takes exactly one of apply= or kubectl=",
+            )
+        if self.kubectl is not None and not isinstance(self.kubectl, str):
+            raise invalid_argument("Action", "kubectl", self.kubectl, "must be a command line")
+        check_seconds("Action", "time", self.time)
 
 
 @dataclass(frozen=True)
@@ -58,8 +95,34 @@ class Scenario:
     latency: float | Mapping[str, float] = 0.0
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        """Refuse, naming the field, what ``run`` would otherwise trip over deep inside
+        the cluster: wrong types, negative or non-finite times, a negative seed."""
+        if isinstance(self.actions, (str, bytes)) or not all(
+            isinstance(a, Action) for a in self.actions
+        ):
+            raise invalid_argument("Scenario", "actions", self.actions, "must be a list of Actions")
+        if not isinstance(self.pods, PodBehavior):
+            raise invalid_argument("Scenario", "pods", self.pods, "must be a PodBehavior")
+        if not isinstance(self.images, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, PodBehavior) for k, v in self.images.items()
+        ):
+            raise invalid_argument(
+                "Scenario", "images", self.images, "must map image names to PodBehaviors"
+            )
+        _check_traffic(self.traffic)
+        if self.target is not None and not isinstance(self.target, str):
+            raise invalid_argument("Scenario", "target", self.target, "must be KIND/NAME or NAME")
+        if self.until is not None:
+            check_seconds("Scenario", "until", self.until)
+        check_seconds("Scenario", "timeout", self.timeout)
+        _check_latency(self.latency)
+        _check_seed(self.seed)
+
     def run(self, seed: int | None = None) -> Cluster:
         """Play the scenario on a new cluster and return it, settled at the end."""
+        if seed is not None:
+            _check_seed(seed)
         cluster = Cluster(
             seed=self.seed if seed is None else seed,
             pods=self.pods,
@@ -90,7 +153,14 @@ class Scenario:
         if self.target is not None:
             kind_text, _, name = self.target.rpartition("/")
             info = lookup(kind_text or "deployment")
-            kind = info.kind if info is not None else "Deployment"
+            if info is None:
+                raise invalid_argument(
+                    "Scenario",
+                    "target",
+                    self.target,
+                    f'the server doesn\'t have a resource type "{kind_text}"',
+                )
+            kind = info.kind
             namespaces = [
                 d.metadata.namespace
                 for d in documents
