@@ -8,12 +8,13 @@ weights Flagger asks for, and its metrics come from the traffic model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rollsim.api.apps import DeploymentCondition
-from rollsim.api.errors import FieldError
+from rollsim.api.errors import FieldError, go_value
 from rollsim.api.meta import ObjectMeta
 from rollsim.api.validation import validate_object_meta
 
@@ -135,6 +136,10 @@ def default_canary(c: Canary) -> Canary:
 
 
 def validate_canary(c: Canary) -> list[FieldError]:
+    """The Canary CRD's schema (artifacts/flagger/crd.yaml) where the simulation reads
+    the field: a named Deployment target, ``service.port`` a number (and, for the
+    Service Flagger creates from it, a valid port), the intervals' pattern, metric names
+    and a non-negative stepWeight."""
     errors = validate_object_meta(c.metadata)
     ref = c.spec.target_ref
     if not ref.name:
@@ -148,11 +153,14 @@ def validate_canary(c: Canary) -> list[FieldError]:
                 ref.kind,
             )
         )
+    errors += _validate_service(c.spec.extra.get("service"))
     analysis = c.spec.analysis
     if analysis is not None:
+        errors += _interval_pattern(analysis.interval, "spec.analysis.interval")
         for i, metric in enumerate(analysis.metrics):
             if not metric.name:
                 errors.append(FieldError("Required value", f"spec.analysis.metrics[{i}].name"))
+            errors += _interval_pattern(metric.interval, f"spec.analysis.metrics[{i}].interval")
         if analysis.step_weight < 0:
             errors.append(
                 FieldError(
@@ -163,3 +171,41 @@ def validate_canary(c: Canary) -> list[FieldError]:
                 )
             )
     return errors
+
+
+#: The CRD's ``pattern`` for analysis and metric intervals (not anchored at the end).
+INTERVAL_PATTERN = "^[0-9]+(m|s)"
+_JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+
+
+def _interval_pattern(interval: str, path: str) -> list[FieldError]:
+    """The schema's ``pattern``, worded as the apiextensions validator words it."""
+    if interval and re.match("[0-9]+(m|s)", interval) is None:
+        detail = f"{path} in body should match '{INTERVAL_PATTERN}'"
+        return [FieldError("Invalid value", path, detail, interval)]
+    return []
+
+
+def _type_error(path: str, value: Any, expected: str) -> FieldError:
+    """The schema's ``type``, as apiextensions reports it: the JSON type found, twice."""
+    found = _JSON_TYPES.get(type(value), "string")
+    detail = f"{path} in body must be of type {expected}: {go_value(found)}"
+    return FieldError("Invalid value", path, detail, found)
+
+
+def _validate_service(service: Any) -> list[FieldError]:
+    """``spec.service``: ``port`` required and of type number, as the schema says; then
+    a port the Service Flagger creates from it can carry (``IsValidPortNum``)."""
+    if service is None:
+        return []
+    if not isinstance(service, Mapping):
+        return [_type_error("spec.service", service, "object")]
+    path = "spec.service.port"
+    if "port" not in service:
+        return [FieldError("Required value", path)]
+    port = service["port"]
+    if isinstance(port, bool) or not isinstance(port, (int, float)):
+        return [_type_error(path, port, "number")]
+    if port != int(port) or not 1 <= port <= 65535:
+        return [FieldError("Invalid value", path, "must be between 1 and 65535, inclusive", port)]
+    return []

@@ -150,13 +150,16 @@ def canary_weight_progression(
     Follows ``Controller.runCanary``: while below the max weight the canary
     gains ``next_step_weight`` (capped at 100, not at the max weight, so it
     can overshoot); the last entry is the first weight at or above the max,
-    from which the next tick promotes. A zero step never advances: ``[0]``.
+    from which the next tick promotes. A zero step never advances: ``[0]``; a
+    maxWeight above 100 stops at 100, where Flagger stays without promoting.
     """
     maximum = flagger_max_weight(step_weights, max_weight)
     weights = [0]
     while weights[-1] < maximum:
         step = next_step_weight(weights[-1], step_weight, step_weights)
-        if step <= 0:
+        # A weight capped at 100 below a maxWeight above 100 never moves again: Flagger
+        # keeps ticking there without promoting, so the progression ends at 100.
+        if step <= 0 or weights[-1] >= FLAGGER_TOTAL_WEIGHT:
             break
         weights.append(min(FLAGGER_TOTAL_WEIGHT, weights[-1] + step))
     return weights

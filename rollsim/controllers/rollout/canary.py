@@ -192,7 +192,11 @@ def _step_complete(
         seconds = step.pause.duration_seconds()
         assert condition.start_time is not None
         ends = condition.start_time + seconds
-        if seconds >= 0 and ctx.now >= ends:
+        if seconds < 0:
+            # Validation refuses it; were one stored, Argo would not reconcile an
+            # invalid spec, so it pauses until promoted rather than waking in the past.
+            return False
+        if ctx.now >= ends:
             return True
         ctx.wake_at(ends)
         return False
