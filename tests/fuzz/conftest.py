@@ -1,0 +1,5 @@
+"""Registers the ``fuzz`` Hypothesis profile (see ``profiles``) before any test module loads."""
+
+from . import profiles
+
+__all__ = ["profiles"]
