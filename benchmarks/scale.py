@@ -170,7 +170,9 @@ def run_case(
         sim_seconds_create=sim_created,
         sim_seconds_total=cluster.now,
         events=len(cluster.events),
-        simpy_events=_simpy_event_count(cluster.env),
+        # The SimPy environment is the clock's since the controller contract; older
+        # trees measured with --src keep it on the Cluster.
+        simpy_events=_simpy_event_count(getattr(getattr(cluster, "clock", cluster), "env", None)),
         rollsim_path=rollsim.__file__,
     )
     return row
