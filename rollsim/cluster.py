@@ -355,9 +355,11 @@ class Cluster:
         """Create or update objects like ``kubectl apply``; all documents or none.
 
         ``source`` is a path, YAML text (multi-document), a dict, an API object
-        or a list of those. Returns the stored objects. Raises
+        or a list of those. Returns the stored objects, one per document: a
+        document naming an object an earlier one created updates it, as
+        ``kubectl apply -f`` applies each object in turn. Raises
         ``ValidationError`` (listing every problem) and changes nothing if any
-        document is invalid.
+        document is invalid or the workloads would exceed ``max_pods``.
         """
         return apply_verbs.apply(self.store, source, self.max_pods)
 
