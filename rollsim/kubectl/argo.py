@@ -323,8 +323,14 @@ def _set_image(k: Kubectl, rest: list[str]) -> str:
             "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
         )
     name = rest[1]
+    # cmd/set/set_image.go: the pair must split on "=" into exactly two parts.
+    pair = rest[2].split("=")
+    if len(pair) != 2:
+        raise KubectlError(
+            "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
+        )
     _rollout(k, name)
-    container, _, image = rest[2].partition("=")
+    container, image = pair
     try:
         k.cluster.set_image(("Rollout", name), {container: image})
     except NotFoundError as err:

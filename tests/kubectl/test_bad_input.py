@@ -421,3 +421,15 @@ def test_fuzzed_kubectl_lines_return_text_or_a_rollsim_error(line: str) -> None:
     except RollsimError as err:
         assert isinstance(err, KubectlError), f"{line!r}: {type(err).__name__} {err}"
     assert time.monotonic() - started < 1.0, line
+
+
+@pytest.mark.parametrize("pair", ["ro", "ro=a=b"])
+def test_argo_set_image_needs_one_pair(shared: Cluster, pair: str) -> None:
+    """cmd/set/set_image.go: ``strings.Split(args[1], "=")`` must give two parts, else
+    the usage error. ``set image ro ro`` wrote an empty image before."""
+    before = snapshot(shared)
+    err = fails(shared, f"argo rollouts set image ro {pair}")
+    assert err.message == (
+        "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
+    )
+    assert snapshot(shared) == before
