@@ -40,16 +40,41 @@ _INT32_MAX = 2**31 - 1
 MAX_PATCH_DEPTH = 100
 
 
+#: The files ``-f DIRECTORY`` reads (``FileExtensions`` of kubectl's resource builder).
+_MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
+
+
 def _read_source(k: Kubectl, source: str) -> str:
-    """The manifests ``-f`` names: a file (relative to the working directory) or stdin."""
+    """The manifests ``-f`` names: stdin, a file, or the manifest files of a directory
+    (not its subdirectories, as without ``-R``), relative to the working directory.
+
+    Failures read as kubectl's: a missing path, Go's ``open`` error, or the YAML
+    decoder's refusal of bytes that are not UTF-8.
+    """
     if source == "-":
         if k.stdin is None:
             raise KubectlError("error: no objects passed to apply")
         return k.stdin
     path = (k.cwd / source) if not Path(source).is_absolute() else Path(source)
-    if not path.exists():
+    if not source or not path.exists():
         raise KubectlError(f'error: the path "{source}" does not exist')
-    return path.read_text(encoding="utf-8")
+    files = (
+        sorted(p for p in path.iterdir() if p.is_file() and p.suffix in _MANIFEST_EXTENSIONS)
+        if path.is_dir()
+        else [path]
+    )
+    texts = []
+    for file in files:
+        try:
+            texts.append(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise KubectlError(
+                f"error: error parsing {file}: error converting YAML to JSON: yaml: "
+                f"invalid leading UTF-8 octet"
+            ) from None
+        except OSError as err:
+            raise KubectlError(f"error: open {file}: {str(err.strerror).lower()}") from None
+    return "\n---\n".join(texts)
 
 
 def apply(k: Kubectl, args: Args) -> str:

@@ -433,3 +433,28 @@ def test_argo_set_image_needs_one_pair(shared: Cluster, pair: str) -> None:
         "Error: usage: kubectl argo rollouts set image ROLLOUT_NAME CONTAINER=IMAGE"
     )
     assert snapshot(shared) == before
+
+
+def test_apply_a_directory_reads_its_manifests(tmp_path: Any) -> None:
+    """``-f DIR`` reads the .json/.yaml/.yml files in it; it was an IsADirectoryError."""
+    (tmp_path / "a.yaml").write_text(WORLD.split("---")[1], encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a manifest", encoding="utf-8")
+    cluster = Cluster()
+    assert cluster.kubectl(f"apply -f {tmp_path}") == "service/x created\n"
+
+
+def test_apply_a_file_that_is_not_utf8(shared: Cluster, tmp_path: Any) -> None:
+    """Was a UnicodeDecodeError; now the YAML decoder's refusal, nothing applied."""
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"kind: \xff\n")
+    before = snapshot(shared)
+    assert fails(shared, f"apply -f {path}").message == (
+        f"error: error parsing {path}: error converting YAML to JSON: yaml: "
+        "invalid leading UTF-8 octet"
+    )
+    assert snapshot(shared) == before
+
+
+def test_apply_an_empty_path(shared: Cluster) -> None:
+    """``-f ''`` read the working directory as a file."""
+    assert fails(shared, "apply -f ''").message == 'error: the path "" does not exist'
