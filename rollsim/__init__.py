@@ -6,6 +6,7 @@ what the Deployment and ReplicaSet controllers did, identically on every run.
 
 from rollsim import dist
 from rollsim.api import (
+    ControllerDidNotSettle,
     Deployment,
     FieldError,
     InvalidOperation,
@@ -34,6 +35,7 @@ __all__ = [
     "Action",
     "Cluster",
     "Comparison",
+    "ControllerDidNotSettle",
     "Deployment",
     "Event",
     "FieldError",

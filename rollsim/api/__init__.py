@@ -27,6 +27,7 @@ from rollsim.api.core import (
     ServiceSpec,
 )
 from rollsim.api.errors import (
+    ControllerDidNotSettle,
     FieldError,
     InvalidOperation,
     NotFoundError,
@@ -45,6 +46,7 @@ from rollsim.api.meta import (
 __all__ = [
     "Container",
     "ContainerStatus",
+    "ControllerDidNotSettle",
     "Deployment",
     "DeploymentCondition",
     "DeploymentSpec",

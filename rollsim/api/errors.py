@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "ControllerDidNotSettle",
     "FieldError",
     "GoText",
     "InvalidOperation",
@@ -37,6 +38,14 @@ class NotFoundError(RollsimError, LookupError):
 class InvalidOperation(RollsimError, ValueError):
     """A valid request the object's state refuses, e.g. pausing a paused Deployment;
     the message is kubectl's."""
+
+
+class ControllerDidNotSettle(RollsimError, RuntimeError):
+    """A controller kept reconciling without the clock advancing.
+
+    No valid input should reach it: it stands where the simulation would
+    otherwise hang, and names the controller, the object and the instant.
+    """
 
 
 class GoText(str):

@@ -28,7 +28,7 @@ from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, 
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
 from rollsim.behavior import PodBehaviors
 from rollsim.controllers import canary_scheduler as flagger
-from rollsim.controllers.context import ControllerContext, SyncBudget
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.controller import deployment_revision
@@ -111,7 +111,6 @@ class CanaryController:
         self._behaviors = behaviors
         self._runs: dict[tuple[str, str], _Run] = {}
         self._queue = queues.register("canary", self.sync)
-        self._budget = SyncBudget("canary")
         store.on("Canary", self._canary_written)
 
     def _canary_written(self, old: Canary | None, new: Canary | None) -> None:
@@ -125,7 +124,6 @@ class CanaryController:
 
     def sync(self, key: tuple[str, str]) -> None:
         """A tick (or the Canary was applied: start ticking)."""
-        self._budget.charge(key, self._clock.now)
         c = self._store.get("Canary", *key)
         if c is None:
             self._runs.pop(key, None)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
-
-from rollsim.api.errors import RollsimError
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rollsim.behavior import PodBehaviors
@@ -28,17 +26,7 @@ if TYPE_CHECKING:
     from rollsim.world.store import Store
     from rollsim.world.workqueue import Workqueues
 
-__all__ = [
-    "MAX_SYNCS_PER_KEY_PER_INSTANT",
-    "ControllerContext",
-    "ControllerDidNotSettle",
-    "Initializer",
-    "SyncBudget",
-]
-
-#: Syncs of one object in one instant past which its controller is taken to loop: a
-#: valid rollout syncs a handful of times per instant, a loop thousands of times a second.
-MAX_SYNCS_PER_KEY_PER_INSTANT: Final = 10_000
+__all__ = ["ControllerContext", "Initializer"]
 
 
 @dataclass(frozen=True)
@@ -67,40 +55,3 @@ class ControllerContext:
 #: A controller module's ``start``: builds the controller, which registers its
 #: own watches and queue, and returns it.
 Initializer = Callable[[ControllerContext], object]
-
-
-class ControllerDidNotSettle(RollsimError, RuntimeError):
-    """A controller kept reconciling one object without the clock advancing.
-
-    No valid input should reach it; it stands where the simulation would otherwise
-    hang, and names the object, the controller and the instant.
-    """
-
-
-class SyncBudget:
-    """Counts one controller's syncs of each key within the current instant.
-
-    Upstream a hot loop only burns CPU while time passes; in a simulation whose
-    clock waits for the controllers to settle it would never end, so past
-    ``limit`` syncs of one key at one instant ``charge`` raises instead.
-    """
-
-    def __init__(self, controller: str, limit: int = MAX_SYNCS_PER_KEY_PER_INSTANT) -> None:
-        self._controller = controller
-        self._limit = limit
-        self._instant = -1.0
-        self._counts: dict[tuple[str, str], int] = {}
-
-    def charge(self, key: tuple[str, str], now: float) -> None:
-        """One more sync of ``key`` at ``now``; raises ``ControllerDidNotSettle`` past the limit."""
-        if now != self._instant:
-            self._instant = now
-            self._counts.clear()
-        count = self._counts.get(key, 0) + 1
-        self._counts[key] = count
-        if count > self._limit:
-            namespace, name = key
-            raise ControllerDidNotSettle(
-                f"{self._controller} controller synced {namespace}/{name} {count - 1} times "
-                f"at t={now:g} without settling"
-            )

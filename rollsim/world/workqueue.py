@@ -18,16 +18,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from rollsim.api.errors import ControllerDidNotSettle
 from rollsim.world.clock import CONTROLLER_PRIORITY, Clock
 
-__all__ = ["MAX_SYNCS_PER_INSTANT", "RateLimiter", "WorkQueue", "Workqueues"]
+__all__ = [
+    "MAX_SYNCS_PER_INSTANT",
+    "MAX_SYNCS_PER_KEY",
+    "RateLimiter",
+    "WorkQueue",
+    "Workqueues",
+]
 
 #: client-go's DefaultControllerRateLimiter: 5 ms base delay, 10 qps bucket, burst 100.
 RATE_LIMIT_BASE_DELAY = 0.005
 RATE_LIMIT_QPS = 10.0
 RATE_LIMIT_BURST = 100
-#: Syncs in one instant beyond which the controllers are taken to be looping (a bug).
+#: Syncs in one pass beyond which the controllers are taken to be looping (a bug).
 MAX_SYNCS_PER_INSTANT = 1_000_000
+#: Syncs of one key by one controller in one pass: a real reconcile needs a few,
+#: a controller that re-queues its own key at once reaches this in well under a
+#: second. Upstream such a loop only burns CPU while time passes; here the clock
+#: waits for the controllers to settle, so it would never end.
+MAX_SYNCS_PER_KEY = 10_000
 
 #: A queue key: the (namespace, name) of the object to sync, as client-go's MetaNamespaceKey.
 Key = tuple[str, str]
@@ -56,7 +68,9 @@ class RateLimiter:
 class WorkQueue:
     """One controller's queue of keys waiting to be synced."""
 
-    def __init__(self, clock: Clock, latency: float, kick: Callable[[], None]) -> None:
+    def __init__(self, name: str, clock: Clock, latency: float, kick: Callable[[], None]) -> None:
+        #: The controller's name, as it registered (``replicaset``, ``rollout``).
+        self.name = name
         self._clock = clock
         self._latency = latency
         self._kick = kick
@@ -111,7 +125,7 @@ class Workqueues:
             if isinstance(self._latency, Mapping)
             else self._latency
         )
-        queue = WorkQueue(self._clock, float(latency), self._kick)
+        queue = WorkQueue(controller, self._clock, float(latency), self._kick)
         self._queues.append((queue, sync))
         return queue
 
@@ -122,18 +136,33 @@ class Workqueues:
 
     def _drain(self) -> None:
         syncs = 0
+        per_key: dict[tuple[str, Key], int] = {}
         try:
             while True:
                 for queue, sync in self._queues:
                     if queue.keys:
                         key = next(iter(queue.keys))
                         del queue.keys[key]
+                        self._charge(per_key, queue.name, key)
                         sync(key)
                         break
                 else:
                     return
                 syncs += 1
                 if syncs > MAX_SYNCS_PER_INSTANT:
-                    raise RuntimeError(f"controllers did not settle at t={self._clock.now}")
+                    raise ControllerDidNotSettle(
+                        f"controllers synced {syncs - 1} times at t={self._clock.now:g} "
+                        "without settling"
+                    )
         finally:
             self._scheduled = False
+
+    def _charge(self, per_key: dict[tuple[str, Key], int], controller: str, key: Key) -> None:
+        count = per_key.get((controller, key), 0) + 1
+        per_key[(controller, key)] = count
+        if count > MAX_SYNCS_PER_KEY:
+            namespace, name = key
+            raise ControllerDidNotSettle(
+                f"{controller} controller synced {namespace}/{name} {count - 1} times "
+                f"at t={self._clock.now:g} without settling"
+            )

@@ -17,7 +17,7 @@ from dataclasses import replace
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import controller_of
-from rollsim.controllers.context import ControllerContext, SyncBudget
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.recreate import rollout_recreate
 from rollsim.controllers.deployment.rollback import rollback
@@ -72,7 +72,6 @@ class DeploymentController:
         self._events = events
         self._clock = clock
         self._queue = queues.register("deployment", self.sync)
-        self._budget = SyncBudget("deployment")
         store.on("Deployment", self._deployment_written)
         store.on("ReplicaSet", self._replica_set_written)
         kubelet.watch(None, self._pod_gone)
@@ -108,7 +107,6 @@ class DeploymentController:
 
     def sync(self, key: tuple[str, str]) -> None:
         """``syncDeployment``."""
-        self._budget.charge(key, self._clock.now)
         d = self._store.get(Deployment, *key)
         if d is None:
             return

@@ -22,7 +22,7 @@ from rollsim.api.argo import (
     RolloutAnalysis,
 )
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
-from rollsim.controllers.context import ControllerContext, SyncBudget
+from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.rollout import replicas
@@ -67,7 +67,6 @@ class RolloutController:
         self._router = endpoints
         self._behaviors = kubelet.behaviors
         self._queue = queues.register("rollout", self.sync)
-        self._budget = SyncBudget("rollout")
         store.on("Rollout", self._rollout_written)
         store.on("ReplicaSet", self._replica_set_written)
         kubelet.watch(None, self._pod_gone)
@@ -249,7 +248,6 @@ class RolloutController:
     # The reconcile.
 
     def sync(self, key: tuple[str, str]) -> None:
-        self._budget.charge(key, self._clock.now)
         r = self._store.get("Rollout", *key)
         if r is None:
             self.analysis_runs.pop(key, None)
