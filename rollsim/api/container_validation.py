@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from rollsim.api.errors import FieldError, go_value
+from rollsim.api.errors import FieldError
 
 __all__ = [
     "validate_container_ports",
@@ -295,7 +295,7 @@ def validate_volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Fi
             errors.append(FieldError("Required value", f"{mpath}.name"))
         if name not in volumes:
             # field.NotFound prints the value after its type, as Invalid value does.
-            errors.append(FieldError("Not found", f"{mpath}.name", go_value(name)))
+            errors.append(FieldError("Not found", f"{mpath}.name", value=name))
         if not mount_path:
             errors.append(FieldError("Required value", f"{mpath}.mountPath"))
         if mount_path in mount_paths:

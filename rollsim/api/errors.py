@@ -85,7 +85,9 @@ class FieldError:
     def __str__(self) -> str:
         if self.type == "Decode":
             return self.detail
-        if self.type in ("Invalid value", "Unsupported value", "Duplicate value"):
+        # As field.Error.ErrorBody: every type but Required, Forbidden, Too long and
+        # Internal error prints the bad value.
+        if self.type in ("Invalid value", "Unsupported value", "Duplicate value", "Not found"):
             text = f"{self.field}: {self.type}: {go_value(self.value)}"
         else:
             text = f"{self.field}: {self.type}"
