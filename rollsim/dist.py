@@ -55,7 +55,7 @@ def check_seconds(owner: str, field: str, value: Any, minimum: float = 0.0) -> f
         raise invalid_argument(owner, field, value, "must be a finite number")
     if seconds < minimum:
         bound = f"{minimum:g}"
-        raise invalid_argument(owner, field, value, f"must be greater than or equal to {bound}")
+        raise invalid_argument(owner, field, value, f"must be >= {bound}")
     return seconds
 
 

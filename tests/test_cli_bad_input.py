@@ -121,7 +121,7 @@ def test_missing_session_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         (
             "pods: {startup: {uniform: [3, 1]}}",
             'rollsim: pods.startup: The Uniform "" is invalid: high: Invalid value: 1: '
-            "must be greater than or equal to 3",
+            "must be >= 3",
         ),
         (
             "pods: {startup: {lognormal: [x, 1]}}",
@@ -161,7 +161,7 @@ def test_bad_config_is_one_line(
         (
             ["--shutdown", "-1"],
             'rollsim: pods: The PodBehavior "" is invalid: shutdown: Invalid value: -1.0: '
-            "must be greater than or equal to 0\n",
+            "must be >= 0\n",
         ),
     ],
 )
@@ -188,12 +188,12 @@ def test_negative_seed_is_refused_by_the_parser(
 @pytest.mark.parametrize(
     ("arguments", "field", "detail"),
     [
-        ({"startup": -1}, "startup", "must be greater than or equal to 0"),
+        ({"startup": -1}, "startup", "must be >= 0"),
         ({"ready": math.nan}, "ready", "must be a finite number"),
         ({"pull": math.inf}, "pull", "must be a finite number"),
         ({"schedule": "2s"}, "schedule", "must be seconds or a rollsim.dist distribution"),
         ({"latency": True}, "latency", "must be seconds or a rollsim.dist distribution"),
-        ({"crash_loop": -5}, "crash_loop", "must be greater than or equal to 0"),
+        ({"crash_loop": -5}, "crash_loop", "must be >= 0"),
         ({"unready_after": math.nan}, "unready_after", "must be a finite number"),
         ({"never_ready": "yes"}, "never_ready", "must be a bool"),
         ({"error_rate": math.nan}, "error_rate", "must be a number between 0 and 1, inclusive"),
