@@ -36,7 +36,7 @@ class RollingUpdateDeployment:
 
 @dataclass(frozen=True)
 class DeploymentStrategy:
-    type: str = ""
+    type: str = field(default="", metadata={"go": "v1.DeploymentStrategyType"})
     rolling_update: RollingUpdateDeployment | None = None
 
 

@@ -2,7 +2,10 @@
 
 Only the fields that change what a rollout does are modelled as attributes;
 the rest of the PodSpec and Container schema is accepted and carried in
-``extra`` (part of the template, so it feeds the pod-template-hash).
+``extra`` (part of the template, so it feeds the pod-template-hash). Each
+class's ``OPAQUE`` maps those fields to their Go types (``rollsim.api.schema``),
+which the decoder holds them to; named string types (``v1.PullPolicy``) are
+given as field metadata ``go=``, the name the API server's decoder reports.
 """
 
 from __future__ import annotations
@@ -12,6 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rollsim.api.meta import ObjectMeta
+from rollsim.api.schema import (
+    ENV_VAR_FIELDS,
+    POD_SECURITY_CONTEXT,
+    PROBE_HANDLER_FIELDS,
+    SERVICE_PORT_FIELDS,
+    SERVICE_SPEC_FIELDS,
+    container_fields,
+    pod_spec_fields,
+)
 
 __all__ = [
     "Container",
@@ -33,7 +45,7 @@ IntOrString = int | str
 
 @dataclass(frozen=True)
 class EnvVar:
-    OPAQUE = frozenset({"valueFrom"})
+    OPAQUE = ENV_VAR_FIELDS
 
     name: str = ""
     value: str = ""
@@ -44,7 +56,7 @@ class EnvVar:
 class Probe:
     """A readinessProbe's timing; the handler (httpGet, exec, ...) is opaque."""
 
-    OPAQUE = frozenset({"exec", "httpGet", "tcpSocket", "grpc", "terminationGracePeriodSeconds"})
+    OPAQUE = PROBE_HANDLER_FIELDS
 
     initial_delay_seconds: int = field(default=0, metadata={"omitempty": True})
     period_seconds: int = 0
@@ -56,84 +68,37 @@ class Probe:
 
 @dataclass(frozen=True)
 class Container:
-    OPAQUE = frozenset(
-        {
-            "command",
-            "args",
-            "workingDir",
-            "ports",
-            "envFrom",
-            "resources",
-            "resizePolicy",
-            "restartPolicy",
-            "volumeMounts",
-            "volumeDevices",
-            "livenessProbe",
-            "startupProbe",
-            "lifecycle",
-            "securityContext",
-            "stdin",
-            "stdinOnce",
-            "tty",
-        }
-    )
+    OPAQUE = container_fields(Probe)
 
     name: str = ""
     image: str = ""
-    image_pull_policy: str = ""
+    image_pull_policy: str = field(default="", metadata={"go": "v1.PullPolicy"})
     env: tuple[EnvVar, ...] = ()
     readiness_probe: Probe | None = None
     termination_message_path: str = ""
-    termination_message_policy: str = ""
+    termination_message_policy: str = field(
+        default="", metadata={"go": "v1.TerminationMessagePolicy"}
+    )
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
 @dataclass(frozen=True)
 class PodSpec:
-    OPAQUE = frozenset(
-        {
-            "volumes",
-            "initContainers",
-            "ephemeralContainers",
-            "activeDeadlineSeconds",
-            "nodeSelector",
-            "serviceAccountName",
-            "serviceAccount",
-            "automountServiceAccountToken",
-            "hostNetwork",
-            "hostPID",
-            "hostIPC",
-            "shareProcessNamespace",
-            "imagePullSecrets",
-            "hostname",
-            "subdomain",
-            "affinity",
-            "tolerations",
-            "hostAliases",
-            "priorityClassName",
-            "priority",
-            "dnsConfig",
-            "readinessGates",
-            "runtimeClassName",
-            "enableServiceLinks",
-            "preemptionPolicy",
-            "overhead",
-            "topologySpreadConstraints",
-            "setHostnameAsFQDN",
-            "os",
-            "hostUsers",
-            "schedulingGates",
-            "resourceClaims",
-            "resources",
-        }
-    )
+    OPAQUE = pod_spec_fields(Container)
 
     containers: tuple[Container, ...] = ()
-    restart_policy: str = ""
+    restart_policy: str = field(default="", metadata={"go": "v1.RestartPolicy"})
     termination_grace_period_seconds: int | None = field(default=None, metadata={"go": "int64"})
-    dns_policy: str = ""
+    dns_policy: str = field(default="", metadata={"go": "v1.DNSPolicy"})
     scheduler_name: str = ""
-    security_context: Mapping[str, Any] | None = field(default=None, metadata={"keep_empty": True})
+    security_context: Mapping[str, Any] | None = field(
+        default=None,
+        metadata={
+            "keep_empty": True,
+            "go": "v1.PodSecurityContext",
+            "schema": POD_SECURITY_CONTEXT,
+        },
+    )
     node_name: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
@@ -186,39 +151,23 @@ class Pod:
 
 @dataclass(frozen=True)
 class ServicePort:
+    OPAQUE = SERVICE_PORT_FIELDS
+
     name: str = ""
-    protocol: str = ""
+    protocol: str = field(default="", metadata={"go": "v1.Protocol"})
     port: int = 0
     target_port: IntOrString | None = None
     node_port: int = field(default=0, metadata={"omitempty": True})
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    OPAQUE = frozenset(
-        {
-            "clusterIPs",
-            "externalIPs",
-            "sessionAffinity",
-            "loadBalancerIP",
-            "loadBalancerSourceRanges",
-            "externalName",
-            "externalTrafficPolicy",
-            "healthCheckNodePort",
-            "publishNotReadyAddresses",
-            "sessionAffinityConfig",
-            "ipFamilies",
-            "ipFamilyPolicy",
-            "allocateLoadBalancerNodePorts",
-            "loadBalancerClass",
-            "internalTrafficPolicy",
-            "trafficDistribution",
-        }
-    )
+    OPAQUE = SERVICE_SPEC_FIELDS
 
     selector: Mapping[str, str] = field(default_factory=dict)
     ports: tuple[ServicePort, ...] = ()
-    type: str = ""
+    type: str = field(default="", metadata={"go": "v1.ServiceType"})
     cluster_ip: str = field(default="", metadata={"wire": "clusterIP"})
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from rollsim.api.schema import OBJECT_META_FIELDS
+
 __all__ = [
     "LabelSelector",
     "LabelSelectorRequirement",
@@ -35,7 +37,7 @@ class OwnerReference:
 
 @dataclass(frozen=True)
 class ObjectMeta:
-    OPAQUE = frozenset({"finalizers", "managedFields", "selfLink"})
+    OPAQUE = OBJECT_META_FIELDS
 
     name: str = ""
     generate_name: str = ""

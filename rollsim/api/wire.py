@@ -6,6 +6,9 @@ simulator does not model but Kubernetes accepts (``resources``, ``volumes``,
 ...) are listed in the class's ``OPAQUE`` set and kept verbatim in its
 ``extra`` mapping, so real manifests load and round-trip; any other unknown
 field is an error, as with ``kubectl apply`` under strict field validation.
+Where ``OPAQUE`` maps a field to its Go type (``rollsim.api.schema``), the
+value is checked against that type as it is kept, with the same words, so
+validation and ``describe`` only ever meet the JSON shape the type allows.
 Type mismatches are reported like the API server's JSON decoder does.
 """
 
@@ -22,11 +25,26 @@ from typing import Any, TypeVar
 
 from rollsim.api.errors import FieldError
 from rollsim.api.limits import INT32_RANGE, INT64_RANGE, go_float
+from rollsim.api.schema import ListOf, MapOf, Modelled, Node, Scalar, Struct
 from rollsim.api.timefmt import MAX_SECONDS, MIN_SECONDS, format_time, parse_time
 
 T = TypeVar("T")
 
 __all__ = ["decode", "encode", "wire_name"]
+
+#: ``resource.ErrFormatWrong``, which ``Quantity.UnmarshalJSON`` returns for any JSON
+#: it cannot parse, an array or an object included.
+QUANTITY_FORMAT_ERROR = (
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+)
+
+#: The Go package name of the dataclasses of each module, as ``reflect.Type.String``
+#: prefixes a struct's name (``v1.EnvVar``).
+_GO_PACKAGE = {
+    "rollsim.api.core": "v1.",
+    "rollsim.api.apps": "v1.",
+    "rollsim.api.meta": "v1.",
+}
 
 _JSON_TYPE = {
     dict: "object",
@@ -80,8 +98,9 @@ def _go_type(field: dataclasses.Field[Any], hint: Any) -> str:
     if origin in (Mapping, dict):
         return "map[string]string"
     if isinstance(base, type):
-        return base.__name__
-    return "intstr.IntOrString"
+        return _GO_PACKAGE.get(base.__module__, "") + base.__name__
+    # An IntOrString: its UnmarshalJSON decodes a non-string into its int32.
+    return "int32"
 
 
 def _strip_optional(hint: Any) -> Any:
@@ -92,18 +111,41 @@ def _strip_optional(hint: Any) -> Any:
     return hint
 
 
+#: The Python hint the typed decoder reads each opaque scalar kind as.
+_SCALAR_HINTS: dict[str, Any] = {
+    "string": str,
+    "bool": bool,
+    "integer": int,
+    "int_or_string": int | str,
+}
+
+
 class _Decoder:
+    """One decoding pass, as ``encoding/json`` makes it: type mismatches are saved and
+    decoding goes on; an error a type's ``UnmarshalJSON`` returns (``IntOrString``,
+    ``Quantity``, ``Time``) ends it, so it wins over the saved ones; unknown fields are
+    what strict decoding reports when nothing else went wrong."""
+
     def __init__(self) -> None:
         self.type_errors: list[str] = []
+        self.returned: list[str] = []
         self.unknown: list[str] = []
 
-    def type_error(self, value: Any, struct: str, path: str, go_type: str, shown: str = "") -> None:
+    def type_error(
+        self,
+        value: Any,
+        struct: str,
+        path: str,
+        go_type: str,
+        shown: str = "",
+        returned: bool = False,
+    ) -> None:
         """``UnmarshalTypeError.Error()``: the JSON type, or ``number <literal>`` for a
         number the Go type cannot hold (``shown``)."""
         json_type = shown or _JSON_TYPE.get(type(value), "value")
         # encoding/json names the field path without list indexes.
         go_path = re.sub(r"\[\d+\]", "", path)
-        self.type_errors.append(
+        (self.returned if returned else self.type_errors).append(
             f"json: cannot unmarshal {json_type} into Go struct field "
             f"{struct}.{go_path} of type {go_type}"
         )
@@ -112,7 +154,7 @@ class _Decoder:
         if not isinstance(value, Mapping):
             self.type_error(value, struct, path, go)
             return None
-        opaque: frozenset[str] = getattr(cls, "OPAQUE", frozenset())
+        opaque: Mapping[str, Node] | frozenset[str] = getattr(cls, "OPAQUE", frozenset())
         known = {wire: (f, hint) for f, wire, hint in _fields(cls)}
         kwargs: dict[str, Any] = {}
         extra: dict[str, Any] = {}
@@ -122,6 +164,9 @@ class _Decoder:
                 f, hint = known[key]
                 if item is None:
                     continue
+                schema = f.metadata.get("schema")
+                if schema is not None:
+                    self.check(schema, item, child, cls.__name__)
                 if f.metadata.get("time"):
                     decoded = self.time(item, child, cls.__name__)
                 else:
@@ -129,6 +174,8 @@ class _Decoder:
                 if decoded is not _INVALID:
                     kwargs[f.name] = decoded
             elif key in opaque:
+                if isinstance(opaque, Mapping):
+                    self.check(opaque[key], item, child, cls.__name__)
                 extra[key] = copy.deepcopy(item)
             else:
                 self.unknown.append(child)
@@ -136,7 +183,51 @@ class _Decoder:
             kwargs["extra"] = extra
         return cls(**kwargs)
 
-    def integer(self, item: int | float, path: str, struct: str, go: str) -> Any:
+    def check(self, node: Node, item: Any, path: str, struct: str) -> None:
+        """An opaque value against its Go type, as ``encoding/json`` would decode it into
+        that type; the value itself is kept as it came."""
+        if item is None:
+            # A JSON null leaves a Go value of any type at its zero.
+            return
+        if isinstance(node, Scalar):
+            if node.kind == "quantity":
+                if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                    self.returned.append(QUANTITY_FORMAT_ERROR)
+                return
+            self.value(_SCALAR_HINTS[node.kind], item, path, struct, node.go)
+        elif isinstance(node, Modelled):
+            self.value(node.hint, item, path, struct, node.go)
+        elif isinstance(node, ListOf):
+            if not isinstance(item, list):
+                self.type_error(item, struct, path, node.go)
+                return
+            for index, element in enumerate(item):
+                self.check(node.element, element, f"{path}[{index}]", struct)
+        elif not isinstance(item, Mapping):
+            self.type_error(item, struct, path, node.go)
+        elif isinstance(node, MapOf):
+            # encoding/json's error context does not name map keys.
+            for element in item.values():
+                self.check(node.value, element, path, struct)
+        else:
+            self.members(node, item, path)
+
+    def members(self, node: Struct, item: Mapping[str, Any], path: str) -> None:
+        """A struct's fields, each against its type; a field the struct does not have is
+        unknown, as for a modelled struct. A shallow struct keeps whatever it holds."""
+        if node.fields is None:
+            return
+        for key, element in item.items():
+            child = f"{path}.{key}"
+            field_type = node.fields.get(key)
+            if field_type is None:
+                self.unknown.append(child)
+            else:
+                self.check(field_type, element, child, node.name)
+
+    def integer(
+        self, item: int | float, path: str, struct: str, go: str, returned: bool = False
+    ) -> Any:
         """A JSON number into a Go integer: whole and in the type's range, as
         ``encoding/json``'s ``literalStore`` takes it (``strconv.ParseInt`` of the
         literal, then ``OverflowInt``); else ``cannot unmarshal number 1e+30``."""
@@ -145,21 +236,21 @@ class _Decoder:
         if whole and low <= item <= high:
             return int(item)
         literal = str(item) if isinstance(item, int) else go_float(item)
-        self.type_error(item, struct, path, go, f"number {literal}")
+        self.type_error(item, struct, path, go, f"number {literal}", returned)
         return _INVALID
 
     def time(self, item: Any, path: str, struct: str) -> Any:
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             if math.isfinite(item) and MIN_SECONDS <= item <= MAX_SECONDS:
                 return float(item)
-            self.type_error(item, struct, path, "v1.Time")
+            self.type_error(item, struct, path, "v1.Time", returned=True)
             return _INVALID
         if isinstance(item, str):
             try:
                 return parse_time(item)
             except ValueError:
                 pass
-        self.type_error(item, struct, path, "v1.Time")
+        self.type_error(item, struct, path, "v1.Time", returned=True)
         return _INVALID
 
     def value(self, hint: Any, item: Any, path: str, struct: str, go: str) -> Any:
@@ -181,40 +272,45 @@ class _Decoder:
             ]
             return tuple(x for x in decoded if x is not _INVALID)
         if origin in (Mapping, dict):
-            if not isinstance(item, Mapping):
-                self.type_error(item, struct, path, go)
-                return _INVALID
-            value_hint = typing.get_args(hint)[1]
-            if value_hint is str:
-                bad = [v for v in item.values() if not isinstance(v, str)]
-                if bad:
-                    self.type_error(bad[0], struct, path, go)
-                    return _INVALID
-                return {str(k): v for k, v in item.items()}
-            return copy.deepcopy(dict(item))
-        if typing.get_origin(hint) in (typing.Union, types.UnionType):
-            # IntOrString: a string, or a number its int32 holds (intstr's UnmarshalJSON).
+            return self.mapping(hint, item, path, struct, go)
+        if origin in (typing.Union, types.UnionType):
+            # IntOrString: a string, or a number its int32 holds (intstr's UnmarshalJSON,
+            # whose error ends decoding).
             if isinstance(item, str):
                 return item
             if isinstance(item, bool) or not isinstance(item, (int, float)):
-                self.type_error(item, struct, path, go)
+                self.type_error(item, struct, path, "int32", returned=True)
                 return _INVALID
-            return self.integer(item, path, struct, "int32")
+            return self.integer(item, path, struct, "int32", returned=True)
+        return self.scalar(hint, item, path, struct, go)
+
+    def mapping(self, hint: Any, item: Any, path: str, struct: str, go: str) -> Any:
+        """A Go map with string keys; a ``map[string]string``'s values must be strings,
+        reported against the element type as ``encoding/json`` does."""
+        if not isinstance(item, Mapping):
+            self.type_error(item, struct, path, go)
+            return _INVALID
+        value_hint = typing.get_args(hint)[1]
+        if value_hint is str:
+            bad = [v for v in item.values() if not isinstance(v, str)]
+            if bad:
+                self.type_error(bad[0], struct, path, "string")
+                return _INVALID
+            return {str(k): v for k, v in item.items()}
+        return copy.deepcopy(dict(item))
+
+    def scalar(self, hint: Any, item: Any, path: str, struct: str, go: str) -> Any:
+        """A Go bool, integer, float64 or string; a JSON bool is never a number."""
         if hint is bool:
             if not isinstance(item, bool):
                 self.type_error(item, struct, path, go)
                 return _INVALID
             return item
-        if hint is int:
+        if hint in (int, float):
             if isinstance(item, bool) or not isinstance(item, (int, float)):
                 self.type_error(item, struct, path, go)
                 return _INVALID
-            return self.integer(item, path, struct, go)
-        if hint is float:
-            if isinstance(item, bool) or not isinstance(item, (int, float)):
-                self.type_error(item, struct, path, go)
-                return _INVALID
-            return float(item)
+            return self.integer(item, path, struct, go) if hint is int else float(item)
         if hint is str:
             if not isinstance(item, str):
                 self.type_error(item, struct, path, go)
@@ -235,7 +331,9 @@ def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None,
     """
     decoder = _Decoder()
     obj = decoder.dataclass(cls, value, "", cls.__name__, cls.__name__)
-    if decoder.type_errors:
+    if decoder.returned:
+        problem = decoder.returned[0]
+    elif decoder.type_errors:
         problem = decoder.type_errors[0]
     elif decoder.unknown:
         problem = "strict decoding error: " + ", ".join(

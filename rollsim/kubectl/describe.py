@@ -6,6 +6,11 @@ Mirrors pkg/describe/describe.go: ``DeploymentDescriber``,
 ``DescribeEvents``. Text is written with tabs, then aligned by ``tabwrite``
 with describe's settings (padding 2); ``rollout history --revision`` prints
 the same template text with the raw tabs.
+
+The opaque fields it reads (ports, probe handlers, resources, mounts, volumes,
+tolerations) have their Go types checked at decode (``rollsim.api.schema``),
+so each is the JSON shape its type allows; a JSON null still stands where Go
+would hold a zero value, and reads here as one (``_struct``, ``_text``).
 """
 
 from __future__ import annotations
@@ -62,6 +67,21 @@ def _annotations(
     return text + "".join(parts)
 
 
+def _struct(value: Any) -> Mapping[str, Any]:
+    """A decoded struct, or the zero struct a JSON null decodes to."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any, default: str = "") -> str:
+    """A decoded scalar as describe's ``%s``/``%d`` print it; a null is the zero value."""
+    return default if value is None else str(value)
+
+
+def _items(value: Any) -> list[Any]:
+    """A decoded slice; a null slice is empty."""
+    return value if isinstance(value, list) else []
+
+
 def describe_probe(probe: Probe) -> str:
     """``DescribeProbe``: the handler, then delay/timeout/period/thresholds."""
     attrs = (
@@ -69,30 +89,35 @@ def describe_probe(probe: Probe) -> str:
         f"period={probe.period_seconds}s #success={probe.success_threshold} "
         f"#failure={probe.failure_threshold}"
     )
-    handler: Mapping[str, Any] = probe.extra
+    # A null handler is a nil pointer to Go: not set.
+    handler = {k: v for k, v in probe.extra.items() if v is not None}
     if "exec" in handler:
-        command = " ".join(str(c) for c in handler["exec"].get("command", []))
+        command = " ".join(_text(c) for c in _items(_struct(handler["exec"]).get("command")))
         return f"exec [{command}] {attrs}"
     if "httpGet" in handler:
-        get = handler["httpGet"]
-        scheme = str(get.get("scheme", "HTTP")).lower()
+        get = _struct(handler["httpGet"])
+        scheme = _text(get.get("scheme"), "HTTP").lower()
         return (
-            f"http-get {scheme}://{get.get('host', '')}:{get.get('port', '')}"
-            f"{get.get('path', '')} {attrs}"
+            f"http-get {scheme}://{_text(get.get('host'))}:{_text(get.get('port'))}"
+            f"{_text(get.get('path'))} {attrs}"
         )
     if "tcpSocket" in handler:
-        sock = handler["tcpSocket"]
-        return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
+        sock = _struct(handler["tcpSocket"])
+        return f"tcp-socket {_text(sock.get('host'))}:{_text(sock.get('port'))} {attrs}"
     if "grpc" in handler:
-        grpc = handler["grpc"]
-        return f"grpc <pod>:{grpc.get('port', '')} {grpc.get('service', '')} {attrs}"
+        grpc = _struct(handler["grpc"])
+        return f"grpc <pod>:{_text(grpc.get('port'))} {_text(grpc.get('service'))} {attrs}"
     return f"unknown {attrs}"
 
 
 def _ports(container: Container) -> tuple[str, str]:
-    ports = container.extra.get("ports") or []
-    plain = ", ".join(f"{p.get('containerPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
-    host = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+    ports = [_struct(p) for p in _items(container.extra.get("ports"))]
+    plain = ", ".join(
+        f"{_text(p.get('containerPort'), '0')}/{_text(p.get('protocol'), 'TCP')}" for p in ports
+    )
+    host = ", ".join(
+        f"{_text(p.get('hostPort'), '0')}/{_text(p.get('protocol'), 'TCP')}" for p in ports
+    )
     return plain, host
 
 
@@ -106,18 +131,18 @@ def _container(container: Container) -> str:
         if "," in host_ports
         else f"    Host Port:\t{host_ports or '<none>'}\n"
     )
-    command = container.extra.get("command")
+    command = _items(container.extra.get("command"))
     if command:
-        out += "    Command:\n" + "".join(f"      {c}\n" for c in command)
-    args = container.extra.get("args")
+        out += "    Command:\n" + "".join(f"      {_text(c)}\n" for c in command)
+    args = _items(container.extra.get("args"))
     if args:
-        out += "    Args:\n" + "".join(f"      {a}\n" for a in args)
-    resources = container.extra.get("resources") or {}
+        out += "    Args:\n" + "".join(f"      {_text(a)}\n" for a in args)
+    resources = _struct(container.extra.get("resources"))
     for title, key in (("Limits", "limits"), ("Requests", "requests")):
-        values = resources.get(key) or {}
+        values = _struct(resources.get(key))
         if values:
             out += f"    {title}:\n" + "".join(
-                f"      {name}:\t{values[name]}\n" for name in sorted(values)
+                f"      {name}:\t{_text(values[name], '0')}\n" for name in sorted(values)
             )
     if container.readiness_probe is not None:
         out += f"    Readiness:\t{describe_probe(container.readiness_probe)}\n"
@@ -130,12 +155,12 @@ def _container(container: Container) -> str:
                 out += f"      {var.name}:\t<set from valueFrom>\n"
             else:
                 out += f"      {var.name}:\t{var.value}\n"
-    mounts = container.extra.get("volumeMounts") or []
+    mounts = [_struct(m) for m in _items(container.extra.get("volumeMounts"))]
     if not mounts:
         out += "    Mounts:\t<none>\n"
     else:
         out += "    Mounts:\n" + "".join(
-            f"      {m.get('mountPath', '')} from {m.get('name', '')} "
+            f"      {_text(m.get('mountPath'))} from {_text(m.get('name'))} "
             f"({'ro' if m.get('readOnly') else 'rw'})\n"
             for m in mounts
         )
@@ -154,23 +179,24 @@ def describe_pod_template(template: PodTemplateSpec) -> str:
     containers = template.spec.containers
     out += "  Containers:" + ("" if containers else " <none>") + "\n"
     out += "".join(_container(c) for c in containers)
-    volumes = template.spec.extra.get("volumes") or []
+    volumes = [_struct(v) for v in _items(template.spec.extra.get("volumes"))]
     if not volumes:
         out += "  Volumes:\t<none>\n"
     else:
-        out += "  Volumes:\n" + "".join(f"   {v.get('name', '')}:\n" for v in volumes)
+        out += "  Volumes:\n" + "".join(f"   {_text(v.get('name'))}:\n" for v in volumes)
     priority = template.spec.extra.get("priorityClassName")
     if priority:
         out += f"  Priority Class Name:\t{priority}\n"
-    out += _labels("  Node-Selectors", template.spec.extra.get("nodeSelector") or {})
-    tolerations = template.spec.extra.get("tolerations") or []
+    node_selector = _struct(template.spec.extra.get("nodeSelector"))
+    out += _labels("  Node-Selectors", {k: _text(v) for k, v in node_selector.items()})
+    tolerations = [_struct(t) for t in _items(template.spec.extra.get("tolerations"))]
     if not tolerations:
         out += "  Tolerations:\t<none>\n"
     else:
         out += (
             "  Tolerations:\t"
             + "\n\t".join(
-                f"{t.get('key', '')}"
+                _text(t.get("key"))
                 + (f"={t['value']}" if t.get("value") else "")
                 + (f":{t['effect']}" if t.get("effect") else "")
                 for t in tolerations
