@@ -21,19 +21,20 @@ import gc
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from numbers import Integral
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
 from rollsim.api.core import Service
-from rollsim.api.errors import FieldError, InvalidOperation, NotFoundError, ValidationError
+from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.kinds import KindInfo, lookup, workloads
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.behavior import PodBehavior, PodBehaviors
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.registry import CONTROLLERS
-from rollsim.dist import as_distribution
+from rollsim.dist import as_distribution, check_seconds, invalid_argument
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
 from rollsim.summary import RolloutSummary, latency_percentiles, summarize
@@ -73,6 +74,18 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+def _check_arguments(seed: int, latency: float | Mapping[str, float], max_pods: int) -> None:
+    """Refuse what would otherwise fail deep in NumPy or stall the clock, naming the argument."""
+    for name, value in (("seed", seed), ("max_pods", max_pods)):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+            raise invalid_argument("Cluster", name, value, "must be a non-negative integer")
+    if isinstance(latency, Mapping):
+        for controller, seconds in latency.items():
+            check_seconds("Cluster", f"latency[{controller}]", seconds)
+    else:
+        check_seconds("Cluster", "latency", latency)
+
+
 class Cluster:
     """A deterministic, in-memory Kubernetes control plane.
 
@@ -98,15 +111,7 @@ class Cluster:
         latency: float | Mapping[str, float] = 0.0,
         max_pods: int = DEFAULT_MAX_PODS,
     ) -> None:
-        if isinstance(max_pods, bool) or not isinstance(max_pods, int) or max_pods < 0:
-            raise ValidationError(
-                [
-                    FieldError(
-                        "Invalid value", "max_pods", "must be a non-negative integer", max_pods
-                    )
-                ],
-                "Cluster",
-            )
+        _check_arguments(seed, latency, max_pods)
         self.seed = seed
         #: The simulation budget: the most pods the workloads may ask for.
         self.max_pods = max_pods

@@ -38,7 +38,7 @@ Seconds = npt.NDArray[np.float64]
 def invalid_argument(owner: str, field: str, value: Any, detail: str) -> ValidationError:
     """The error for one rejected argument of ``owner`` (``PodBehavior``, ``Uniform``),
     in the API server's field-error words (``startup: Invalid value: -1: ...``)."""
-    return ValidationError([FieldError("Invalid value", field, detail, value)], owner)
+    return ValidationError([FieldError("Invalid value", field, detail, value)], owner, None)
 
 
 def check_seconds(owner: str, field: str, value: Any, minimum: float = 0.0) -> float:

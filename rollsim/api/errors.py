@@ -105,7 +105,7 @@ class ValidationError(RollsimError, ValueError):
         self,
         errors: list[FieldError],
         kind: str = "",
-        name: str = "",
+        name: str | None = "",
         source: str = "",
     ) -> None:
         self.errors = list(errors)
@@ -132,7 +132,13 @@ class ValidationError(RollsimError, ValueError):
             else:
                 lines.append(error.detail)
         if fields:
-            head = f'The {self.kind or "object"} "{self.name}" is invalid: '
+            # ``name`` None: the arguments of a Python constructor (``PodBehavior``,
+            # ``Cluster``), which have no object name for the API server's sentence.
+            head = (
+                f"Invalid {self.kind} arguments: "
+                if self.name is None
+                else f'The {self.kind or "object"} "{self.name}" is invalid: '
+            )
             if len(fields) == 1:
                 lines.append(head + str(fields[0]))
             else:

@@ -403,3 +403,27 @@ def test_a_null_in_an_opaque_field_reads_as_gos_zero_value() -> None:
     lines = described(cluster)
     assert "Node-Selectors: disk=" in lines
     assert "Tolerations:" in lines
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (
+            {"apiVersion": "apps/v1", "kind": -(10**5000), "metadata": {"name": "x"}},
+            'The object "x" is invalid: kind: Invalid value: number: number out of range',
+        ),
+        (
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": 10**5000}},
+            'The Deployment "" is invalid: metadata.name: Invalid value: number: '
+            "number out of range",
+        ),
+    ],
+)
+def test_a_kind_or_name_too_long_to_print_is_refused_by_json_not_by_str(
+    doc: dict[str, Any], expected: str
+) -> None:
+    # str() of a 5000-digit int raises ValueError (Python's int_max_str_digits): the
+    # error must be jsonable's refusal, which names the number only as "number".
+    with pytest.raises(ValidationError) as caught:
+        rollsim.Cluster().apply(doc)
+    assert str(caught.value) == expected
