@@ -15,11 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from rollsim.api.errors import NotFoundError, ValidationError, go_value
 from rollsim.api.kinds import KindInfo, kind_info
-from rollsim.api.manifest import load_documents
+from rollsim.api.manifest import YAMLProblem, compose_yaml, load_documents
 from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, resource_kind
@@ -34,10 +32,6 @@ _POD_TEMPLATE_KINDS = frozenset({"Deployment", "ReplicaSet"})
 _SCALABLE_KINDS = frozenset({"Deployment", "ReplicaSet", "Rollout"})
 #: The largest ``autoscaling/v1`` ``Scale.spec.replicas`` (an int32).
 _INT32_MAX = 2**31 - 1
-#: How deep a ``-p`` patch may nest. go-yaml allows 10000 levels; rollsim's decoders
-#: recurse once or more per level, within Python's 1000 frames, so it stops far
-#: sooner: no Kubernetes object nests a tenth as deep.
-MAX_PATCH_DEPTH = 100
 
 
 #: The files ``-f DIRECTORY`` reads (``FileExtensions`` of kubectl's resource builder).
@@ -84,13 +78,11 @@ def apply(k: Kubectl, args: Args) -> str:
     if source is None:
         raise KubectlError("error: must specify one of -f and -k")
     text = _read_source(k, source)
-    before = {}
+    before: dict[tuple[str, str, str], Any] = {}
     try:
         for obj, _ in load_documents(text):
-            namespace = obj.metadata.namespace or "default"
-            before[(obj.kind, obj.metadata.name)] = k.cluster.store.get(
-                obj.kind, namespace, obj.metadata.name
-            )
+            key = (obj.kind, obj.metadata.namespace or "default", obj.metadata.name)
+            before[key] = k.cluster.store.get(*key)
         stored = k.cluster.apply(text)
     except ValidationError as err:
         named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
@@ -100,7 +92,11 @@ def apply(k: Kubectl, args: Args) -> str:
         raise KubectlError("error: no objects passed to apply")
     lines = []
     for obj in stored:
-        old = before[(obj.kind, obj.metadata.name)]
+        # A document repeated in one apply is compared with what the copy before it
+        # left, as kubectl's applyOneObject sees the server after each object.
+        key = (obj.kind, obj.metadata.namespace, obj.metadata.name)
+        old = before[key]
+        before[key] = obj
         if old is None:
             verb = "created"
         elif old.metadata.resource_version == obj.metadata.resource_version:
@@ -142,52 +138,15 @@ def patch(k: Kubectl, args: Args) -> str:
 
 def _parse_patch(text: str) -> dict[str, Any]:
     """``-p`` as kubectl's ``yaml.ToJSON`` reads it: YAML or JSON, a mapping at the top,
-    nested at most ``MAX_PATCH_DEPTH`` deep (go-yaml's ``exceeded max depth`` limit).
-
-    The depth is measured before PyYAML's composer, which recurses once per level,
-    builds anything.
-    """
+    composed by the manifest decoder, so its limits (nesting, aliasing, duplicate
+    keys) and go-yaml's words hold for a patch too."""
     try:
-        if _nesting_exceeds(text, MAX_PATCH_DEPTH):
-            raise KubectlError(
-                f"error: unable to parse {go_value(text)}: yaml: exceeded max depth "
-                f"of {MAX_PATCH_DEPTH}"
-            )
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as err:
+        document = compose_yaml(text)
+    except YAMLProblem as err:
         raise KubectlError(f"error: unable to parse {go_value(text)}: {err}") from None
     if not isinstance(document, dict):
         raise KubectlError(f"error: unable to parse {go_value(text)}: patch is not a JSON object")
     return document
-
-
-def _nesting_exceeds(text: str, limit: int) -> bool:
-    """Whether a collection in ``text`` opens more than ``limit`` levels deep, read from
-    the parser's events (produced without recursion).
-
-    LibYAML's parser, where PyYAML has it, does this in milliseconds; PyYAML's own
-    scanner takes half a second on ten thousand ``[``. Where LibYAML refuses the
-    text, PyYAML's reading is the one that counts.
-    """
-    loaders: list[Any] = [yaml.SafeLoader]
-    if hasattr(yaml, "CSafeLoader"):
-        loaders.insert(0, yaml.CSafeLoader)
-    for loader in loaders:
-        depth = 0
-        try:
-            for event in yaml.parse(text, Loader=loader):
-                if isinstance(event, yaml.CollectionStartEvent):
-                    depth += 1
-                    if depth > limit:
-                        return True
-                elif isinstance(event, yaml.CollectionEndEvent):
-                    depth -= 1
-        except yaml.YAMLError:
-            if loader is yaml.SafeLoader:
-                raise
-            continue
-        return False
-    return False
 
 
 def _check_patch_identity(document: dict[str, Any], name: str, namespace: str) -> None:

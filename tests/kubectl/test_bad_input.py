@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from rollsim import Cluster, KubectlError, PodBehavior
 from rollsim.api.errors import RollsimError
 from rollsim.api.kinds import KINDS
+from rollsim.api.limits import MAX_DEPTH as MAX_PATCH_DEPTH
 from rollsim.kubectl.cmdutil import parse_go_int
-from rollsim.kubectl.write import MAX_PATCH_DEPTH
 
 from .support import fails
 
@@ -318,7 +318,7 @@ def test_deep_patch_is_refused_fast(shared: Cluster, opening: str) -> None:
     err = fails(shared, f"patch deploy web -p '{text}'")
     assert time.monotonic() - started < 1.0
     assert err.message.startswith('error: unable to parse "')
-    assert err.message.endswith(f": yaml: exceeded max depth of {MAX_PATCH_DEPTH}")
+    assert err.message.endswith(f": yaml: line 1: exceeded max depth of {MAX_PATCH_DEPTH}")
     assert snapshot(shared) == before
 
 
