@@ -99,11 +99,26 @@ def _address_space() -> int:
     return 0
 
 
-def _child(case: Callable[[], Outcome], write_fd: int) -> None:
-    """Run ``case`` and write its pickled outcome; never returns."""
+class CaseTimeout(BaseException):
+    """Raised in a child just before its deadline, so a hang in Python code is located."""
+
+
+def _time_out(signum: int, frame: object) -> None:
+    raise CaseTimeout("stopped before the wall-clock limit")
+
+
+def _child(case: Callable[[], Outcome], write_fd: int, timeout: float) -> None:
+    """Run ``case`` and write its pickled outcome; never returns.
+
+    At 90% of ``timeout`` a SIGALRM raises ``CaseTimeout`` where the case is, so
+    a loop in Python code is reported as a hang with its rollsim frame; a hang in C
+    code never sees the signal and is killed by the parent, unlocated.
+    """
     code = 0
     try:
         faulthandler.disable()  # a crash is reported by the parent, not dumped on stderr
+        signal.signal(signal.SIGALRM, _time_out)
+        signal.setitimer(signal.ITIMER_REAL, timeout * 0.9)
         ceiling = _address_space() + MEMORY_HEADROOM
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
@@ -112,6 +127,9 @@ def _child(case: Callable[[], Outcome], write_fd: int) -> None:
             outcome = case()
         except BaseException as err:  # the case's own harness failed: still a finding
             outcome = raised(EXCEPTION, "harness", err)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if outcome.error == CaseTimeout.__qualname__:
+            outcome.kind = HANG
         outcome.seconds = time.perf_counter() - start
         try:
             payload = pickle.dumps(outcome)
@@ -149,7 +167,7 @@ def isolated(case: Callable[[], Outcome], timeout: float = TIMEOUT) -> Outcome:
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        _child(case, write_fd)
+        _child(case, write_fd, timeout)
     os.close(write_fd)
     start = time.monotonic()
     try:

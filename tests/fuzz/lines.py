@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from .mutations import Draw, cases
+from .mutations import FAMILIES, Draw, cases
 
 RESOURCES = [
     "deploy", "deployment", "deployments.apps", "svc", "service", "rollout", "ro", "canary",
@@ -60,6 +60,8 @@ SCALAR_PATCHES = [
     '{"a":' * 10000 + "1" + "}" * 10000, "[" * 10000 + "]" * 10000,
 ]  # fmt: skip
 JUNK = ["--bogus", "--bogus=1", "-x", "-", "--", "'", '"', "\\", "--replicas", "-o", "-n", "-A"]
+#: Manifest mutations stdin can carry (Python values cannot be written as text).
+TEXT_FAMILIES = tuple(f for f in FAMILIES if f != "python")
 ARGO_VERBS = ["promote", "abort", "retry rollout", "get rollout", "status", "pause", "undo"]
 ROLLOUT_VERBS = ["status", "history", "undo", "pause", "resume", "restart"]
 
@@ -115,7 +117,11 @@ def _words(draw: Draw, verbs: tuple[str, ...]) -> tuple[str, str | None]:
     if verb == "describe":
         return f"describe {_ref(draw)}", None
     if verb == "apply":
-        stdin = draw(st.one_of(st.none(), st.just(""), cases(max_ops=2).map(lambda c: c.text())))
+        stdin = draw(
+            st.one_of(
+                st.none(), st.just(""), cases(TEXT_FAMILIES, max_ops=2).map(lambda c: c.text())
+            )
+        )
         return "apply -f -", stdin
     if verb == "scale":
         return f"scale {_ref(draw)} {_flag(draw, 'replicas', NUMBERS)}", None

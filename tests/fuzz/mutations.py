@@ -93,6 +93,14 @@ class Case:
     ops: list[str] = field(default_factory=list)
     text_ops: list[Callable[[str], str]] = field(default_factory=list, repr=False)
 
+    def __repr__(self) -> str:
+        return f"Case(seed={self.seed!r}, mode={self.mode!r}, ops={self.ops!r})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """What Hypothesis prints for a failing case: the seed and the mutations, which
+        rebuild it; the documents may be cyclic, megabytes or 10,000 deep."""
+        printer.text(repr(self))
+
     def text(self) -> str:
         rendered = render_text(self.docs)
         for op in self.text_ops:
@@ -216,7 +224,7 @@ def size(draw: Draw, case: Case) -> None:
             put(case.docs, path, big_list(draw(st.sampled_from([10**4, 2 * 10**5]))))
     elif choice == "documents":
         count = draw(st.sampled_from([200, 3000]))
-        case.docs.extend(clone([doc])[0] for _ in range(count))
+        case.docs.extend(clone(SEEDS[case.seed][:1])[0] for _ in range(count))
     else:
         meta = doc.get("metadata")
         if isinstance(meta, dict):

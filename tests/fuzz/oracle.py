@@ -37,7 +37,7 @@ MAX_REPLICAS = 10**6
 #: (apimachinery ValidateAnnotationsSize, TotalAnnotationSizeLimitB).
 MAX_ANNOTATIONS = 256 * 1024
 #: Simulated seconds an accepted input runs for.
-RUN_FOR = 120.0
+RUN_FOR = 60.0
 
 PROBE = {
     "apiVersion": "v1",

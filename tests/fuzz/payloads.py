@@ -30,6 +30,10 @@ class Raw:
     def __repr__(self) -> str:
         return f"Raw({self.label})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis prints the label, never the value (10,000 deep, or a bomb)."""
+        printer.text(repr(self))
+
 
 def nested_lists(depth: int) -> Raw:
     """``[[[...]]]`` ``depth`` deep (built without recursion)."""

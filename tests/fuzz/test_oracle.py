@@ -93,14 +93,28 @@ def _sleep_forever() -> Outcome:
         time.sleep(1)
 
 
+def _sleep_deaf() -> Outcome:
+    """A hang the alarm cannot interrupt, as in C code: SIGALRM is blocked."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    return _sleep_forever()
+
+
 def _segfault() -> Outcome:
     os.kill(os.getpid(), signal.SIGSEGV)
     raise AssertionError("unreachable")
 
 
-def test_a_case_past_the_limit_is_a_hang_and_is_killed() -> None:
+def test_a_loop_in_python_is_a_hang_stopped_where_it_loops() -> None:
+    outcome = isolated(
+        lambda: attempt(empty_world()[0], _sleep_forever, empty_world()[1], "run")[0],
+        timeout=0.5,
+    )
+    assert (outcome.kind, outcome.error) == (HANG, "CaseTimeout")
+
+
+def test_a_hang_deaf_to_the_alarm_is_killed_at_the_limit() -> None:
     start = time.monotonic()
-    outcome = isolated(_sleep_forever, timeout=0.5)
+    outcome = isolated(_sleep_deaf, timeout=0.5)
     assert (outcome.kind, outcome.message) == (HANG, "no answer in 0.5 s")
     assert time.monotonic() - start < 3
 
