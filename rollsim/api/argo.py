@@ -22,8 +22,8 @@ from rollsim.api.defaults import default_template
 from rollsim.api.duration import parse_duration, parse_int
 from rollsim.api.errors import FieldError
 from rollsim.api.meta import LabelSelector, ObjectMeta
+from rollsim.api.names import is_valid_percent
 from rollsim.api.validation import (
-    is_valid_percent,
     validate_object_meta,
     validate_pod_template,
     validate_replica_selector,

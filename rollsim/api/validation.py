@@ -26,10 +26,21 @@ from rollsim.api.container_validation import (
 from rollsim.api.core import Container, PodTemplateSpec, Probe, Service
 from rollsim.api.errors import FieldError, GoText
 from rollsim.api.meta import LabelSelector, ObjectMeta
+from rollsim.api.names import (
+    LABEL_VALUE_FMT,
+    PERCENT_FMT,
+    QUALIFIED_NAME_FMT,
+    dns1035_label,
+    dns1123_label,
+    dns1123_subdomain,
+    is_valid_percent,
+    qualified_name_errors,
+    regex_error,
+)
 
 __all__ = [
     "TOTAL_ANNOTATION_SIZE_LIMIT_BYTES",
-    "is_valid_percent",
+    "validate_annotations",
     "validate_deployment",
     "validate_deployment_update",
     "validate_object_meta",
@@ -40,100 +51,24 @@ __all__ = [
 ]
 
 
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
-    """``RegexError``: the message, its examples and the regex, exactly as upstream."""
-    if not examples:
-        return f"{msg} (regex used for validation is '{fmt}')"
-    text = msg + " (e.g. "
-    for i, example in enumerate(examples):
-        if i > 0:
-            text += " or "
-        text += f"'{example}', "
-    return text + f"regex used for validation is '{fmt}')"
-
-
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + r"(\." + _DNS1123_LABEL_FMT + ")*"
-_DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
-_LABEL_VALUE_FMT = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?"
-_QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_PERCENT_FMT = "[0-9]+%"
 #: apimachinery's ``TotalAnnotationSizeLimitB``: every key and value of an object's
 #: annotations together, in bytes.
 TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024
-
-
-def _dns1123_subdomain(value: str) -> list[str]:
-    errors = []
-    if len(value) > 253:
-        errors.append("must be no more than 253 characters")
-    if not re.fullmatch(_DNS1123_SUBDOMAIN_FMT, value):
-        errors.append(
-            _regex_error(
-                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                "characters, '-' or '.', and must start and end with an alphanumeric character",
-                _DNS1123_SUBDOMAIN_FMT,
-                "example.com",
-            )
-        )
-    return errors
-
-
-def _dns1123_label(value: str) -> list[str]:
-    errors = []
-    if len(value) > 63:
-        errors.append("must be no more than 63 characters")
-    if not re.fullmatch(_DNS1123_LABEL_FMT, value):
-        if re.fullmatch(_DNS1123_SUBDOMAIN_FMT, value):
-            # A valid subdomain but not a label: the length is fine, so it is the dots.
-            errors.append("must not contain dots")
-            return errors
-        errors.append(
-            _regex_error(
-                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or "
-                "'-', and must start and end with an alphanumeric character",
-                _DNS1123_LABEL_FMT,
-                "my-name",
-                "123-abc",
-            )
-        )
-    return errors
-
-
-def _dns1035_label(value: str) -> list[str]:
-    errors = []
-    if len(value) > 63:
-        errors.append("must be no more than 63 characters")
-    if not re.fullmatch(_DNS1035_LABEL_FMT, value):
-        errors.append(
-            _regex_error(
-                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
-                "start with an alphabetic character, and end with an alphanumeric character",
-                _DNS1035_LABEL_FMT,
-                "my-name",
-                "abc-123",
-            )
-        )
-    return errors
-
-
-def is_valid_percent(value: str) -> bool:
-    return re.fullmatch(_PERCENT_FMT, value) is not None
 
 
 def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
     errors = []
     for key, value in sorted(labels.items()):
         name = key.rsplit("/", 1)[-1]
-        if not re.fullmatch(_QUALIFIED_NAME_FMT, name) or len(name) > 63:
+        if not re.fullmatch(QUALIFIED_NAME_FMT, name) or len(name) > 63:
             errors.append(
                 FieldError(
                     "Invalid value",
                     path,
-                    _regex_error(
+                    regex_error(
                         "name part must consist of alphanumeric characters, '-', '_' or '.', "
                         "and must start and end with an alphanumeric character",
-                        _QUALIFIED_NAME_FMT,
+                        QUALIFIED_NAME_FMT,
                         "MyName",
                         "my.name",
                         "123-abc",
@@ -145,16 +80,16 @@ def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
             errors.append(
                 FieldError("Invalid value", path, "must be no more than 63 characters", value)
             )
-        if not re.fullmatch(_LABEL_VALUE_FMT, value):
+        if not re.fullmatch(LABEL_VALUE_FMT, value):
             errors.append(
                 FieldError(
                     "Invalid value",
                     path,
-                    _regex_error(
+                    regex_error(
                         "a valid label must be an empty string or consist of alphanumeric "
                         "characters, '-', '_' or '.', and must start and end with an "
                         "alphanumeric character",
-                        _LABEL_VALUE_FMT,
+                        LABEL_VALUE_FMT,
                         "MyValue",
                         "my_value",
                         "12345",
@@ -172,13 +107,24 @@ def validate_object_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldE
             FieldError("Required value", "metadata.name", "name or generateName is required")
         )
     elif meta.name:
-        check = _dns1035_label if dns1035 else _dns1123_subdomain
+        check = dns1035_label if dns1035 else dns1123_subdomain
         errors += [
             FieldError("Invalid value", "metadata.name", m, meta.name) for m in check(meta.name)
         ]
     errors += _validate_labels(meta.labels, "metadata.labels")
-    errors += validate_annotations_size(meta.annotations, "metadata.annotations")
+    errors += validate_annotations(meta.annotations, "metadata.annotations")
     return errors
+
+
+def validate_annotations(annotations: Mapping[str, str], path: str) -> list[FieldError]:
+    """``ValidateAnnotations``: every key a qualified name (checked lower-cased, as
+    upstream), and the 256 KiB total."""
+    errors = [
+        FieldError("Invalid value", path, message, key)
+        for key in sorted(annotations)
+        for message in qualified_name_errors(key.lower())
+    ]
+    return errors + validate_annotations_size(annotations, path)
 
 
 def validate_annotations_size(annotations: Mapping[str, str], path: str) -> list[FieldError]:
@@ -210,9 +156,7 @@ def validate_pod_template(
 ) -> list[FieldError]:
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
     errors = _validate_template_labels(template.metadata.labels, selector, path)
-    errors += validate_annotations_size(
-        template.metadata.annotations, f"{path}.metadata.annotations"
-    )
+    errors += validate_annotations(template.metadata.annotations, f"{path}.metadata.annotations")
     spec = template.spec
     spec_path = f"{path}.spec"
     volumes = spec.extra.get("volumes")
@@ -271,7 +215,7 @@ def _validate_containers(
         else:
             errors += [
                 FieldError("Invalid value", f"{cpath}.name", m, c.name)
-                for m in _dns1123_label(c.name)
+                for m in dns1123_label(c.name)
             ]
             if c.name in seen:
                 errors.append(FieldError("Duplicate value", f"{cpath}.name", "", c.name))
@@ -347,9 +291,9 @@ def _validate_positive_int_or_percent(value: int | str | None, path: str) -> lis
                 FieldError(
                     "Invalid value",
                     path,
-                    _regex_error(
+                    regex_error(
                         "a valid percent string must be a numeric string followed by an ending '%'",
-                        _PERCENT_FMT,
+                        PERCENT_FMT,
                         "1%",
                         "93%",
                     ),

@@ -11,7 +11,6 @@ and prints the ``printer`` line (``deployment.apps/web scaled``).
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -355,5 +354,12 @@ def annotate(k: Kubectl, args: Args) -> str:
                 f"({annotations[key]})"
             )
         annotations[key] = value
-    k.cluster.store.update(replace(obj, metadata=replace(obj.metadata, annotations=annotations)))
+    # As annotate.go, the change goes to the server as a merge patch, so the API
+    # server's validation (key syntax, the 256 KiB total) applies to it.
+    removed = {key: None for key in obj.metadata.annotations if key not in annotations}
+    merge = {"metadata": {"annotations": {**removed, **annotations}}}
+    try:
+        k.cluster.patch((info.kind, name), merge, namespace=k.namespace)
+    except ValidationError as err:
+        raise KubectlError(error_text(str(err))) from None
     return f"{info.singular}/{name} annotated\n"
