@@ -37,8 +37,11 @@ def update(
     desired = change(current)
     if desired.kind == "Deployment":
         problems = validate_deployment_update(desired, current)
-        if problems:
-            raise ValidationError(problems, desired.kind, desired.metadata.name)
+    else:
+        decoding = kind_info(desired.kind).decoding
+        problems = decoding.validate(desired) if decoding is not None else []
+    if problems:
+        raise ValidationError(problems, desired.kind, desired.metadata.name)
     budget.check(store, [desired], max_pods)
     return store.update(desired)
 
