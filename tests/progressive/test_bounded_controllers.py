@@ -48,22 +48,25 @@ def test_pause_durations_that_looped_forever_are_refused_at_apply(duration: str)
     assert c.store.list("Rollout") == []
 
 
-def _store_pause(c: rollsim.Cluster, duration: Any) -> None:
-    """Write a pause duration straight into the store, past validation."""
+def _store_pause_and_image(c: rollsim.Cluster, duration: Any, image: str) -> None:
+    """Write a pause duration and a new image straight into the store, past the
+    validation every verb applies."""
     r = c.get("rollout", "web")
     canary = r.spec.strategy.canary
     steps = list(canary.steps)
     steps[1] = replace(steps[1], pause=RolloutPause(duration=duration))
     strategy = replace(r.spec.strategy, canary=replace(canary, steps=tuple(steps)))
-    c.store.update(replace(r, spec=replace(r.spec, strategy=strategy)))
+    template = r.spec.template
+    container = replace(template.spec.containers[0], image=image)
+    template = replace(template, spec=replace(template.spec, containers=(container,)))
+    c.store.update(replace(r, spec=replace(r.spec, strategy=strategy, template=template)))
 
 
 def test_a_negative_pause_that_reached_the_store_pauses_instead_of_spinning() -> None:
     c = cluster()
     c.apply(rollout_yaml(strategy=PAUSED_STEPS % "30"))
     c.run(until=5)
-    _store_pause(c, -1)
-    c.set_image("rollout/web", web="web:2")
+    _store_pause_and_image(c, -1, "web:2")
     started = time.perf_counter()
     c.run(until=200)
     assert time.perf_counter() - started < 5.0
