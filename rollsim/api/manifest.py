@@ -431,7 +431,10 @@ def _decode_document(doc: Any, where: str) -> tuple[Any, list[str]]:
 
 def _name_of(doc: Mapping[str, Any]) -> str:
     meta = doc.get("metadata")
-    return str(meta.get("name", "")) if isinstance(meta, Mapping) else ""
+    name = meta.get("name", "") if isinstance(meta, Mapping) else ""
+    # Only a string is a name; anything else is the decoder's to refuse, and str() of
+    # a 5000-digit integer would raise.
+    return name if isinstance(name, str) else ""
 
 
 def _read_manifest(path: str) -> str:
@@ -519,7 +522,11 @@ def _plain(doc: Any, line: int, where: str) -> Any:
         return doc
     plain, errors = jsonable(doc)
     if errors:
-        raise ValidationError(errors, str(doc.get("kind", "")), _name_of(plain or {}), where)
+        # The kind names the object in kubectl's text only when it is one (a string).
+        kind = doc.get("kind")
+        raise ValidationError(
+            errors, kind if isinstance(kind, str) else "", _name_of(plain or {}), where
+        )
     return plain
 
 
