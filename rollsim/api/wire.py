@@ -325,7 +325,8 @@ _INVALID = object()
 def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None, list[FieldError]]:
     """Decode a wire mapping into ``cls``; returns the object and the decode error, if any.
 
-    As the API server: the first type mismatch, else every unknown field in
+    As the API server: the error a type's ``UnmarshalJSON`` returned (it ends
+    decoding), else the first type mismatch, else every unknown field in
     one strict-decoding error, prefixed ``<Kind> in version "<v>" cannot be
     handled as a <Kind>``. A body with a decode error is not validated.
     """
