@@ -240,17 +240,25 @@ def test_a_non_string_key_in_python_data_is_refused(cluster: Cluster) -> None:
     )
 
 
+def _with_node_selector(selector: str) -> str:
+    """The web Deployment with ``selector`` as its pods' nodeSelector, a map[string]string."""
+    return web().replace(
+        "    spec:\n      containers:",
+        f"    spec:\n      nodeSelector: {selector}\n      containers:",
+    )
+
+
 def test_yaml_scalar_keys_become_strings_as_sigs_yaml_writes_them() -> None:
     c = Cluster()
-    (deployment,) = c.apply(web(resources="{1: a, true: b, 2.5: c}"))
-    resources = deployment.spec.template.spec.containers[0].extra["resources"]
-    assert resources == {"1": "a", "true": "b", "2.5": "c"}
+    (deployment,) = c.apply(_with_node_selector("{1: a, true: b, 2.5: c}"))
+    selector = deployment.spec.template.spec.extra["nodeSelector"]
+    assert selector == {"1": "a", "true": "b", "2.5": "c"}
 
 
 def test_a_yaml_set_is_a_mapping_of_nulls_as_go_yaml_reads_it() -> None:
     c = Cluster()
-    (deployment,) = c.apply(web(resources="!!set {a, b}"))
-    assert deployment.spec.template.spec.containers[0].extra["resources"] == {"a": None, "b": None}
+    (deployment,) = c.apply(_with_node_selector("!!set {a, b}"))
+    assert deployment.spec.template.spec.extra["nodeSelector"] == {"a": None, "b": None}
 
 
 def test_nan_in_yaml_is_json_marshals_error(cluster: Cluster) -> None:
