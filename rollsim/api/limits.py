@@ -136,14 +136,22 @@ def jsonable(document: Any) -> tuple[Any, list[FieldError]]:
 
     Walks with an explicit stack, so neither depth nor a cycle can overflow it;
     a container seen again on its own path is a cycle, as ``json.Marshal``
-    reports (``encountered a cycle``). Nesting past ``MAX_DEPTH`` is refused.
+    reports (``encountered a cycle``). Nesting past ``MAX_DEPTH`` is refused, and
+    so is a document whose JSON would pass ``MAX_REQUEST_BODY_BYTES``.
     """
     errors: list[FieldError] = []
     root: list[Any] = [None]
     # (container to fill, key or index in it, value, path, ids of the containers above)
     stack: list[tuple[Any, Any, Any, str, frozenset[int]]] = [(root, 0, document, "", frozenset())]
+    # A lower bound on the bytes json.Marshal would write: one list shared a million
+    # times is a small object in Python and a request body the API server refuses.
+    body = 0
     while stack and len(errors) < 10:
         target, slot, value, path, above = stack.pop()
+        # Quotes and a comma around a string; a comma and a digit or bracket else.
+        body += len(value) + 3 if isinstance(value, str) else 2
+        if body > MAX_REQUEST_BODY_BYTES:
+            return None, [too_large(body) or _unsupported(path, GoText("..."), "too large")]
         if not isinstance(value, (Mapping, list, tuple)):
             target[slot], error = _scalar(value, path)
             if error is not None:

@@ -287,7 +287,8 @@ def _yaml_int(text: str, node: yaml.ScalarNode) -> Any:
     if len(digits) <= 70:
         try:
             value = _RESOLVER.construct_yaml_int(node)
-        except ValueError:
+        except (ValueError, IndexError):
+            # IndexError: PyYAML reads the sign of an empty ``!!int`` scalar first.
             return text
         low, high = YAML_INT_RANGE
         if low <= value <= high:
@@ -533,6 +534,12 @@ def _plain(doc: Any, line: int, where: str) -> Any:
 def load_documents(source: Any) -> list[tuple[Any, dict[str, Any]]]:
     """Like ``load``, paired with each document's manifest as given (status dropped)."""
     documents, path = _documents(source)
+    if len(documents) > MAX_DOCUMENTS:
+        # Python data is held to the limit text is (``_yaml_documents``).
+        detail = (
+            f"too many documents: {len(documents)} (rollsim's limit is {MAX_DOCUMENTS} per apply)"
+        )
+        raise ValidationError([FieldError("Decode", "", detail)], source=path)
     loaded: list[tuple[Any, dict[str, Any]]] = []
     problems: list[str] = []
     failures: list[ValidationError] = []
