@@ -120,18 +120,18 @@ def test_missing_session_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         ("pods: {startup: {uniform: [1]}}", "rollsim: pods.startup: uniform takes [low, high]"),
         (
             "pods: {startup: {uniform: [3, 1]}}",
-            'rollsim: pods.startup: Invalid Uniform arguments: high: Invalid value: 1: '
+            "rollsim: pods.startup: Invalid Uniform arguments: high: Invalid value: 1: "
             "must be >= 3",
         ),
         (
             "pods: {startup: {lognormal: [x, 1]}}",
-            'rollsim: pods.startup: Invalid LogNormal arguments: median: Invalid value: '
+            "rollsim: pods.startup: Invalid LogNormal arguments: median: Invalid value: "
             '"x": must be a number of seconds',
         ),
         ("pods: {startup: {gamma: 2}}", "rollsim: pods.startup: expected seconds or one of"),
         (
             "pods: {error_rate: 2}",
-            'rollsim: pods: Invalid PodBehavior arguments: error_rate: Invalid value: 2: '
+            "rollsim: pods: Invalid PodBehavior arguments: error_rate: Invalid value: 2: "
             "must be a number between 0 and 1, inclusive",
         ),
         ("pods: {speed: 2}", "rollsim: pods: PodBehavior.__init__() got an unexpected keyword"),
@@ -155,12 +155,12 @@ def test_bad_config_is_one_line(
     [
         (
             ["--startup", "nan"],
-            'rollsim: pods: Invalid PodBehavior arguments: startup: Invalid value: nan: '
+            "rollsim: pods: Invalid PodBehavior arguments: startup: Invalid value: nan: "
             "must be a finite number\n",
         ),
         (
             ["--shutdown", "-1"],
-            'rollsim: pods: Invalid PodBehavior arguments: shutdown: Invalid value: -1.0: '
+            "rollsim: pods: Invalid PodBehavior arguments: shutdown: Invalid value: -1.0: "
             "must be >= 0\n",
         ),
     ],
@@ -206,26 +206,26 @@ def test_pod_behavior_names_the_argument(
     with pytest.raises(ValidationError) as info:
         PodBehavior(**arguments)
     assert [(e.field, e.detail) for e in info.value.errors] == [(field, detail)]
-    assert str(info.value).startswith(f'Invalid PodBehavior arguments: {field}: Invalid value: ')
+    assert str(info.value).startswith(f"Invalid PodBehavior arguments: {field}: Invalid value: ")
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: dist.Fixed(-1), 'Invalid Fixed arguments: value: Invalid value: -1: must be'),
-        (lambda: dist.Uniform(math.nan, 1), 'Invalid Uniform arguments: low: Invalid value: nan'),
-        (lambda: dist.LogNormal(0, 1), 'Invalid LogNormal arguments: median: Invalid value: 0'),
-        (lambda: dist.Empirical(()), 'Invalid Empirical arguments: values: Invalid value: []'),
+        (lambda: dist.Fixed(-1), "Invalid Fixed arguments: value: Invalid value: -1: must be"),
+        (lambda: dist.Uniform(math.nan, 1), "Invalid Uniform arguments: low: Invalid value: nan"),
+        (lambda: dist.LogNormal(0, 1), "Invalid LogNormal arguments: median: Invalid value: 0"),
+        (lambda: dist.Empirical(()), "Invalid Empirical arguments: values: Invalid value: []"),
         (lambda: dist.Empirical("12"), 'Invalid Empirical arguments: values: Invalid value: "12"'),
         (
             lambda: dist.Empirical((1, -2)),
-            'Invalid Empirical arguments: values[1]: Invalid value: -2',
+            "Invalid Empirical arguments: values[1]: Invalid value: -2",
         ),
         (
             lambda: dist.KwokDelay(1, math.inf),
-            'Invalid KwokDelay arguments: jitter_duration: Invalid value: inf',
+            "Invalid KwokDelay arguments: jitter_duration: Invalid value: inf",
         ),
-        (lambda: dist.Exponential("3"), 'Invalid Exponential arguments: mean_seconds: Invalid'),
+        (lambda: dist.Exponential("3"), "Invalid Exponential arguments: mean_seconds: Invalid"),
     ],
 )
 def test_distributions_name_the_argument(make: Any, message: str) -> None:

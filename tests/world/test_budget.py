@@ -173,5 +173,5 @@ def test_max_pods_must_be_a_count() -> None:
     with pytest.raises(ValidationError) as raised:
         rollsim.Cluster(max_pods=-1)
     assert str(raised.value) == (
-        'Invalid Cluster arguments: max_pods: Invalid value: -1: must be a non-negative integer'
+        "Invalid Cluster arguments: max_pods: Invalid value: -1: must be a non-negative integer"
     )
