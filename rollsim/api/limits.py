@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -130,6 +130,51 @@ def _unsupported(path: str, shown: GoText, detail: str) -> FieldError:
     return FieldError("Invalid value", path or "<root>", detail, shown)
 
 
+def json_size_at_least(document: Any) -> int:
+    """A lower bound on the bytes ``json.Marshal`` would write for ``document``.
+
+    Each container is measured once however often it is shared (post-order, with
+    an explicit stack), so a YAML-style alias bomb given as Python data costs its
+    distinct nodes, not its expansion. A container inside itself counts nothing
+    more: ``jsonable`` reports the cycle.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(document, False)] if _is_container(document) else []
+    while stack:
+        value, expanded = stack.pop()
+        ident = id(value)
+        if not expanded:
+            if ident in sizes or ident in on_path:
+                continue
+            on_path.add(ident)
+            stack.append((value, True))
+            stack.extend((child, False) for child in _children(value) if _is_container(child))
+            continue
+        on_path.discard(ident)
+        # Brackets, a comma between items, and a quoted key and colon per entry.
+        total = 2 + max(len(value) - 1, 0)
+        if isinstance(value, Mapping):
+            total += sum(len(str(key)) + 3 for key in value)
+        for child in _children(value):
+            total += sizes.get(id(child), 0) if _is_container(child) else _leaf_size(child)
+        sizes[ident] = total
+    return sizes.get(id(document), 0) if _is_container(document) else _leaf_size(document)
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (Mapping, list, tuple))
+
+
+def _children(value: Any) -> Iterable[Any]:
+    return value.values() if isinstance(value, Mapping) else value
+
+
+def _leaf_size(value: Any) -> int:
+    # A string in quotes; anything else at least one character.
+    return len(value) + 2 if isinstance(value, str) else 1
+
+
 def jsonable(document: Any) -> tuple[Any, list[FieldError]]:
     """A plain JSON-shaped copy of ``document`` (dicts with string keys, lists,
     strings, finite numbers, booleans, null), or the field errors that stop it.
@@ -143,15 +188,13 @@ def jsonable(document: Any) -> tuple[Any, list[FieldError]]:
     root: list[Any] = [None]
     # (container to fill, key or index in it, value, path, ids of the containers above)
     stack: list[tuple[Any, Any, Any, str, frozenset[int]]] = [(root, 0, document, "", frozenset())]
-    # A lower bound on the bytes json.Marshal would write: one list shared a million
-    # times is a small object in Python and a request body the API server refuses.
-    body = 0
+    # One list shared a million times is a small object in Python and a request
+    # body the API server refuses: measured before anything is copied.
+    oversize = too_large(json_size_at_least(document))
+    if oversize is not None:
+        return None, [oversize]
     while stack and len(errors) < 10:
         target, slot, value, path, above = stack.pop()
-        # Quotes and a comma around a string; a comma and a digit or bracket else.
-        body += len(value) + 3 if isinstance(value, str) else 2
-        if body > MAX_REQUEST_BODY_BYTES:
-            return None, [too_large(body) or _unsupported(path, GoText("..."), "too large")]
         if not isinstance(value, (Mapping, list, tuple)):
             target[slot], error = _scalar(value, path)
             if error is not None:
