@@ -19,6 +19,7 @@ import multiprocessing
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from fuzz.mutations import Case, cases
 from fuzz.runner import kubectl_outcome, manifest_outcome
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
 
 Signature = tuple[str, str, str, str]
 
@@ -81,7 +83,23 @@ def _manifest_example(case: Case) -> tuple[dict[str, Any], int]:
     return {"via": case.mode, "body": text, "ops": case.ops, "seed": case.seed}, size
 
 
-def _run_manifests(count: int, seed: int) -> Tally:
+def _manifest_case(case: Case) -> tuple[Outcome, dict[str, Any], int]:
+    example, size = _manifest_example(case)
+    return manifest_outcome(case.payload()), example, size
+
+
+def _line_case(line: Line) -> tuple[Outcome, dict[str, Any], int]:
+    example = {"via": "kubectl", "line": line.text, "body": line.stdin or ""}
+    return kubectl_outcome(line.text, line.stdin), example, len(line.text) + len(line.stdin or "")
+
+
+def _run(
+    strategy: st.SearchStrategy[Any],
+    classify: Callable[[Any], tuple[Outcome, dict[str, Any], int]],
+    count: int,
+    seed: int,
+) -> Tally:
+    """``count`` seeded examples of ``strategy``, each classified into one tally."""
     tally = Tally()
 
     @hypothesis_seed(seed)
@@ -92,34 +110,9 @@ def _run_manifests(count: int, seed: int) -> Tally:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(cases())
-    def campaign(case: Case) -> None:
-        outcome = manifest_outcome(case.payload())
-        example, size = _manifest_example(case)
-        tally.add(outcome, example, size)
-
-    start = time.perf_counter()
-    campaign()
-    tally.seconds = time.perf_counter() - start
-    return tally
-
-
-def _run_lines(count: int, seed: int) -> Tally:
-    tally = Tally()
-
-    @hypothesis_seed(seed)
-    @settings(
-        max_examples=count,
-        phases=(Phase.generate,),
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(lines())
-    def campaign(line: Line) -> None:
-        outcome = kubectl_outcome(line.text, line.stdin)
-        example = {"via": "kubectl", "line": line.text, "body": line.stdin or ""}
-        tally.add(outcome, example, len(line.text) + len(line.stdin or ""))
+    @given(strategy)
+    def campaign(case: Any) -> None:
+        tally.add(*classify(case))
 
     start = time.perf_counter()
     campaign()
@@ -129,7 +122,9 @@ def _run_lines(count: int, seed: int) -> Tally:
 
 def _work(job: tuple[str, int, int]) -> tuple[str, Tally]:
     what, count, seed = job
-    return what, (_run_manifests if what == "manifests" else _run_lines)(count, seed)
+    if what == "manifests":
+        return what, _run(cases(), _manifest_case, count, seed)
+    return what, _run(lines(), _line_case, count, seed)
 
 
 def _jobs(manifests: int, kubectl: int, seed: int, chunk: int) -> list[tuple[str, int, int]]:
