@@ -1,22 +1,98 @@
-"""An AnalysisTemplate metric's rules, and how its int-or-string and duration fields read.
+"""AnalysisTemplate and ClusterAnalysisTemplate: their types, and a metric's rules.
 
-Mirrors ``ValidateMetric`` in argo-rollouts utils/analysis/helpers.go (whose
-words the field errors carry), ``intstr.IntValue`` and ``DurationString.Duration``.
-The AnalysisRun simulation in ``controllers/rollout/analysis.py`` reads the same
-fields through the same two functions, so what apply accepts is what runs.
+Mirrors analysis_types.go of argo-rollouts (``AnalysisTemplate``,
+``ClusterAnalysisTemplate``: a cluster-scoped object with the same spec, which a
+Rollout names with ``clusterScope: true``), ``ValidateAnalysisTemplateSpec`` and
+``ValidateMetric`` in utils/analysis/helpers.go (whose words the field errors
+carry), ``intstr.IntValue`` and ``DurationString.Duration``. The AnalysisRun
+simulation in ``controllers/rollout/analysis.py`` reads the same fields through
+the same two functions, so what apply accepts is what runs.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from rollsim.api.duration import parse_duration, parse_int
 from rollsim.api.errors import FieldError
+from rollsim.api.meta import ObjectMeta
+from rollsim.api.validation import validate_object_meta
 
-if TYPE_CHECKING:
-    from rollsim.api.argo import AnalysisMetric
+__all__ = [
+    "AnalysisArgument",
+    "AnalysisMetric",
+    "AnalysisTemplate",
+    "AnalysisTemplateSpec",
+    "ClusterAnalysisTemplate",
+    "int_value",
+    "metric_duration_seconds",
+    "validate_analysis_template",
+    "validate_metric",
+]
 
-__all__ = ["int_value", "metric_duration_seconds", "validate_metric"]
+IntOrString = int | str
+
+
+@dataclass(frozen=True)
+class AnalysisArgument:
+    OPAQUE = frozenset({"valueFrom"})
+
+    name: str = ""
+    value: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class AnalysisMetric:
+    """One metric of an AnalysisTemplate.
+
+    rollsim measures it from the traffic model: ``provider`` may name the
+    quantity as ``{rollsim: {metric: success-rate | error-rate | latency,
+    quantile: 0.99}}``; any other provider (prometheus, datadog, ...) is
+    read by the metric's name (containing ``success``, ``error`` or
+    ``latency``/``duration``).
+    """
+
+    name: str = ""
+    interval: str = ""
+    initial_delay: str = ""
+    count: IntOrString | None = None
+    success_condition: str = ""
+    failure_condition: str = ""
+    failure_limit: IntOrString | None = None
+    inconclusive_limit: IntOrString | None = None
+    consecutive_error_limit: IntOrString | None = None
+    provider: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnalysisTemplateSpec:
+    OPAQUE = frozenset({"dryRun", "measurementRetention"})
+
+    metrics: tuple[AnalysisMetric, ...] = ()
+    args: tuple[AnalysisArgument, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class AnalysisTemplate:
+    api_version: str = "argoproj.io/v1alpha1"
+    kind: str = "AnalysisTemplate"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: AnalysisTemplateSpec = field(default_factory=AnalysisTemplateSpec)
+
+
+@dataclass(frozen=True)
+class ClusterAnalysisTemplate:
+    """``ClusterAnalysisTemplate``: an AnalysisTemplate's spec, cluster-scoped, so every
+    namespace's Rollouts can name it (``templates[].clusterScope: true``)."""
+
+    api_version: str = "argoproj.io/v1alpha1"
+    kind: str = "ClusterAnalysisTemplate"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: AnalysisTemplateSpec = field(default_factory=AnalysisTemplateSpec)
 
 
 def int_value(value: int | str | None) -> int:
@@ -84,4 +160,23 @@ def validate_metric(metric: AnalysisMetric, path: str) -> list[FieldError]:
             errors.append(
                 FieldError("Invalid value", f"{path}.{wire}", f"{wire} must be >= 0", limit)
             )
+    return errors
+
+
+def validate_analysis_template(t: AnalysisTemplate | ClusterAnalysisTemplate) -> list[FieldError]:
+    """``ValidateAnalysisTemplateSpec``: at least one metric, unique names, each valid
+    as ``ValidateMetric`` has it; a ClusterAnalysisTemplate is held to the same rules."""
+    errors = validate_object_meta(t.metadata)
+    if not t.spec.metrics:
+        errors.append(
+            FieldError("Required value", "spec.metrics", "at least one metric is required")
+        )
+    seen: set[str] = set()
+    for i, metric in enumerate(t.spec.metrics):
+        if not metric.name:
+            errors.append(FieldError("Required value", f"spec.metrics[{i}].name"))
+        elif metric.name in seen:
+            errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "", metric.name))
+        seen.add(metric.name)
+        errors += validate_metric(metric, f"spec.metrics[{i}]")
     return errors

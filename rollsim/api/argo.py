@@ -15,7 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rollsim.api.analysis_validation import validate_metric
+from rollsim.api.analysis_validation import (
+    AnalysisArgument,
+    AnalysisMetric,
+    AnalysisTemplate,
+    AnalysisTemplateSpec,
+    ClusterAnalysisTemplate,
+    validate_analysis_template,
+)
 from rollsim.api.apps import DeploymentCondition
 from rollsim.api.core import PodTemplateSpec
 from rollsim.api.defaults import default_template
@@ -30,19 +37,23 @@ from rollsim.api.validation import (
 )
 
 __all__ = [
+    "AnalysisArgument",
     "AnalysisMetric",
     "AnalysisTemplate",
     "AnalysisTemplateSpec",
     "BlueGreenStrategy",
     "CanaryStep",
     "CanaryStrategy",
+    "ClusterAnalysisTemplate",
     "PauseCondition",
+    "ReplicaProgressThreshold",
     "Rollout",
     "RolloutAnalysis",
     "RolloutCondition",
     "RolloutSpec",
     "RolloutStatus",
     "RolloutStrategy",
+    "WorkloadRef",
     "default_rollout",
     "validate_analysis_template",
     "validate_rollout",
@@ -86,19 +97,11 @@ class SetCanaryScale:
 
 @dataclass(frozen=True)
 class AnalysisTemplateRef:
-    OPAQUE = frozenset({"clusterScope"})
+    """``AnalysisTemplateRef``: an AnalysisTemplate in the Rollout's namespace, or with
+    ``clusterScope`` a ClusterAnalysisTemplate."""
 
     template_name: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
-
-
-@dataclass(frozen=True)
-class AnalysisArgument:
-    OPAQUE = frozenset({"valueFrom"})
-
-    name: str = ""
-    value: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+    cluster_scope: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,15 @@ class TrafficRouting:
 
 
 @dataclass(frozen=True)
+class ReplicaProgressThreshold:
+    """``ReplicaProgressThreshold``: how many of a step's desired canary pods must be
+    available (``Percent`` of them, or a number of ``Pods``) before the step is done."""
+
+    type: str = ""
+    value: int | None = None
+
+
+@dataclass(frozen=True)
 class CanaryStrategy:
     OPAQUE = frozenset({"canaryMetadata", "stableMetadata", "antiAffinity", "pingPong"})
 
@@ -172,6 +184,7 @@ class CanaryStrategy:
     abort_scale_down_delay_seconds: int | None = None
     dynamic_stable_scale: bool = False
     min_pods_per_replica_set: int | None = None
+    replica_progress_threshold: ReplicaProgressThreshold | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
@@ -199,9 +212,27 @@ class RolloutStrategy:
     blue_green: BlueGreenStrategy | None = None
 
 
+#: ``workloadRef.scaleDown``: what happens to the referenced Deployment's pods.
+SCALE_DOWN_NEVER = "never"
+SCALE_DOWN_ON_SUCCESS = "onsuccess"
+SCALE_DOWN_PROGRESSIVELY = "progressively"
+
+
+@dataclass(frozen=True)
+class WorkloadRef:
+    """``ObjectRef``: the Deployment (or ReplicaSet, PodTemplate) whose pod template and
+    selector the Rollout runs; ``scale_down`` says whether its own pods go
+    (``never``, ``onsuccess``, ``progressively``; empty is never)."""
+
+    api_version: str = ""
+    kind: str = ""
+    name: str = ""
+    scale_down: str = ""
+
+
 @dataclass(frozen=True)
 class RolloutSpec:
-    OPAQUE = frozenset({"workloadRef", "analysis", "rollbackWindow"})
+    OPAQUE = frozenset({"analysis", "rollbackWindow"})
 
     replicas: int | None = None
     selector: LabelSelector | None = None
@@ -212,6 +243,7 @@ class RolloutSpec:
     progress_deadline_seconds: int | None = None
     progress_deadline_abort: bool = False
     strategy: RolloutStrategy = field(default_factory=RolloutStrategy)
+    workload_ref: WorkloadRef | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
@@ -269,46 +301,6 @@ class Rollout:
         return 1 if self.spec.replicas is None else self.spec.replicas
 
 
-@dataclass(frozen=True)
-class AnalysisMetric:
-    """One metric of an AnalysisTemplate.
-
-    rollsim measures it from the traffic model: ``provider`` may name the
-    quantity as ``{rollsim: {metric: success-rate | error-rate | latency,
-    quantile: 0.99}}``; any other provider (prometheus, datadog, ...) is
-    read by the metric's name (containing ``success``, ``error`` or
-    ``latency``/``duration``).
-    """
-
-    name: str = ""
-    interval: str = ""
-    initial_delay: str = ""
-    count: IntOrString | None = None
-    success_condition: str = ""
-    failure_condition: str = ""
-    failure_limit: IntOrString | None = None
-    inconclusive_limit: IntOrString | None = None
-    consecutive_error_limit: IntOrString | None = None
-    provider: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AnalysisTemplateSpec:
-    OPAQUE = frozenset({"dryRun", "measurementRetention"})
-
-    metrics: tuple[AnalysisMetric, ...] = ()
-    args: tuple[AnalysisArgument, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
-
-
-@dataclass(frozen=True)
-class AnalysisTemplate:
-    api_version: str = "argoproj.io/v1alpha1"
-    kind: str = "AnalysisTemplate"
-    metadata: ObjectMeta = field(default_factory=ObjectMeta)
-    spec: AnalysisTemplateSpec = field(default_factory=AnalysisTemplateSpec)
-
-
 def default_rollout(r: Rollout) -> Rollout:
     """Argo Rollouts' defaults: replicas 1, revisionHistoryLimit 10,
     progressDeadlineSeconds 600, canary maxSurge/maxUnavailable 25%."""
@@ -335,7 +327,11 @@ def default_rollout(r: Rollout) -> Rollout:
             progress_deadline_seconds=(
                 600 if spec.progress_deadline_seconds is None else spec.progress_deadline_seconds
             ),
-            template=default_template(spec.template),
+            # A workloadRef Rollout has no template of its own to default: the
+            # controller resolves the referenced one, defaulted where it was applied.
+            template=spec.template
+            if spec.workload_ref is not None
+            else default_template(spec.template),
             strategy=strategy,
         ),
     )
@@ -371,10 +367,21 @@ def validate_rollout(r: Rollout) -> list[FieldError]:
 
 def _validate_rollout_spec(spec: RolloutSpec) -> list[FieldError]:
     """``ValidateRolloutSpec``: replicas, selector and pod template as a Deployment's,
-    the strategy, and a progress deadline longer than minReadySeconds."""
+    the strategy, and a progress deadline longer than minReadySeconds. With a
+    ``workloadRef`` the selector and template come from the referenced workload, so
+    they are not checked here, and a template of the Rollout's own is refused."""
     errors = _nonnegative(spec.replicas, "spec.replicas")
-    errors += validate_replica_selector(spec.selector, "rollout")
-    errors += validate_pod_template(spec.template, spec.selector, "spec.template")
+    if spec.workload_ref is None:
+        errors += validate_replica_selector(spec.selector, "rollout")
+        errors += validate_pod_template(spec.template, spec.selector, "spec.template")
+    elif spec.template != PodTemplateSpec():
+        errors.append(
+            FieldError(
+                "Internal error",
+                "spec.template",
+                "template must be empty for workload reference rollout",
+            )
+        )
     errors += _nonnegative(spec.min_ready_seconds, "spec.minReadySeconds")
     errors += _nonnegative(spec.revision_history_limit, "spec.revisionHistoryLimit")
     errors += _nonnegative(spec.progress_deadline_seconds, "spec.progressDeadlineSeconds")
@@ -426,6 +433,7 @@ def _validate_rollout_strategy_canary(canary: CanaryStrategy, path: str) -> list
     errors = _check_int_or_percent(canary.max_surge, f"{path}.maxSurge")
     errors += _check_int_or_percent(canary.max_unavailable, f"{path}.maxUnavailable")
     errors += _invalid_max_surge_max_unavailable(canary, path)
+    errors += _replica_progress_threshold(canary.replica_progress_threshold, path)
     routed = canary.traffic_routing is not None
     max_weight = _max_traffic_weight(canary)
     for i, step in enumerate(canary.steps):
@@ -468,6 +476,20 @@ def _invalid_max_surge_max_unavailable(canary: CanaryStrategy, path: str) -> lis
             )
         ]
     return []
+
+
+def _replica_progress_threshold(
+    threshold: ReplicaProgressThreshold | None, path: str
+) -> list[FieldError]:
+    """The CRD schema of ``replicaProgressThreshold``: ``type`` and ``value`` required."""
+    if threshold is None:
+        return []
+    errors: list[FieldError] = []
+    if not threshold.type:
+        errors.append(FieldError("Required value", f"{path}.replicaProgressThreshold.type"))
+    if threshold.value is None:
+        errors.append(FieldError("Required value", f"{path}.replicaProgressThreshold.value"))
+    return errors
 
 
 def _max_traffic_weight(canary: CanaryStrategy) -> int:
@@ -546,23 +568,4 @@ def _validate_rollout_strategy_blue_green(
             )
         )
     errors += _check_int_or_percent(blue_green.max_unavailable, f"{path}.maxUnavailable")
-    return errors
-
-
-def validate_analysis_template(t: AnalysisTemplate) -> list[FieldError]:
-    """``ValidateAnalysisTemplateSpec``: at least one metric, unique names, each valid
-    as ``ValidateMetric`` has it (``analysis_validation.validate_metric``)."""
-    errors = validate_object_meta(t.metadata)
-    if not t.spec.metrics:
-        errors.append(
-            FieldError("Required value", "spec.metrics", "at least one metric is required")
-        )
-    seen: set[str] = set()
-    for i, metric in enumerate(t.spec.metrics):
-        if not metric.name:
-            errors.append(FieldError("Required value", f"spec.metrics[{i}].name"))
-        elif metric.name in seen:
-            errors.append(FieldError("Duplicate value", f"spec.metrics[{i}].name", "", metric.name))
-        seen.add(metric.name)
-        errors += validate_metric(metric, f"spec.metrics[{i}]")
     return errors
