@@ -1,8 +1,11 @@
 """Helpers shared by the workload controllers.
 
 Mirrors pkg/controller/controller_utils.go (``ComputeHash``,
-``FilterActiveReplicaSets``, the ReplicaSet sort orders, ``ActivePodsWithRanks``)
-and ``IsPodAvailable`` from pkg/api/v1/pod. Timestamps are simulated seconds.
+``FilterActiveReplicaSets``, the ReplicaSet sort orders, ``ActivePodsWithRanks``),
+``IsPodAvailable`` from pkg/api/v1/pod, and the decisions of
+pkg/controller/controller_ref_manager.go (``ClaimObject``, the adoption and
+release patches), which the Deployment and ReplicaSet controllers carry out.
+Timestamps are simulated seconds.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ import functools
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from rollsim.api.apps import ReplicaSet
 from rollsim.api.core import PodTemplateSpec
+from rollsim.api.meta import ObjectMeta, OwnerReference
 from rollsim.api.wire import encode
 
 __all__ = [
+    "ClaimAction",
     "PodRankKey",
+    "claim_object",
     "compute_hash",
+    "controller_ref",
     "filter_active_replica_sets",
     "is_pod_available",
     "pod_deletion_less",
@@ -28,6 +36,8 @@ __all__ = [
     "replica_sets_by_size_older",
     "safe_encode_string",
     "sort_pods_for_deletion",
+    "with_owner",
+    "without_owner",
 ]
 
 _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
@@ -194,3 +204,61 @@ def sort_pods_for_deletion(pods: Iterable[PodRankKey], now: float | None) -> lis
         return 0
 
     return sorted(pods, key=functools.cmp_to_key(compare))
+
+
+#: What ``claim_object`` decides for one object.
+ClaimAction = Literal["claimed", "adopt", "release", "ignore"]
+
+
+def claim_object(
+    owner_meta: ObjectMeta, obj_meta: ObjectMeta, matches: bool, owner_deleting: bool
+) -> ClaimAction:
+    """``baseControllerRefManager.ClaimObject`` (pkg/controller/controller_ref_manager.go).
+
+    ``claimed``: already controlled by the owner and still selected, even while
+    the owner is being deleted (claiming what one owns takes no action);
+    ``release``: controlled by the owner but no longer selected, unless the
+    owner is being deleted; ``adopt``: an orphan the owner selects, in its
+    namespace, neither of them being deleted (``RecheckDeletionTimestamp`` is
+    ``owner_deleting`` read fresh from the store); ``ignore`` otherwise,
+    including an object another controller owns.
+    """
+    ref = next((r for r in obj_meta.owner_references if r.controller), None)
+    if ref is not None:
+        if ref.uid != owner_meta.uid:
+            return "ignore"
+        if matches:
+            return "claimed"
+        return "ignore" if owner_deleting else "release"
+    if owner_deleting or not matches or obj_meta.deletion_timestamp is not None:
+        return "ignore"
+    if owner_meta.namespace and owner_meta.namespace != obj_meta.namespace:
+        return "ignore"
+    return "adopt"
+
+
+def controller_ref(api_version: str, kind: str, meta: ObjectMeta) -> OwnerReference:
+    """The owner reference ``AdoptReplicaSet``/``AdoptPod`` patch in: controller and
+    blockOwnerDeletion both true."""
+    return OwnerReference(
+        api_version=api_version,
+        kind=kind,
+        name=meta.name,
+        uid=meta.uid,
+        controller=True,
+        block_owner_deletion=True,
+    )
+
+
+def with_owner(meta: ObjectMeta, ref: OwnerReference) -> ObjectMeta:
+    """The metadata after the adoption patch: ``ref`` merged into ownerReferences by UID
+    (a strategic merge patch keeps every other owner reference)."""
+    kept = tuple(r for r in meta.owner_references if r.uid != ref.uid)
+    return replace(meta, owner_references=(*kept, ref))
+
+
+def without_owner(meta: ObjectMeta, owner_uid: str) -> ObjectMeta:
+    """The metadata after ``ReleaseReplicaSet``/``ReleasePod``'s ``$patch: delete`` of the
+    owner reference with ``owner_uid``."""
+    kept = tuple(r for r in meta.owner_references if r.uid != owner_uid)
+    return replace(meta, owner_references=kept)

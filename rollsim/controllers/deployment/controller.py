@@ -18,11 +18,22 @@ from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, register_workload
 from rollsim.api.meta import controller_of
 from rollsim.controllers.context import ControllerContext
+from rollsim.controllers.controller_utils import (
+    claim_object,
+    controller_ref,
+    with_owner,
+    without_owner,
+)
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.recreate import rollout_recreate
 from rollsim.controllers.deployment.rollback import rollback
 from rollsim.controllers.deployment.rolling import rollout_rolling
-from rollsim.controllers.deployment.sync import is_scaling_event, sync
+from rollsim.controllers.deployment.sync import (
+    get_all_replica_sets_and_sync_revision,
+    is_scaling_event,
+    sync,
+    sync_deployment_status,
+)
 from rollsim.kubelet import Kubelet
 from rollsim.pods import PodIndex, PodRecord
 from rollsim.world.clock import Clock
@@ -72,6 +83,8 @@ class DeploymentController:
         self._events = events
         self._clock = clock
         self._queue = queues.register("deployment", self.sync)
+        #: Orphan ReplicaSets by namespace and name: the candidates for adoption.
+        self._orphans: dict[str, dict[str, ReplicaSet]] = {}
         store.on("Deployment", self._deployment_written)
         store.on("ReplicaSet", self._replica_set_written)
         kubelet.watch(None, self._pod_gone)
@@ -89,10 +102,46 @@ class DeploymentController:
             self._queue.add((new.metadata.namespace, new.metadata.name))
 
     def _replica_set_written(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
-        """``addReplicaSet``/``updateReplicaSet``/``deleteReplicaSet``: sync its controller."""
+        """``addReplicaSet``/``updateReplicaSet``/``deleteReplicaSet``: sync its controller;
+        a controller it had before syncs too (it was released or re-owned). An orphan
+        (``getDeploymentsForReplicaSet``) syncs every Deployment selecting it, so one
+        may adopt it, when it is new or its labels or owner changed."""
         rs = new if new is not None else old
         assert rs is not None
+        self._index_orphan(old, new)
         self._enqueue_controller_of(rs)
+        old_ref = controller_of(old) if old is not None else None
+        new_ref = controller_of(new) if new is not None else None
+        if (
+            old is not None
+            and old_ref is not None
+            and (new_ref is None or new_ref.uid != old_ref.uid)
+        ):
+            self._enqueue_controller_of(old)
+        if new is None or new_ref is not None:
+            return
+        if old is None or old_ref is not None or old.metadata.labels != new.metadata.labels:
+            for d in self._deployments_selecting(new):
+                self._queue.add((d.metadata.namespace, d.metadata.name))
+
+    def _index_orphan(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
+        """Keep the orphan ReplicaSets by namespace, so a sync finds them without a scan."""
+        for rs in (old, new):
+            if rs is not None:
+                self._orphans.get(rs.metadata.namespace, {}).pop(rs.metadata.name, None)
+        if new is not None and controller_of(new) is None:
+            self._orphans.setdefault(new.metadata.namespace, {})[new.metadata.name] = new
+
+    def _deployments_selecting(self, rs: ReplicaSet) -> list[Deployment]:
+        """``getDeploymentsForReplicaSet``: the Deployments of its namespace whose
+        non-empty selector matches its labels."""
+        return [
+            d
+            for d in self._store.list(Deployment, rs.metadata.namespace)
+            if d.spec.selector is not None
+            and not d.spec.selector.empty
+            and d.spec.selector.matches(rs.metadata.labels)
+        ]
 
     def _pod_gone(self, pod: PodRecord) -> None:
         """``deletePod``: Recreate may be waiting for exactly this pod to be gone."""
@@ -123,9 +172,12 @@ class DeploymentController:
                     replace(d, status=replace(d.status, observed_generation=d.metadata.generation))
                 )
             return
-        # Deletion is immediate here (background propagation, no finalizers), so the
-        # status-only path for a Deployment being deleted never arises.
-        rs_list = self._store.owned_replica_sets(d.metadata.uid)
+        rs_list = self._claim_replica_sets(d)
+        if d.metadata.deletion_timestamp is not None:
+            # ``syncStatusOnly``: a Deployment deleted in the foreground creates nothing.
+            new_rs, old_rss, d = get_all_replica_sets_and_sync_revision(self, d, rs_list, False)
+            sync_deployment_status(self, [*old_rss, new_rs], new_rs, d)
+            return
         paused = check_paused_conditions(d, self.now)
         if paused is not None:
             d = self.update_status(paused)
@@ -143,6 +195,36 @@ class DeploymentController:
             rollout_recreate(self, d, rs_list)
         elif d.spec.strategy.type == "RollingUpdate":
             rollout_rolling(self, d, rs_list)
+
+    def _claim_replica_sets(self, d: Deployment) -> list[ReplicaSet]:
+        """``getReplicaSetsForDeployment``: ``ClaimReplicaSets`` over the ReplicaSets it
+        controls and the orphans of its namespace; returns those it now controls, by name.
+
+        An owned ReplicaSet whose labels the selector no longer matches is released
+        (its owner reference removed); an orphan the selector matches is adopted
+        (``AdoptReplicaSet``: this Deployment as its controller). Upstream emits no
+        event for either. The revision then continues from the adopted ReplicaSet:
+        it is the new one when its template matches, else the next revision is one
+        more than its.
+        """
+        selector = d.spec.selector
+        assert selector is not None
+        deleting = d.metadata.deletion_timestamp is not None
+        claimed: dict[str, ReplicaSet] = {}
+        owned = self._store.owned_replica_sets(d.metadata.uid)
+        orphans = self._orphans.get(d.metadata.namespace, {})
+        for rs in [*owned, *(orphans[name] for name in sorted(orphans))]:
+            matches = selector.matches(rs.metadata.labels)
+            action = claim_object(d.metadata, rs.metadata, matches, deleting)
+            if action == "claimed":
+                claimed[rs.metadata.name] = rs
+            elif action == "release":
+                self._store.update(replace(rs, metadata=without_owner(rs.metadata, d.metadata.uid)))
+            elif action == "adopt":
+                ref = controller_ref("apps/v1", "Deployment", d.metadata)
+                adopted = replace(rs, metadata=with_owner(rs.metadata, ref))
+                claimed[rs.metadata.name] = self._store.update(adopted)
+        return [claimed[name] for name in sorted(claimed)]
 
     # What upstream does through its clientset, recorder and queue.
 
