@@ -1,8 +1,9 @@
 """Bad input to ``rollsim replay``, to Scenario and PodBehavior, never a traceback (issue 11).
 
-The CLI prints one ``rollsim: ...`` line on stderr and exits 1 for a user's
-mistake (a missing file, a bad config or session line); a kubectl command that
-fails is part of the transcript with kubectl's words, as in a shell. Python
+The CLI prints one ``rollsim: ...`` line on stderr for a user's mistake: exit 2
+for a session file or ``--config`` it cannot use, a shell's status for a session
+line it cannot run (after the transcript so far); a kubectl command that fails
+is part of the transcript with kubectl's words, as in a shell. Python
 arguments of Scenario, Action, PodBehavior and the distributions are refused
 with a ``ValidationError`` naming the field.
 """
@@ -82,94 +83,184 @@ def test_failed_kubectl_lines_are_part_of_the_transcript(
 
 
 @pytest.mark.parametrize(
-    ("line", "message"),
+    ("line", "message", "status"),
     [
-        ("sleep inf", f"line 1: sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got inf"),
-        ("sleep nan", f"line 1: sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got nan"),
-        ("sleep -1", f"line 1: sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got -1"),
-        ("sleep 1e300", "line 1: sleep needs a number of seconds from 0 to 86400, got 1e300"),
-        ("sleep soon", "line 1: sleep needs a number of seconds"),
-        ("sleep", "line 1: sleep needs a number of seconds"),
-        ("kubectl get 'deploy", "line 1: No closing quotation"),
-        ("helm install x", "line 1: expected a kubectl or sleep command, got 'helm'"),
+        ("sleep inf", f"sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got inf", 1),
+        ("sleep nan", f"sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got nan", 1),
+        ("sleep -1", f"sleep needs a number of seconds from 0 to {MAX_SLEEP:g}, got -1", 1),
+        ("sleep 1e300", "sleep needs a number of seconds from 0 to 86400, got 1e300", 1),
+        ("sleep 1d 1s", "sleep needs a number of seconds from 0 to 86400, got 1d 1s", 1),
+        ("sleep 5 -1", "sleep needs a number of seconds from 0 to 86400, got 5 -1", 1),
+        ("sleep soon", "sleep: invalid time interval 'soon'", 1),
+        ("sleep 1_000", "sleep: invalid time interval '1_000'", 1),
+        ("sleep 5x", "sleep: invalid time interval '5x'", 1),
+        ("sleep", "sleep: missing operand", 1),
+        ("kubectl get 'deploy", "No closing quotation", 2),
+        ("kubectl get deploy \\", "No escaped character", 2),
+        ("helm install x", "expected a kubectl or sleep command, got 'helm'", 127),
     ],
 )
 def test_bad_session_lines_stop_with_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str, status: int
 ) -> None:
-    """``sleep inf`` ran the clock forever; an unbalanced quote was a raw shlex error."""
-    code, _, err = replay(tmp_path, capsys, line + "\n")
-    assert (code, err) == (1, f"rollsim: {message}\n")
+    """``sleep inf`` ran the clock forever; an unbalanced quote was a raw shlex error. The
+    prompt of the line is in the transcript, the message names the line, and the status
+    is a shell's: 1 from sleep, 2 for a syntax error, 127 for a command not found."""
+    code, out, err = replay(tmp_path, capsys, line + "\n")
+    assert (code, out, err) == (status, f"[t=0s] $ {line}\n", f"rollsim: line 1: {message}\n")
 
 
 def test_missing_session_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["replay", str(tmp_path / "nope.session")])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert err.startswith("rollsim: [Errno 2] No such file or directory")
-    assert err.count("\n") == 1
+    """The file named on the command line cannot be read: exit 2, as argparse's errors."""
+    path = tmp_path / "nope.session"
+    code = main(["replay", str(path)])
+    assert (code, capsys.readouterr().err) == (2, f"rollsim: {path}: No such file or directory\n")
+
+
+def test_session_file_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.session"
+    path.write_bytes(b"# caf\xe9\nkubectl get pods\n")
+    code = main(["replay", str(path)])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (2, "")
+    assert captured.err == (
+        f"rollsim: {path}: 'utf-8' codec can't decode byte 0xe9 in position 5: "
+        "invalid continuation byte\n"
+    )
+
+
+_KNOWN = (
+    "schedule, pull, startup, ready, shutdown, image_pull_error, crash_loop, never_ready, "
+    "unready_after, error_rate, latency"
+)
 
 
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("pods: [1, 2", "rollsim: {path}: while parsing a flow sequence"),
-        ("[1, 2]", "rollsim: {path}: expected a mapping, got [1, 2]"),
-        ("pods: 3", "rollsim: pods: expected a mapping, got 3"),
-        ("images: {web:1: 5}", "rollsim: images[web:1]: expected a mapping, got 5"),
-        ("pods: {startup: {uniform: [1]}}", "rollsim: pods.startup: uniform takes [low, high]"),
+        ("pods: [1, 2", "yaml: line 2: did not find expected ',' or ']'"),
+        (
+            "pods: {startup: 1}\npods: {startup: 2}\n",
+            'yaml: unmarshal errors:; line 2: mapping key "pods" already defined at line 1',
+        ),
+        ("--- {}\n--- {}\n", "yaml: line 2: expected a single document in the stream"),
+        ("[1, 2]", "expected a mapping, got [1, 2]"),
+        ("pods: 3", "pods: expected a mapping, got 3"),
+        ("images: [web]", "images: expected a mapping, got ['web']"),
+        ("images: {web:1: 5}", "images[web:1]: expected a mapping, got 5"),
+        ("pods: {startup: {uniform: [1]}}", "pods.startup: uniform takes [low, high], got [1]"),
+        (
+            "pods: {startup: {uniform: {low: 1, hi: 2}}}",
+            "pods.startup: uniform takes [low, high], got {'low': 1, 'hi': 2}",
+        ),
+        (
+            "pods: {startup: {lognormal: null}}",
+            "pods.startup: lognormal takes [median, sigma], got None",
+        ),
         (
             "pods: {startup: {uniform: [3, 1]}}",
-            "rollsim: pods.startup: Invalid Uniform arguments: high: Invalid value: 1: "
-            "must be >= 3",
+            "pods.startup: Invalid Uniform arguments: high: Invalid value: 1: must be >= 3",
         ),
         (
             "pods: {startup: {lognormal: [x, 1]}}",
-            "rollsim: pods.startup: Invalid LogNormal arguments: median: Invalid value: "
+            "pods.startup: Invalid LogNormal arguments: median: Invalid value: "
             '"x": must be a number of seconds',
         ),
-        ("pods: {startup: {gamma: 2}}", "rollsim: pods.startup: expected seconds or one of"),
+        ("pods: {startup: {gamma: 2}}", "pods.startup: expected seconds or one of {fixed: ...}"),
+        ("pods: {startup: 2s}", "pods.startup: expected seconds or one of {fixed: ...}"),
         (
             "pods: {error_rate: 2}",
-            "rollsim: pods: Invalid PodBehavior arguments: error_rate: Invalid value: 2: "
+            "pods: Invalid PodBehavior arguments: error_rate: Invalid value: 2: "
             "must be a number between 0 and 1, inclusive",
         ),
-        ("pods: {speed: 2}", "rollsim: pods: PodBehavior.__init__() got an unexpected keyword"),
+        (
+            "pods: {never_ready: sometimes}",
+            'pods: Invalid PodBehavior arguments: never_ready: Invalid value: "sometimes": '
+            "must be a bool",
+        ),
+        ("pods: {speed: 2}", f'pods: unknown field "speed", known: {_KNOWN}'),
+        ("pods: {startupp: 2}", 'pods: unknown field "startupp", did you mean "startup"?'),
+        ("pod: {startup: 2}", 'unknown field "pod", did you mean "pods"?'),
+        (
+            "images: {web:1: {shutdwon: 3}}",
+            'images[web:1]: unknown field "shutdwon", did you mean "shutdown"?',
+        ),
     ],
 )
 def test_bad_config_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, message: str
 ) -> None:
-    """Each was a traceback (TypeError, AttributeError, yaml's ScannerError) or a
-    message without the field."""
+    """Each was a traceback (TypeError, AttributeError, yaml's ScannerError), a message of
+    several lines, a message without the field, or (an unknown or duplicated field) no
+    message at all: the field was ignored. Now one line naming the file, exit 2."""
     path = tmp_path / "pods.yaml"
     path.write_text(config, encoding="utf-8")
-    code, _, err = replay(tmp_path, capsys, "kubectl get pods\n", "--config", str(path))
-    assert code == 1
-    assert err.startswith(message.format(path=path))
-    assert "Traceback" not in err
+    code, out, err = replay(tmp_path, capsys, "kubectl get pods\n", "--config", str(path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"rollsim: --config {path}: {message}")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: None, "No such file or directory"),
+        (lambda path: path.mkdir(), "Is a directory"),
+        (
+            lambda path: path.write_bytes(b"pods: {startup: \xff}"),
+            "'utf-8' codec can't decode byte 0xff in position 16: invalid start byte",
+        ),
+    ],
+)
+def test_unreadable_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, reason: str
+) -> None:
+    path = tmp_path / "pods.yaml"
+    make(path)
+    code, out, err = replay(tmp_path, capsys, "kubectl get pods\n", "--config", str(path))
+    assert (code, out, err) == (2, "", f"rollsim: --config {path}: {reason}\n")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "images: {web:1: {startup: {Empirical: [1, 2]}}}",
+        "pods: {startup: {uniform: {low: 1, high: 2}}}",
+    ],
+)
+def test_config_spellings_that_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str
+) -> None:
+    """``Empirical`` (the lookup ignores case) was called as ``Empirical(1, 2)``, a
+    TypeError reported as the wrong number of parameters; parameters by name were
+    refused."""
+    path = tmp_path / "pods.yaml"
+    path.write_text(config, encoding="utf-8")
+    code, out, err = replay(tmp_path, capsys, "kubectl get pods\n", "--config", str(path))
+    assert (code, out, err) == (
+        0,
+        "[t=0s] $ kubectl get pods\nNo resources found in default namespace.\n",
+        "",
+    )
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (
-            ["--startup", "nan"],
-            "rollsim: pods: Invalid PodBehavior arguments: startup: Invalid value: nan: "
-            "must be a finite number\n",
-        ),
-        (
-            ["--shutdown", "-1"],
-            "rollsim: pods: Invalid PodBehavior arguments: shutdown: Invalid value: -1.0: "
-            "must be >= 0\n",
-        ),
+        (["--startup", "nan"], "argument --startup: must be a finite number of seconds >= 0"),
+        (["--shutdown", "-1"], "argument --shutdown: must be a finite number of seconds >= 0"),
+        (["--ready=inf"], "argument --ready: must be a finite number of seconds >= 0"),
+        (["--ready", "2s"], "argument --ready: must be a number of seconds, got '2s'"),
     ],
 )
-def test_bad_timing_options(
+def test_bad_timing_options_are_refused_by_the_parser(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
 ) -> None:
-    code, _, err = replay(tmp_path, capsys, "kubectl get pods\n", *options)
-    assert (code, err) == (1, message)
+    """They were reported as ``pods: Invalid PodBehavior arguments``, naming no option."""
+    with pytest.raises(SystemExit) as exit_info:
+        replay(tmp_path, capsys, "kubectl get pods\n", *options)
+    assert exit_info.value.code == 2
+    assert f"rollsim replay: error: {message}" in capsys.readouterr().err
 
 
 def test_negative_seed_is_refused_by_the_parser(
