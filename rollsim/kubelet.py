@@ -13,7 +13,7 @@ a deletion made stale, instead of cancelling events.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +27,7 @@ from rollsim.dist import as_distribution
 from rollsim.pods import PodIndex, PodRecord
 from rollsim.world.clock import Clock
 from rollsim.world.events import EventRecorder
+from rollsim.world.store import Store
 
 __all__ = ["NODE_NAME", "Kubelet"]
 
@@ -86,6 +87,75 @@ class Kubelet:
     def _changed(self, pod: PodRecord) -> None:
         for handler in self._on_change:
             handler(pod)
+
+    def serve(self, store: Store) -> None:
+        """Run the pods written to the API server, as the kubelet's API server source
+        (pkg/kubelet/config/apiserver.go ``NewSourceApiserver``) does.
+
+        A Pod the user applies (a bare pod: no controller made it) becomes a pod
+        record here, bound and started as any other; its labels follow later
+        writes, and deleting the object deletes the pod. Once its pod has finished
+        terminating the object goes from the store too. The ReplicaSet controller's
+        pods are never written to the store, so this costs them nothing.
+        """
+
+        def written(old: Pod | None, new: Pod | None) -> None:
+            obj = new if new is not None else old
+            assert obj is not None
+            pod = self.index.by_name.get((obj.metadata.namespace, obj.metadata.name))
+            if new is None:
+                if pod is not None:
+                    self.terminate(pod)
+            elif pod is None:
+                self.admit(new)
+            elif old is not None and old.metadata.labels != new.metadata.labels:
+                self.relabel(pod, new.metadata.labels)
+
+        def gone(pod: PodRecord) -> None:
+            obj = store.get(Pod, pod.namespace, pod.name)
+            if obj is not None and obj.metadata.uid == pod.uid:
+                store.delete(Pod, pod.namespace, pod.name)
+
+        store.on("Pod", written)
+        self.watch(None, gone)
+
+    def admit(self, pod: Pod) -> PodRecord:
+        """Run one bare pod: a record with the object's UID, labels and spec, and no owner."""
+        meta = pod.metadata
+        template = PodTemplateSpec(
+            metadata=ObjectMeta(
+                generate_name=meta.generate_name,
+                labels=dict(meta.labels),
+                annotations=dict(meta.annotations),
+            ),
+            spec=pod.spec,
+        )
+        (record,) = self.create([meta.name], [meta.uid], meta.namespace, "", meta.uid, template)
+        self.index.orphans[record.uid] = record
+        self._changed(record)
+        return record
+
+    def relabel(self, pod: PodRecord, labels: Mapping[str, str]) -> None:
+        """The pod's labels changed (a write of its object): every watcher hears of it."""
+        template = pod.template
+        pod.template = replace(template, metadata=replace(template.metadata, labels=dict(labels)))
+        self._changed(pod)
+
+    def disown(self, pod: PodRecord) -> None:
+        """Remove the pod's controller (``ReleasePod``, or an orphaning deletion of its
+        ReplicaSet): it keeps running as an orphan, and remembers the generateName
+        its ReplicaSet gave it."""
+        template = pod.template
+        if pod.owner and not template.metadata.generate_name:
+            meta = replace(template.metadata, generate_name=pod.owner + "-")
+            pod.template = replace(template, metadata=meta)
+        self.index.disown(pod)
+        self._changed(pod)
+
+    def adopt(self, pod: PodRecord, owner: str, owner_uid: str) -> None:
+        """Give the orphan ``pod`` a controller (``AdoptPod``); every watcher hears of it."""
+        self.index.adopt(pod, owner, owner_uid)
+        self._changed(pod)
 
     def create(
         self,
@@ -285,6 +355,7 @@ class Kubelet:
 
     def _gone(self, pod: PodRecord) -> None:
         del self.index.by_name[(pod.namespace, pod.name)]
+        self.index.orphans.pop(pod.uid, None)
         for handler in self._on_gone:
             handler(pod)
 
@@ -295,19 +366,11 @@ class Kubelet:
 
 
 def _pod_metadata(pod: PodRecord) -> ObjectMeta:
-    """The pod's metadata: its template's labels and annotations, owned by its ReplicaSet."""
+    """The pod's metadata: its template's labels and annotations, owned by its ReplicaSet
+    (an orphan has no owner reference)."""
     template = pod.template
-    return ObjectMeta(
-        name=pod.name,
-        generate_name=pod.owner + "-",
-        namespace=pod.namespace,
-        labels=dict(template.metadata.labels),
-        annotations=dict(template.metadata.annotations),
-        uid=pod.uid,
-        creation_timestamp=pod.created,
-        deletion_timestamp=pod.deleted_at,
-        generation=1,
-        owner_references=(
+    owners = (
+        (
             OwnerReference(
                 api_version="apps/v1",
                 kind="ReplicaSet",
@@ -316,7 +379,21 @@ def _pod_metadata(pod: PodRecord) -> ObjectMeta:
                 controller=True,
                 block_owner_deletion=True,
             ),
-        ),
+        )
+        if pod.owner
+        else ()
+    )
+    return ObjectMeta(
+        name=pod.name,
+        generate_name=pod.owner + "-" if pod.owner else template.metadata.generate_name,
+        namespace=pod.namespace,
+        labels=dict(template.metadata.labels),
+        annotations=dict(template.metadata.annotations),
+        uid=pod.uid,
+        creation_timestamp=pod.created,
+        deletion_timestamp=pod.deleted_at,
+        generation=1,
+        owner_references=owners,
     )
 
 

@@ -266,11 +266,47 @@ class ReplicaSetPods:
 
 
 class PodIndex:
-    """Every pod by (namespace, name), and the pods of each owning ReplicaSet by UID."""
+    """Every pod by (namespace, name), the pods of each owning ReplicaSet by UID, and the
+    orphans (pods no ReplicaSet controls: bare pods, released or orphaned ones).
+
+    An orphan's ``owner`` is empty and its ``owner_uid`` is its own UID, so every
+    reader that groups pods by owner (endpoints, the recorder) sees it alone.
+    """
 
     def __init__(self) -> None:
         self.by_name: dict[tuple[str, str], PodRecord] = {}
         self._by_owner: dict[str, ReplicaSetPods] = {}
+        #: Orphan pods not yet gone, by UID, in the order they became orphans.
+        self.orphans: dict[str, PodRecord] = {}
+
+    def disown(self, pod: PodRecord) -> None:
+        """Take ``pod`` out of its ReplicaSet's buckets and counters: it is an orphan now
+        (``ReleasePod``, or its ReplicaSet deleted with ``--cascade=orphan``)."""
+        pods = self._by_owner.get(pod.owner_uid)
+        if pods is not None and pod.owner:
+            if pod.bucket is not None:
+                del pod.bucket[pod.uid]
+            elif pod.deleted_at is not None:
+                pods.terminating -= 1
+            if pod.counted_available:
+                pods.available -= 1
+            pods.waiting.pop(pod.uid, None)
+        pod.bucket = None
+        pod.counted_available = False
+        pod.owner = ""
+        pod.owner_uid = pod.uid
+        self.orphans[pod.uid] = pod
+
+    def adopt(self, pod: PodRecord, owner: str, owner_uid: str) -> ReplicaSetPods:
+        """Make the orphan ``pod`` one of ``owner``'s pods (``AdoptPod``); its availability
+        is judged again against the new owner's minReadySeconds. Returns the owner's pods."""
+        del self.orphans[pod.uid]
+        pod.owner = owner
+        pod.owner_uid = owner_uid
+        pod.available = False
+        pods = self.owner_pods(owner_uid)
+        pods.place(pod)
+        return pods
 
     def of_owner(self, owner_uid: str) -> ReplicaSetPods | None:
         """The pods of a ReplicaSet, if any are left; never adds an entry."""

@@ -17,8 +17,9 @@ import numpy as np
 
 from rollsim.api.apps import ReplicaSet, ReplicaSetStatus
 from rollsim.api.kinds import register_rollout_status
+from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.controllers.context import ControllerContext
-from rollsim.controllers.controller_utils import is_pod_available
+from rollsim.controllers.controller_utils import claim_object, is_pod_available
 from rollsim.kubelet import Kubelet
 from rollsim.pods import PodIndex, PodRecord, ReplicaSetPods
 from rollsim.world.clock import Clock
@@ -54,6 +55,8 @@ class ReplicaSetController:
         self._clock = clock
         self._names = names
         self._queue = queues.register("replicaset", self.sync)
+        #: Per ReplicaSet UID, its pods whose labels stopped matching its selector.
+        self._unmatched: dict[str, dict[str, PodRecord]] = {}
         store.on("ReplicaSet", self.replica_set_changed)
         kubelet.watch(self.pod_changed, self.pod_gone)
 
@@ -64,12 +67,21 @@ class ReplicaSetController:
         minReadySeconds later; as ``updatePod`` upstream, its ReplicaSet is
         re-queued minReadySeconds + 1 s after the transition.
         """
+        if not pod.owner:
+            self._orphan_changed(pod)
+            return
         pods = self._pods.owner_pods(pod.owner_uid)
         key = (pod.namespace, pod.owner)
+        rs = self._store.get(ReplicaSet, *key)
+        if rs is not None and pod.template is not rs.spec.template and pod.deleted_at is None:
+            # Relabelled (or made from an earlier template): released at the next sync
+            # if the selector no longer matches it.
+            selector = rs.spec.selector
+            if selector is None or not selector.matches(pod.template.metadata.labels):
+                self._unmatched.setdefault(rs.metadata.uid, {})[pod.uid] = pod
         if pod.ready and pod.deleted_at is None:
             if not pod.available and pod.uid not in pods.waiting:
                 pods.waiting[pod.uid] = pod
-                rs = self._store.get(ReplicaSet, *key)
                 if rs is not None and rs.spec.min_ready_seconds > 0:
                     self._queue.add_after(key, rs.spec.min_ready_seconds + 1.0)
         else:
@@ -77,6 +89,41 @@ class ReplicaSetController:
             pods.waiting.pop(pod.uid, None)
         pods.place(pod)
         self._queue.add(key)
+
+    def _orphan_changed(self, pod: PodRecord) -> None:
+        """``addPod``/``updatePod`` of an orphan: every ReplicaSet of its namespace whose
+        selector matches it syncs, so one may adopt it (``getPodReplicaSets``)."""
+        if pod.deleted_at is not None:
+            return
+        labels = pod.template.metadata.labels
+        for rs in self._store.list(ReplicaSet, pod.namespace):
+            selector = rs.spec.selector
+            if selector is not None and not selector.empty and selector.matches(labels):
+                self._queue.add((rs.metadata.namespace, rs.metadata.name))
+
+    def _claim_pods(self, rs: ReplicaSet) -> None:
+        """``claimPods`` (``ClaimPods`` over the active pods of the namespace): release
+        the pods a relabel took out of the selector, adopt the active orphans it selects.
+
+        Only the pods that can change hands are looked at: those whose labels were
+        found not to match when they changed, and the orphans. Upstream emits no
+        event for either.
+        """
+        uid = rs.metadata.uid
+        deleting = rs.metadata.deletion_timestamp is not None
+        selector = rs.spec.selector or LabelSelector()
+        for pod in self._unmatched.pop(uid, {}).values():
+            live = pod.deleted_at is None and pod.owner_uid == uid
+            labels = pod.template.metadata.labels
+            if live and not deleting and not selector.matches(labels):
+                self._kubelet.disown(pod)
+        if deleting or selector.empty:
+            return
+        for pod in list(self._pods.orphans.values()):
+            meta = ObjectMeta(namespace=pod.namespace, deletion_timestamp=pod.deleted_at)
+            matches = selector.matches(pod.template.metadata.labels)
+            if claim_object(rs.metadata, meta, matches, deleting) == "adopt":
+                self._kubelet.adopt(pod, rs.metadata.name, uid)
 
     def pod_gone(self, pod: PodRecord) -> None:
         """Kubelet report: a pod finished terminating; its ReplicaSet's entry goes with
@@ -130,10 +177,13 @@ class ReplicaSetController:
         if rs is None:
             return
         now = self._clock.now
+        self._claim_pods(rs)
         pods = self._pods.owner_pods(rs.metadata.uid)
         min_ready = rs.spec.min_ready_seconds
         self._find_available(pods, min_ready, now)
-        diff = pods.active - rs.replicas
+        # A ReplicaSet being deleted (foreground) only reports status: its pods are
+        # the garbage collector's to delete.
+        diff = 0 if rs.metadata.deletion_timestamp is not None else pods.active - rs.replicas
         if diff < 0:
             self._create(rs, min(-diff, BURST_REPLICAS))
         elif diff > 0:
@@ -208,7 +258,13 @@ register_rollout_status("ReplicaSet", replica_set_rollout_status)
 
 def start(ctx: ControllerContext) -> ReplicaSetController:
     """``startReplicaSetController``: the ReplicaSet controller names pods from the
-    names stream, which also makes UIDs, so names stay what they always were."""
+    names stream, which also makes UIDs, so names stay what they always were.
+
+    The kubelet starts serving the Pods written to the store here, before the
+    controller watches it, so a bare pod is running when the controller first
+    hears of it and can adopt it.
+    """
+    ctx.kubelet.serve(ctx.store)
     return ReplicaSetController(
         ctx.store,
         ctx.kubelet,
