@@ -41,6 +41,7 @@ from rollsim.summary import RolloutSummary, latency_percentiles, summarize
 from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic, TrafficFlow
 from rollsim.verbs import apply as apply_verbs
+from rollsim.verbs import delete as delete_verbs
 from rollsim.verbs import deployments, rollouts
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.clock import Clock
@@ -368,17 +369,24 @@ class Cluster:
         """
         return apply_verbs.apply(self.store, source, self.max_pods)
 
-    def delete(self, ref: Ref, name: str | None = None, namespace: str = "default") -> None:
-        """Delete an object; its ReplicaSets and pods go with it (background propagation)."""
+    def delete(
+        self,
+        ref: Ref,
+        name: str | None = None,
+        namespace: str = "default",
+        cascade: str = "background",
+    ) -> None:
+        """Delete an object as ``kubectl delete --cascade=...`` does.
+
+        ``background``: gone now, its dependents (ReplicaSets, pods) after it;
+        ``foreground``: listed with a deletionTimestamp until its dependents are
+        gone; ``orphan``: gone now, its dependents kept without their reference
+        to it (a Deployment's ReplicaSets keep their pods, and a new Deployment
+        selecting them adopts them). Another value raises ``InvalidOperation``
+        in kubectl's words.
+        """
         info, obj_name = self._resolve(ref, name)
-        if info.kind == "Pod":
-            pod = self.kubelet.pods.get((namespace, obj_name))
-            if pod is None or pod.deleted_at is not None:
-                raise NotFoundError(f'pods "{obj_name}" not found')
-            self.kubelet.terminate(pod)
-            return
-        if self.store.delete(info.kind, namespace, obj_name) is None:
-            raise NotFoundError(f'{info.resource} "{obj_name}" not found')
+        delete_verbs.delete(self.store, self.kubelet, info, namespace, obj_name, cascade, self.now)
 
     def patch(self, ref: Ref, patch: Mapping[str, Any], namespace: str = "default") -> Any:
         """Apply a JSON merge patch (RFC 7386) to an object, as ``kubectl patch --type merge``.
