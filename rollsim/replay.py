@@ -5,7 +5,8 @@ A session is a text file read as a shell reads a script, one command a line:
 sleep's ``s``/``m``/``h``/``d`` suffixes, several operands add up), blank lines
 and comments. A ``#`` that begins a word outside quotes starts a comment to the
 end of the line, as in the shell: a full-line comment is echoed into the
-transcript, a trailing one is not passed to kubectl. The transcript shows each
+transcript, a trailing one is not passed to kubectl. A backslash that ends a
+line continues the command on the next, as in the shell. The transcript shows each
 command as written after a ``$ `` prompt stamped with the simulated time, then
 what kubectl printed, stdout and stderr, in order. Relative manifest paths are
 resolved against the session file's folder.
@@ -27,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -194,6 +195,35 @@ class _Replay:
             self.exit_code = err.exit_code
 
 
+def _continues(line: str) -> bool:
+    """Whether the shell would read on: ``line`` ends in an unescaped backslash outside a
+    comment (POSIX Shell Command Language, 2.2.1 Escape Character: a backslash-newline is
+    removed, joining the next line on)."""
+    trailing = len(line) - len(line.rstrip("\\"))
+    if trailing % 2 == 0 or line.startswith("#"):
+        return False
+    try:
+        return _command_text(line) == line
+    except _Refused:
+        # The line is refused when it runs, whole.
+        return False
+
+
+def _commands(session: str) -> Iterator[tuple[int, list[str]]]:
+    """Each command of ``session``: the number of its first line and its lines, each
+    without the whitespace that ends it, the first without the whitespace that begins it."""
+    lines = [raw.rstrip() for raw in session.splitlines()]
+    index = 0
+    while index < len(lines):
+        number = index + 1
+        parts = [lines[index].lstrip()]
+        while _continues(parts[-1]) and index + 1 < len(lines):
+            index += 1
+            parts.append(lines[index])
+        index += 1
+        yield number, parts
+
+
 def replay(
     session: str,
     cluster: Cluster,
@@ -205,24 +235,33 @@ def replay(
     ``write``, if given, receives the transcript piece by piece as it is printed,
     so a caller shows the user's work even if a later line stops the replay. A
     line rollsim cannot run raises ``SessionError`` naming it; a kubectl command
-    that fails is part of the transcript, as in a shell. Any other exception
-    (a bug in rollsim) keeps its traceback, with a note naming the line.
+    that fails is part of the transcript, as in a shell. A line continued with a
+    trailing backslash shows its next lines after a ``> `` prompt, as a terminal
+    does. Any other exception (a bug in rollsim) keeps its traceback, with a note
+    naming the line.
     """
     state = _Replay(cluster, cwd, write)
-    for number, raw in enumerate(session.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
+    for number, parts in _commands(session):
+        if not parts[0]:
             continue
-        if line.startswith("#"):
-            state.print(line + "\n")
+        if parts[0].startswith("#"):
+            state.print(parts[0] + "\n")
             continue
-        state.print(f"{_stamp(cluster.now)} $ {line}\n")
+        state.print(f"{_stamp(cluster.now)} $ {parts[0]}\n")
+        if len(parts) > 1:
+            state.print("".join(f"> {part.strip()}\n" for part in parts[1:]))
+        command = "".join(part[:-1] for part in parts[:-1]) + parts[-1]
         try:
-            state.line(line)
+            state.line(command)
         except _Refused as err:
             state.exit_code = err.exit_code
             raise SessionError(number, str(err), state.transcript()) from None
+        except RollsimError as err:
+            # Raised on purpose by the simulation (a controller that never settles):
+            # named by its line like a refused one, the status a failed command's.
+            state.exit_code = 1
+            raise SessionError(number, str(err), state.transcript()) from None
         except Exception as err:
-            err.add_note(f"while replaying line {number}: {line}")
+            err.add_note(f"while replaying line {number}: {command}")
             raise
     return state.transcript()

@@ -228,6 +228,37 @@ def test_comments_as_the_shell_strips_them(
     )
 
 
+def test_a_trailing_backslash_continues_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The habit of the Flagger and Argo docs (``kubectl -n test set image
+    deployment/podinfo \\`` then the image on the next line) was a "No escaped
+    character" error. The next lines show after ``> `` as a terminal's; a backslash in
+    a comment continues nothing."""
+    code, out, err = run_cli(
+        tmp_path,
+        capsys,
+        "kubectl apply -f svc.yaml\n"
+        "kubectl get \\\n"
+        "    svc \\\n"
+        "  x   # the service\n"
+        "kubectl get deploy web\\\n"
+        "x\n"
+        "# a comment \\\n"
+        "kubectl get svc x\n",
+    )
+    assert (code, err) == (0, "")
+    assert out == (
+        "[t=0s] $ kubectl apply -f svc.yaml\nservice/x created\n"
+        "[t=0s] $ kubectl get \\\n> svc \\\n> x   # the service\n"
+        + GET_SVC.format(age="0s")
+        + "[t=0s] $ kubectl get deploy web\\\n> x\n"
+        'Error from server (NotFound): deployments.apps "webx" not found\n'
+        "# a comment \\\n"
+        "[t=0s] $ kubectl get svc x\n" + GET_SVC.format(age="0s")
+    )
+
+
 def test_sleep_reads_its_operands_as_gnu_sleep(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
