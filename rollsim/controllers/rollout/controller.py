@@ -14,19 +14,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rollsim.api.apps import ReplicaSet, ReplicaSetSpec
+from rollsim.api.apps import Deployment, ReplicaSet, ReplicaSetSpec
 from rollsim.api.argo import (
+    SCALE_DOWN_ON_SUCCESS,
+    SCALE_DOWN_PROGRESSIVELY,
     AnalysisMetric,
     PauseCondition,
     Rollout,
     RolloutAnalysis,
+    RolloutCondition,
 )
+from rollsim.api.errors import FieldError
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference, controller_of
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash, replica_sets_by_creation
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.rollout import replicas
 from rollsim.controllers.rollout.analysis import AnalysisRun, simulated_metric
+from rollsim.controllers.rollout.conditions import INVALID_SPEC, PHASE_DEGRADED
 from rollsim.controllers.rollout.context import (
     HASH_LABEL,
     REVISION_ANNOTATION,
@@ -34,6 +39,11 @@ from rollsim.controllers.rollout.context import (
     pod_hash,
     rollout_revision,
     without_hash,
+)
+from rollsim.controllers.rollout.references import (
+    referenced_resources_error,
+    resolve_workload_ref,
+    template_metrics,
 )
 from rollsim.controllers.rollout.status import rollout_conditions, was_aborted
 from rollsim.kubelet import Kubelet
@@ -44,7 +54,10 @@ from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = ["RolloutController", "start"]
+__all__ = ["INVALID_SPEC_REQUEUE_SECONDS", "RolloutController", "start"]
+
+#: How soon ``syncHandler`` looks again at a Rollout whose spec is invalid.
+INVALID_SPEC_REQUEUE_SECONDS = 20.0
 
 
 class RolloutController:
@@ -69,6 +82,7 @@ class RolloutController:
         self._queue = queues.register("rollout", self.sync)
         store.on("Rollout", self._rollout_written)
         store.on("ReplicaSet", self._replica_set_written)
+        store.on("Deployment", self._workload_written)
         kubelet.watch(None, self._pod_gone)
         self.analysis_runs: dict[tuple[str, str], list[AnalysisRun]] = {}
         #: Why the current abort happened (empty for a user's abort).
@@ -88,6 +102,16 @@ class RolloutController:
         rs = new if new is not None else old
         assert rs is not None
         self._enqueue_controller_of(rs)
+
+    def _workload_written(self, old: Deployment | None, new: Deployment | None) -> None:
+        # ``updateRolloutsReferenceAnnotation``: a referenced workload's change (or
+        # arrival) reaches the Rollouts whose workloadRef names it.
+        d = new if new is not None else old
+        assert d is not None
+        for r in self._store.list("Rollout", d.metadata.namespace):
+            ref = r.spec.workload_ref
+            if ref is not None and ref.kind == "Deployment" and ref.name == d.metadata.name:
+                self._queue.add((r.metadata.namespace, r.metadata.name))
 
     def _pod_gone(self, pod: PodRecord) -> None:
         rs = self._store.get(ReplicaSet, pod.namespace, pod.owner)
@@ -188,11 +212,7 @@ class RolloutController:
     def start_analysis(
         self, ctx: RolloutContext, analysis: RolloutAnalysis, kind: str
     ) -> AnalysisRun:
-        metrics: list[AnalysisMetric] = []
-        for ref in analysis.templates:
-            template = self._store.get("AnalysisTemplate", ctx.namespace, ref.template_name)
-            if template is not None:
-                metrics.extend(template.spec.metrics)
+        metrics = template_metrics(self._store, ctx.rollout, analysis)
         revision = rollout_revision(ctx.new_rs) if ctx.new_rs is not None else 0
         # Argo's names: <rollout>-<hash>-<revision>, with -<step> for a step analysis
         # and -pre / -post for blue-green's.
@@ -248,9 +268,17 @@ class RolloutController:
     # The reconcile.
 
     def sync(self, key: tuple[str, str]) -> None:
-        r = self._store.get("Rollout", *key)
-        if r is None:
+        stored = self._store.get("Rollout", *key)
+        if stored is None:
             self.analysis_runs.pop(key, None)
+            return
+        r, invalid = resolve_workload_ref(self._store, stored)
+        invalid = invalid or referenced_resources_error(self._store, r)
+        if invalid is not None:
+            self._write_invalid_spec(stored, invalid)
+            # As syncHandler: an InvalidSpec may be timing (the Rollout applied before
+            # its Service or template), so the Rollout is looked at again in 20 s.
+            self._queue.add_after(key, INVALID_SPEC_REQUEUE_SECONDS)
             return
         ctx = self._context(r)
         if ctx is None:
@@ -265,11 +293,57 @@ class RolloutController:
 
             reconcile_blue_green(self, ctx)
         self._write_status(ctx)
+        self._scale_down_workload(ctx)
         for when in ctx.requeue:
             if when <= ctx.now:
                 self._queue.add(key)
             else:
                 self._queue.add_after(key, when - ctx.now)
+
+    def _write_invalid_spec(self, r: Rollout, error: FieldError) -> None:
+        """``createInvalidRolloutCondition``: the InvalidSpec condition quoting the error,
+        kept as it was while the message holds; ``patchCondition`` then computes the
+        phase, which an InvalidSpec makes Degraded."""
+        message = f'The Rollout "{r.metadata.name}" is invalid: {error}'
+        previous = next((c for c in r.status.conditions if c.type == INVALID_SPEC), None)
+        if previous is not None and previous.message == message:
+            condition = previous
+        else:
+            now = self.now
+            condition = RolloutCondition(INVALID_SPEC, "True", now, now, INVALID_SPEC, message)
+        others = tuple(c for c in r.status.conditions if c.type != INVALID_SPEC)
+        status = replace(
+            r.status,
+            conditions=(*others, condition),
+            observed_generation=str(r.metadata.generation),
+            phase=PHASE_DEGRADED,
+            message=f"{INVALID_SPEC}: {message}",
+        )
+        if status != r.status:
+            self._store.update(replace(r, status=status))
+
+    def _scale_down_workload(self, ctx: RolloutContext) -> None:
+        """``scaleDeployment`` as revision 1 of a workloadRef Rollout asks: ``onsuccess``
+        scales the Deployment to 0 once the Rollout is Healthy; ``progressively`` also
+        hands its pods over as the Rollout's become ready (reconcileNewReplicaSet)."""
+        ref = ctx.rollout.spec.workload_ref
+        if ref is None or ref.kind != "Deployment" or ctx.new_rs is None:
+            return
+        if rollout_revision(ctx.new_rs) != 1:
+            return
+        stored = self._store.get("Rollout", ctx.namespace, ctx.name)
+        deployment = self._store.get(Deployment, ctx.namespace, ref.name)
+        if stored is None or deployment is None:
+            return
+        healthy = stored.status.phase == "Healthy"
+        if ref.scale_down == SCALE_DOWN_ON_SUCCESS and healthy:
+            size = 0
+        elif ref.scale_down == SCALE_DOWN_PROGRESSIVELY:
+            size = 0 if healthy else max(0, ctx.replicas - stored.status.ready_replicas)
+        else:
+            return
+        if deployment.replicas != size:
+            self._store.update(replace(deployment, spec=replace(deployment.spec, replicas=size)))
 
     def _context(self, r: Rollout) -> RolloutContext | None:
         rss = self._store.owned_replica_sets(r.metadata.uid)
@@ -487,7 +561,10 @@ class RolloutController:
         )
         status = replace(status, phase=phase, message=message)
         if status != r.status:
-            self._store.update(replace(r, status=status))
+            # The status goes onto the stored Rollout: a workloadRef Rollout's resolved
+            # template is the controller's reading, never written back.
+            stored = self._store.get("Rollout", ctx.namespace, ctx.name)
+            self._store.update(replace(stored if stored is not None else r, status=status))
 
 
 def start(ctx: ControllerContext) -> RolloutController:
