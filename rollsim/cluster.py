@@ -26,10 +26,9 @@ from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
-from rollsim.api.core import Service
 from rollsim.api.errors import InvalidOperation, NotFoundError
 from rollsim.api.kinds import KindInfo, lookup, workloads
-from rollsim.api.meta import LabelSelector, parse_selector
+from rollsim.api.meta import LabelSelector
 from rollsim.behavior import PodBehavior, PodBehaviors
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.endpoints import EndpointsController
@@ -39,7 +38,7 @@ from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
 from rollsim.summary import RolloutSummary, latency_percentiles, summarize
 from rollsim.timeline import Timeline
-from rollsim.traffic import Traffic, TrafficFlow
+from rollsim.traffic import Traffic, TrafficFlow, noise_stream, start_flow
 from rollsim.verbs import apply as apply_verbs
 from rollsim.verbs import delete as delete_verbs
 from rollsim.verbs import deployments, rollouts
@@ -286,41 +285,21 @@ class Cluster:
     # Metrics.
 
     def add_traffic(self, traffic: Traffic) -> TrafficFlow:
-        """Offer ``traffic`` from now on; its counts feed timelines and summaries."""
-        namespace = traffic.namespace
-        lag = traffic.endpoint_lag
-        if traffic.service is not None:
-            svc = self.store.get(Service, namespace, traffic.service)
-            selector = (
-                LabelSelector(match_labels=dict(svc.spec.selector))
-                if svc is not None and svc.spec.selector
-                else None
-            )
-            route = self.endpoints.route(("service", namespace, traffic.service), selector, lag)
-        else:
-            if traffic.selector is not None:
-                selector = (
-                    parse_selector(traffic.selector)
-                    if isinstance(traffic.selector, str)
-                    else LabelSelector(match_labels=dict(traffic.selector))
-                )
-            else:
-                selector = self._only_deployment(namespace).spec.selector
-            key = ("selector", namespace, f"{selector}@{lag}")
-            route = self.endpoints.route(key, selector, lag)
-        flow = TrafficFlow(traffic, route, self.now, self.random.stream("traffic"))
+        """Offer ``traffic`` from now on, as a load generator aimed at its target does.
+
+        A target that does not exist yet is bound when it appears; until then a
+        ``TrafficUnbound`` warning event says so and every request fails (see
+        ``rollsim.traffic.start_flow``). Flows add up; each keeps its own counts,
+        and its noise draws from a stream of its own. Counts feed timelines,
+        summaries and analyses.
+        """
+        stream = self.random.stream(noise_stream(len(self.recorder.flows)))
+        flow = start_flow(
+            traffic, self.store, self.endpoints, self._log.recorder("traffic"), self.now, stream
+        )
         self.recorder.flows.append(flow)
         self.recorder.changed()
         return flow
-
-    def _only_deployment(self, namespace: str) -> Deployment:
-        deployments = self.store.list(Deployment, namespace)
-        if len(deployments) != 1:
-            raise ValueError(
-                "Traffic needs a service or a selector when there is not "
-                f"exactly one Deployment (found {len(deployments)})"
-            )
-        return deployments[0]
 
     def timeline(self, ref: Ref, namespace: str = "default") -> Timeline:
         """The workload's recorded history as NumPy columns (see ``rollsim.Timeline``)."""

@@ -12,8 +12,9 @@ The recorder reads the store and the kubelet's pod index; it never scans pods.
 
 from __future__ import annotations
 
+import math
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,20 +22,44 @@ import numpy as np
 import numpy.typing as npt
 
 from rollsim.api.apps import ReplicaSet
+from rollsim.api.argo import Rollout
+from rollsim.api.flagger import Canary
 from rollsim.api.kinds import Workload, WorkloadFacts, workloads
 from rollsim.pods import PodIndex, ReplicaSetPods
 from rollsim.timeline import CUMULATIVE, GAUGES, REVISION_GAUGES, RevisionTimeline, Timeline
-from rollsim.traffic import TrafficFlow
+from rollsim.traffic import FlowSum, TrafficFlow
 from rollsim.world.clock import RECORDER_PRIORITY, Clock
 from rollsim.world.store import Store
 
-__all__ = ["Recorder"]
+__all__ = ["Recorder", "analysis_service"]
 
 Array = npt.NDArray[np.float64]
 
 
 def _buffers(names: tuple[str, ...]) -> dict[str, array[float]]:
     return {name: array("d") for name in names}
+
+
+def analysis_service(about: Rollout | Canary, analysis: str) -> str:
+    """The Service whose requests an analysis of ``about`` is about ("" if none).
+
+    Argo: ``canaryService`` for a canary's step and background runs (the
+    canary pods' own Service); for blue-green, ``previewService`` before
+    promotion and ``activeService`` after it (``analysis`` is the run's kind:
+    ``step``, ``background``, ``pre-promotion``, ``post-promotion``). Flagger
+    measures the canary workload behind ``<target>-canary``, the Service its
+    router sends the canary weight to.
+    """
+    if isinstance(about, Canary):
+        return f"{about.spec.target_ref.name}-canary"
+    strategy = about.spec.strategy
+    if strategy.blue_green is not None:
+        if analysis == "pre-promotion":
+            return strategy.blue_green.preview_service
+        if analysis == "post-promotion":
+            return strategy.blue_green.active_service
+        return ""
+    return strategy.canary.canary_service if strategy.canary is not None else ""
 
 
 class _ReplicaSetSeries:
@@ -65,9 +90,64 @@ class _DeploymentSeries:
         self.sampled: tuple[_ReplicaSetSeries, ...] = ()
         self.rollouts: list[_Rollout] = []
         self.template: Any = None
-        #: The traffic last seen reaching this workload: its counts stay with it even
-        #: after a selector moves away.
-        self.flow: TrafficFlow | None = None
+        #: Every flow seen reaching this workload, in the order added: their counts
+        #: stay with it even after a selector moves away.
+        self.flows: tuple[TrafficFlow, ...] = ()
+
+
+class _WorkloadTraffic:
+    """The flows reaching one workload, read as the sum of what each sends its pods.
+
+    One flow reads exactly as that flow (the sums of one term are its values),
+    so a single flow's columns are what they always were.
+    """
+
+    def __init__(self, flows: Sequence[TrafficFlow], now: float) -> None:
+        self.flows = flows
+        self._rates = [flow.traffic.rate(now) for flow in flows]
+        self.rps = math.fsum(self._rates)
+        if len(flows) == 1:
+            self._shares = flows[0].shares()
+        else:
+            self._shares = self._weighted_shares() if flows else {}
+
+    def _weighted_shares(self) -> dict[str, float]:
+        """Each ReplicaSet's share of all the workload's requests, the flows weighted by
+        their rates now (equally while none offers any)."""
+        total = self.rps
+        weights = (
+            [r / total for r in self._rates]
+            if total > 0
+            else [1 / len(self.flows)] * len(self.flows)
+        )
+        shares: dict[str, float] = {}
+        for flow, weight in zip(self.flows, weights, strict=True):
+            for uid, share in flow.shares().items():
+                shares[uid] = shares.get(uid, 0.0) + weight * share
+        return shares
+
+    def share(self, uid: str) -> float:
+        return self._shares.get(uid, 0.0)
+
+    def listed(self, uid: str) -> int:
+        """Endpoints of this ReplicaSet in the busiest route: a pod listed by two
+        Services is one endpoint, not two."""
+        counts = (flow.route.counts.get(uid) for flow in self.flows)
+        return max((c.listed for c in counts if c is not None), default=0)
+
+    def sent(self, uid: str) -> float:
+        return math.fsum(flow.sent.get(uid, 0.0) for flow in self.flows)
+
+    def failed_by_rs(self, uid: str) -> float:
+        return math.fsum(flow.failed_by_rs.get(uid, 0.0) for flow in self.flows)
+
+    @property
+    def offered(self) -> float:
+        return math.fsum(flow.offered for flow in self.flows)
+
+    @property
+    def failed(self) -> float:
+        return math.fsum(flow.failed for flow in self.flows)
 
 
 class Recorder:
@@ -95,18 +175,41 @@ class Recorder:
         self._due = False
         self.record()
 
-    def flow_for(self, rss: Sequence[ReplicaSet]) -> TrafficFlow | None:
-        """The first traffic whose route (or its router's canary route) selects pods of
-        these ReplicaSets."""
+    def flow_for(
+        self, rss: Sequence[ReplicaSet], about: Rollout | Canary | None = None, analysis: str = ""
+    ) -> TrafficFlow | FlowSum | None:
+        """The traffic an analysis of ``about`` measures on these ReplicaSets' pods.
+
+        With one flow, that flow if it reaches their pods. With several, the
+        flows reaching the Service the analysis is about (``analysis_service``),
+        else every flow reaching their pods; several are read as their sum, as a
+        query over the pods' request metrics would count every client.
+        """
+        reaching = self._reaching(rss)
+        if len(self.flows) <= 1 or about is None:
+            return reaching[0] if reaching else None
+        service = analysis_service(about, analysis)
+        namespace = about.metadata.namespace
+        chosen = [f for f in self.flows if service and f.reaches_service(namespace, service)]
+        chosen = chosen or reaching
+        if len(chosen) == 1:
+            return chosen[0]
+        return FlowSum(chosen) if chosen else None
+
+    def _reaching(self, rss: Sequence[ReplicaSet]) -> list[TrafficFlow]:
+        """The flows whose route (or its router's canary route) selects pods of these
+        ReplicaSets, in the order they were added."""
         label_sets = [rs.spec.template.metadata.labels for rs in rss]
+        found = []
         for flow in self.flows:
             for route in (flow.route, flow.route.canary):
                 selector = route.selector if route is not None else None
                 if selector is None or selector.empty:
                     continue
                 if any(selector.matches(labels) for labels in label_sets):
-                    return flow
-        return None
+                    found.append(flow)
+                    break
+        return found
 
     def record(self) -> None:
         """Append a row to every workload's series (and its ReplicaSets') at ``now``."""
@@ -133,9 +236,9 @@ class Recorder:
     ) -> None:
         facts = workload.facts(d, rss)
         self._track_rollout(series, d, facts, now)
-        flow = self.flow_for(rss) or series.flow
-        series.flow = flow
-        shares = flow.shares() if flow is not None else {}
+        reaching = self._reaching(rss)
+        series.flows = tuple(f for f in self.flows if f in reaching or f in series.flows)
+        traffic = _WorkloadTraffic(series.flows, now)
         row = len(series.t)
         series.t.append(now)
         totals = dict.fromkeys(("pods", "terminating", "ready", "available", "endpoints"), 0.0)
@@ -146,7 +249,7 @@ class Recorder:
             if rs_series is None:
                 rs_series = series.replica_sets[uid] = _ReplicaSetSeries(uid, rs.metadata.name, row)
             rs_series.revision = workload.revision(rs)
-            self._append_replica_set(rs_series, self._pods.of_owner(uid), flow, shares, totals)
+            self._append_replica_set(rs_series, self._pods.of_owner(uid), traffic, totals)
             sampled.append(rs_series)
         stored = {rs.metadata.uid for rs in rss}
         for rs_series in series.sampled:
@@ -157,15 +260,13 @@ class Recorder:
             if uid in stored:
                 continue
             pods = self._pods.of_owner(uid)
-            counts = flow.route.counts.get(uid) if flow is not None else None
-            sent = flow.sent.get(uid, 0.0) if flow is not None else 0.0
             if (
                 pods is None
-                and (counts is None or not counts.listed)
-                and sent == rs_series.columns["requests"][-1]
+                and not traffic.listed(uid)
+                and traffic.sent(uid) == rs_series.columns["requests"][-1]
             ):
                 continue
-            self._append_replica_set(rs_series, pods, flow, shares, totals)
+            self._append_replica_set(rs_series, pods, traffic, totals)
             sampled.append(rs_series)
         series.sampled = tuple(sampled)
         c = series.columns
@@ -175,34 +276,32 @@ class Recorder:
         c["updated"].append(float(facts.updated))
         c["min_available"].append(float(facts.min_available))
         c["max_pods"].append(float(facts.max_pods))
-        c["rps"].append(flow.traffic.rate(now) if flow is not None else 0.0)
-        c["requests"].append(flow.offered if flow is not None else 0.0)
-        c["errors"].append(flow.failed if flow is not None else 0.0)
+        c["rps"].append(traffic.rps)
+        c["requests"].append(traffic.offered)
+        c["errors"].append(traffic.failed)
 
     @staticmethod
     def _append_replica_set(
         rs_series: _ReplicaSetSeries,
         pods: ReplicaSetPods | None,
-        flow: TrafficFlow | None,
-        shares: Mapping[str, float],
+        traffic: _WorkloadTraffic,
         totals: dict[str, float],
     ) -> None:
         uid = rs_series.uid
-        counts = flow.route.counts.get(uid) if flow is not None else None
         values = {
             "pods": float(pods.active + pods.terminating) if pods is not None else 0.0,
             "terminating": float(pods.terminating) if pods is not None else 0.0,
             "ready": float(len(pods.ready)) if pods is not None else 0.0,
             "available": float(pods.available) if pods is not None else 0.0,
-            "endpoints": float(counts.listed) if counts is not None else 0.0,
+            "endpoints": float(traffic.listed(uid)),
         }
         columns = rs_series.columns
         for name, value in values.items():
             totals[name] += value
             columns[name].append(value)
-        columns["traffic_share"].append(shares.get(uid, 0.0))
-        columns["requests"].append(flow.sent.get(uid, 0.0) if flow is not None else 0.0)
-        columns["errors"].append(flow.failed_by_rs.get(uid, 0.0) if flow is not None else 0.0)
+        columns["traffic_share"].append(traffic.share(uid))
+        columns["requests"].append(traffic.sent(uid))
+        columns["errors"].append(traffic.failed_by_rs(uid))
 
     @staticmethod
     def _track_rollout(series: _DeploymentSeries, d: Any, facts: WorkloadFacts, now: float) -> None:
@@ -243,27 +342,7 @@ class Recorder:
             replica_sets[uid] = cols
         now = self._clock.now
         if now > t[-1]:
-            flow = series.flow
-            offered = flow.traffic.offered(flow.since, now) if flow is not None else 0.0
-            t = np.append(t, now)
-            for key, column in columns.items():
-                columns[key] = np.append(column, column[-1])
-            for uid, cols in replica_sets.items():
-                alive = (
-                    series.replica_sets[uid].first + len(series.replica_sets[uid].columns["pods"])
-                    == rows
-                )
-                for key, column in cols.items():
-                    keep = alive or key in CUMULATIVE
-                    cols[key] = np.append(column, column[-1] if keep else 0.0)
-                if flow is not None:
-                    share, failing = flow.split_of(uid)
-                    cols["requests"][-1] += offered * share
-                    cols["errors"][-1] += offered * failing
-            if flow is not None:
-                columns["rps"][-1] = flow.traffic.rate(now)
-                columns["requests"][-1] += offered
-                columns["errors"][-1] += offered * flow.failing_fraction
+            t = _extend_to(now, series, t, columns, replica_sets)
         revisions: dict[int, RevisionTimeline] = {}
         by_name: dict[str, RevisionTimeline] = {}
         for uid, cols in replica_sets.items():
@@ -280,3 +359,36 @@ class Recorder:
                 revisions[rs_series.revision] = revision_timeline
         rollouts = tuple((r.start, r.end, r.targets, r.rolled_back) for r in series.rollouts)
         return Timeline(t, columns, revisions, by_name, name, rollouts)
+
+
+def _extend_to(
+    now: float,
+    series: _DeploymentSeries,
+    t: Array,
+    columns: dict[str, Array],
+    replica_sets: dict[str, dict[str, Array]],
+) -> Array:
+    """Append a row at ``now`` to copies of the recorded columns: gauges hold, counts
+    grow by what every flow reaching the workload offered since its last row."""
+    rows = len(t)
+    flows = series.flows
+    offered = [flow.traffic.offered(flow.since, now) for flow in flows]
+    for key, column in columns.items():
+        columns[key] = np.append(column, column[-1])
+    for uid, cols in replica_sets.items():
+        rs_series = series.replica_sets[uid]
+        alive = rs_series.first + len(rs_series.columns["pods"]) == rows
+        for key, column in cols.items():
+            keep = alive or key in CUMULATIVE
+            cols[key] = np.append(column, column[-1] if keep else 0.0)
+        if flows:
+            splits = [flow.split_of(uid) for flow in flows]
+            pairs = list(zip(offered, splits, strict=True))
+            cols["requests"][-1] += math.fsum(o * share for o, (share, _) in pairs)
+            cols["errors"][-1] += math.fsum(o * failing for o, (_, failing) in pairs)
+    if flows:
+        failing = [flow.failing_fraction for flow in flows]
+        columns["rps"][-1] = math.fsum(flow.traffic.rate(now) for flow in flows)
+        columns["requests"][-1] += math.fsum(offered)
+        columns["errors"][-1] += math.fsum(o * f for o, f in zip(offered, failing, strict=True))
+    return np.append(t, now)

@@ -7,8 +7,13 @@ the version's ``error_rate`` on the live ones, and with no endpoint at all
 every offered request fails. Integrating in closed form makes the cost
 depend on the number of state changes only, never on the request rate.
 ``noise=True`` draws Poisson arrivals (and binomial failures) per interval
-from the traffic random stream instead of using the expectations; that
-stream is the traffic's own, so noise never moves a pod.
+from the flow's own random stream instead of using the expectations, so noise
+never moves a pod, nor another flow's draws.
+
+A flow binds as a load generator does (``start_flow``): it is aimed at a
+Service by name, or at a selector, or at its namespace's only Deployment, and
+it offers requests from the moment it is added, whether or not anything serves
+them yet. Several flows to the same pods add up; each keeps its own counts.
 """
 
 from __future__ import annotations
@@ -22,9 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from rollsim.controllers.endpoints import Route
+from rollsim.api.apps import Deployment
+from rollsim.api.core import Service
+from rollsim.api.meta import LabelSelector, parse_selector
+from rollsim.controllers.endpoints import EndpointsController, Route
+from rollsim.world.events import EventRecorder
+from rollsim.world.store import Store
 
-__all__ = ["Traffic", "TrafficFlow", "diurnal"]
+__all__ = ["FlowSum", "Traffic", "TrafficFlow", "diurnal", "noise_stream", "start_flow"]
 
 Profile = Sequence[tuple[float, float]] | Callable[[float], float]
 
@@ -51,9 +61,11 @@ class Traffic:
     ``rps`` is the base rate; ``profile`` multiplies it over time: either a
     callable ``t -> multiplier`` (e.g. ``diurnal()``), or ``[(t0, m0), (t1,
     m1), ...]``, piecewise constant from each ``t`` on (1.0 before the first).
-    With neither ``service`` nor ``selector``, the traffic goes to the
-    cluster's only Deployment's pods. ``endpoint_lag`` is how long endpoint
-    changes take to reach the proxies.
+    With neither ``service`` nor ``selector``, the traffic goes to the pods of
+    the only Deployment in ``namespace`` (the first one created there, if there
+    is none yet). ``service`` may be ``namespace/name``, as a reference in any
+    other namespace is written. ``endpoint_lag`` is how long endpoint changes
+    take to reach the proxies.
     """
 
     rps: float
@@ -71,6 +83,16 @@ class Traffic:
             raise ValueError(f"Traffic.endpoint_lag must be >= 0, got {self.endpoint_lag}")
         if self.service is not None and self.selector is not None:
             raise ValueError("Traffic takes a service or a selector, not both")
+        if self.service is not None and "/" in self.service:
+            namespace, _, name = self.service.partition("/")
+            if self.namespace not in ("default", namespace):
+                raise ValueError(
+                    f"Traffic.service {self.service!r} is in namespace {namespace!r}, "
+                    f"not Traffic.namespace {self.namespace!r}"
+                )
+            # Frozen: the reference is split once, so every reader sees (namespace, name).
+            object.__setattr__(self, "namespace", namespace)
+            object.__setattr__(self, "service", name)
 
     def rate(self, t: float) -> float:
         """Offered requests per second at ``t``."""
@@ -121,16 +143,31 @@ def _route_split(route: Route) -> dict[str, tuple[float, float]]:
 class TrafficFlow:
     """One ``Traffic`` at run time: its route and cumulative request counts.
 
-    ``log_t`` and ``log`` keep each ReplicaSet's cumulative (sent, failed) at
-    every state change, so the requests of any window can be read back, as an
-    analysis queries its metrics provider.
+    ``offered`` and ``failed`` are this flow's own counts, ``sent`` and
+    ``failed_by_rs`` the same per ReplicaSet. ``log_t`` and ``log`` keep each
+    ReplicaSet's cumulative (sent, failed) at every state change, so the
+    requests of any window can be read back, as an analysis queries its
+    metrics provider.
+
+    ``bound`` says whether the flow's target exists: the Service it names, or a
+    Deployment for traffic with neither service nor selector (a selector is
+    its own target, always bound). A load generator aimed at a Service that
+    does not exist gets connection errors, so while unbound every offered
+    request counts as failed, exactly as requests to a Service without ready
+    endpoints do.
     """
 
     def __init__(
-        self, traffic: Traffic, route: Route, since: float, noise: np.random.Generator
+        self,
+        traffic: Traffic,
+        route: Route,
+        since: float,
+        noise: np.random.Generator,
+        bound: bool = True,
     ) -> None:
         self.traffic = traffic
         self.route = route
+        self.bound = bound
         self._noise = noise
         self.since = since
         self.offered = 0.0
@@ -163,6 +200,13 @@ class TrafficFlow:
                 split[uid] = (old_share + part * share, old_failing + part * failing)
         self._split = split
         self._unrouted = unrouted
+
+    def reaches_service(self, namespace: str, name: str) -> bool:
+        """Whether this flow's requests reach the Service ``namespace/name``: it is the
+        Service the flow is aimed at, or the canary Service its router splits to."""
+        key = ("service", namespace, name)
+        canary = self.route.canary
+        return self.route.key == key or (canary is not None and canary.key == key)
 
     def split_of(self, rs_uid: str) -> tuple[float, float]:
         """(share of requests, share of requests that fail) going to one ReplicaSet now."""
@@ -251,3 +295,138 @@ def _cumulative_at(t: npt.NDArray[np.float64], values: npt.NDArray[np.float64], 
     if at <= t[0]:
         return 0.0 if at < t[0] else float(values[0])
     return float(np.interp(at, t, values))
+
+
+class FlowSum:
+    """Several flows read as one, as a metrics query sums the requests every client
+    sent to the pods it is about: the window of each flow, added up."""
+
+    def __init__(self, flows: Sequence[TrafficFlow]) -> None:
+        self.flows = tuple(flows)
+
+    def window(self, rs_uids: Sequence[str], start: float, end: float) -> tuple[float, float]:
+        """Requests all the flows sent to these ReplicaSets in ``[start, end]``, and failures."""
+        windows = [flow.window(rs_uids, start, end) for flow in self.flows]
+        return math.fsum(w[0] for w in windows), math.fsum(w[1] for w in windows)
+
+
+def noise_stream(index: int) -> str:
+    """The random stream of the ``index``-th flow added (from 0).
+
+    Every flow used to share ``traffic``; the first keeps it, so a lone flow
+    draws exactly what it always did, and each later one has a child of its
+    own (``traffic-2``, ``traffic-3``...), so adding a flow shifts no other's draws.
+    """
+    return "traffic" if index == 0 else f"traffic-{index + 1}"
+
+
+def start_flow(
+    traffic: Traffic,
+    store: Store,
+    endpoints: EndpointsController,
+    events: EventRecorder,
+    now: float,
+    noise: np.random.Generator,
+) -> TrafficFlow:
+    """Aim ``traffic`` at its target as a load generator is aimed: by name, before or
+    after the target exists.
+
+    A Service flow routes through the Service's endpoints, which fill when the
+    Service is written; a selector flow routes to whatever pods the selector
+    picks; a flow with neither goes to the only Deployment of its namespace,
+    or, if there is none yet, to the first one created there. A flow whose
+    target does not exist is reported with a ``TrafficUnbound`` warning event
+    and counts its requests as failed until the target appears (then a
+    ``TrafficBound`` event); more than one Deployment is ambiguous and refused.
+    """
+    namespace, lag = traffic.namespace, traffic.endpoint_lag
+    if traffic.service is not None:
+        return _service_flow(traffic, store, endpoints, events, now, noise)
+    if traffic.selector is not None:
+        selector = (
+            parse_selector(traffic.selector)
+            if isinstance(traffic.selector, str)
+            else LabelSelector(match_labels=dict(traffic.selector))
+        )
+        return TrafficFlow(traffic, endpoints.selector_route(namespace, selector, lag), now, noise)
+    found = store.list(Deployment, namespace)
+    if len(found) > 1:
+        raise ValueError(
+            "Traffic needs a service or a selector when there is not "
+            f"exactly one Deployment (found {len(found)})"
+        )
+    if found:
+        route = endpoints.selector_route(namespace, found[0].spec.selector, lag)
+        return TrafficFlow(traffic, route, now, noise)
+    return _deployment_flow(traffic, store, endpoints, events, now, noise)
+
+
+_UNSERVED = "traffic is offered but nothing serves it: its requests count as failed"
+
+
+def _service_flow(
+    traffic: Traffic,
+    store: Store,
+    endpoints: EndpointsController,
+    events: EventRecorder,
+    now: float,
+    noise: np.random.Generator,
+) -> TrafficFlow:
+    """A flow through the Service ``traffic.service``; ``bound`` follows the Service's
+    existence, each change reported, as its load generator would start or stop failing."""
+    namespace, name = traffic.namespace, traffic.service
+    assert name is not None
+    route = endpoints.service_route(namespace, name, traffic.endpoint_lag)
+    exists = store.get(Service, namespace, name) is not None
+    flow = TrafficFlow(traffic, route, now, noise, bound=exists)
+
+    def service_written(old: Service | None, new: Service | None) -> None:
+        service = new if new is not None else old
+        assert service is not None
+        if (service.metadata.namespace, service.metadata.name) != (namespace, name):
+            return
+        if (new is not None) == flow.bound:
+            return
+        flow.bound = new is not None
+        if flow.bound:
+            message = f'service "{name}" exists now: traffic reaches its endpoints'
+            events.event("Normal", "TrafficBound", "Service", name, message, namespace)
+        else:
+            message = f'service "{name}" was deleted: {_UNSERVED}'
+            events.event("Warning", "TrafficUnbound", "Service", name, message, namespace)
+
+    store.on("Service", service_written)
+    if not exists:
+        message = f'service "{name}" does not exist yet: {_UNSERVED}'
+        events.event("Warning", "TrafficUnbound", "Service", name, message, namespace)
+    return flow
+
+
+def _deployment_flow(
+    traffic: Traffic,
+    store: Store,
+    endpoints: EndpointsController,
+    events: EventRecorder,
+    now: float,
+    noise: np.random.Generator,
+) -> TrafficFlow:
+    """A flow waiting for its namespace's first Deployment: until one is created it
+    routes nowhere (a route with no selector), then to that Deployment's pods for good."""
+    namespace, lag = traffic.namespace, traffic.endpoint_lag
+    flow = TrafficFlow(traffic, Route(None, lag), now, noise, bound=False)
+
+    def deployment_written(old: Deployment | None, new: Deployment | None) -> None:
+        if flow.bound or old is not None or new is None or new.metadata.namespace != namespace:
+            return
+        # The split of the interval so far stays the one the recorder snapshotted:
+        # the new route counts from the recorder's next row, at this instant.
+        selector = new.spec.selector
+        flow.route = endpoints.selector_route(namespace, selector, lag)
+        flow.bound = True
+        message = f"traffic with no service or selector goes to its pods ({selector})"
+        events.event("Normal", "TrafficBound", "Deployment", new.metadata.name, message, namespace)
+
+    store.on("Deployment", deployment_written)
+    message = f'no deployment in namespace "{namespace}" yet: {_UNSERVED}'
+    events.event("Warning", "TrafficUnbound", "Namespace", namespace, message, namespace)
+    return flow

@@ -191,7 +191,7 @@ class CanaryController:
             return True, ""
         ns = c.metadata.namespace
         rss = self._store.owned_replica_sets(target.metadata.uid)
-        flow = self._recorder.flow_for(rss)
+        flow = self._recorder.flow_for(rss, c)
         uids = [rs.metadata.uid for rs in rss]
         latency = self._behaviors.for_template(target.spec.template).latency
         for metric in analysis.metrics:

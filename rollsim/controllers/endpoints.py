@@ -25,7 +25,7 @@ from rollsim.pods import PodRecord
 from rollsim.world.clock import Clock
 from rollsim.world.store import Store
 
-__all__ = ["EndpointCounts", "EndpointsController", "Route"]
+__all__ = ["EndpointCounts", "EndpointsController", "Route", "RouteKey"]
 
 
 class EndpointCounts:
@@ -40,12 +40,23 @@ class EndpointCounts:
         self.error_rate = error_rate
 
 
-class Route:
-    """The endpoints behind one Service or selector."""
+RouteKey = tuple[str, str, str]
 
-    def __init__(self, selector: LabelSelector | None, lag: float) -> None:
+
+class Route:
+    """The endpoints behind one Service or selector.
+
+    ``key`` is the route's name in the routing table (``("service", namespace, name)``
+    for a Service), so an analysis can tell which flows reach a given Service; a flow
+    still waiting for its workload holds a route with neither key nor selector.
+    """
+
+    def __init__(
+        self, selector: LabelSelector | None, lag: float, key: RouteKey | None = None
+    ) -> None:
         self.selector = selector
         self.lag = lag
+        self.key = key
         self.members: dict[str, bool] = {}  # pod uid -> dead
         self.counts: dict[str, EndpointCounts] = {}  # ReplicaSet uid -> counts
         self._selects: dict[str, bool] = {}  # ReplicaSet uid -> selected
@@ -118,7 +129,7 @@ class EndpointsController:
         self._clock = clock
         #: Tells the metrics recorder a row is due at the end of the instant.
         self._changed = changed
-        self.routes: dict[tuple[str, str, str], Route] = {}
+        self.routes: dict[RouteKey, Route] = {}
         store.on("Service", self._service_written)
         kubelet.watch(self.pod_changed, self.pod_gone)
 
@@ -130,11 +141,11 @@ class EndpointsController:
             assert obj is not None
             self.service_changed(obj.metadata.namespace, obj.metadata.name, new_selector)
 
-    def route(self, key: tuple[str, str, str], selector: LabelSelector | None, lag: float) -> Route:
+    def route(self, key: RouteKey, selector: LabelSelector | None, lag: float) -> Route:
         """The route for ``key``, created (and filled from the live pods) on first use."""
         route = self.routes.get(key)
         if route is None:
-            route = self.routes[key] = Route(selector, lag)
+            route = self.routes[key] = Route(selector, lag, key)
             self._refill(route)
         return route
 
@@ -147,15 +158,21 @@ class EndpointsController:
         route.canary_weight = max(weight, 0.0)
         self._changed()
 
-    def service_route(self, namespace: str, name: str) -> Route:
-        """The route of a Service, created from its current selector on first use."""
+    def service_route(self, namespace: str, name: str, lag: float = 0.0) -> Route:
+        """The route of a Service, created from its current selector on first use (with
+        no selector while the Service does not exist: the Service's first write fills it).
+        ``lag`` applies only to the route's creation: a Service has one data plane."""
         svc = self._store.get(Service, namespace, name)
         selector = (
             LabelSelector(match_labels=dict(svc.spec.selector))
             if svc is not None and svc.spec.selector
             else None
         )
-        return self.route(("service", namespace, name), selector, 0.0)
+        return self.route(("service", namespace, name), selector, lag)
+
+    def selector_route(self, namespace: str, selector: LabelSelector | None, lag: float) -> Route:
+        """The route of traffic addressed to a bare selector: one per (selector, lag)."""
+        return self.route(("selector", namespace, f"{selector}@{lag}"), selector, lag)
 
     def service_changed(
         self, namespace: str, name: str, selector: Mapping[str, str] | None

@@ -241,7 +241,7 @@ class RolloutController:
     def measure(self, ctx: RolloutContext, run: AnalysisRun) -> str:
         """Take the run's due measurements from the traffic model; returns its phase."""
         new_rs = ctx.new_rs
-        flow = self._recorder.flow_for(ctx.all_rss)
+        flow = self._recorder.flow_for(ctx.all_rss, ctx.rollout, run.kind)
 
         def value_of(metric: AnalysisMetric, start: float, end: float) -> float:
             if new_rs is None or flow is None:
