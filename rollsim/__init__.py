@@ -6,9 +6,11 @@ what the Deployment and ReplicaSet controllers did, identically on every run.
 
 from rollsim import dist
 from rollsim.api import (
+    ApplyError,
     ControllerDidNotSettle,
     Deployment,
     FieldError,
+    InertObject,
     InvalidOperation,
     LabelSelector,
     NotFoundError,
@@ -33,6 +35,7 @@ from rollsim.traffic import Traffic, diurnal
 
 __all__ = [
     "Action",
+    "ApplyError",
     "Cluster",
     "Comparison",
     "ControllerDidNotSettle",
@@ -40,6 +43,7 @@ __all__ = [
     "Event",
     "FieldError",
     "Forecast",
+    "InertObject",
     "InvalidOperation",
     "KubectlError",
     "LabelSelector",

@@ -26,9 +26,10 @@ from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
-from rollsim.api.errors import InvalidOperation, NotFoundError
-from rollsim.api.kinds import KindInfo, lookup, workloads
-from rollsim.api.meta import LabelSelector
+from rollsim.api.errors import ApplyError, InvalidOperation, NotFoundError
+from rollsim.api.inert import InertObject
+from rollsim.api.kinds import KindInfo, workloads
+from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.behavior import PodBehavior, PodBehaviors
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.endpoints import EndpointsController
@@ -46,7 +47,7 @@ from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.clock import Clock
 from rollsim.world.events import Event, EventLog
 from rollsim.world.random import RandomStreams
-from rollsim.world.store import Store
+from rollsim.world.store import SYSTEM_NAMESPACES, Store
 from rollsim.world.workqueue import Workqueues
 
 __all__ = ["Cluster", "Event"]
@@ -119,6 +120,7 @@ class Cluster:
         self.random = RandomStreams(seed)
         self.behaviors = PodBehaviors(pods if pods is not None else PodBehavior(), images or {})
         self.store = Store(self._new_uid, lambda: self.clock.now)
+        self._create_system_namespaces()
         self.queues = Workqueues(self.clock, latency)
         self._log = EventLog(self.clock)
         recorder = self._log.recorder
@@ -142,6 +144,21 @@ class Cluster:
         )
         #: The running controllers by name, started in ``CONTROLLERS`` order.
         self.controllers = {name: start(context) for name, start in CONTROLLERS.items()}
+
+    def _create_system_namespaces(self) -> None:
+        """``default`` and the kube-* namespaces, as a new cluster has them; their UIDs
+        come from a stream of their own, so no other draw moves."""
+        uids = self.random.stream("namespaces")
+        for name in SYSTEM_NAMESPACES:
+            uid = str(uuid.UUID(bytes=uids.bytes(16), version=4))
+            self.store.create(
+                InertObject(
+                    "v1",
+                    "Namespace",
+                    ObjectMeta(name=name, uid=uid, labels={"kubernetes.io/metadata.name": name}),
+                    {"spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
+                )
+            )
 
     # Time.
 
@@ -219,8 +236,7 @@ class Cluster:
 
     # Reading objects.
 
-    @staticmethod
-    def _resolve(ref: Ref, name: str | None = None) -> tuple[KindInfo, str]:
+    def _resolve(self, ref: Ref, name: str | None = None) -> tuple[KindInfo, str]:
         if isinstance(ref, tuple):
             kind_text, obj_name = ref
         elif name is not None:
@@ -229,7 +245,7 @@ class Cluster:
             kind_text, obj_name = ref.split("/", 1)
         else:
             raise ValueError(f"expected KIND/NAME, got {ref!r}")
-        info = lookup(kind_text)
+        info = self.store.discovery.lookup(kind_text)
         if info is None:
             raise ValueError(f'the server doesn\'t have a resource type "{kind_text}"')
         return info, obj_name
@@ -242,7 +258,7 @@ class Cluster:
             if pod is None:
                 raise NotFoundError(f'pods "{name}" not found')
             return self.kubelet.view(pod)
-        obj = self.store.get(info.kind, namespace, name)
+        obj = self.store.get(info.store_key, namespace if info.namespaced else "", name)
         if obj is None:
             raise NotFoundError(f'{info.resource} "{name}" not found')
         return obj
@@ -263,7 +279,7 @@ class Cluster:
             )
             items = [self.kubelet.view(p) for p in records]
         else:
-            items = self.store.list(info.kind, namespace)
+            items = self.store.list(info.store_key, namespace if info.namespaced else None)
         if selector is not None:
             items = [o for o in items if selector.matches(o.metadata.labels)]
         return items
@@ -336,17 +352,48 @@ class Cluster:
 
     # Writing objects.
 
-    def apply(self, source: Any) -> builtins.list[Any]:
-        """Create or update objects like ``kubectl apply``; all documents or none.
+    def apply(self, source: Any, namespace: str | None = None) -> apply_verbs.Applied:
+        """Create or update objects like ``kubectl apply -f``, one document at a time.
 
         ``source`` is a path, YAML text (multi-document), a dict, an API object
-        or a list of those. Returns the stored objects, one per document: a
-        document naming an object an earlier one created updates it, as
-        ``kubectl apply -f`` applies each object in turn. Raises
-        ``ValidationError`` (listing every problem) and changes nothing if any
-        document is invalid or the workloads would exceed ``max_pods``.
+        or a list of those. Returns the stored objects, one per document (a
+        document naming an object an earlier one created updates it), with
+        ``not_simulated``: the objects created of kinds rollsim stores but does
+        not simulate, each also reported by a ``NotSimulated`` warning event.
+        A document that is invalid, names a missing namespace or would exceed
+        ``max_pods`` changes nothing; the others are applied. A lone refused
+        document raises its ``ValidationError`` (or ``NotFoundError``); several
+        refusals, or one beside applied documents, raise ``ApplyError`` (a
+        ``ValidationError``) listing each, with ``applied``. ``namespace`` is
+        kubectl's ``-n``: where documents naming none go (else ``default``), and
+        a document naming another is refused.
         """
-        return apply_verbs.apply(self.store, source, self.max_pods)
+        try:
+            applied = apply_verbs.apply(
+                self.store,
+                source,
+                self.max_pods,
+                namespace or "default",
+                enforce_namespace=namespace is not None,
+            )
+        except ApplyError as err:
+            self._report_not_simulated(err.applied)
+            raise
+        self._report_not_simulated(applied)
+        return applied
+
+    def _report_not_simulated(self, applied: apply_verbs.Applied) -> None:
+        """A warning event for each object created whose kind rollsim only stores."""
+        for obj in applied.not_simulated:
+            kind = obj.kind.split(".", 1)[0]
+            self._log.recorder("rollsim").event(
+                "Warning",
+                "NotSimulated",
+                kind,
+                obj.metadata.name,
+                f"{kind} stored, not simulated: nothing in rollsim acts on it",
+                obj.metadata.namespace,
+            )
 
     def delete(
         self,

@@ -27,6 +27,7 @@ from rollsim.api.core import (
     ServiceSpec,
 )
 from rollsim.api.errors import (
+    ApplyError,
     ControllerDidNotSettle,
     FieldError,
     InvalidOperation,
@@ -34,6 +35,7 @@ from rollsim.api.errors import (
     RollsimError,
     ValidationError,
 )
+from rollsim.api.inert import InertObject
 from rollsim.api.manifest import load, to_dict, to_yaml
 from rollsim.api.meta import (
     LabelSelector,
@@ -44,6 +46,7 @@ from rollsim.api.meta import (
 )
 
 __all__ = [
+    "ApplyError",
     "Container",
     "ContainerStatus",
     "ControllerDidNotSettle",
@@ -54,6 +57,7 @@ __all__ = [
     "DeploymentStrategy",
     "EnvVar",
     "FieldError",
+    "InertObject",
     "InvalidOperation",
     "LabelSelector",
     "LabelSelectorRequirement",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "ApplyError",
     "ControllerDidNotSettle",
     "FieldError",
     "GoText",
@@ -144,3 +145,16 @@ class ValidationError(RollsimError, ValueError):
             else:
                 lines.append(head + "\n" + "\n".join(f"* {e}" for e in fields))
         return "\n".join(lines)
+
+
+class ApplyError(ValidationError):
+    """Some documents of an apply were refused; the others were applied, as
+    ``kubectl apply -f`` applies every object it can and then reports the rest.
+
+    ``applied`` holds what was stored (an ``Applied`` list); ``str()`` lists each
+    refused document's error, in order.
+    """
+
+    def __init__(self, errors: list[FieldError], applied: Any) -> None:
+        self.applied = applied
+        super().__init__(errors)

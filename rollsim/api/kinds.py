@@ -14,7 +14,7 @@ arithmetic; the registry itself depends on nothing above the API layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +28,7 @@ from rollsim.api.argo import (
 )
 from rollsim.api.core import Service
 from rollsim.api.defaults import default_deployment, default_replica_set, default_service
+from rollsim.api.discovery import INERT_KINDS, guess_plural, reserved
 from rollsim.api.errors import FieldError
 from rollsim.api.flagger import Canary, default_canary, validate_canary
 from rollsim.api.validation import validate_deployment, validate_replica_set, validate_service
@@ -35,6 +36,7 @@ from rollsim.api.validation import validate_deployment, validate_replica_set, va
 __all__ = [
     "KINDS",
     "Decoding",
+    "Discovery",
     "KindInfo",
     "RolloutStatus",
     "Workload",
@@ -109,9 +111,11 @@ class Decoding:
 class KindInfo:
     """One kind: its names as discovery lists them, and how a manifest of it is read.
 
-    ``decoding`` is set for the kinds ``apply`` decodes;
+    ``decoding`` is set for the kinds ``apply`` decodes into simulated objects;
+    ``inert`` for the kinds it stores without simulating (``rollsim.api.inert``);
     ``versioned`` is false where the registry strategy keeps no
-    ``metadata.generation`` (a Service).
+    ``metadata.generation`` (a Service). ``key`` is the registry's key when the
+    Kind alone is taken by another group (``Gateway.networking.istio.io``).
     """
 
     api_version: str
@@ -123,6 +127,23 @@ class KindInfo:
     versioned: bool = True
     workload: Workload | None = None
     rollout_status: RolloutStatus | None = None
+    inert: bool = False
+    #: Every apiVersion the kind is served at beyond ``api_version``.
+    other_versions: tuple[str, ...] = ()
+    key: str = ""
+    name_is_label: bool = False
+    #: Names guessed for a custom resource whose CustomResourceDefinition was not seen.
+    guessed: bool = False
+
+    @property
+    def store_key(self) -> str:
+        """What the registry and the store file the kind under: the Kind, unless taken."""
+        return self.key or self.kind
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """Every apiVersion a manifest of the kind may name."""
+        return (self.api_version, *self.other_versions)
 
     @property
     def group(self) -> str:
@@ -147,22 +168,50 @@ class KindInfo:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """Every name kubectl accepts for the kind (lower-cased)."""
-        return (self.kind.lower(), self.plural, *self.short_names)
+        """Every name kubectl accepts for the kind (lower-cased), bare and with the group."""
+        bare = (self.kind.lower(), self.plural, *self.short_names)
+        if not self.group:
+            return bare
+        return (*bare, *(f"{name}.{self.group}" for name in bare))
 
 
-#: Every kind, by its ``kind``.
-KINDS: dict[str, KindInfo] = {}
-_BY_NAME: dict[str, str] = {}
-_BY_VERSION: dict[tuple[str, str], str] = {}
+class _Index:
+    """Kinds by key, by every name kubectl accepts, and by (apiVersion, Kind)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, KindInfo] = {}
+        self.by_name: dict[str, str] = {}
+        self.by_version: dict[tuple[str, str], str] = {}
+
+    def add(self, info: KindInfo) -> None:
+        """File ``info``; a name another kind already answers to stays that kind's."""
+        key = info.store_key
+        self.kinds[key] = info
+        for version in info.versions:
+            self.by_version[(version, info.kind)] = key
+        for name in info.names:
+            self.by_name.setdefault(name, key)
+
+    def lookup(self, name: str) -> KindInfo | None:
+        """``deploy``, ``deployments.apps``, ``deployments.v1.apps``, ``Pod``."""
+        lowered = name.lower()
+        key = self.by_name.get(lowered)
+        if key is None:
+            # ``deployments.v1.apps``: a resource, a version, then the group.
+            head, _, rest = lowered.partition(".")
+            _version, _, group = rest.partition(".")
+            key = self.by_name.get(f"{head}.{group}") if group else None
+        return self.kinds[key] if key is not None else None
+
+
+#: Every kind, by its key (``store_key``: the Kind unless two groups share it).
+_STATIC = _Index()
+KINDS: dict[str, KindInfo] = _STATIC.kinds
 
 
 def register_kind(info: KindInfo) -> None:
-    """Make a kind known: addressable by its names and, with ``cls``, loadable."""
-    KINDS[info.kind] = info
-    _BY_VERSION[(info.api_version, info.kind)] = info.kind
-    for name in info.names:
-        _BY_NAME[name] = info.kind
+    """Make a kind known: addressable by its names and, with ``decoding``, loadable."""
+    _STATIC.add(info)
 
 
 def register_workload(kind: str, workload: Workload) -> None:
@@ -177,20 +226,115 @@ def register_rollout_status(kind: str, status: RolloutStatus) -> None:
 
 def lookup(name: str) -> KindInfo | None:
     """The kind a kubectl resource name means: ``deploy``, ``deployments.apps``, ``Pod``."""
-    lowered = name.lower()
-    kind = _BY_NAME.get(lowered) or _BY_NAME.get(lowered.split(".", 1)[0])
-    return KINDS[kind] if kind is not None else None
+    return _STATIC.lookup(name)
 
 
 def kind_info(kind: str) -> KindInfo:
-    """The registered ``kind`` (exact ``Kind`` spelling)."""
+    """The registered kind of key ``kind`` (exact ``Kind`` spelling)."""
     return KINDS[kind]
 
 
 def decodable(api_version: str, kind: str) -> Decoding | None:
-    """How ``apply`` decodes this apiVersion and kind, if it does."""
-    found = _BY_VERSION.get((api_version, kind))
+    """How ``apply`` decodes this apiVersion and kind into a simulated object, if it does."""
+    found = _STATIC.by_version.get((api_version, kind))
     return KINDS[found].decoding if found is not None else None
+
+
+class Discovery:
+    """The kinds one cluster serves: the registry's, and the custom resources it has
+    learned, from a CustomResourceDefinition or from the first object of a kind no
+    CRD named (its names guessed as kubectl guesses them).
+
+    Mirrors the API server's discovery as a client's RESTMapper reads it; kept per
+    cluster, so what one cluster learned never changes another's names.
+    """
+
+    def __init__(self) -> None:
+        self._learned = _Index()
+
+    def info(self, key: str) -> KindInfo:
+        """The kind filed under ``key``."""
+        return self._learned.kinds.get(key) or KINDS[key]
+
+    def lookup(self, name: str) -> KindInfo | None:
+        """The kind a resource name on the command line means."""
+        return _STATIC.lookup(name) or self._learned.lookup(name)
+
+    def learned(self) -> list[KindInfo]:
+        """The custom kinds learned so far, in the order they were."""
+        return list(self._learned.kinds.values())
+
+    def resolve(self, api_version: str, kind: str) -> KindInfo | None:
+        """The kind a manifest's apiVersion and Kind name: a registered or learned one;
+        for a group that is not reserved, a guessed custom resource (not yet learned);
+        None where the API server would answer ``no matches for kind``."""
+        key = _STATIC.by_version.get((api_version, kind)) or self._learned.by_version.get(
+            (api_version, kind)
+        )
+        if key is not None:
+            return self.info(key)
+        group = api_version.rpartition("/")[0]
+        if reserved(group) or not kind or "/" in group:
+            return None
+        plural = guess_plural(kind)
+        return self._custom(api_version, kind, plural, (), namespaced=True, guessed=True)
+
+    def _custom(
+        self,
+        api_version: str,
+        kind: str,
+        plural: str,
+        short_names: tuple[str, ...],
+        namespaced: bool,
+        guessed: bool,
+        other_versions: tuple[str, ...] = (),
+    ) -> KindInfo:
+        group = api_version.rpartition("/")[0]
+        taken = kind in KINDS or kind in self._learned.kinds
+        previous = self._learned.kinds.get(f"{kind}.{group}") or self._learned.kinds.get(kind)
+        if previous is not None and previous.group == group:
+            key = previous.key
+        else:
+            key = f"{kind}.{group}" if taken else ""
+        return KindInfo(
+            api_version,
+            kind,
+            plural,
+            short_names,
+            namespaced,
+            inert=True,
+            other_versions=other_versions,
+            key=key,
+            guessed=guessed,
+        )
+
+    def learn(self, info: KindInfo) -> None:
+        """Serve ``info`` from now on (a no-op for a registered kind)."""
+        if info.store_key not in KINDS:
+            self._learned.add(info)
+
+    def learn_definition(self, crd: Any) -> KindInfo | None:
+        """Serve the kind a CustomResourceDefinition defines, replacing any guess; None
+        for a CRD of a kind the registry already has."""
+        spec = crd.content.get("spec") or {}
+        names = spec.get("names") or {}
+        versions = [v.get("name") for v in spec.get("versions") or () if isinstance(v, Mapping)]
+        group, kind = spec.get("group"), names.get("kind")
+        if not (group and kind and versions) or (f"{group}/{versions[0]}", kind) in (
+            _STATIC.by_version
+        ):
+            return None
+        info = self._custom(
+            f"{group}/{versions[0]}",
+            kind,
+            names.get("plural") or guess_plural(kind),
+            tuple(names.get("shortNames") or ()),
+            namespaced=spec.get("scope") != "Cluster",
+            guessed=False,
+            other_versions=tuple(f"{group}/{v}" for v in versions[1:]),
+        )
+        self._learned.add(info)
+        return info
 
 
 def workloads() -> dict[str, Workload]:
@@ -260,3 +404,21 @@ register_kind(
         decoding=Decoding("Canary", Canary, default_canary, validate_canary),
     )
 )
+
+for known in INERT_KINDS:
+    register_kind(
+        KindInfo(
+            known.versions[0],
+            known.kind,
+            known.plural,
+            known.short_names,
+            known.namespaced,
+            versioned=known.versioned,
+            inert=True,
+            other_versions=known.versions[1:],
+            key=known.kind
+            if known.kind not in KINDS
+            else f"{known.kind}.{known.versions[0].rpartition('/')[0]}",
+            name_is_label=known.name_is_label,
+        )
+    )

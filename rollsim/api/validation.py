@@ -11,7 +11,7 @@ k8s.io/apimachinery/pkg/util/validation. Every problem is collected, so one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet, RollingUpdateDeployment
@@ -100,14 +100,18 @@ def _validate_labels(labels: Mapping[str, str], path: str) -> list[FieldError]:
     return errors
 
 
-def validate_object_meta(meta: ObjectMeta, dns1035: bool = False) -> list[FieldError]:
+def validate_object_meta(
+    meta: ObjectMeta, dns1035: bool = False, name_check: Callable[[str], list[str]] | None = None
+) -> list[FieldError]:
+    """``ValidateObjectMeta``: a name (a DNS-1123 subdomain unless the kind's strategy
+    passes its own ``name_check``), labels and annotations."""
     errors: list[FieldError] = []
     if not meta.name and not meta.generate_name:
         errors.append(
             FieldError("Required value", "metadata.name", "name or generateName is required")
         )
     elif meta.name:
-        check = dns1035_label if dns1035 else dns1123_subdomain
+        check = name_check or (dns1035_label if dns1035 else dns1123_subdomain)
         errors += [
             FieldError("Invalid value", "metadata.name", m, meta.name) for m in check(meta.name)
         ]

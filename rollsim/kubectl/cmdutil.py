@@ -59,11 +59,18 @@ class KubectlError(RollsimError):
         self.output = output
 
 
+#: How the resource builder's errors begin (its mapping, its namespace check).
+_BUILDER_ERRORS = ("resource mapping not found", "the namespace from the provided object")
+
+
 def error_text(message: str) -> str:
     """A rejected write in kubectl's words: its own ``error: ...``, the server's
     ``Error from server ...`` or ``The Deployment "x" is invalid: ...`` as they are."""
     if message.startswith(("error", "Error")):
         return message if message.startswith("Error") else f"error: {message}"
+    if message.startswith(_BUILDER_ERRORS):
+        # The resource builder's own failure, before any request: kubectl's ``error: ``.
+        return f"error: {message}"
     return f"The request is invalid: {message}" if not message.startswith("The ") else message
 
 
@@ -200,17 +207,40 @@ class Kubectl:
     where warnings go (the ``Factory`` and ``IOStreams`` of a kubectl command)."""
 
     def __init__(
-        self, cluster: Cluster, stdin: str | None, cwd: Path, stderr: Callable[[str], None] | None
+        self,
+        cluster: Cluster,
+        stdin: str | None,
+        cwd: Path,
+        stderr: Callable[[str], None] | None,
+        namespace: str = "default",
+        all_namespaces: bool = False,
     ) -> None:
         self.cluster = cluster
         self.stdin = stdin
         self.cwd = cwd
         self._stderr = stderr
+        #: The namespace commands address (``-n``; ``default`` without it).
+        self.namespace = namespace
+        #: ``-A``: list every namespace's objects.
+        self.all_namespaces = all_namespaces
 
-    @property
-    def namespace(self) -> str:
-        """The namespace commands address: rollsim has only ``default``."""
-        return "default"
+    def kind_named(self, text: str) -> KindInfo:
+        """The kind a resource name on the command line means, custom kinds the cluster
+        learned included."""
+        info = self.cluster.store.discovery.lookup(text)
+        if info is None or info.kind == "Event":
+            raise KubectlError(f'error: the server doesn\'t have a resource type "{text}"')
+        return info
+
+    def list_namespace(self) -> str | None:
+        """The namespace a listing reads: None for ``-A``."""
+        return None if self.all_namespaces else self.namespace
+
+    def no_resources(self) -> str:
+        """kubectl's notice for an empty listing (``printers.go``)."""
+        if self.all_namespaces:
+            return "No resources found\n"
+        return f"No resources found in {self.namespace} namespace.\n"
 
     def warn(self, text: str) -> None:
         """What kubectl writes to stderr on success (warnings, "No resources found")."""
@@ -220,7 +250,7 @@ class Kubectl:
     def get_object(self, info: KindInfo, name: str) -> Any:
         """The live object, or the API server's NotFound as kubectl prints it."""
         try:
-            return self.cluster.get(info.kind, name, self.namespace)
+            return self.cluster.get(info.store_key, name, self.namespace)
         except NotFoundError as err:
             raise KubectlError(f"Error from server (NotFound): {err}") from None
 

@@ -92,6 +92,20 @@ def _parse(tokens: list[str]) -> Args:
     return args
 
 
+def _global_flags(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The flags given before the verb (``kubectl -n test get pods``), which cobra reads
+    as the root command's persistent flags, and the words from the verb on."""
+    i = 0
+    while i < len(tokens) and tokens[i].startswith("-") and tokens[i] != "-":
+        token = tokens[i]
+        takes_value = "=" not in token and (
+            (token.startswith("--") and token[2:] not in _BOOLEAN)
+            or (len(token) == 2 and _SHORT.get(token, "") not in _BOOLEAN)
+        )
+        i += 2 if takes_value else 1
+    return tokens[:i], tokens[i:]
+
+
 def run(
     cluster: Cluster,
     command: str,
@@ -109,18 +123,26 @@ def run(
         raise KubectlError(f"error: {err}") from None
     if tokens and tokens[0] == "kubectl":
         tokens = tokens[1:]
+    leading, tokens = _global_flags(tokens)
     if not tokens:
         raise KubectlError("error: a command is required")
     verb, rest = tokens[0], tokens[1:]
     handler = _VERBS.get(verb)
     if handler is None:
         raise KubectlError(f'error: unknown command "{verb}" for "kubectl"')
-    args = _parse(rest)
+    args = _parse(leading + rest)
     namespace = args.flags.get("namespace", "default")
-    if namespace != "default":
-        raise KubectlError(f'error: rollsim has a single namespace, "default" (not "{namespace}")')
+    if not namespace:
+        raise KubectlError("error: a namespace must be specified, not empty")
     cluster.run(cluster.now)
-    kubectl = Kubectl(cluster, stdin, Path(cwd) if cwd is not None else Path.cwd(), stderr)
+    kubectl = Kubectl(
+        cluster,
+        stdin,
+        Path(cwd) if cwd is not None else Path.cwd(),
+        stderr,
+        namespace=namespace,
+        all_namespaces=args.flags.get("all-namespaces") == "true",
+    )
     try:
         return handler(kubectl, args)
     except RollsimError as err:

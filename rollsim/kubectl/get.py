@@ -18,7 +18,7 @@ from rollsim.api.manifest import dump_yaml, to_dict
 from rollsim.api.meta import LabelSelector, parse_selector
 from rollsim.controllers.controller_utils import replica_sets_by_creation
 from rollsim.controllers.deployment import util
-from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, resource_kind
+from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
 from rollsim.kubectl.describe import describe_deployment
 from rollsim.kubectl.printers import AggregatedEvent, print_table
 
@@ -52,14 +52,14 @@ def get(k: Kubectl, args: Args) -> str:
         )
     if first.lower() in kind_info("Event").names:
         return print_table("Event", aggregated_events(k), k.cluster.now)
-    info = resource_kind(first)
+    info = k.kind_named(first)
     selector = _selector(args)
     if names:
         items = [k.get_object(info, n) for n in names]
     else:
-        items = k.cluster.list(info.kind, k.namespace, selector)
+        items = k.cluster.list(info.store_key, k.list_namespace(), selector)
         if not items:
-            k.warn(f"No resources found in {k.namespace} namespace.\n")
+            k.warn(k.no_resources())
             return ""
     return _print(k, info, items, output, single=len(items) == 1 and bool(names))
 
@@ -93,7 +93,13 @@ def _print(k: Kubectl, info: KindInfo, items: Sequence[Any], output: str, single
         if output == "json":
             return json.dumps(document, indent=4, ensure_ascii=False) + "\n"
         return dump_yaml(document)
-    return print_table(info.kind, items, k.cluster.now, wide=output == "wide")
+    return print_table(
+        info.kind,
+        items,
+        k.cluster.now,
+        wide=output == "wide",
+        with_namespace=k.all_namespaces and info.namespaced,
+    )
 
 
 def aggregated_events(

@@ -254,8 +254,12 @@ def _event_rows(items: Sequence[AggregatedEvent], now: float) -> list[list[str]]
     return rows
 
 
-def print_table(kind: str, items: Sequence[Any], now: float, wide: bool = False) -> str:
-    """The ``kubectl get`` table for ``items`` of one kind."""
+def print_table(
+    kind: str, items: Sequence[Any], now: float, wide: bool = False, with_namespace: bool = False
+) -> str:
+    """The ``kubectl get`` table for ``items`` of one kind; ``with_namespace`` (``-A``)
+    puts each object's namespace first, as ``printers.go`` does for a listing across
+    namespaces."""
     if kind == "Deployment":
         rows = _deployment_rows(items, now, wide)
     elif kind == "ReplicaSet":
@@ -272,4 +276,8 @@ def print_table(kind: str, items: Sequence[Any], now: float, wide: bool = False)
         rows = _canary_rows(items, now)
     else:
         rows = _default_rows(items, now)
+    if with_namespace:
+        rows = [["NAMESPACE", *rows[0]]] + [
+            [obj.metadata.namespace, *row] for obj, row in zip(items, rows[1:], strict=True)
+        ]
     return tabwrite("".join("\t".join(row) + "\n" for row in rows), 6, 3)

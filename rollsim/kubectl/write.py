@@ -14,12 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rollsim.api.errors import NotFoundError, ValidationError, go_value
-from rollsim.api.kinds import KindInfo, kind_info
-from rollsim.api.manifest import YAMLProblem, compose_yaml, load_documents
+from rollsim.api.errors import ApplyError, NotFoundError, ValidationError, go_value
+from rollsim.api.kinds import KindInfo
+from rollsim.api.manifest import YAMLProblem, compose_yaml
 from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, resource_kind
+from rollsim.verbs.apply import Applied
 
 __all__ = ["annotate", "apply", "delete", "patch", "scale", "set_"]
 
@@ -71,39 +72,40 @@ def _read_source(k: Kubectl, source: str) -> str:
 
 
 def apply(k: Kubectl, args: Args) -> str:
-    """``kubectl apply -f FILE|-``: every document or none; a line per object saying
-    whether it was created, configured or left unchanged."""
+    """``kubectl apply -f FILE|-``: each document in turn, a line per object applied
+    saying whether it was created, configured or left unchanged, then every refused
+    document's error (``ApplyOptions.Run``)."""
     source = args.flags.get("filename")
     if source is None:
         raise KubectlError("error: must specify one of -f and -k")
     text = _read_source(k, source)
-    before: dict[tuple[str, str, str], Any] = {}
+    explicit = "namespace" in args.flags
     try:
-        for obj, _ in load_documents(text):
-            key = (obj.kind, obj.metadata.namespace or "default", obj.metadata.name)
-            before[key] = k.cluster.store.get(*key)
-        stored = k.cluster.apply(text)
+        stored = k.cluster.apply(text, k.namespace if explicit else None)
+    except ApplyError as err:
+        output = _applied_lines(k, err.applied)
+        named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
+        raise KubectlError(error_text(str(named)), output=output) from None
     except ValidationError as err:
         named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
         raise KubectlError(error_text(str(named))) from None
     if not stored:
         # ApplyOptions.Run: a source of only comments, "---" or nulls holds no object.
         raise KubectlError("error: no objects passed to apply")
-    lines = []
-    for obj in stored:
-        # A document repeated in one apply is compared with what the copy before it
-        # left, as kubectl's applyOneObject sees the server after each object.
-        key = (obj.kind, obj.metadata.namespace, obj.metadata.name)
-        old = before[key]
-        before[key] = obj
-        if old is None:
-            verb = "created"
-        elif old.metadata.resource_version == obj.metadata.resource_version:
-            verb = "unchanged"
-        else:
-            verb = "configured"
-        lines.append(f"{kind_info(obj.kind).singular}/{obj.metadata.name} {verb}\n")
-    return "".join(lines)
+    return _applied_lines(k, stored)
+
+
+def _applied_lines(k: Kubectl, applied: Applied) -> str:
+    """``deployment.apps/web created`` for each object applied, and a warning on stderr
+    for each of a kind rollsim stores without simulating."""
+    for obj in applied.not_simulated:
+        info = k.cluster.store.discovery.info(obj.kind)
+        k.warn(f"Warning: {info.singular}/{obj.metadata.name} is stored, not simulated\n")
+    discovery = k.cluster.store.discovery
+    return "".join(
+        f"{discovery.info(obj.kind).singular}/{obj.metadata.name} {outcome}\n"
+        for obj, outcome in zip(applied, applied.outcomes, strict=True)
+    )
 
 
 def delete(k: Kubectl, args: Args) -> str:

@@ -1,9 +1,12 @@
 """``kubectl apply`` and ``kubectl patch --type merge`` as functions of the store.
 
-Mirrors kubectl's pkg/cmd/apply (the last-applied-configuration annotation
-and the three-way merge it drives) and the API server's JSON merge patch
-(RFC 7386). Every document is decoded, defaulted and validated before
-anything is written: an invalid document changes nothing.
+Mirrors kubectl's pkg/cmd/apply: ``ApplyOptions.Run`` visits every object the
+resource builder could read and applies each in turn (``applyOneObject``),
+then reports every error together; the last-applied-configuration annotation
+drives its three-way merge. Each document is decoded, defaulted, validated,
+checked against its namespace and the simulation budget before it is written:
+an invalid document changes nothing, and the documents around it are applied.
+The API server's JSON merge patch (RFC 7386) is here too.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from rollsim.api.errors import FieldError, GoText, ValidationError
-from rollsim.api.manifest import load_documents, to_dict
+from rollsim.api.errors import ApplyError, FieldError, GoText, NotFoundError, ValidationError
+from rollsim.api.inert import InertObject
+from rollsim.api.kinds import KindInfo
+from rollsim.api.manifest import Decoded, decode_documents, load_documents, to_dict
 from rollsim.api.validation import validate_deployment_update
 from rollsim.api.wire import wire_name
 from rollsim.controllers.deployment.util import LAST_APPLIED_ANNOTATION
@@ -23,10 +28,29 @@ from rollsim.verbs import budget
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.store import Store
 
-__all__ = ["apply", "merge_patch", "patch"]
+__all__ = ["Applied", "apply", "merge_patch", "patch"]
 
-#: A decoded document: the object and the manifest it was decoded from.
-Document = tuple[Any, dict[str, Any]]
+#: Kinds whose objects rollsim acts on although they are stored as inert objects:
+#: a Namespace admits writes into it, a CRD teaches discovery a kind.
+_ACTED_ON = frozenset({"Namespace", "CustomResourceDefinition"})
+
+
+class Applied(list[Any]):
+    """The stored objects, one per document applied, in order.
+
+    ``not_simulated`` holds each object created whose kind rollsim stores but does
+    not simulate (a ConfigMap, an Ingress, a VirtualService), so nothing is
+    accepted silently; ``Cluster.apply`` also records a warning event for each.
+    """
+
+    not_simulated: list[Any]
+    #: What each write did, as kubectl prints it: ``created``, ``configured``, ``unchanged``.
+    outcomes: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.not_simulated = []
+        self.outcomes = []
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -54,51 +78,138 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return merged
 
 
-def apply(store: Store, source: Any, max_pods: int = DEFAULT_MAX_PODS) -> list[Any]:
-    """Create or update every document of ``source`` in order, all or none; the stored
-    objects, one per document.
+def apply(
+    store: Store,
+    source: Any,
+    max_pods: int = DEFAULT_MAX_PODS,
+    namespace: str = "default",
+    enforce_namespace: bool = False,
+) -> Applied:
+    """Create or update every document of ``source`` in order, each on its own.
 
-    As ``kubectl apply -f`` (``ApplyOptions.applyOneObject`` per object), a
-    document naming an object an earlier one created is applied to it: the
-    second copy of a duplicate is an update, or a no-op when it is the same.
-    Unlike kubectl, a failure anywhere changes nothing: every document is
-    planned against what the earlier ones will leave, checked, and only then
-    written.
+    As ``kubectl apply -f``: a document naming an object an earlier one created
+    is applied to it (the second copy of a duplicate is an update, or a no-op
+    when it is the same); a document that is refused changes nothing and the
+    others are applied. Raises ``ApplyError`` listing every refused document,
+    with what was applied, when any was. A document naming no namespace goes to
+    ``namespace``; with ``enforce_namespace`` (kubectl's ``-n``) one naming
+    another is refused.
     """
-    stored = []
-    for obj, manifest in _plan(store, load_documents(source), max_pods):
-        current = store.get(obj.kind, obj.metadata.namespace, obj.metadata.name)
-        desired = _applied(obj, manifest, current)
-        stored.append(store.create(desired) if current is None else store.update(desired))
-    return stored
+    applied = Applied()
+    problems: list[str] = []
+    failures: list[ValidationError | NotFoundError] = []
+    for document in decode_documents(source, store.discovery):
+        if document.problem:
+            problems.append(document.problem)
+            continue
+        if document.error is not None:
+            failures.append(document.error)
+            continue
+        try:
+            target = _target(document, namespace, enforce_namespace)
+            stored, outcome = _apply_one(store, target, document, max_pods)
+        except (ValidationError, NotFoundError) as err:
+            failures.append(_from_server(err, document))
+            continue
+        applied.append(stored)
+        applied.outcomes.append(outcome)
+        kind = document.kind
+        if outcome == "created" and kind is not None and kind.inert and kind.kind not in _ACTED_ON:
+            applied.not_simulated.append(stored)
+    if len(failures) == 1 and not problems and not applied:
+        raise failures[0]
+    if problems or failures:
+        texts = problems + [_kubectl_text(err) for err in failures]
+        raise ApplyError([FieldError("Decode", "", text) for text in texts], applied)
+    return applied
 
 
-def _plan(store: Store, decoded: list[Document], max_pods: int) -> list[Document]:
-    """Each document (in its namespace) checked against the object the earlier
-    documents will leave; raises one ``ValidationError`` with every problem before
-    anything is written."""
-    planned: dict[tuple[str, str, str], Any] = {}
-    documents: list[Document] = []
-    errors: list[ValidationError] = []
-    for obj, manifest in decoded:
-        obj = _in_namespace(obj)
-        key = (obj.kind, obj.metadata.namespace, obj.metadata.name)
-        current = planned.get(key) or store.get(*key)
-        desired = _applied(obj, manifest, current)
-        if current is not None and obj.kind == "Deployment":
-            problems = validate_deployment_update(desired, current)
-            if problems:
-                errors.append(ValidationError(problems, obj.kind, obj.metadata.name))
-        planned[key] = desired
-        documents.append((obj, manifest))
-    if errors:
-        raise (
-            errors[0]
-            if len(errors) == 1
-            else ValidationError([e for err in errors for e in err.errors])
+def _from_server(
+    err: ValidationError | NotFoundError, document: Decoded
+) -> ValidationError | NotFoundError:
+    """A write the API server refused, as kubectl reports it for ``document``:
+    ``AddSourceToErr`` names the file a NotFound came from."""
+    if isinstance(err, NotFoundError) and document.where:
+        return NotFoundError(f'error when creating "{document.where}": {err}')
+    return err
+
+
+def _kubectl_text(err: ValidationError | NotFoundError) -> str:
+    """One refusal among several, as kubectl prints it."""
+    return f"Error from server (NotFound): {err}" if isinstance(err, NotFoundError) else str(err)
+
+
+def _target(document: Decoded, namespace: str, enforce: bool) -> Any:
+    """The document's object in the namespace it goes to: its own, else ``namespace``;
+    none for a cluster-scoped kind (the API server clears one a manifest gives)."""
+    kind = document.kind
+    assert kind is not None
+    obj = document.obj
+    given = obj.metadata.namespace
+    if not kind.namespaced:
+        wanted = ""
+    elif given and enforce and given != namespace:
+        # kubectl's resource builder (``FilenameParam`` with enforceNamespace).
+        raise ValidationError(
+            [
+                FieldError(
+                    "Decode",
+                    "",
+                    f'the namespace from the provided object "{given}" does not match '
+                    f"the namespace \"{namespace}\". You must pass '--namespace={given}' to "
+                    "perform this operation.",
+                )
+            ]
         )
-    budget.check(store, planned.values(), max_pods)
-    return documents
+    else:
+        wanted = given or namespace
+    if wanted == given:
+        return obj
+    return replace(obj, metadata=replace(obj.metadata, namespace=wanted))
+
+
+def _as_kubectl_sends(manifest: dict[str, Any], namespace: str, kind: KindInfo) -> dict[str, Any]:
+    """The manifest as kubectl records it in last-applied-configuration: its namespace
+    filled in (the resource builder's ``DefaultNamespace``) and an annotations map,
+    emptied of the record itself (``GetModifiedConfiguration``)."""
+    metadata = dict(manifest.get("metadata") or {})
+    metadata["annotations"] = {
+        k: v for k, v in (metadata.get("annotations") or {}).items() if k != LAST_APPLIED_ANNOTATION
+    }
+    if kind.namespaced:
+        metadata["namespace"] = namespace
+    else:
+        metadata.pop("namespace", None)
+    return {**manifest, "metadata": metadata}
+
+
+def _apply_one(store: Store, obj: Any, document: Decoded, max_pods: int) -> tuple[Any, str]:
+    """Write one decoded document, or raise what refuses it before anything changes;
+    the stored object, and whether it was created, configured or left unchanged."""
+    kind = document.kind
+    assert kind is not None
+    namespace = obj.metadata.namespace
+    if kind.namespaced and not store.namespace_exists(namespace):
+        raise NotFoundError(f'namespaces "{namespace}" not found')
+    current = store.get(obj.kind, namespace, obj.metadata.name)
+    desired = _applied(obj, _as_kubectl_sends(document.manifest, namespace, kind), current)
+    if current is not None and obj.kind == "Deployment":
+        problems = validate_deployment_update(desired, current)
+        if problems:
+            raise ValidationError(problems, obj.kind, obj.metadata.name)
+    budget.check(store, [desired], max_pods)
+    if kind.inert:
+        store.discovery.learn(kind)
+    if current is None:
+        stored = store.create(desired)
+        outcome = "created"
+    else:
+        stored = store.update(desired)
+        unchanged = stored.metadata.resource_version == current.metadata.resource_version
+        outcome = "unchanged" if unchanged else "configured"
+    if kind.kind == "CustomResourceDefinition":
+        store.discovery.learn_definition(stored)
+    return stored, outcome
 
 
 def patch(
@@ -157,12 +268,6 @@ def _bad_request(message: str) -> ValidationError:
     return ValidationError([FieldError("Decode", "", f"Error from server (BadRequest): {message}")])
 
 
-def _in_namespace(obj: Any) -> Any:
-    if obj.metadata.namespace:
-        return obj
-    return replace(obj, metadata=replace(obj.metadata, namespace="default"))
-
-
 def _applied(obj: Any, manifest: dict[str, Any], current: Any) -> Any:
     """The object ``kubectl apply`` would leave: the manifest's spec and labels, the
     live object's system annotations and status, and the last-applied record."""
@@ -180,6 +285,9 @@ def _applied(obj: Any, manifest: dict[str, Any], current: Any) -> Any:
     previously_applied = set((previous.get("metadata") or {}).get("annotations") or {})
     kept = {k: v for k, v in current.metadata.annotations.items() if k not in previously_applied}
     annotations = {**kept, **annotations}
+    meta = replace(current.metadata, labels=dict(obj.metadata.labels), annotations=annotations)
+    if isinstance(obj, InertObject):
+        return replace(obj, metadata=meta)
     spec: Any = obj.spec
     if hasattr(spec, "__dataclass_fields__") and hasattr(current, "spec"):
         # The three-way merge, at the level of spec's fields: one that neither
@@ -192,7 +300,6 @@ def _applied(obj: Any, manifest: dict[str, Any], current: Any) -> Any:
             if wire_name(f) not in applied
         }
         spec = replace(spec, **kept_fields)
-    meta = replace(current.metadata, labels=dict(obj.metadata.labels), annotations=annotations)
     if hasattr(current, "status"):
         return replace(obj, metadata=meta, spec=spec, status=current.status)
     return replace(obj, metadata=meta, spec=spec)

@@ -23,10 +23,14 @@ from typing import Any, TypeVar, overload
 
 from rollsim.api.apps import ReplicaSet
 from rollsim.api.errors import NotFoundError
-from rollsim.api.kinds import kind_info
+from rollsim.api.kinds import Discovery
 from rollsim.api.meta import controller_of
 
-__all__ = ["Handler", "Store", "Watcher"]
+__all__ = ["SYSTEM_NAMESPACES", "Handler", "Store", "Watcher"]
+
+#: The namespaces every cluster starts with (kube-apiserver's system namespaces
+#: controller and ``default``).
+SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 T = TypeVar("T")
 Watcher = Callable[[str, Any, Any], None]
@@ -48,6 +52,8 @@ class Store:
         self._clock = clock
         self._service_ips = 0
         self._handlers: dict[str, list[Handler]] = {}
+        #: The kinds this cluster serves, the custom ones it learned included.
+        self.discovery = Discovery()
         #: Catch-all watchers, told ``(kind, old, new)`` after the kind's handlers.
         self.watchers: list[Watcher] = []
 
@@ -73,6 +79,11 @@ class Store:
         items = self._objects.get(_kind_name(kind), {})
         keys = sorted(k for k in items if namespace is None or k[0] == namespace)
         return [items[k] for k in keys]
+
+    def namespace_exists(self, namespace: str) -> bool:
+        """Whether a Namespace of that name is stored (the NamespaceLifecycle admission
+        check every namespaced write passes)."""
+        return ("", namespace) in self._objects.get("Namespace", {})
 
     @property
     def resource_version(self) -> int:
@@ -108,7 +119,7 @@ class Store:
                 uid=meta.uid or self._new_uid(),
                 resource_version=self._next_version(),
                 creation_timestamp=self._clock(),
-                generation=1 if kind_info(kind).versioned else 0,
+                generation=1 if self.discovery.info(kind).versioned else 0,
             ),
         )
         if kind == "Service" and not stored.spec.cluster_ip:
@@ -136,8 +147,8 @@ class Store:
         key = (meta.namespace, meta.name)
         old = self._objects.get(kind, {}).get(key)
         if old is None:
-            raise NotFoundError(f'{kind_info(kind).resource} "{meta.name}" not found')
-        versioned = kind_info(kind).versioned
+            raise NotFoundError(f'{self.discovery.info(kind).resource} "{meta.name}" not found')
+        versioned = self.discovery.info(kind).versioned
         spec_changed = versioned and hasattr(obj, "spec") and obj.spec != old.spec
         version = self._next_version()
         stored: Any = replace(

@@ -240,25 +240,29 @@ def test_multi_document_errors_are_all_reported() -> None:
     assert 'name: "cache"' in text
 
 
-def test_multi_document_apply_is_all_or_nothing() -> None:
+def test_multi_document_apply_applies_the_valid_documents_as_kubectl() -> None:
+    """kubectl's ``ApplyOptions.Run`` applies every object it could read and reports
+    the others' errors together: ``web`` is created, the three refused ones are not."""
     c = Cluster(seed=0)
-    with pytest.raises(ValidationError):
+    with pytest.raises(rollsim.ApplyError) as raised:
         c.apply(bad_stream())
+    assert [o.metadata.name for o in raised.value.applied] == ["web"]
     c.run(until=30)
-    assert c.list("deployment") == []
-    assert c.list("rs") == []
-    assert c.list("pod") == []
-    assert c.events == []
+    assert [d.metadata.name for d in c.list("deployment")] == ["web"]
+    assert {p.metadata.name.rsplit("-", 2)[0] for p in c.list("pod")} == {"web"}
 
 
-def test_multi_document_apply_of_objects_and_dicts_is_all_or_nothing() -> None:
+def test_multi_document_apply_of_objects_and_dicts_applies_each() -> None:
     c = Cluster(seed=0)
     [good] = rollsim.load(WEB_YAML)
-    with pytest.raises(ValidationError):
+    with pytest.raises(rollsim.ApplyError) as raised:
         c.apply([good, named("api", replicas=-1)])
+    assert str(raised.value) == (
+        'The Deployment "api" is invalid: spec.replicas: Invalid value: -1: '
+        "must be greater than or equal to 0"
+    )
     c.run(until=30)
-    assert c.list("deployment") == []
-    assert c.events == []
+    assert [d.metadata.name for d in c.list("deployment")] == ["web"]
 
 
 def test_selector_update_is_rejected_as_immutable() -> None:
@@ -282,17 +286,19 @@ def test_selector_update_is_rejected_as_immutable() -> None:
     assert c.events == events
 
 
-def test_selector_update_rejection_leaves_the_other_documents_unapplied() -> None:
+def test_selector_update_rejection_applies_the_other_documents() -> None:
     c = Cluster(seed=0)
     c.apply(WEB_YAML)
     c.run(until=10)
+    before = c.get("deployment", "web")
     changed = web()
     changed["spec"]["selector"]["matchLabels"]["tier"] = "fe"
     changed["spec"]["template"]["metadata"]["labels"]["tier"] = "fe"
-    with pytest.raises(ValidationError):
+    with pytest.raises(rollsim.ApplyError) as raised:
         c.apply([named("api"), changed])
-    c.run(until=20)
-    assert [d.metadata.name for d in c.list("deployment")] == ["web"]
+    assert "field is immutable" in str(raised.value)
+    assert [d.metadata.name for d in c.list("deployment")] == ["api", "web"]
+    assert c.get("deployment", "web").spec == before.spec
 
 
 # --- defaults ----------------------------------------------------------------------

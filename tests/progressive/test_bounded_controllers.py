@@ -171,7 +171,10 @@ def test_flagger_fields_that_crashed_the_run_are_refused(
     service: str, interval: str, expected: str
 ) -> None:
     c = cluster()
-    with pytest.raises(rollsim.ValidationError) as caught:
+    with pytest.raises(rollsim.ApplyError) as caught:
         c.apply(FLAGGER % (service, interval))
-    assert [str(e) for e in caught.value.errors] == [expected]
+    # The Deployment beside it is applied, as kubectl applies each document.
+    assert [o.kind for o in caught.value.applied] == ["Deployment"]
+    [refused] = caught.value.errors
+    assert refused.detail.split(" is invalid: ", 1)[1] == expected
     assert c.store.list("Canary") == []

@@ -1,7 +1,9 @@
-"""A command that fails changes nothing (issue 11, "Atomicity"): the stored objects, the
-event log, the ClusterIP allocator, the resourceVersion counter and the names stream
-are exactly as before. A duplicate document is applied as kubectl applies it: the
-second copy is an update of the first (``applyOneObject`` per object), never dropped."""
+"""A command or document that fails changes nothing (issue 11, "Atomicity"): the stored
+objects, the event log, the ClusterIP allocator, the resourceVersion counter and the
+names stream are exactly as before. The documents of one apply are applied as kubectl
+applies them, each on its own (``ApplyOptions.Run``, ``applyOneObject`` per object): a
+duplicate's second copy is an update of the first, never dropped, and a refused
+document leaves the others applied and itself unwritten."""
 
 from __future__ import annotations
 
@@ -93,29 +95,26 @@ def cluster() -> rollsim.Cluster:
 
 
 FAILING: dict[str, tuple[Callable[[rollsim.Cluster], Any], type[Exception], str]] = {
-    "apply, a later document invalid": (
-        lambda c: c.apply(
-            service("fresh") + "---\n" + DEPLOYMENT.replace("replicas: 2", "replicas: -1")
-        ),
+    "apply, a document invalid": (
+        lambda c: c.apply(DEPLOYMENT.replace("replicas: 2", "replicas: -1")),
         ValidationError,
         'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: '
         "must be greater than or equal to 0",
     ),
-    "apply, a duplicate whose second copy is an invalid update": (
-        lambda c: c.apply(
-            service("fresh")
-            + "---\n"
-            + DEPLOYMENT.replace("web", "other")
-            + "---\n"
-            + DEPLOYMENT.replace("web", "other").replace("app: other}", "app: moved}")
-        ),
+    "apply, an invalid update": (
+        lambda c: c.apply(DEPLOYMENT.replace("app: web}", "app: moved}")),
         ValidationError,
         "field is immutable",
     ),
     "apply over the budget": (
-        lambda c: c.apply(service("fresh") + "---\n" + DEPLOYMENT.replace("2", "1000000000")),
+        lambda c: c.apply(DEPLOYMENT.replace("2", "1000000000")),
         ValidationError,
         "spec.replicas: Invalid value: 1000000000: exceeds the simulation budget",
+    ),
+    "apply into a missing namespace": (
+        lambda c: c.apply(service("fresh").replace("{name: fresh}", "{name: fresh, namespace: x}")),
+        NotFoundError,
+        'namespaces "x" not found',
     ),
     "patch to another namespace": (
         lambda c: c.patch("deployment/web", {"metadata": {"namespace": "other"}}),
@@ -194,13 +193,8 @@ FAILING: dict[str, tuple[Callable[[rollsim.Cluster], Any], type[Exception], str]
         InvalidOperation,
         "Deployment is not an Argo Rollout",
     ),
-    "kubectl apply of a duplicate, then a document over the budget": (
-        lambda c: c.kubectl(
-            "apply -f -",
-            stdin="---\n".join(
-                [service("fresh"), service("fresh"), DEPLOYMENT.replace("2", "1000000000")]
-            ),
-        ),
+    "kubectl apply of a document over the budget": (
+        lambda c: c.kubectl("apply -f -", stdin=DEPLOYMENT.replace("2", "1000000000")),
         KubectlError,
         'The Deployment "web" is invalid: spec.replicas: Invalid value: 1000000000: '
         "exceeds the simulation budget of 2000000 pods",
@@ -223,13 +217,45 @@ def test_a_failing_command_changes_nothing(cluster: rollsim.Cluster, name: str) 
 
 
 def test_a_rejected_apply_takes_no_cluster_ip() -> None:
-    """The issue's example: a later Service gets 10.96.0.2, not 10.96.0.3."""
+    """The issue's example: a later Service gets 10.96.0.3, not 10.96.0.4, after a
+    rejected one between them."""
     c = rollsim.Cluster()
     with pytest.raises(ValidationError):
-        c.apply(service("a") + "---\n" + DEPLOYMENT.replace("replicas: 2", "replicas: -1"))
+        c.apply(service("a") + "---\n" + service("bad").replace("port: 80", "port: -1"))
     c.apply(service("b"))
-    assert c.get("service/b").spec.cluster_ip == "10.96.0.2"
-    assert c.store.cluster_ips_allocated == 1
+    assert c.get("service/b").spec.cluster_ip == "10.96.0.3"
+    assert c.store.cluster_ips_allocated == 2
+
+
+REFUSED_AMONG_OTHERS = {
+    "an invalid document": DEPLOYMENT.replace("replicas: 2", "replicas: -1"),
+    "an invalid update": DEPLOYMENT.replace("app: web}", "app: moved}"),
+    "a document over the budget": DEPLOYMENT.replace("2", "1000000000"),
+    "a document in a missing namespace": service("fresh").replace(
+        "{name: fresh}", "{name: fresh, namespace: x}"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_AMONG_OTHERS))
+def test_a_refused_document_among_others_changes_only_what_the_others_do(name: str) -> None:
+    """kubectl applies the documents around a refused one; the refused one writes
+    nothing: the cluster ends as if it had been left out of the file."""
+
+    def fresh() -> rollsim.Cluster:
+        c = rollsim.Cluster(seed=5)
+        c.apply(DEPLOYMENT)
+        c.run(until=10)
+        return c
+
+    before, after = service("before"), service("after")
+    with_it, without_it = fresh(), fresh()
+    with pytest.raises(rollsim.ApplyError) as raised:
+        with_it.apply("---\n".join([before, REFUSED_AMONG_OTHERS[name], after]))
+    applied = without_it.apply("---\n".join([before, after]))
+    assert [o.metadata.name for o in raised.value.applied] == ["before", "after"]
+    assert snapshot(with_it) == snapshot(without_it)
+    assert [o.metadata.name for o in applied] == ["before", "after"]
 
 
 def test_a_duplicate_document_is_applied_twice_in_order() -> None:

@@ -104,12 +104,12 @@ def test_scaling_down_is_always_allowed() -> None:
     assert c.scale("deployment/a", 300).spec.replicas == 300
 
 
-def test_the_documents_of_one_apply_are_counted_together() -> None:
+def test_each_document_is_counted_against_what_the_earlier_ones_left() -> None:
     c = rollsim.Cluster(max_pods=1000)
     with pytest.raises(ValidationError) as raised:
         c.apply(deployment(400, "a") + "---\n" + deployment(401, "b"))
     assert 'The Deployment "b" is invalid' in str(raised.value)
-    assert c.list("deployment") == []
+    assert [d.metadata.name for d in c.list("deployment")] == ["a"]
 
 
 def test_a_rollout_counts_its_canary_scale() -> None:
