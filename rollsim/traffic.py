@@ -361,7 +361,7 @@ def start_flow(
     return _deployment_flow(traffic, store, endpoints, events, now, noise)
 
 
-_UNSERVED = "traffic is offered but nothing serves it: its requests count as failed"
+_UNSERVED = "traffic is offered but nothing serves it, so every request fails"
 
 
 def _service_flow(
