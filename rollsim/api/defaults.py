@@ -17,7 +17,7 @@ from rollsim.api.apps import (
     ReplicaSet,
     RollingUpdateDeployment,
 )
-from rollsim.api.core import Container, PodSpec, PodTemplateSpec, Probe, Service
+from rollsim.api.core import Container, Pod, PodSpec, PodTemplateSpec, Probe, Service
 
 __all__ = ["default_deployment", "default_replica_set", "default_service", "default_template"]
 
@@ -137,6 +137,12 @@ def default_replica_set(rs: ReplicaSet) -> ReplicaSet:
             template=default_template(spec.template),
         ),
     )
+
+
+def default_pod(pod: Pod) -> Pod:
+    """``SetDefaults_Pod`` and its spec's: the containers and policies a template gets."""
+    template = default_template(PodTemplateSpec(metadata=pod.metadata, spec=pod.spec))
+    return replace(pod, spec=template.spec)
 
 
 def default_service(svc: Service) -> Service:

@@ -21,17 +21,28 @@ from typing import Any
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import (
     AnalysisTemplate,
+    ClusterAnalysisTemplate,
     Rollout,
     default_rollout,
     validate_analysis_template,
     validate_rollout,
 )
-from rollsim.api.core import Service
-from rollsim.api.defaults import default_deployment, default_replica_set, default_service
+from rollsim.api.core import Pod, Service
+from rollsim.api.defaults import (
+    default_deployment,
+    default_pod,
+    default_replica_set,
+    default_service,
+)
 from rollsim.api.discovery import INERT_KINDS, guess_plural, reserved
 from rollsim.api.errors import FieldError
 from rollsim.api.flagger import Canary, default_canary, validate_canary
-from rollsim.api.validation import validate_deployment, validate_replica_set, validate_service
+from rollsim.api.validation import (
+    validate_deployment,
+    validate_pod,
+    validate_replica_set,
+    validate_service,
+)
 
 __all__ = [
     "KINDS",
@@ -374,8 +385,10 @@ register_kind(
         versioned=False,
     )
 )
-# The kubelet, not ``apply``, makes pods: the kind is known by name only.
-register_kind(KindInfo("v1", "Pod", "pods", ("po",)))
+# A bare pod is applied like any object; the kubelet runs it (``Kubelet.serve``).
+register_kind(
+    KindInfo("v1", "Pod", "pods", ("po",), decoding=Decoding("Pod", Pod, default_pod, validate_pod))
+)
 register_kind(KindInfo("v1", "Event", "events", ("ev",)))
 register_kind(
     KindInfo(
@@ -422,3 +435,18 @@ for known in INERT_KINDS:
             name_is_label=known.name_is_label,
         )
     )
+
+# A ClusterAnalysisTemplate is simulated: Rollouts' clusterScope templates run its
+# metrics, so it decodes and validates as an AnalysisTemplate does.
+register_kind(
+    replace(
+        KINDS["ClusterAnalysisTemplate"],
+        inert=False,
+        decoding=Decoding(
+            "ClusterAnalysisTemplate",
+            ClusterAnalysisTemplate,
+            _identity,
+            validate_analysis_template,
+        ),
+    )
+)

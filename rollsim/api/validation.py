@@ -23,7 +23,7 @@ from rollsim.api.container_validation import (
     validate_volumes,
     volume_names,
 )
-from rollsim.api.core import Container, PodTemplateSpec, Probe, Service
+from rollsim.api.core import Container, Pod, PodSpec, PodTemplateSpec, Probe, Service
 from rollsim.api.errors import FieldError, GoText
 from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.api.names import (
@@ -161,19 +161,25 @@ def validate_pod_template(
     """``ValidatePodTemplateSpecForReplicaSet`` plus the container checks that matter here."""
     errors = _validate_template_labels(template.metadata.labels, selector, path)
     errors += validate_annotations(template.metadata.annotations, f"{path}.metadata.annotations")
-    spec = template.spec
-    spec_path = f"{path}.spec"
+    return errors + _validate_pod_spec(template.spec, f"{path}.spec", ("Always",))
+
+
+def _validate_pod_spec(
+    spec: PodSpec, spec_path: str, restart_policies: tuple[str, ...]
+) -> list[FieldError]:
+    """``ValidatePodSpec`` for what rollsim models: volumes, containers, the restart
+    policies the owner allows (a ReplicaSet's pods only ``Always``), the grace period."""
     volumes = spec.extra.get("volumes")
-    errors += validate_volumes(volumes, f"{spec_path}.volumes")
+    errors = validate_volumes(volumes, f"{spec_path}.volumes")
     errors += _validate_containers(
         spec.containers, volume_names(volumes), f"{spec_path}.containers"
     )
-    if spec.restart_policy not in ("", "Always"):
+    if spec.restart_policy not in ("", *restart_policies):
         errors.append(
             FieldError(
                 "Unsupported value",
                 f"{spec_path}.restartPolicy",
-                'supported values: "Always"',
+                "supported values: " + ", ".join(f'"{p}"' for p in restart_policies),
                 spec.restart_policy,
             )
         )
@@ -181,6 +187,12 @@ def validate_pod_template(
         spec.termination_grace_period_seconds, f"{spec_path}.terminationGracePeriodSeconds"
     )
     return errors
+
+
+def validate_pod(pod: Pod) -> list[FieldError]:
+    """``ValidatePodCreate`` for a bare pod: its metadata and spec, any restart policy."""
+    errors = validate_object_meta(pod.metadata)
+    return errors + _validate_pod_spec(pod.spec, "spec", ("Always", "OnFailure", "Never"))
 
 
 def _validate_template_labels(

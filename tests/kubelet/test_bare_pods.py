@@ -1,14 +1,15 @@
 """Bare pods: a Pod written to the store is run by the kubelet (its API server
 source), listed, deleted, and adopted by a ReplicaSet whose selector matches it.
 
-The Pod kind has no manifest decoding yet (``api/kinds.py`` registers it by name
-only), so these tests write the Pod object to the store as ``apply`` will once it
-decodes Pods.
+Most tests write the Pod object to the store, as ``apply`` does after decoding; the
+docs' walkthrough is also replayed through ``apply`` on its own files.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 import rollsim
 from rollsim.api.core import Container, Pod, PodSpec
@@ -83,3 +84,34 @@ def test_a_bare_pod_being_deleted_is_not_adopted() -> None:
     c.run(6.0)
     assert c.get("pod", "pod1").metadata.owner_references == ()
     assert len([e for e in c.events if e.reason == "SuccessfulCreate"]) == 3
+
+
+def test_the_docs_walkthrough_applies_the_pods_then_the_replica_set() -> None:
+    """kubernetes/website concepts/workloads/controllers/replicaset.md: ``kubectl apply
+    -f pod-rs.yaml`` then ``frontend.yaml``; frontend acquires both pods, makes one."""
+    c = cluster()
+    assert c.kubectl(f"apply -f {EXAMPLES / 'pods' / 'pod-rs.yaml'}") == (
+        "pod/pod1 created\npod/pod2 created\n"
+    )
+    c.run(5.0)
+    c.apply(EXAMPLES / "controllers" / "frontend.yaml")
+    c.run(10.0)
+    names = sorted(p.metadata.name for p in c.list("pod"))
+    assert len(names) == 3 and names[1:] == ["pod1", "pod2"]
+    assert names[0].startswith("frontend-")
+    rs = c.get("rs", "frontend")
+    assert (rs.status.replicas, rs.status.ready_replicas) == (3, 3)
+
+
+def test_an_invalid_bare_pod_is_refused_in_the_api_servers_words() -> None:
+    c = cluster()
+    with pytest.raises(rollsim.ValidationError) as raised:
+        c.apply(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+            "spec: {restartPolicy: Sometimes, containers: [{name: c, image: nginx}]}\n"
+        )
+    assert str(raised.value) == (
+        'The Pod "p" is invalid: spec.restartPolicy: Unsupported value: "Sometimes": '
+        'supported values: "Always", "OnFailure", "Never"'
+    )
+    assert c.list("pod") == []
