@@ -195,6 +195,9 @@ class CanaryController:
         uids = [rs.metadata.uid for rs in rss]
         latency = self._behaviors.for_template(target.spec.template).latency
         for metric in analysis.metrics:
+            unusable = self._custom_metric_problem(c, metric)
+            if unusable:
+                return False, unusable
             window = flagger.analysis_interval_seconds(metric.interval or "1m")
             now = self._clock.now
             sent, failed = flow.window(uids, now - window, now) if flow is not None else (0.0, 0.0)
@@ -205,6 +208,32 @@ class CanaryController:
                     return False, f"Halt advancement {why.format(label=label)}"
                 return False, f"Halt {label} advancement {why}"
         return True, ""
+
+    def _custom_metric_problem(self, c: Canary, metric: CanaryMetric) -> str:
+        """Why a metric other than the built-ins fails its check, as ``runMetricChecks``
+        words it: a ``templateRef`` to a MetricTemplate missing from its namespace (the
+        Canary's unless named), or no template and no query. A template that exists
+        names a provider query rollsim does not evaluate: the check fails and says so,
+        never passes unseen."""
+        if metric.name in ("request-success-rate", "request-duration"):
+            return ""
+        ref = metric.extra.get("templateRef")
+        if not isinstance(ref, dict):
+            if metric.extra.get("query"):
+                return f"rollsim does not simulate metric queries: metric {metric.name}"
+            return "Metric query failed for no usable metrics template and query were configured"
+        name = str(ref.get("name", ""))
+        namespace = str(ref.get("namespace") or c.metadata.namespace)
+        template = self._store.get("MetricTemplate", namespace, name)
+        if template is None:
+            return (
+                f"Metric template {name}.{namespace} error: "
+                f'metrictemplate.flagger.app "{name}" not found'
+            )
+        return (
+            f"Metric template {name}.{namespace}: rollsim does not simulate its provider "
+            f"query: metric {metric.name}"
+        )
 
     def _revision(self, run: _Run, target: Deployment) -> int:
         template_hash = compute_hash(target.spec.template, None)
@@ -219,6 +248,14 @@ class CanaryController:
         store = self._store
         target = store.get("Deployment", ns, name)
         if target is None:
+            # GetMetadata's error, recorded as a warning on every tick until the
+            # target appears in the Canary's namespace.
+            self.event(
+                c,
+                "Warning",
+                "Synced",
+                f'deployment {name}.{ns} get query error: deployments.apps "{name}" not found',
+            )
             return
         primary = store.get("Deployment", ns, f"{name}-primary")
         if primary is None:

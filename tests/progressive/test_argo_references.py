@@ -39,8 +39,9 @@ CLUSTER_SCOPED = """\
 
 
 def in_namespace(manifest: str, namespace: str) -> str:
-    """Every document of ``manifest`` placed in ``namespace``."""
-    return manifest.replace("metadata: {name:", f"metadata: {{namespace: {namespace}, name:")
+    """The Namespace, then every document of ``manifest`` placed in it."""
+    placed = manifest.replace("metadata: {name:", f"metadata: {{namespace: {namespace}, name:")
+    return f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {namespace}}}\n---\n{placed}"
 
 
 def invalid(path: str, detail: str, value: str) -> tuple[str, str]:

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from rollsim.api.argo import CanaryStep, CanaryStrategy
 from rollsim.api.timefmt import format_time, parse_time
 from rollsim.controllers.rollout.canary_steps import (
+    ReplicaProgressThreshold,
     at_desired_replica_counts_for_canary,
     get_canary_replicas_or_weight,
+    replica_progress_threshold_met,
 )
 from rollsim.controllers.rollout.conditions import (
     PAUSE_REASON_CANARY_STEP,
@@ -47,7 +49,7 @@ from rollsim.controllers.rollout.replicas import (
 if TYPE_CHECKING:
     from rollsim.controllers.rollout.controller import RolloutController
 
-__all__ = ["reconcile_canary", "step_description"]
+__all__ = ["progress_threshold", "reconcile_canary", "step_description"]
 
 
 def step_description(step: CanaryStep) -> str:
@@ -67,6 +69,14 @@ def step_description(step: CanaryStep) -> str:
     if step.analysis is not None:
         return "analysis"
     return step.kind
+
+
+def progress_threshold(canary: CanaryStrategy) -> ReplicaProgressThreshold | None:
+    """``canary.replicaProgressThreshold`` as ``ReplicaProgressThresholdMet`` reads it."""
+    threshold = canary.replica_progress_threshold
+    if threshold is None or threshold.value is None:
+        return None
+    return ReplicaProgressThreshold(threshold.type, threshold.value)
 
 
 def _max_weight(canary: CanaryStrategy) -> int:
@@ -179,6 +189,7 @@ def _step_complete(
             targets[1],
             traffic_routing=canary.traffic_routing is not None,
             dynamic_stable_scale=canary.dynamic_stable_scale,
+            replica_progress_threshold=progress_threshold(canary),
         )
     if step.pause is not None:
         condition = next(
@@ -345,6 +356,7 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
         targets[1],
         traffic_routing=canary.traffic_routing is not None,
         dynamic_stable_scale=canary.dynamic_stable_scale,
+        replica_progress_threshold=progress_threshold(canary),
     )
     if canary.traffic_routing is not None:
         dc.switch_service(ctx, canary.canary_service, ctx.status.current_pod_hash)
@@ -377,7 +389,10 @@ def _sync_status(
     fast_rollback = status.stable_rs == status.current_pod_hash
     if (
         not status.abort
-        and new.status.available_replicas >= ctx.replicas
+        and (
+            new.status.available_replicas >= ctx.replicas
+            or replica_progress_threshold_met(counts(new), ctx.replicas, progress_threshold(canary))
+        )
         and (status.promote_full or done_steps or fast_rollback)
         and status.stable_rs != status.current_pod_hash
     ):

@@ -224,20 +224,17 @@ def replica_progress_threshold_met(
 ) -> bool:
     """``ReplicaProgressThresholdMet``: enough of the desired pods are available.
 
-    No threshold, a negative value or an unknown type fall back to
-    ``all_desired_are_available``. ``Percent``: true for ``desired == 0``, else
-    ``available >= ceil(desired x value / 100)``. ``Pods``: ``available >= value``.
+    No threshold or a negative value fall back to ``all_desired_are_available``.
+    ``Percent``: true for ``desired == 0``, else ``available >= ceil(desired x value
+    / 100)``. Any other type is read as ``Pods``, as upstream's fall-through does:
+    ``available >= value``.
     Only availability is compared, not the spec count. (The rounding of a
     percentage and a Pods value above ``desired`` are not pinned by the
     upstream vectors; these are the plain readings.)
     """
     if rs is None:
         return False
-    if (
-        threshold is None
-        or threshold.value < 0
-        or threshold.type not in (THRESHOLD_PERCENT, THRESHOLD_PODS)
-    ):
+    if threshold is None or threshold.value < 0:
         return all_desired_are_available(rs, desired)
     if threshold.type == THRESHOLD_PERCENT:
         if desired == 0:

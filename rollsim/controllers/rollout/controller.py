@@ -415,6 +415,7 @@ class RolloutController:
         )
         created: ReplicaSet | None = self._store.create(rs)
         if created is None:
+            self._bump_collision_count(r)
             return None
         self.event(
             r,
@@ -423,6 +424,16 @@ class RolloutController:
             f"Created ReplicaSet {created.metadata.name} (revision {revision})",
         )
         return created
+
+    def _bump_collision_count(self, r: Rollout) -> None:
+        """``createDesiredReplicaSet`` on AlreadyExists: a ReplicaSet of that name that is
+        not the Rollout's (a workloadRef Deployment's, same template, same hash) raises
+        ``status.collisionCount`` so the next hash differs; the status write requeues."""
+        stored = self._store.get(Rollout, r.metadata.namespace, r.metadata.name)
+        if stored is None:
+            return
+        count = (stored.status.collision_count or 0) + 1
+        self._store.update(replace(stored, status=replace(stored.status, collision_count=count)))
 
     def _raise_revision(self, r: Rollout, rs: ReplicaSet, rss: Sequence[ReplicaSet]) -> ReplicaSet:
         """An old template coming back takes the next revision, as with Deployments."""
