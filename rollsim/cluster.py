@@ -27,7 +27,7 @@ from typing import Any
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
 from rollsim.api.errors import ApplyError, InvalidOperation, NotFoundError
-from rollsim.api.inert import InertObject
+from rollsim.api.inert import InertObject, default_inert
 from rollsim.api.kinds import KindInfo, workloads
 from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.behavior import PodBehavior, PodBehaviors
@@ -151,14 +151,8 @@ class Cluster:
         uids = self.random.stream("namespaces")
         for name in SYSTEM_NAMESPACES:
             uid = str(uuid.UUID(bytes=uids.bytes(16), version=4))
-            self.store.create(
-                InertObject(
-                    "v1",
-                    "Namespace",
-                    ObjectMeta(name=name, uid=uid, labels={"kubernetes.io/metadata.name": name}),
-                    {"spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}},
-                )
-            )
+            namespace = InertObject("v1", "Namespace", ObjectMeta(name=name, uid=uid))
+            self.store.create(default_inert(namespace))
 
     # Time.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rollsim.api.errors import FieldError
@@ -22,7 +22,7 @@ from rollsim.api.names import dns1123_label
 from rollsim.api.validation import validate_object_meta
 from rollsim.api.wire import decode, encode
 
-__all__ = ["InertObject", "decode_inert", "inert_wire", "validate_inert"]
+__all__ = ["InertObject", "decode_inert", "default_inert", "inert_wire", "validate_inert"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,21 @@ def decode_inert(
         k: copy.deepcopy(v) for k, v in body.items() if k not in ("apiVersion", "kind", "metadata")
     }
     return InertObject(api_version, key, envelope.metadata, content), []
+
+
+def default_inert(obj: InertObject) -> InertObject:
+    """The API server's defaults for the inert kinds that have any: a Namespace gets the
+    ``kubernetes.io/metadata.name`` label (``SetDefaults_Namespace``), the
+    ``kubernetes`` finalizer and phase Active (the strategy's ``PrepareForCreate``)."""
+    if obj.kind != "Namespace":
+        return obj
+    labels = {**obj.metadata.labels, "kubernetes.io/metadata.name": obj.metadata.name}
+    content = {
+        **obj.content,
+        "spec": {"finalizers": ["kubernetes"], **(obj.content.get("spec") or {})},
+        "status": {"phase": "Active"},
+    }
+    return replace(obj, metadata=replace(obj.metadata, labels=labels), content=content)
 
 
 def validate_inert(obj: InertObject, name_is_label: bool = False) -> list[FieldError]:

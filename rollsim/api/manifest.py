@@ -20,7 +20,13 @@ from typing import Any
 import yaml
 
 from rollsim.api.errors import FieldError, ValidationError
-from rollsim.api.inert import InertObject, decode_inert, inert_wire, validate_inert
+from rollsim.api.inert import (
+    InertObject,
+    decode_inert,
+    default_inert,
+    inert_wire,
+    validate_inert,
+)
 from rollsim.api.kinds import Discovery, KindInfo
 from rollsim.api.limits import MAX_DOCUMENTS, MAX_REQUEST_BODY_BYTES, jsonable, too_large
 from rollsim.api.wire import decode, encode
@@ -89,6 +95,7 @@ def _decode_document(
     if info.inert:
         obj, errors = decode_inert(body, info.store_key, str(api_version), info.kind)
         if not errors and obj is not None:
+            obj = default_inert(obj)
             errors = validate_inert(obj, info.name_is_label)
     else:
         assert info.decoding is not None

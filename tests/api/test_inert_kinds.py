@@ -198,3 +198,17 @@ def test_an_inert_objects_metadata_is_validated() -> None:
         'The Namespace "shop.v2" is invalid: metadata.name: Invalid value: "shop.v2": '
         "must not contain dots"
     )
+
+
+def test_a_namespace_is_defaulted_as_the_api_server_does() -> None:
+    c = rollsim.Cluster()
+    [ns] = c.apply(
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: test, labels: {istio-injection: enabled}}\n"
+    )
+    wire = rollsim.to_dict(ns)
+    assert wire["metadata"]["labels"] == {
+        "istio-injection": "enabled",
+        "kubernetes.io/metadata.name": "test",
+    }
+    assert (wire["spec"], wire["status"]) == ({"finalizers": ["kubernetes"]}, {"phase": "Active"})
+    assert c.events == []  # a Namespace is acted on (it admits writes): no NotSimulated
