@@ -32,8 +32,9 @@ class RolloutSummary:
     - ``unavailable_seconds``: time during which available < desired.
     - ``capacity_deficit_pod_seconds``: integral of (desired - available)+.
     - ``extra_pod_seconds``: integral of (pods - desired)+, what the surge costs.
-    - ``requests`` / ``failed_requests``: requests offered to the Deployment's
-      Service and how many failed, during the rollout.
+    - ``requests`` / ``failed_requests``: requests offered during the rollout by
+      every traffic flow that reached the workload's pods (their sum), and how
+      many failed.
     - ``requests_to_new``: requests sent to the new revision's pods.
     - ``completed``: the rollout reached Complete.
     - ``rolled_back``: its target was an earlier revision (an undo or a revert).

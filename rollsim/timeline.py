@@ -122,7 +122,9 @@ class Timeline(_Columns):
 
     ``tl.t`` and ``tl["available"]`` are arrays; ``tl.by_revision[2]`` has the
     same columns per revision plus ``traffic_share``; ``requests`` and
-    ``errors`` are cumulative counts. ``min_available`` and ``max_pods`` are
+    ``errors`` are cumulative counts and ``rps`` the offered rate, each summed
+    over every traffic flow that reached the workload's pods (``traffic_share``
+    weighs the flows by their rates). ``min_available`` and ``max_pods`` are
     the strategy's band: replicas - maxUnavailable and replicas + maxSurge.
     ``rollouts`` lists (start, end or None, target ReplicaSet UIDs, rolled_back)
     for every template change.
