@@ -21,6 +21,7 @@ from rollsim.api.errors import ApplyError, FieldError, GoText, NotFoundError, Va
 from rollsim.api.inert import InertObject
 from rollsim.api.kinds import KindInfo
 from rollsim.api.manifest import Decoded, decode_documents, load_documents, to_dict
+from rollsim.api.unsimulated import not_simulated_fields
 from rollsim.api.validation import validate_deployment_update
 from rollsim.api.wire import wire_name
 from rollsim.controllers.deployment.util import LAST_APPLIED_ANNOTATION
@@ -46,11 +47,15 @@ class Applied(list[Any]):
     not_simulated: list[Any]
     #: What each write did, as kubectl prints it: ``created``, ``configured``, ``unchanged``.
     outcomes: list[str]
+    #: Each object written with fields rollsim stores but does not simulate, and those
+    #: fields' paths (those the write added: a re-apply does not repeat them).
+    fields_not_simulated: list[tuple[Any, list[str]]]
 
     def __init__(self) -> None:
         super().__init__()
         self.not_simulated = []
         self.outcomes = []
+        self.fields_not_simulated = []
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -107,12 +112,16 @@ def apply(
             continue
         try:
             target = _target(document, namespace, enforce_namespace)
+            current = store.get(target.kind, target.metadata.namespace, target.metadata.name)
             stored, outcome = _apply_one(store, target, document, max_pods)
         except (ValidationError, NotFoundError) as err:
             failures.append(_from_server(err, document))
             continue
         applied.append(stored)
         applied.outcomes.append(outcome)
+        added = _fields_added(current, stored)
+        if added:
+            applied.fields_not_simulated.append((stored, added))
         kind = document.kind
         if outcome == "created" and kind is not None and kind.inert and kind.kind not in _ACTED_ON:
             applied.not_simulated.append(stored)
@@ -122,6 +131,12 @@ def apply(
         texts = problems + [_kubectl_text(err) for err in failures]
         raise ApplyError([FieldError("Decode", "", text) for text in texts], applied)
     return applied
+
+
+def _fields_added(current: Any, stored: Any) -> list[str]:
+    """The not-simulated fields ``stored`` sets that ``current`` (if any) did not."""
+    before = set(not_simulated_fields(current)) if current is not None else set()
+    return [path for path in not_simulated_fields(stored) if path not in before]
 
 
 def _from_server(

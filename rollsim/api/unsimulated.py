@@ -1,0 +1,104 @@
+"""The fields rollsim stores but whose behaviour it does not simulate.
+
+A real manifest sets many fields that change what a rollout does in a real
+cluster: resource requests and affinity decide where (and whether) pods
+schedule, a liveness probe restarts them, a preStop hook delays their
+exit, a Flagger webhook gates promotion. rollsim keeps each one (``get -o
+yaml`` shows it) but nothing acts on it yet, so ``apply`` names every one a
+manifest sets: a result that silently ignored them would read as a
+prediction it is not.
+
+Fields that cannot change a rollout's course (``env``, ``volumes``, a
+container's ``ports``, ``securityContext``...) are stored without comment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
+from rollsim.api.analysis_validation import AnalysisTemplateSpec
+from rollsim.api.argo import (
+    BlueGreenStrategy,
+    CanaryStep,
+    CanaryStrategy,
+    RolloutAnalysis,
+    RolloutSpec,
+)
+from rollsim.api.core import Container, PodSpec
+from rollsim.api.flagger import CanaryAnalysis, CanaryMetric, CanarySpec
+from rollsim.api.wire import wire_name
+
+__all__ = ["NOT_SIMULATED", "not_simulated_fields"]
+
+#: By the class that holds them, the wire fields rollsim keeps without acting on them.
+NOT_SIMULATED: Mapping[type, frozenset[str]] = {
+    # The scheduler and node capacity.
+    PodSpec: frozenset(
+        {
+            "nodeSelector",
+            "affinity",
+            "tolerations",
+            "topologySpreadConstraints",
+            "priorityClassName",
+            "priority",
+            "preemptionPolicy",
+            "schedulingGates",
+            "resources",
+            "overhead",
+            "runtimeClassName",
+            "readinessGates",
+            "initContainers",
+            "activeDeadlineSeconds",
+        }
+    ),
+    # The kubelet: probes other than readiness, hooks, requests and limits, sidecars.
+    Container: frozenset(
+        {"resources", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy"}
+    ),
+    # Argo Rollouts.
+    RolloutSpec: frozenset({"analysis", "rollbackWindow"}),
+    CanaryStrategy: frozenset({"canaryMetadata", "stableMetadata", "antiAffinity", "pingPong"}),
+    BlueGreenStrategy: frozenset({"previewMetadata", "activeMetadata", "antiAffinity"}),
+    CanaryStep: frozenset({"experiment", "setHeaderRoute", "setMirrorRoute", "plugin"}),
+    RolloutAnalysis: frozenset({"dryRun", "measurementRetention"}),
+    AnalysisTemplateSpec: frozenset({"dryRun", "measurementRetention"}),
+    # Flagger.
+    CanarySpec: frozenset({"autoscalerRef", "revertOnDeletion"}),
+    CanaryAnalysis: frozenset(
+        {"webhooks", "alerts", "sessionAffinity", "primaryReadyThreshold", "canaryReadyThreshold"}
+    ),
+    CanaryMetric: frozenset({"templateVariables"}),
+}
+
+
+def not_simulated_fields(obj: Any) -> list[str]:
+    """The field paths ``obj`` sets that rollsim stores but does not simulate, in the
+    order they appear (``spec.template.spec.containers[0].livenessProbe``)."""
+    found: list[str] = []
+    pending: list[tuple[Any, str]] = [(obj, "")]
+    while pending:
+        node, path = pending.pop()
+        if isinstance(node, tuple):
+            pending.extend(
+                (item, f"{path}[{index}]") for index, item in reversed(list(enumerate(node)))
+            )
+            continue
+        if not dataclasses.is_dataclass(node) or isinstance(node, type):
+            continue
+        ignored = NOT_SIMULATED.get(type(node), frozenset())
+        extra = getattr(node, "extra", None)
+        if ignored and isinstance(extra, Mapping):
+            found += [_join(path, key) for key in extra if key in ignored]
+        children = [
+            (getattr(node, f.name), _join(path, wire_name(f)))
+            for f in dataclasses.fields(node)
+            if not f.metadata.get("extra") and f.name not in ("metadata", "status")
+        ]
+        pending.extend(reversed(children))
+    return found
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
