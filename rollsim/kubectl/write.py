@@ -98,10 +98,13 @@ def apply(k: Kubectl, args: Args) -> str:
 def _applied_lines(k: Kubectl, applied: Applied) -> str:
     """``deployment.apps/web created`` for each object applied, and a warning on stderr
     for each of a kind rollsim stores without simulating."""
-    for obj in applied.not_simulated:
-        info = k.cluster.store.discovery.info(obj.kind)
-        k.warn(f"Warning: {info.singular}/{obj.metadata.name} is stored, not simulated\n")
     discovery = k.cluster.store.discovery
+    for obj in applied.not_simulated:
+        info = discovery.info(obj.kind)
+        k.warn(f"Warning: {info.singular}/{obj.metadata.name} is stored, not simulated\n")
+    for obj, paths in applied.fields_not_simulated:
+        ref = f"{discovery.info(obj.kind).singular}/{obj.metadata.name}"
+        k.warn(f"Warning: {ref}: {', '.join(paths)}: stored, not simulated\n")
     return "".join(
         f"{discovery.info(obj.kind).singular}/{obj.metadata.name} {outcome}\n"
         for obj, outcome in zip(applied, applied.outcomes, strict=True)
