@@ -26,7 +26,7 @@ from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
-from rollsim.api.errors import ApplyError, InvalidOperation, NotFoundError
+from rollsim.api.errors import ApplyError, InvalidOperation, not_found
 from rollsim.api.inert import InertObject, default_inert
 from rollsim.api.kinds import KindInfo, workloads
 from rollsim.api.meta import LabelSelector, ObjectMeta
@@ -198,7 +198,7 @@ class Cluster:
         """``complete``, ``failed`` (nothing more will happen without a user), or ``running``."""
         obj = self.store.get(info.kind, namespace, name)
         if obj is None:
-            raise NotFoundError(f'{info.resource} "{name}" not found')
+            raise not_found(info.resource, name)
         if info.rollout_status is None:
             raise ValueError(f"no rollout status for kind {info.kind}")
         rss = (
@@ -250,11 +250,11 @@ class Cluster:
         if info.kind == "Pod":
             pod = self.kubelet.pods.get((namespace, name))
             if pod is None:
-                raise NotFoundError(f'pods "{name}" not found')
+                raise not_found("pods", name)
             return self.kubelet.view(pod)
         obj = self.store.get(info.store_key, namespace if info.namespaced else "", name)
         if obj is None:
-            raise NotFoundError(f'{info.resource} "{name}" not found')
+            raise not_found(info.resource, name)
         return obj
 
     def list(

@@ -20,6 +20,7 @@ __all__ = [
     "RollsimError",
     "ValidationError",
     "go_value",
+    "not_found",
 ]
 
 
@@ -67,6 +68,12 @@ def go_value(value: Any) -> str:
     if value is None:
         return "null"
     return str(value)
+
+
+def not_found(resource: str, name: str) -> NotFoundError:
+    """The API server's NotFound (``errors.NewNotFound``): the resource, then the name
+    quoted as Go's ``%q`` quotes it (``deployments.apps "a\\\\" not found``)."""
+    return NotFoundError(f"{resource} {go_value(name)} not found")
 
 
 @dataclass(frozen=True)

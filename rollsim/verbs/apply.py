@@ -17,7 +17,14 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from rollsim.api.errors import ApplyError, FieldError, GoText, NotFoundError, ValidationError
+from rollsim.api.errors import (
+    ApplyError,
+    FieldError,
+    GoText,
+    NotFoundError,
+    ValidationError,
+    not_found,
+)
 from rollsim.api.inert import InertObject
 from rollsim.api.kinds import KindInfo
 from rollsim.api.manifest import Decoded, decode_documents, load_documents, to_dict
@@ -205,7 +212,7 @@ def _apply_one(store: Store, obj: Any, document: Decoded, max_pods: int) -> tupl
     assert kind is not None
     namespace = obj.metadata.namespace
     if kind.namespaced and not store.namespace_exists(namespace):
-        raise NotFoundError(f'namespaces "{namespace}" not found')
+        raise not_found("namespaces", namespace)
     current = store.get(obj.kind, namespace, obj.metadata.name)
     desired = _applied(obj, _as_kubectl_sends(document.manifest, namespace, kind), current)
     if current is not None and obj.kind == "Deployment":

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from rollsim.api.errors import InvalidOperation, NotFoundError
+from rollsim.api.errors import InvalidOperation, not_found
 from rollsim.api.kinds import KindInfo
 from rollsim.controllers.garbagecollector import Propagation, delete_object
 from rollsim.kubelet import Kubelet
@@ -73,10 +73,10 @@ def delete(
     if info.kind == "Pod":
         pod = kubelet.pods.get((namespace, name))
         if pod is None or pod.deleted_at is not None:
-            raise NotFoundError(f'pods "{name}" not found')
+            raise not_found("pods", name)
         kubelet.terminate(pod)
         return
     obj: Any = store.get(info.kind, namespace, name)
     if obj is None:
-        raise NotFoundError(f'{info.resource} "{name}" not found')
+        raise not_found(info.resource, name)
     delete_object(store, obj, cast(Propagation, cascade), now)

@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import Any, TypeVar, overload
 
 from rollsim.api.apps import ReplicaSet
-from rollsim.api.errors import NotFoundError
+from rollsim.api.errors import not_found
 from rollsim.api.kinds import Discovery
 from rollsim.api.meta import controller_of
 
@@ -147,7 +147,7 @@ class Store:
         key = (meta.namespace, meta.name)
         old = self._objects.get(kind, {}).get(key)
         if old is None:
-            raise NotFoundError(f'{self.discovery.info(kind).resource} "{meta.name}" not found')
+            raise not_found(self.discovery.info(kind).resource, meta.name)
         versioned = self.discovery.info(kind).versioned
         spec_changed = versioned and hasattr(obj, "spec") and obj.spec != old.spec
         version = self._next_version()
