@@ -101,13 +101,6 @@ INERT_KINDS: tuple[KnownKind, ...] = (
     KnownKind(("apiregistration.k8s.io/v1",), "APIService", "apiservices", (), False),
     # Argo Rollouts' other kinds (argoproj/argo-rollouts manifests/crds).
     KnownKind(("argoproj.io/v1alpha1",), "AnalysisRun", "analysisruns", ("ar",)),
-    KnownKind(
-        ("argoproj.io/v1alpha1",),
-        "ClusterAnalysisTemplate",
-        "clusteranalysistemplates",
-        ("cat",),
-        False,
-    ),
     KnownKind(("argoproj.io/v1alpha1",), "Experiment", "experiments", ("exp",)),
     # Flagger's other kinds (fluxcd/flagger artifacts/flagger/crd.yaml).
     KnownKind(("flagger.app/v1beta1",), "MetricTemplate", "metrictemplates"),

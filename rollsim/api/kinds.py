@@ -409,6 +409,22 @@ register_kind(
         ),
     )
 )
+# Rollouts' clusterScope templates run its metrics, as an AnalysisTemplate's.
+register_kind(
+    KindInfo(
+        "argoproj.io/v1alpha1",
+        "ClusterAnalysisTemplate",
+        "clusteranalysistemplates",
+        ("cat",),
+        namespaced=False,
+        decoding=Decoding(
+            "ClusterAnalysisTemplate",
+            ClusterAnalysisTemplate,
+            _identity,
+            validate_analysis_template,
+        ),
+    )
+)
 register_kind(
     KindInfo(
         "flagger.app/v1beta1",
@@ -435,18 +451,3 @@ for known in INERT_KINDS:
             name_is_label=known.name_is_label,
         )
     )
-
-# A ClusterAnalysisTemplate is simulated: Rollouts' clusterScope templates run its
-# metrics, so it decodes and validates as an AnalysisTemplate does.
-register_kind(
-    replace(
-        KINDS["ClusterAnalysisTemplate"],
-        inert=False,
-        decoding=Decoding(
-            "ClusterAnalysisTemplate",
-            ClusterAnalysisTemplate,
-            _identity,
-            validate_analysis_template,
-        ),
-    )
-)

@@ -197,3 +197,34 @@ def test_cascade_flag_is_parsed_as_kubectl_does(
 def test_a_cascade_flag_kubectl_does_not_know_is_refused() -> None:
     with pytest.raises(rollsim.InvalidOperation, match=r"^invalid cascade value \(Orphan\)"):
         parse_cascade("Orphan")
+
+
+ROLLOUT = """
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ro}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: ro}}
+  template:
+    metadata: {labels: {app: ro}}
+    spec: {containers: [{name: ro, image: "nginx:1"}]}
+  strategy: {canary: {steps: [{setWeight: 50}, {pause: {}}]}}
+"""
+
+
+def test_a_rollout_being_deleted_in_the_foreground_makes_no_new_replica_set() -> None:
+    """Argo's syncHandler does not reconcile a Rollout marked for deletion, so the
+    ReplicaSet the collector deletes is not recreated while the Rollout waits."""
+    c = rollsim.Cluster(pods=rollsim.PodBehavior(startup=2.0, shutdown=5.0))
+    c.apply(ROLLOUT)
+    c.run(30.0)
+    before = c.get("rollout/ro").status
+    c.delete("rollout/ro", cascade="foreground")
+    c.run(31.0)
+    assert c.get("rollout/ro").metadata.deletion_timestamp == 30.0
+    assert c.get("rollout/ro").status == before
+    assert [rs.metadata.deletion_timestamp for rs in c.list("rs")] == [30.0]
+    c.run(40.0)
+    assert names(c, "rollout") == [] and names(c, "rs") == [] and c.list("pod") == []
+    assert not any(e.reason == "SuccessfulCreate" and e.time >= 30.0 for e in c.events)

@@ -272,6 +272,10 @@ class RolloutController:
         if stored is None:
             self.analysis_runs.pop(key, None)
             return
+        if stored.metadata.deletion_timestamp is not None:
+            # syncHandler: "No reconciliation as rollout marked for deletion"; the garbage
+            # collector is deleting its ReplicaSets (foreground), which must not come back.
+            return
         r, invalid = resolve_workload_ref(self._store, stored)
         invalid = invalid or referenced_resources_error(self._store, r)
         if invalid is not None:
