@@ -32,6 +32,8 @@ from rollsim.world.store import Store
 __all__ = ["NODE_NAME", "Kubelet"]
 
 PodHandler = Callable[[PodRecord], None]
+#: Told a pod and the owner UID it was grouped under before its owner or labels changed.
+RegroupHandler = Callable[[PodRecord, str], None]
 
 #: The one node rollsim schedules onto (node capacity is not modelled).
 NODE_NAME = "node-1"
@@ -70,6 +72,7 @@ class Kubelet:
         self.index = PodIndex()
         self._on_change: list[PodHandler] = []
         self._on_gone: list[PodHandler] = []
+        self._on_regroup: list[RegroupHandler] = []
         self._bound = 0
 
     @property
@@ -84,9 +87,20 @@ class Kubelet:
         if on_gone is not None:
             self._on_gone.append(on_gone)
 
+    def watch_regroup(self, handler: RegroupHandler) -> None:
+        """Hear of every pod adopted, released or relabelled, with the owner UID it was
+        counted under before, ahead of the change report itself: a reader that groups
+        pods by owner (endpoints) moves the pod between its groups there."""
+        self._on_regroup.append(handler)
+
     def _changed(self, pod: PodRecord) -> None:
         for handler in self._on_change:
             handler(pod)
+
+    def _regrouped(self, pod: PodRecord, previous_owner_uid: str) -> None:
+        for handler in self._on_regroup:
+            handler(pod, previous_owner_uid)
+        self._changed(pod)
 
     def serve(self, store: Store) -> None:
         """Run the pods written to the API server, as the kubelet's API server source
@@ -131,6 +145,7 @@ class Kubelet:
             spec=pod.spec,
         )
         (record,) = self.create([meta.name], [meta.uid], meta.namespace, "", meta.uid, template)
+        record.own_labels = True
         self.index.orphans[record.uid] = record
         self._changed(record)
         return record
@@ -139,7 +154,8 @@ class Kubelet:
         """The pod's labels changed (a write of its object): every watcher hears of it."""
         template = pod.template
         pod.template = replace(template, metadata=replace(template.metadata, labels=dict(labels)))
-        self._changed(pod)
+        pod.own_labels = True
+        self._regrouped(pod, pod.owner_uid)
 
     def disown(self, pod: PodRecord) -> None:
         """Remove the pod's controller (``ReleasePod``, or an orphaning deletion of its
@@ -149,13 +165,15 @@ class Kubelet:
         if pod.owner and not template.metadata.generate_name:
             meta = replace(template.metadata, generate_name=pod.owner + "-")
             pod.template = replace(template, metadata=meta)
+        previous_owner_uid = pod.owner_uid
         self.index.disown(pod)
-        self._changed(pod)
+        self._regrouped(pod, previous_owner_uid)
 
     def adopt(self, pod: PodRecord, owner: str, owner_uid: str) -> None:
         """Give the orphan ``pod`` a controller (``AdoptPod``); every watcher hears of it."""
+        previous_owner_uid = pod.owner_uid
         self.index.adopt(pod, owner, owner_uid)
-        self._changed(pod)
+        self._regrouped(pod, previous_owner_uid)
 
     def create(
         self,

@@ -43,6 +43,7 @@ class PodRecord:
         "name",
         "namespace",
         "node",
+        "own_labels",
         "owner",
         "owner_uid",
         "phase",
@@ -79,6 +80,10 @@ class PodRecord:
         self.owner = owner
         self.owner_uid = owner_uid
         self.template = template
+        #: The pod's labels are its own, not its ReplicaSet template's (a bare pod, a
+        #: relabelled one, one its ReplicaSet released): selecting it is judged for it
+        #: alone, not once for every pod of its owner.
+        self.own_labels = False
         self.behavior = behavior
         self.created = created
         self.node = ""
@@ -102,6 +107,13 @@ class PodRecord:
         self.shutdown = 0.0
         self.crash_after: float | None = None
         self.unready_after: float | None = None
+
+    @property
+    def selection_key(self) -> str:
+        """The key a selector's answer for this pod is cached under: its owner's UID while
+        it carries its ReplicaSet template's labels (one answer for all its siblings),
+        else its own UID."""
+        return self.uid if self.own_labels else self.owner_uid
 
     @property
     def image(self) -> str:
@@ -295,6 +307,7 @@ class PodIndex:
         pod.counted_available = False
         pod.owner = ""
         pod.owner_uid = pod.uid
+        pod.own_labels = True
         self.orphans[pod.uid] = pod
 
     def adopt(self, pod: PodRecord, owner: str, owner_uid: str) -> ReplicaSetPods:

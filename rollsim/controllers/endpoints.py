@@ -11,7 +11,10 @@ is the classic source of 5xx during rollouts, and why a preStop sleep longer
 than the lag removes it.
 
 Counts are kept per (route, ReplicaSet) and updated on each pod change, so
-reading the split costs O(ReplicaSets), never O(pods).
+reading the split costs O(ReplicaSets), never O(pods). A pod that changes hands
+(adopted, released, relabelled: the kubelet's ``watch_regroup``) moves its
+endpoint from its old owner's counts to its new owner's at once, as the
+EndpointSlice names the pod, not its owner.
 """
 
 from __future__ import annotations
@@ -59,14 +62,15 @@ class Route:
         self.key = key
         self.members: dict[str, bool] = {}  # pod uid -> dead
         self.counts: dict[str, EndpointCounts] = {}  # ReplicaSet uid -> counts
-        self._selects: dict[str, bool] = {}  # ReplicaSet uid -> selected
+        self._selects: dict[str, bool] = {}  # PodRecord.selection_key -> selected
         #: A router's split: this share of requests goes to ``canary``'s endpoints.
         self.canary: Route | None = None
         self.canary_weight = 0.0
 
     def selects(self, pod: PodRecord) -> bool:
-        # Every pod of a ReplicaSet carries its template's labels, so one answer per RS.
-        key = pod.owner_uid
+        # Every pod made from a ReplicaSet's template carries its labels, so one answer
+        # per ReplicaSet; a pod with labels of its own is answered for alone.
+        key = pod.selection_key
         found = self._selects.get(key)
         if found is None:
             labels = pod.template.metadata.labels
@@ -80,6 +84,31 @@ class Route:
 
     def forget_selection(self) -> None:
         self._selects.clear()
+
+    def regroup(self, pod: PodRecord, previous_owner_uid: str) -> None:
+        """``pod`` changed owner or labels: forget the selection cached for its old and new
+        keys, and move its endpoint (listed, and dead if it is) to its new owner's counts."""
+        for key in (previous_owner_uid, pod.owner_uid, pod.uid):
+            self._selects.pop(key, None)
+        dead = self.members.get(pod.uid)
+        if dead is None or previous_owner_uid == pod.owner_uid:
+            return
+        previous = self.counts[previous_owner_uid]
+        previous.listed -= 1
+        if dead:
+            previous.dead -= 1
+        if previous.listed == 0 and previous_owner_uid == pod.uid:
+            # An orphan's own entry: no other pod can ever count under it.
+            del self.counts[previous_owner_uid]
+        counts = self._counts(pod)
+        counts.listed += 1
+        if dead:
+            counts.dead += 1
+
+    def forget_pod(self, pod: PodRecord) -> None:
+        """Drop the selection cached for a pod with labels of its own once it is gone."""
+        if pod.own_labels:
+            self._selects.pop(pod.uid, None)
 
     @property
     def listed(self) -> int:
@@ -132,6 +161,7 @@ class EndpointsController:
         self.routes: dict[RouteKey, Route] = {}
         store.on("Service", self._service_written)
         kubelet.watch(self.pod_changed, self.pod_gone)
+        kubelet.watch_regroup(self.pod_regrouped)
 
     def _service_written(self, old: Service | None, new: Service | None) -> None:
         old_selector = old.spec.selector if old is not None else None
@@ -225,10 +255,21 @@ class EndpointsController:
                 self._later(route, pod, self._remove_if_unready)
         self._changed()
 
+    def pod_regrouped(self, pod: PodRecord, previous_owner_uid: str) -> None:
+        """A pod was adopted, released or relabelled (the kubelet reports the change
+        itself right after): its endpoints move to its new owner's counts, and a route
+        that no longer selects it drops it after the route's lag, as the EndpointSlice
+        controller drops a pod its Service's selector stopped matching."""
+        for route in self.routes.values():
+            route.regroup(pod, previous_owner_uid)
+            if pod.uid in route.members and not route.selects(pod):
+                self._later(route, pod, self._remove_if_unselected)
+
     def pod_gone(self, pod: PodRecord) -> None:
         for route in self.routes.values():
             if pod.uid in route.members:
                 route.set_dead(pod, True)
+            route.forget_pod(pod)
         self._changed()
 
     def _later(self, route: Route, pod: PodRecord, action: RouteAction) -> None:
@@ -246,6 +287,11 @@ class EndpointsController:
 
     def _remove_if_unready(self, route: Route, pod: PodRecord) -> None:
         if not pod.ready or pod.deleted_at is not None:
+            route.remove(pod)
+            self._changed()
+
+    def _remove_if_unselected(self, route: Route, pod: PodRecord) -> None:
+        if not route.selects(pod):
             route.remove(pod)
             self._changed()
 
