@@ -38,7 +38,15 @@ _SHORT = {
     "-A": "all-namespaces",
     "-p": "patch",
 }
-_BOOLEAN = {"watch", "overwrite", "all-namespaces", "full"}
+_BOOLEAN = {
+    "watch",
+    "overwrite",
+    "all-namespaces",
+    "full",
+    "show-labels",
+    "no-headers",
+    "watch-only",
+}
 
 _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "argo": argo.plugin,
@@ -51,6 +59,7 @@ _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "annotate": write.annotate,
     "delete": write.delete,
     "patch": write.patch,
+    "wait": get.wait,
 }
 
 

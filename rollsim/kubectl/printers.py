@@ -19,7 +19,14 @@ from rollsim.api.core import Pod, Service
 from rollsim.api.timefmt import format_time
 from rollsim.kubectl.tabwriter import tabwrite
 
-__all__ = ["AggregatedEvent", "human_duration", "print_table", "since"]
+__all__ = [
+    "AggregatedEvent",
+    "builtin_rows",
+    "human_duration",
+    "pod_status_reason",
+    "print_table",
+    "since",
+]
 
 
 def human_duration(seconds: float) -> str:
@@ -254,28 +261,34 @@ def _event_rows(items: Sequence[AggregatedEvent], now: float) -> list[list[str]]
     return rows
 
 
+def builtin_rows(kind: str, items: Sequence[Any], now: float, wide: bool) -> list[list[str]] | None:
+    """The header and rows of the kinds printed here; None for any other kind."""
+    if kind == "Deployment":
+        return _deployment_rows(items, now, wide)
+    if kind == "ReplicaSet":
+        return _replica_set_rows(items, now, wide)
+    if kind == "Pod":
+        return _pod_rows(items, now, wide)
+    if kind == "Service":
+        return _service_rows(items, now, wide)
+    if kind == "Event":
+        return _event_rows(items, now)
+    if kind == "Rollout":
+        return _rollout_rows(items, now)
+    if kind == "Canary":
+        return _canary_rows(items, now)
+    if kind == "AnalysisTemplate":
+        return _default_rows(items, now)
+    return None
+
+
 def print_table(
     kind: str, items: Sequence[Any], now: float, wide: bool = False, with_namespace: bool = False
 ) -> str:
     """The ``kubectl get`` table for ``items`` of one kind; ``with_namespace`` (``-A``)
     puts each object's namespace first, as ``printers.go`` does for a listing across
     namespaces."""
-    if kind == "Deployment":
-        rows = _deployment_rows(items, now, wide)
-    elif kind == "ReplicaSet":
-        rows = _replica_set_rows(items, now, wide)
-    elif kind == "Pod":
-        rows = _pod_rows(items, now, wide)
-    elif kind == "Service":
-        rows = _service_rows(items, now, wide)
-    elif kind == "Event":
-        rows = _event_rows(items, now)
-    elif kind == "Rollout":
-        rows = _rollout_rows(items, now)
-    elif kind == "Canary":
-        rows = _canary_rows(items, now)
-    else:
-        rows = _default_rows(items, now)
+    rows = builtin_rows(kind, items, now, wide) or _default_rows(items, now)
     if with_namespace:
         rows = [["NAMESPACE", *rows[0]]] + [
             [obj.metadata.namespace, *row] for obj, row in zip(items, rows[1:], strict=True)
