@@ -24,9 +24,10 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from rollsim.api.errors import FieldError
+from rollsim.api.hints import renamed_field_hints
 from rollsim.api.limits import INT32_RANGE, INT64_RANGE, go_float
 from rollsim.api.schema import ListOf, MapOf, Modelled, Node, Scalar, Struct
-from rollsim.api.timefmt import MAX_SECONDS, MIN_SECONDS, format_time, parse_time
+from rollsim.api.timefmt import format_time, parse_time
 
 T = TypeVar("T")
 
@@ -240,10 +241,11 @@ class _Decoder:
         return _INVALID
 
     def time(self, item: Any, path: str, struct: str) -> Any:
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            if math.isfinite(item) and MIN_SECONDS <= item <= MAX_SECONDS:
-                return float(item)
-            self.type_error(item, struct, path, "v1.Time", returned=True)
+        """``metav1.Time.UnmarshalJSON``: an RFC 3339 string; anything else fails its
+        inner ``json.Unmarshal`` into a string, an error that ends decoding and that
+        the outer decoder places at the field (``addErrorContext``): ``of type string``."""
+        if not isinstance(item, str):
+            self.type_error(item, struct, path, "string", returned=True)
             return _INVALID
         if isinstance(item, str):
             try:
@@ -292,11 +294,12 @@ class _Decoder:
             return _INVALID
         value_hint = typing.get_args(hint)[1]
         if value_hint is str:
-            bad = [v for v in item.values() if not isinstance(v, str)]
+            bad = [v for v in item.values() if v is not None and not isinstance(v, str)]
             if bad:
                 self.type_error(bad[0], struct, path, "string")
                 return _INVALID
-            return {str(k): v for k, v in item.items()}
+            # A JSON null leaves a map's new string element at its zero value, "".
+            return {str(k): "" if v is None else v for k, v in item.items()}
         return copy.deepcopy(dict(item))
 
     def scalar(self, hint: Any, item: Any, path: str, struct: str, go: str) -> Any:
@@ -328,7 +331,8 @@ def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None,
     As the API server: the error a type's ``UnmarshalJSON`` returned (it ends
     decoding), else the first type mismatch, else every unknown field in
     one strict-decoding error, prefixed ``<Kind> in version "<v>" cannot be
-    handled as a <Kind>``. A body with a decode error is not validated.
+    handled as a <Kind>``, followed by a hint for a field upstream renamed. A body
+    with a decode error is not validated.
     """
     decoder = _Decoder()
     obj = decoder.dataclass(cls, value, "", cls.__name__, cls.__name__)
@@ -340,6 +344,8 @@ def decode(cls: type[T], value: Any, kind: str, version: str) -> tuple[T | None,
         problem = "strict decoding error: " + ", ".join(
             f'unknown field "{path}"' for path in decoder.unknown
         )
+        # After upstream's words, what a renamed field is called now (api/hints.py).
+        problem += renamed_field_hints(kind, decoder.unknown)
     else:
         return obj, []
     return obj, [
