@@ -28,6 +28,7 @@ from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, 
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
 from rollsim.behavior import PodBehaviors
 from rollsim.controllers import canary_scheduler as flagger
+from rollsim.controllers.canary_ready import is_deployment_ready
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
@@ -169,7 +170,7 @@ class CanaryController:
             and available.last_update_time is not None
         ):
             unavailable_for = self._clock.now - available.last_update_time
-        readiness = flagger.is_deployment_ready(
+        readiness = is_deployment_ready(
             generation=d.metadata.generation,
             observed_generation=d.status.observed_generation,
             spec_replicas=d.spec.replicas,
