@@ -184,11 +184,22 @@ def test_int64_fields_take_their_own_range(cluster: Cluster) -> None:
     )
 
 
-def test_an_instant_rfc3339_cannot_write_is_refused(cluster: Cluster) -> None:
-    text = web().replace("  name: web\n", "  name: web\n  creationTimestamp: 1.0e+300\n")
+@pytest.mark.parametrize("stamp", ["1.0e+300", "5", "true", "[2025]"])
+def test_a_time_that_is_not_rfc3339_text_is_refused(cluster: Cluster, stamp: str) -> None:
+    """``metav1.Time.UnmarshalJSON`` reads a JSON string; its inner ``json.Unmarshal``
+    error is placed at the field by the outer decoder, with the type it wanted."""
+    text = web().replace("  name: web\n", f"  name: web\n  creationTimestamp: {stamp}\n")
+    json_type = {"true": "bool", "[2025]": "array"}.get(stamp, "number")
     assert refused(cluster, text) == (
-        DECODE + "number into Go struct field ObjectMeta.metadata.creationTimestamp of type v1.Time"
+        DECODE + f"{json_type} into Go struct field ObjectMeta.metadata.creationTimestamp "
+        "of type string"
     )
+
+
+def test_a_null_label_value_is_the_empty_string(cluster: Cluster) -> None:
+    """encoding/json leaves a map's new string element at "" for a JSON null."""
+    [obj] = cluster.apply(web().replace("  name: web\n", "  name: web\n  labels: {tier: null}\n"))
+    assert obj.metadata.labels == {"tier": ""}
 
 
 def test_time_text_is_read_as_go_reads_rfc3339() -> None:

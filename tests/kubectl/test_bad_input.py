@@ -263,6 +263,8 @@ def test_every_registered_kind_has_a_table(shared: Cluster) -> None:
         if out:
             assert out.split()[0] in ("NAME", "LAST"), info.kind
         else:
+            # get.go: with nothing found, allResourcesNamespaced keeps its start value
+            # (!AllNamespaces), so the notice names the namespace whatever the scope.
             assert notices == ["No resources found in default namespace.\n"], info.kind
 
 

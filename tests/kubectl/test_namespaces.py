@@ -72,12 +72,12 @@ def test_a_missing_object_in_another_namespace_is_not_found(cluster: rollsim.Clu
 
 def test_get_namespaces_lists_the_system_namespaces(cluster: rollsim.Cluster) -> None:
     assert cluster.kubectl("get ns") == (
-        "NAME              AGE\n"
-        "default           20s\n"
-        "kube-node-lease   20s\n"
-        "kube-public       20s\n"
-        "kube-system       20s\n"
-        "shop              20s\n"
+        "NAME              STATUS   AGE\n"
+        "default           Active   20s\n"
+        "kube-node-lease   Active   20s\n"
+        "kube-public       Active   20s\n"
+        "kube-system       Active   20s\n"
+        "shop              Active   20s\n"
     )
 
 
