@@ -16,9 +16,12 @@ Pods start in 2 s.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import rollsim
+from rollsim.cli import main
 
 from .walkthrough import MANIFESTS, Terminal, table
 
@@ -30,6 +33,7 @@ URLS = {
     f"{RAW}/service.yaml": BASIC / "service.yaml",
 }
 IMAGE = "argoproj/rollouts-demo"
+SESSIONS = Path(__file__).resolve().parent / "sessions"
 
 
 def terminal() -> Terminal:
@@ -212,3 +216,33 @@ def test_canary_example_pauses_then_steps_by_itself() -> None:
     summary = t.type("kubectl argo rollouts get rollout rollout-canary")
     assert field(summary, "Status") == "✔ Healthy"
     assert replicas_by_image(t) == {f"{IMAGE}:blue": 0, f"{IMAGE}:yellow": 5}
+
+
+def test_getting_started_replayed_from_a_session_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """``rollsim replay sessions/argo-getting-started.session``: the same guide from a file,
+    status watches standing for the guide's watching; the transcript shows each state."""
+    code = main(["replay", str(SESSIONS / "argo-getting-started.session")])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    expected = [
+        "rollout.argoproj.io/rollouts-demo created",
+        "service/rollouts-demo created",
+        "Healthy",
+        'rollout "rollouts-demo" image updated',
+        "[t=32s] $ kubectl argo rollouts status rollouts-demo --watch=false",
+        "Paused - CanaryPauseStep",
+        "rollout 'rollouts-demo' promoted",
+        "Healthy",
+        "rollout 'rollouts-demo' aborted",
+        "Degraded - RolloutAborted: Rollout aborted update to revision 3",
+        "Error: The rollout is in a degraded state with message: "
+        "RolloutAborted: Rollout aborted update to revision 3",
+        'rollout "rollouts-demo" image updated',
+        "Healthy",
+    ]
+    start = 0
+    for line in expected:  # each in this order, after the one before it
+        assert line in lines[start:], line
+        start = lines.index(line, start) + 1
+    assert lines[-1] == "Healthy"
