@@ -73,11 +73,6 @@ def test_creating_a_deployment() -> None:
     assert name == f"nginx-deployment-{rs.metadata.labels['pod-template-hash']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rollsim/kubectl/commands.py _parse: --show-labels is not a boolean flag, so "
-    "'get pods --show-labels' fails with 'error: flag needs an argument: --show-labels'",
-)
 def test_creating_a_deployment_pod_labels() -> None:
     """Step 6: ``get pods --show-labels`` lists three pods with both labels."""
     t = created(terminal())

@@ -56,11 +56,19 @@ class Terminal:
 
 
 def table(text: str) -> list[dict[str, str]]:
-    """The rows of kubectl's table output, by column header (columns split on two spaces)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    header = re.split(r"\s{2,}", lines[0].strip())
-    rows = [re.split(r"\s{2,}", line.strip()) for line in lines[1:]]
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    """The rows of kubectl's (first) table, by column header.
+
+    Cells are cut at the offsets of the headers, as the tabwriter aligned them, so an
+    empty cell (a Job's DURATION before it ends) stays in its column.
+    """
+    lines = text.split("\n\n")[0].splitlines()
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=\s\s))\S", lines[0])]
+    bounds = list(zip(starts, [*starts[1:], None], strict=True))
+    header = [lines[0][a:b].strip() for a, b in bounds]
+    return [
+        {h: line[a:b].strip() for h, (a, b) in zip(header, bounds, strict=True)}
+        for line in lines[1:]
+    ]
 
 
 def names(text: str) -> list[str]:
