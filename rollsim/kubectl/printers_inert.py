@@ -5,7 +5,8 @@ Mirrors pkg/printers/internalversion/printers.go for the built-in kinds
 ``printIngress``, ``printNetworkPolicy``, ``printJob``, ``printCronJob``,
 ``printStatefulSet``, ``printDaemonSet``, ``printHorizontalPodAutoscaler`` with
 ``formatHPAMetrics``, ``printPodDisruptionBudget``, ``printNode``,
-``printEndpoints`` with ``formatEndpoints``), the default table convertor
+``printEndpoints`` with ``formatEndpoints``, ``printIngressClass``,
+``printValidatingWebhook``, ``printRoleBinding``), the default table convertor
 (``rest.NewDefaultTableConvertor``: NAME, CREATED AT) for built-in kinds with
 no printer, and the API extensions server's table convertor for a custom
 resource (``tableconvertor.New``: the CRD's ``additionalPrinterColumns``,
@@ -365,6 +366,38 @@ def _endpoints(obj: Any, now: float, wide: bool) -> list[str]:
     return [obj.metadata.name, format_endpoints(_list(obj.content.get("subsets"))), _age(obj, now)]
 
 
+def _ingress_class(obj: Any, now: float, wide: bool) -> list[str]:
+    spec = obj.content.get("spec") or {}
+    params = spec.get("parameters")
+    shown = "<none>"
+    if isinstance(params, Mapping):
+        group = f".{params['apiGroup']}" if params.get("apiGroup") else ""
+        shown = f"{params.get('kind', '')}{group}/{params.get('name', '')}"
+    return [obj.metadata.name, str(spec.get("controller", "")), shown, _age(obj, now)]
+
+
+def _webhooks(obj: Any, now: float, wide: bool) -> list[str]:
+    return [obj.metadata.name, str(len(_list(obj.content.get("webhooks")))), _age(obj, now)]
+
+
+def _role_binding(obj: Any, now: float, wide: bool) -> list[str]:
+    """``printRoleBinding``; wide adds ``rbac.SubjectsStrings``: users, groups and
+    ``namespace/name`` service accounts."""
+    ref = obj.content.get("roleRef") or {}
+    row = [obj.metadata.name, f"{ref.get('kind', '')}/{ref.get('name', '')}", _age(obj, now)]
+    if wide:
+        subjects = [s for s in _list(obj.content.get("subjects")) if isinstance(s, Mapping)]
+        users = [str(s.get("name", "")) for s in subjects if s.get("kind") == "User"]
+        groups = [str(s.get("name", "")) for s in subjects if s.get("kind") == "Group"]
+        accounts = [
+            f"{s.get('namespace', '')}/{s.get('name', '')}"
+            for s in subjects
+            if s.get("kind") == "ServiceAccount"
+        ]
+        row += [", ".join(users), ", ".join(groups), ", ".join(accounts)]
+    return row
+
+
 def _created_at(obj: Any, now: float, wide: bool) -> list[str]:
     stamp = obj.metadata.creation_timestamp
     return [obj.metadata.name, format_time(stamp) if stamp is not None else "<unknown>"]
@@ -402,6 +435,11 @@ _PRINTERS: dict[str, tuple[str, Printer]] = {
         _node,
     ),
     "Endpoints": ("NAME ENDPOINTS AGE", _endpoints),
+    "IngressClass": ("NAME CONTROLLER PARAMETERS AGE", _ingress_class),
+    "ValidatingWebhookConfiguration": ("NAME WEBHOOKS AGE", _webhooks),
+    "MutatingWebhookConfiguration": ("NAME WEBHOOKS AGE", _webhooks),
+    "RoleBinding": ("NAME ROLE AGE|USERS GROUPS SERVICEACCOUNTS", _role_binding),
+    "ClusterRoleBinding": ("NAME ROLE AGE|USERS GROUPS SERVICEACCOUNTS", _role_binding),
     "CustomResourceDefinition": ("NAME CREATED_AT", _created_at),
     "Role": ("NAME CREATED_AT", _created_at),
     "ClusterRole": ("NAME CREATED_AT", _created_at),
