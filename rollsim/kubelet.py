@@ -19,7 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from rollsim.api.core import ContainerStatus, Pod, PodCondition, PodStatus, PodTemplateSpec
+from rollsim.api.core import (
+    ContainerStatus,
+    Pod,
+    PodCondition,
+    PodSpec,
+    PodStatus,
+    PodTemplateSpec,
+)
 from rollsim.api.meta import ObjectMeta, OwnerReference
 from rollsim.api.timefmt import format_time
 from rollsim.behavior import PodBehaviors
@@ -107,8 +114,9 @@ class Kubelet:
         (pkg/kubelet/config/apiserver.go ``NewSourceApiserver``) does.
 
         A Pod the user applies (a bare pod: no controller made it) becomes a pod
-        record here, bound and started as any other; its labels follow later
-        writes, and deleting the object deletes the pod. Once its pod has finished
+        record here, bound and started as any other; its labels and spec follow
+        later writes (an image changed restarts its container), and deleting the
+        object deletes the pod. Once its pod has finished
         terminating the object goes from the store too. The ReplicaSet controller's
         pods are never written to the store, so this costs them nothing.
         """
@@ -122,8 +130,11 @@ class Kubelet:
                     self.terminate(pod)
             elif pod is None:
                 self.admit(new)
-            elif old is not None and old.metadata.labels != new.metadata.labels:
-                self.relabel(pod, new.metadata.labels)
+            elif old is not None:
+                if old.spec != new.spec:
+                    self.update_spec(pod, new.spec)
+                if old.metadata.labels != new.metadata.labels:
+                    self.relabel(pod, new.metadata.labels)
 
         def gone(pod: PodRecord) -> None:
             obj = store.get(Pod, pod.namespace, pod.name)
@@ -156,6 +167,46 @@ class Kubelet:
         pod.template = replace(template, metadata=replace(template.metadata, labels=dict(labels)))
         pod.own_labels = True
         self._regrouped(pod, pod.owner_uid)
+
+    def update_spec(self, pod: PodRecord, spec: PodSpec) -> None:
+        """The pod's spec changed (only where ``validate_pod_update`` lets it). A container
+        whose image changed has a new hash, so the kubelet kills it and starts it again
+        with the new image (``computePodActions``: "definition changed", whatever the
+        restart policy): the pod is not Ready until the new container is, its restart
+        count goes up, and the new image's ``PodBehavior`` applies from then on."""
+        before = pod.template.spec.containers
+        pod.template = replace(pod.template, spec=spec)
+        changed = [
+            c.name for c, was in zip(spec.containers, before, strict=True) if c.image != was.image
+        ]
+        if not changed:
+            return
+        pod.behavior = self.behaviors.for_template(pod.template)
+        if not pod.started or pod.deleted_at is not None:
+            # No container running (not started yet, backing off, stopping): the next
+            # start is already the new image's.
+            return
+        for name in changed:
+            message = f"Container {name} definition changed, will be restarted"
+            self._event(pod, "Normal", "Killing", message)
+        pod.epoch += 1
+        pod.restarts += 1
+        pod.started = False
+        pod.waiting_reason = "ContainerCreating"
+        if pod.ready:
+            pod.ready = False
+            pod.ready_since = self._clock.now
+        pod.available = False
+        self._changed(pod)
+        grace = spec.termination_grace_period_seconds
+        stopped = pod.shutdown if grace is None else min(pod.shutdown, float(grace))
+        self._after(stopped, self._pull, pod)
+
+    def _pull(self, pod: PodRecord) -> None:
+        if pod.behavior.image_pull_error:
+            self._after(pod.pull, self._pull_failed, pod)
+        else:
+            self._after(pod.pull, self._pulled, pod)
 
     def disown(self, pod: PodRecord) -> None:
         """Remove the pod's controller (``ReleasePod``, or an orphaning deletion of its
@@ -241,10 +292,7 @@ class Kubelet:
             "default-scheduler",
         )
         self._changed(pod)
-        if pod.behavior.image_pull_error:
-            self._after(pod.pull, self._pull_failed, pod)
-        else:
-            self._after(pod.pull, self._pulled, pod)
+        self._pull(pod)
 
     def _pull_failed(self, pod: PodRecord) -> None:
         pod.waiting_reason = "ImagePullBackOff"

@@ -28,6 +28,7 @@ from rollsim.api.errors import (
 from rollsim.api.inert import InertObject
 from rollsim.api.kinds import KindInfo
 from rollsim.api.manifest import Decoded, decode_documents, load_documents, to_dict
+from rollsim.api.pod_validation import validate_pod_update
 from rollsim.api.unsimulated import not_simulated_fields
 from rollsim.api.validation import validate_deployment_update
 from rollsim.api.wire import wire_name
@@ -217,6 +218,10 @@ def _apply_one(store: Store, obj: Any, document: Decoded, max_pods: int) -> tupl
     desired = _applied(obj, _as_kubectl_sends(document.manifest, namespace, kind), current)
     if current is not None and obj.kind == "Deployment":
         problems = validate_deployment_update(desired, current)
+        if problems:
+            raise ValidationError(problems, obj.kind, obj.metadata.name)
+    elif current is not None and obj.kind == "Pod":
+        problems = validate_pod_update(desired, current)
         if problems:
             raise ValidationError(problems, obj.kind, obj.metadata.name)
     budget.check(store, [desired], max_pods)
