@@ -178,7 +178,10 @@ def get(k: Kubectl, args: Args) -> str:
 
 def _output_format(args: Args) -> str:
     output = args.flags.get("output", "")
-    if output not in _OUTPUTS and output.partition("=")[0] not in _TEMPLATES:
+    name = output.partition("=")[0]
+    if name in ("go-template", "go-template-file", "template", "templatefile", "jsonpath-as-json"):
+        raise KubectlError(f"error: rollsim does not simulate `kubectl get -o {name}`")
+    if output not in _OUTPUTS and name not in _TEMPLATES:
         raise KubectlError(
             f"error: unable to match a printer suitable for the output "
             f'format "{output}", allowed formats are: {_ALLOWED}'
