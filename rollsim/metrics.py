@@ -196,6 +196,12 @@ class Recorder:
             return chosen[0]
         return FlowSum(chosen) if chosen else None
 
+    def flows_reaching(self, kind: str, namespace: str, name: str) -> tuple[TrafficFlow, ...]:
+        """Every flow the workload's timeline has counted (those that reached its pods at
+        any recorded row), in the order added; none before its first row."""
+        series = self.series.get((kind, namespace, name))
+        return series.flows if series is not None else ()
+
     def _reaching(self, rss: Sequence[ReplicaSet]) -> list[TrafficFlow]:
         """The flows whose route (or its router's canary route) selects pods of these
         ReplicaSets, in the order they were added."""

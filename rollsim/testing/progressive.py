@@ -489,7 +489,10 @@ def _rollout_checks(cluster: Cluster, r: Any) -> list[Violation]:
         return []
     if strategy.blue_green is not None:
         active = strategy.blue_green.active_service
-        if not any(_routes_service(f, namespace, active, cluster) for f in cluster.recorder.flows):
+        flows = cluster.recorder.flows_reaching("Rollout", namespace, name)
+        if not flows or not all(f.reaches_service(namespace, active) for f in flows):
+            # Test traffic on the preview Service (or any other flow) reaches the new
+            # version too, and the timeline's shares are the sum of every flow.
             return []
     watcher = attached_watch(cluster)
     if watcher is None or not watcher.keep_history:
@@ -511,13 +514,6 @@ def _rollout_checks(cluster: Cluster, r: Any) -> list[Violation]:
         lag = route.lag if route is not None else 0.0
         return bluegreen_active_one_version(tl, switched[0] + lag)
     return canary_weight_within_step(tl, rollout_limits(watcher.history, name, namespace))
-
-
-def _routes_service(flow: Any, namespace: str, service: str, cluster: Cluster) -> bool:
-    return (
-        cluster.endpoints.routes.get(("service", namespace, service)) is flow.route
-        and len(cluster.recorder.flows) == 1
-    )
 
 
 def _canary_checks(cluster: Cluster, c: Any) -> list[Violation]:

@@ -244,7 +244,11 @@ def _template_labels(workload: Any) -> Any:
 
 def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
     """Whether the traffic reaching ``d``'s pods reaches no other workload's pods and
-    goes through no router split (the timeline then accounts for all of it)."""
+    goes through no router split (the timeline then accounts for all of it).
+
+    Several flows qualify when none is split and their routes share one endpoint lag:
+    each then spreads over the same listed endpoints, so their rate-weighted shares
+    still sum to one whenever the workload has endpoints."""
     labels = d.spec.template.metadata.labels
     flows = [
         f
@@ -253,10 +257,9 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
     ]
     if not flows:
         return True
-    if len(flows) > 1:
+    if any(f.route.canary is not None for f in flows):
         return False
-    route = flows[0].route
-    if route.canary is not None:
+    if len({f.route.lag for f in flows}) > 1:
         return False
     others = [
         w
@@ -264,7 +267,7 @@ def _traffic_reaches_only(cluster: Cluster, d: Any) -> bool:
         for w in cluster.store.list(kind, None)
         if w.metadata.uid != d.metadata.uid
         and _template_labels(w) is not None
-        and _selects(route, _template_labels(w))
+        and any(_selects(f.route, _template_labels(w)) for f in flows)
     ]
     return not others
 
