@@ -22,6 +22,28 @@ from rollsim.traffic import Traffic
 
 __all__ = ["Action", "Scenario"]
 
+#: The kinds whose rollout a scenario follows, the one driving the others first: a
+#: Flagger Canary drives its target Deployment, an Argo Rollout with workloadRef runs
+#: the template of a Deployment it references.
+_WORKLOAD_KINDS = ("Canary", "Rollout", "Deployment")
+
+
+def _only_workload(documents: Sequence[Any]) -> tuple[str, str]:
+    """(``kind/NAME``, namespace) of the one workload among decoded ``documents``: the
+    only Canary, else the only Rollout, else the only Deployment. Every other kind
+    (Namespaces, ConfigMaps, Services, HPAs, inert objects) is not a workload; a
+    document without a namespace is in ``default``, where ``apply`` puts it."""
+    for kind in _WORKLOAD_KINDS:
+        found = [obj for obj in documents if obj.kind == kind]
+        if len(found) > 1:
+            plural = f"{kind}s" if kind != "Canary" else "Canaries"
+            raise ValueError(f"name the scenario's target: it has {len(found)} {plural}")
+        if found:
+            return f"{kind.lower()}/{found[0].metadata.name}", found[0].metadata.namespace or (
+                "default"
+            )
+    raise ValueError("name the scenario's target: it has no Deployment, Rollout or Canary")
+
 
 def _check_traffic(traffic: Any) -> None:
     """``traffic``: none, one ``Traffic`` or a list of them."""
@@ -148,7 +170,7 @@ class Scenario:
 
     def target_ref(self) -> tuple[str, str]:
         """(``kind/NAME``, namespace) of the workload whose rollout ends the run: ``target``,
-        or else the only Deployment among the manifests."""
+        or else the manifests' only workload (see ``_only_workload``)."""
         documents = [obj for obj, _ in load_documents(self.manifests)]
         if self.target is not None:
             kind_text, _, name = self.target.rpartition("/")
@@ -167,10 +189,7 @@ class Scenario:
                 if d.kind == kind and d.metadata.name == name
             ]
             return f"{kind.lower()}/{name}", (namespaces[0] if namespaces else "") or "default"
-        found = [obj for obj in documents if obj.kind == "Deployment"]
-        if len(found) != 1:
-            raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
-        return f"deployment/{found[0].metadata.name}", found[0].metadata.namespace or "default"
+        return _only_workload(documents)
 
     def timeline(self, seed: int | None = None) -> Timeline:
         """The target's timeline after a run with ``seed``."""

@@ -81,3 +81,44 @@ def test_forecast_spreads_with_random_timings() -> None:
     assert min(durations) <= q[0.5] <= q[0.9] <= max(durations)
     again = forecast(seed_scenario({"type": "RollingUpdate"}, pods), runs=12, seed=3)
     assert [s.duration for s in again.summaries] == durations
+
+
+MANIFESTS = Path(__file__).parent / "manifests"
+#: kubernetes/ingress-nginx's rendered Helm chart (tests/manifests/ingress-nginx/README.md):
+#: a Namespace, a ConfigMap, Jobs, RBAC and one Deployment, all in namespace ingress-nginx.
+INGRESS_NGINX = MANIFESTS / "ingress-nginx" / "cloud" / "deploy.yaml"
+
+
+def test_the_target_is_the_only_workload_in_its_namespace_among_stored_kinds() -> None:
+    assert Scenario(manifests=INGRESS_NGINX).target_ref() == (
+        "deployment/ingress-nginx-controller",
+        "ingress-nginx",
+    )
+    # Argo's own example: a Rollout and no Deployment.
+    rollout = MANIFESTS / "argo-rollouts" / "examples" / "rollout-canary.yaml"
+    assert Scenario(manifests=rollout).target_ref() == ("rollout/rollout-canary", "default")
+    # The run ends when the Rollout is complete, not on a missing Deployment.
+    assert Scenario(manifests=rollout).summary().completed
+
+
+def test_no_workload_or_two_of_a_kind_asks_for_the_target() -> None:
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
+    with pytest.raises(ValueError, match="it has no Deployment, Rollout or Canary"):
+        Scenario(manifests=config_map).target_ref()
+    two = [yaml.safe_load((EXAMPLES / "ngx-dep-v1.yaml").read_text()) for _ in range(2)]
+    two[1]["metadata"]["name"] = "other"
+    with pytest.raises(ValueError, match="it has 2 Deployments"):
+        Scenario(manifests=two).target_ref()
+
+
+def test_forecast_and_compare_run_a_chart_with_a_namespace_and_a_config_map() -> None:
+    pods = rollsim.PodBehavior(startup=rollsim.dist.LogNormal(2.0, 0.5))
+    f = forecast(INGRESS_NGINX, runs=3, seed=1, pods=pods)
+    # The controller's readinessProbe (initialDelaySeconds 10, period 10) after a
+    # lognormal start: every run completes, each in its own time.
+    assert f.table["completed"].tolist() == [True, True, True]
+    durations = f.table["duration"].tolist()
+    assert len(set(durations)) == 3 and all(10 < d < 30 for d in durations)
+    table = compare({"chart": INGRESS_NGINX}, pods=pods).table
+    assert table.loc["chart", "completed"]
+    assert table.loc["chart", "peak_pods"] == 1

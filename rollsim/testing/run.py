@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rollsim.api.manifest import load_documents
 from rollsim.cluster import Cluster
 from rollsim.scenario import Scenario
 from rollsim.testing.invariants.liveness import rollout_completes
@@ -39,20 +38,9 @@ _UNDO = re.compile(
 
 
 def scenario_target(scenario: Scenario) -> tuple[str, str]:
-    """(``deployment/NAME`` or ``rollout/NAME``, namespace) of the scenario's target:
-    its ``target``, or else the only Deployment among its manifests."""
-    documents = [obj for obj, _ in load_documents(scenario.manifests)]
-    found = [obj for obj in documents if obj.kind == "Deployment"]
-    if scenario.target is not None:
-        kind, _, name = scenario.target.rpartition("/")
-        kind = "Rollout" if kind.lower() in ("rollout", "rollouts", "ro") else "Deployment"
-        namespaces = [
-            d.metadata.namespace for d in documents if d.kind == kind and d.metadata.name == name
-        ]
-        return f"{kind.lower()}/{name}", (namespaces[0] if namespaces else "") or "default"
-    if len(found) != 1:
-        raise ValueError(f"name the scenario's target: it has {len(found)} Deployments")
-    return f"deployment/{found[0].metadata.name}", found[0].metadata.namespace or "default"
+    """(``kind/NAME``, namespace) of the scenario's target, as ``Scenario.target_ref``
+    names it: its ``target``, or else the manifests' only workload."""
+    return scenario.target_ref()
 
 
 def run_scenario(scenario: Scenario, seed: int | None = None) -> Cluster:
