@@ -102,8 +102,8 @@ INERT_KINDS: tuple[KnownKind, ...] = (
     # Argo Rollouts' other kinds (argoproj/argo-rollouts manifests/crds).
     KnownKind(("argoproj.io/v1alpha1",), "AnalysisRun", "analysisruns", ("ar",)),
     KnownKind(("argoproj.io/v1alpha1",), "Experiment", "experiments", ("exp",)),
-    # Flagger's other kinds (fluxcd/flagger artifacts/flagger/crd.yaml).
-    KnownKind(("flagger.app/v1beta1",), "MetricTemplate", "metrictemplates"),
+    # Flagger's other kinds (fluxcd/flagger artifacts/flagger/crd.yaml); its
+    # MetricTemplate is simulated (api/kinds.py).
     KnownKind(("flagger.app/v1beta1",), "AlertProvider", "alertproviders"),
     # The routers they drive.
     KnownKind(

@@ -1,9 +1,15 @@
-"""flagger.app/v1beta1: the Canary resource, as Flagger defines it.
+"""flagger.app/v1beta1: the Canary and MetricTemplate resources, as Flagger defines them.
 
 A Canary targets a Deployment; Flagger creates ``<name>-primary`` and the
 services, then drives the analysis. Mesh/provider settings, webhooks and
 match rules are accepted and kept in ``extra``; rollsim's router sets the
 weights Flagger asks for, and its metrics come from the traffic model.
+
+A MetricTemplate (pkg/apis/flagger/v1beta1/metric.go) names a metrics provider
+and a query that a Canary's metric references with ``templateRef``;
+``rollsim.controllers.canary_metrics`` answers the query shapes it recognises
+from the traffic model. The provider's connection settings (address, headers,
+region, TLS) are kept in ``extra``: no request leaves the simulation.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from rollsim.api.apps import DeploymentCondition
 from rollsim.api.errors import FieldError, go_value
 from rollsim.api.meta import ObjectMeta
+from rollsim.api.schema import BOOL, STRING, STRINGS, MapOf, Node
 from rollsim.api.validation import validate_object_meta
 
 __all__ = [
@@ -24,8 +31,12 @@ __all__ = [
     "CanaryMetric",
     "CanarySpec",
     "CanaryStatus",
+    "MetricTemplate",
+    "MetricTemplateProvider",
+    "MetricTemplateSpec",
     "default_canary",
     "validate_canary",
+    "validate_metric_template",
 ]
 
 
@@ -209,3 +220,85 @@ def _validate_service(service: Any) -> list[FieldError]:
     if port != int(port) or not 1 <= port <= 65535:
         return [FieldError("Invalid value", path, "must be between 1 and 65535, inclusive", port)]
     return []
+
+
+#: The CRD's enum of ``spec.provider.type`` (artifacts/flagger/crd.yaml), in its order.
+PROVIDER_TYPES = (
+    "prometheus",
+    "influxdb",
+    "datadog",
+    "externalmetrics",
+    "stackdriver",
+    "cloudwatch",
+    "newrelic",
+    "graphite",
+    "dynatrace",
+    "keptn",
+    "splunk",
+)
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """``corev1.LocalObjectReference``: the Secret, in the template's namespace, that
+    holds the provider's credentials."""
+
+    name: str = ""
+
+
+#: A provider's connection settings, by their schema types.
+_PROVIDER_SETTINGS: Mapping[str, Node] = {
+    "address": STRING,
+    "insecureSkipVerify": BOOL,
+    "headers": MapOf(STRINGS, "http.Header"),
+    "region": STRING,
+}
+
+
+@dataclass(frozen=True)
+class MetricTemplateProvider:
+    """``MetricTemplateProvider``: which provider answers the query. Its connection
+    settings are kept, checked against their schema types, in ``extra``."""
+
+    OPAQUE = _PROVIDER_SETTINGS
+
+    type: str = ""
+    secret_ref: SecretRef | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
+
+
+@dataclass(frozen=True)
+class MetricTemplateSpec:
+    provider: MetricTemplateProvider | None = None
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class MetricTemplate:
+    api_version: str = "flagger.app/v1beta1"
+    kind: str = "MetricTemplate"
+    metadata: ObjectMeta = field(default_factory=ObjectMeta)
+    spec: MetricTemplateSpec = field(default_factory=MetricTemplateSpec)
+
+
+def validate_metric_template(t: MetricTemplate) -> list[FieldError]:
+    """The MetricTemplate CRD's schema (artifacts/flagger/crd.yaml): ``provider`` and
+    ``query`` required, ``provider.type`` required and one of the enum's values,
+    ``secretRef.name`` required; worded as the apiextensions validator words them.
+    Beyond the schema, which requires only that ``query`` be present, an empty query
+    is refused as missing: no provider could answer it."""
+    errors = validate_object_meta(t.metadata)
+    provider = t.spec.provider
+    if provider is None:
+        errors.append(FieldError("Required value", "spec.provider"))
+    elif not provider.type:
+        errors.append(FieldError("Required value", "spec.provider.type"))
+    elif provider.type not in PROVIDER_TYPES:
+        supported = ", ".join(f'"{name}"' for name in PROVIDER_TYPES)
+        detail = f"supported values: {supported}"
+        errors.append(FieldError("Unsupported value", "spec.provider.type", detail, provider.type))
+    if provider is not None and provider.secret_ref is not None and not provider.secret_ref.name:
+        errors.append(FieldError("Required value", "spec.provider.secretRef.name"))
+    if not t.spec.query:
+        errors.append(FieldError("Required value", "spec.query"))
+    return errors

@@ -36,7 +36,13 @@ from rollsim.api.defaults import (
 )
 from rollsim.api.discovery import INERT_KINDS, guess_plural, reserved
 from rollsim.api.errors import FieldError
-from rollsim.api.flagger import Canary, default_canary, validate_canary
+from rollsim.api.flagger import (
+    Canary,
+    MetricTemplate,
+    default_canary,
+    validate_canary,
+    validate_metric_template,
+)
 from rollsim.api.validation import (
     validate_deployment,
     validate_pod,
@@ -431,6 +437,15 @@ register_kind(
         "Canary",
         "canaries",
         decoding=Decoding("Canary", Canary, default_canary, validate_canary),
+    )
+)
+# A Canary's templateRef metrics run its query (controllers/canary_metrics.py).
+register_kind(
+    KindInfo(
+        "flagger.app/v1beta1",
+        "MetricTemplate",
+        "metrictemplates",
+        decoding=Decoding("MetricTemplate", MetricTemplate, _identity, validate_metric_template),
     )
 )
 

@@ -11,8 +11,10 @@ apex service ``<target>`` goes ``canaryWeight`` percent to ``<target>-canary``).
 
 Built-in metrics, as Flagger defines them: ``request-success-rate`` is the
 percentage of non-failed requests, ``request-duration`` the 99th percentile
-latency in milliseconds; a metric without data fails its check. Webhooks are
-accepted and treated as passing.
+latency in milliseconds; a metric without data fails its check. A metric's
+MetricTemplate (or in-line query) is run by ``canary_metrics`` when its query
+has a shape the traffic model answers, and fails its check, saying why,
+otherwise. Webhooks are accepted and treated as passing.
 """
 
 from __future__ import annotations
@@ -28,20 +30,26 @@ from rollsim.api.kinds import Workload, WorkloadFacts, register_rollout_status, 
 from rollsim.api.meta import LabelSelector, ObjectMeta, OwnerReference
 from rollsim.behavior import PodBehaviors
 from rollsim.controllers import canary_scheduler as flagger
+from rollsim.controllers.canary_metrics import (
+    BUILTIN_METRICS,
+    Served,
+    check_metric,
+    inline_query_check,
+    template_check,
+)
 from rollsim.controllers.canary_ready import is_deployment_ready
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import compute_hash
 from rollsim.controllers.deployment import util
 from rollsim.controllers.deployment.controller import deployment_revision
 from rollsim.controllers.endpoints import EndpointsController
-from rollsim.dist import as_distribution
 from rollsim.metrics import Recorder
 from rollsim.world.clock import Clock
 from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 from rollsim.world.workqueue import Workqueues
 
-__all__ = ["CanaryController", "check_metric", "start"]
+__all__ = ["CanaryController", "start"]
 
 
 @dataclass
@@ -51,44 +59,6 @@ class _Run:
     state: flagger.FlaggerState = field(default_factory=flagger.FlaggerState)
     revisions: dict[str, int] = field(default_factory=dict)
     ticking: bool = False
-
-
-def check_metric(
-    metric: CanaryMetric, sent: float, failed: float, latency: Any
-) -> tuple[bool, str]:
-    """One built-in metric check: (passed, what Flagger would log when it halts)."""
-    name = metric.name
-    rng = metric.threshold_range
-    if name not in ("request-success-rate", "request-duration"):
-        return True, ""
-    if sent <= 0:
-        return False, (
-            f"no values found for metric {name} probably {{label}} is not receiving traffic"
-        )
-    if name == "request-success-rate":
-        value = 100.0 * (1.0 - failed / sent)
-        lower = rng.min if rng is not None else metric.threshold
-        upper = rng.max if rng is not None else None
-        if lower is not None and value < lower:
-            return False, f"success rate {value:.2f}% < {lower:g}%"
-        if upper is not None and value > upper:
-            return False, f"success rate {value:.2f}% > {upper:g}%"
-        return True, ""
-    millis = 1000.0 * as_distribution(latency).quantile(0.99)
-    lower = rng.min if rng is not None else None
-    upper = rng.max if rng is not None else metric.threshold
-    if upper is not None and millis > upper:
-        return False, f"request duration {_go_millis(millis)} > {_go_millis(upper)}"
-    if lower is not None and millis < lower:
-        return False, f"request duration {_go_millis(millis)} < {_go_millis(lower)}"
-    return True, ""
-
-
-def _go_millis(millis: float) -> str:
-    """A duration in milliseconds as Go's ``time.Duration`` prints it (500ms, 1.5s)."""
-    if millis < 1000:
-        return f"{millis:g}ms"
-    return f"{millis / 1000:g}s"
 
 
 class CanaryController:
@@ -186,42 +156,45 @@ class CanaryController:
         return flagger.NOT_READY if readiness.retriable else flagger.FAILED
 
     def _checks(self, c: Canary, target: Deployment) -> tuple[bool, str]:
-        """Every metric over the last interval, on requests the canary pods served."""
+        """``runBuiltinMetricChecks`` then ``runMetricChecks``: every metric over its
+        window, on the requests the canary pods served; the first failure halts."""
         analysis = c.spec.analysis
         if analysis is None:
             return True, ""
-        ns = c.metadata.namespace
         rss = self._store.owned_replica_sets(target.metadata.uid)
         flow = self._recorder.flow_for(rss, c)
         uids = [rs.metadata.uid for rs in rss]
-        latency = self._behaviors.for_template(target.spec.template).latency
+        now = self._clock.now
+
+        def window(seconds: float) -> tuple[float, float]:
+            return flow.window(uids, now - seconds, now) if flow is not None else (0.0, 0.0)
+
+        served = Served(window, self._behaviors.for_template(target.spec.template).latency)
         for metric in analysis.metrics:
-            unusable = self._custom_metric_problem(c, metric)
-            if unusable:
-                return False, unusable
-            window = flagger.analysis_interval_seconds(metric.interval or "1m")
-            now = self._clock.now
-            sent, failed = flow.window(uids, now - window, now) if flow is not None else (0.0, 0.0)
-            passed, why = check_metric(metric, sent, failed, latency)
-            if not passed:
-                label = f"{target.metadata.name}.{ns}"
-                if why.startswith("no values"):
-                    return False, f"Halt advancement {why.format(label=label)}"
-                return False, f"Halt {label} advancement {why}"
+            if metric.name in BUILTIN_METRICS:
+                seconds = flagger.analysis_interval_seconds(metric.interval or "1m")
+                passed, why = check_metric(metric, *window(seconds), served.latency)
+                if not passed:
+                    label = f"{target.metadata.name}.{c.metadata.namespace}"
+                    if why.startswith("no values"):
+                        return False, f"Halt advancement {why.format(label=label)}"
+                    return False, f"Halt {label} advancement {why}"
+                continue
+            problem = self._custom_metric_problem(c, metric, served)
+            if problem:
+                return False, problem
         return True, ""
 
-    def _custom_metric_problem(self, c: Canary, metric: CanaryMetric) -> str:
+    def _custom_metric_problem(self, c: Canary, metric: CanaryMetric, served: Served) -> str:
         """Why a metric other than the built-ins fails its check, as ``runMetricChecks``
         words it: a ``templateRef`` to a MetricTemplate missing from its namespace (the
-        Canary's unless named), or no template and no query. A template that exists
-        names a provider query rollsim does not evaluate: the check fails and says so,
-        never passes unseen."""
-        if metric.name in ("request-success-rate", "request-duration"):
-            return ""
+        Canary's unless named), or no template and no query; else what its query
+        answers against its range (``canary_metrics``)."""
         ref = metric.extra.get("templateRef")
         if not isinstance(ref, dict):
-            if metric.extra.get("query"):
-                return f"rollsim does not simulate metric queries: metric {metric.name}"
+            query = metric.extra.get("query")
+            if query:
+                return inline_query_check(c, metric, str(query), served)
             return "Metric query failed for no usable metrics template and query were configured"
         name = str(ref.get("name", ""))
         namespace = str(ref.get("namespace") or c.metadata.namespace)
@@ -231,10 +204,11 @@ class CanaryController:
                 f"Metric template {name}.{namespace} error: "
                 f'metrictemplate.flagger.app "{name}" not found'
             )
-        return (
-            f"Metric template {name}.{namespace}: rollsim does not simulate its provider "
-            f"query: metric {metric.name}"
-        )
+
+        def secret_exists(secret: str) -> bool:
+            return self._store.get("Secret", namespace, secret) is not None
+
+        return template_check(c, metric, template, secret_exists, served)
 
     def _revision(self, run: _Run, target: Deployment) -> int:
         template_hash = compute_hash(target.spec.template, None)
