@@ -210,7 +210,8 @@ def _resource_list(values: Any, path: str, parsed: dict[str, Decimal]) -> list[F
             errors.append(FieldError("Invalid value", rpath, detail, name))
         if not isinstance(quantity, (str, int, float)):
             continue
-        text = quantity if isinstance(quantity, str) else str(quantity)
+        # Quantity.UnmarshalJSON trims the text before it parses it.
+        text = quantity.strip() if isinstance(quantity, str) else str(quantity)
         try:
             amount = parse_quantity(text)
         except ValueError as error:

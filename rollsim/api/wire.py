@@ -23,6 +23,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from rollsim.api.container_validation import parse_quantity
 from rollsim.api.errors import FieldError
 from rollsim.api.hints import renamed_field_hints
 from rollsim.api.limits import INT32_RANGE, INT64_RANGE, go_float
@@ -192,8 +193,7 @@ class _Decoder:
             return
         if isinstance(node, Scalar):
             if node.kind == "quantity":
-                if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                    self.returned.append(QUANTITY_FORMAT_ERROR)
+                self.quantity(item)
                 return
             self.value(_SCALAR_HINTS[node.kind], item, path, struct, node.go)
         elif isinstance(node, Modelled):
@@ -212,6 +212,17 @@ class _Decoder:
                 self.check(node.value, element, path, struct)
         else:
             self.members(node, item, path)
+
+    def quantity(self, item: Any) -> None:
+        """``Quantity.UnmarshalJSON``: a string or number that ``ParseQuantity`` reads;
+        its error (``ErrFormatWrong``, ``ErrSuffix``) ends decoding."""
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+            self.returned.append(QUANTITY_FORMAT_ERROR)
+            return
+        try:
+            parse_quantity(item.strip() if isinstance(item, str) else str(item))
+        except ValueError as err:
+            self.returned.append(str(err))
 
     def members(self, node: Struct, item: Mapping[str, Any], path: str) -> None:
         """A struct's fields, each against its type; a field the struct does not have is

@@ -139,13 +139,19 @@ def test_http_get_without_path_or_scheme_is_defaulted_not_refused() -> None:
 @pytest.mark.parametrize(
     ("resources", "expected"),
     [
+        # Quantity.UnmarshalJSON parses the text: a malformed one ends decoding.
         (
             {"limits": {"cpu": "abc"}},
-            f'{C0}.resources.limits[cpu]: Invalid value: "abc": {QUANTITY}',
+            f'Deployment in version "v1" cannot be handled as a Deployment: {QUANTITY}',
         ),
         (
             {"requests": {"memory": "1.2.3Gi"}},
-            f'{C0}.resources.requests[memory]: Invalid value: "1.2.3Gi": {QUANTITY}',
+            f'Deployment in version "v1" cannot be handled as a Deployment: {QUANTITY}',
+        ),
+        (
+            {"requests": {"memory": "1e9999999"}},
+            'Deployment in version "v1" cannot be handled as a Deployment: '
+            "unable to parse quantity's suffix",
         ),
         (
             {"requests": {"cpu": "-1"}},
@@ -170,7 +176,7 @@ def test_resources(resources: dict[str, Any], expected: str) -> None:
 
 def test_valid_quantities_are_accepted() -> None:
     resources = {
-        "limits": {"cpu": "1500m", "memory": "1Gi", "example.com/gpu": 1},
+        "limits": {"cpu": "1500m", "memory": " 1Gi ", "example.com/gpu": 1},
         "requests": {"cpu": 1.5, "memory": "1e9", "ephemeral-storage": "10G"},
     }
     c = rollsim.Cluster()
