@@ -41,8 +41,10 @@ from rollsim.summary import RolloutSummary, latency_percentiles, summarize
 from rollsim.timeline import Timeline
 from rollsim.traffic import Traffic, TrafficFlow, noise_stream, start_flow
 from rollsim.verbs import apply as apply_verbs
+from rollsim.verbs import create as create_verbs
 from rollsim.verbs import delete as delete_verbs
 from rollsim.verbs import deployments, rollouts
+from rollsim.verbs import labels as label_verbs
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.clock import Clock
 from rollsim.world.events import Event, EventLog
@@ -376,6 +378,37 @@ class Cluster:
         self._report_not_simulated(applied)
         return applied
 
+    def create(
+        self,
+        source: Any,
+        namespace: str | None = None,
+        dry_run: create_verbs.DryRun = "none",
+        where: str = "",
+    ) -> apply_verbs.Applied:
+        """Create objects like ``kubectl create -f``: every document in turn, each refused
+        on its own (``AlreadyExists`` for a taken name, a missing or terminating
+        namespace); no last-applied record. Raises ``CreateError`` (an ``ApplyError``)
+        with each refusal in ``failures`` and what was created in ``applied``.
+        ``dry_run`` is kubectl's ``--dry-run``: nothing is written. ``where`` names the
+        source in errors (a path given as ``source`` names itself)."""
+        try:
+            created = create_verbs.create(
+                self.store,
+                source,
+                self.max_pods,
+                namespace or "default",
+                namespace is not None,
+                where or (source if isinstance(source, str) and "\n" not in source else ""),
+                dry_run,
+            )
+        except create_verbs.CreateError as err:
+            if dry_run == "none":
+                self._report_not_simulated(err.applied)
+            raise
+        if dry_run == "none":
+            self._report_not_simulated(created)
+        return created
+
     def _report_not_simulated(self, applied: apply_verbs.Applied) -> None:
         """A warning event for each object created whose kind rollsim only stores."""
         for obj in applied.not_simulated:
@@ -417,6 +450,17 @@ class Cluster:
         info, name = self._resolve(ref)
         current = self.get(info.kind, name, namespace)
         return apply_verbs.patch(self.store, current, patch, self.max_pods)
+
+    def label(self, ref: Ref, labels: Mapping[str, str | None], namespace: str = "default") -> Any:
+        """``kubectl label``: set each label given a value, remove each given ``None``.
+
+        A pod made by a ReplicaSet is relabelled where it runs; relabelled out of
+        its ReplicaSet's selector it is released, and the ReplicaSet replaces it.
+        """
+        info, name = self._resolve(ref)
+        return label_verbs.relabel(
+            self.store, self.kubelet, info, namespace, name, labels, self.max_pods
+        )
 
     def scale(self, ref: Ref, replicas: int, namespace: str = "default") -> Any:
         """Set ``spec.replicas`` of a Deployment or ReplicaSet (``kubectl scale``)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rollsim.controllers import canary, garbagecollector, replicaset
+from rollsim.controllers import canary, garbagecollector, namespace, replicaset
 from rollsim.controllers.context import Initializer
 from rollsim.controllers.deployment import controller as deployment
 from rollsim.controllers.rollout import controller as rollout
@@ -24,4 +24,5 @@ CONTROLLERS: Mapping[str, Initializer] = {
     "rollouts": rollout.start,
     "flagger": canary.start,
     "garbagecollector": garbagecollector.start,
+    "namespace": namespace.start,
 }

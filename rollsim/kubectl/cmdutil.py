@@ -19,13 +19,19 @@ from typing import TYPE_CHECKING, Any
 from rollsim.api.duration import parse_duration
 from rollsim.api.errors import NotFoundError, RollsimError, ValidationError, go_value
 from rollsim.api.kinds import KindInfo, lookup
+from rollsim.verbs.status import StatusError
+
+if TYPE_CHECKING:
+    from rollsim.verbs.create import DryRun
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
 
 __all__ = [
     "DEFAULT_WATCH_LIMIT",
+    "FALSE_SPELLINGS",
     "INT64_MAX",
+    "TRUE_SPELLINGS",
     "Args",
     "Kubectl",
     "KubectlError",
@@ -59,6 +65,10 @@ class KubectlError(RollsimError):
         self.output = output
 
 
+#: ``strconv.ParseBool``'s spellings.
+TRUE_SPELLINGS = ("1", "t", "T", "TRUE", "true", "True")
+FALSE_SPELLINGS = ("0", "f", "F", "FALSE", "false", "False")
+
 #: How the resource builder's errors begin (its mapping, its namespace check).
 _BUILDER_ERRORS = ("resource mapping not found", "the namespace from the provided object")
 
@@ -85,6 +95,8 @@ def check_err(err: RollsimError) -> KubectlError:
         return KubectlError(error_text(str(err)))
     if isinstance(err, NotFoundError):
         return KubectlError(f"Error from server (NotFound): {err}")
+    if isinstance(err, StatusError):
+        return KubectlError(f"Error from server ({err.reason}): {err}")
     return KubectlError(f"error: {err}")
 
 
@@ -146,6 +158,25 @@ class Args:
 
     positional: list[str] = field(default_factory=list)
     flags: dict[str, str] = field(default_factory=dict)
+    #: Every value each flag was given, in order (``-f a.yaml -f b.yaml``).
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def set(self, name: str, value: str) -> None:
+        """Record ``--name=value``: the last one given is the flag's value, as for pflag's
+        string flags; all of them are kept for the slice flags (``-f``)."""
+        self.flags[name] = value
+        self.values.setdefault(name, []).append(value)
+
+    def bool_flag(self, name: str, default: bool) -> bool:
+        """A boolean flag (``true``/``false`` once parsed), or its default when absent."""
+        text = self.flags.get(name)
+        return default if text is None else text == "true"
+
+    def slice_flag(self, name: str) -> list[str]:
+        """A ``StringSlice`` flag's values: every time it was given, each split on commas
+        (pflag reads each as a CSV record)."""
+        given = self.values.get(name) or ([self.flags[name]] if name in self.flags else [])
+        return [part for value in given for part in value.split(",")]
 
     def target(self, verb: str) -> tuple[KindInfo, str]:
         """``TYPE NAME`` or ``TYPE/NAME`` from the positional arguments."""
@@ -162,6 +193,27 @@ class Args:
     def after_target(self) -> list[str]:
         """The positional arguments that follow ``TYPE NAME`` or ``TYPE/NAME``."""
         return self.positional[1:] if "/" in self.positional[0] else self.positional[2:]
+
+    def dry_run(self, warn: Callable[[str], None]) -> DryRun:
+        """``--dry-run`` as ``GetDryRunStrategy`` reads it: ``none``, ``client`` or
+        ``server``; a boolean or a bare flag is the deprecated spelling (warned of)."""
+        text = self.flags.get("dry-run", "none")
+        strategies: dict[str, DryRun] = {"none": "none", "client": "client", "server": "server"}
+        if text in strategies:
+            return strategies[text]
+        if text == "unchanged":
+            warn("--dry-run is deprecated and can be replaced with --dry-run=client.\n")
+            return "client"
+        for spellings, strategy in ((TRUE_SPELLINGS, "client"), (FALSE_SPELLINGS, "none")):
+            if text in spellings:
+                warn(
+                    f"--dry-run={text} is deprecated (boolean value) and can be replaced "
+                    f"with --dry-run={strategy}.\n"
+                )
+                return strategies[strategy]
+        raise KubectlError(
+            f'error: Invalid dry-run value ({text}). Must be "none", "server", or "client".'
+        )
 
     def int_flag(self, name: str, default: int) -> int:
         """``--name`` as pflag's ``IntVar`` reads it (``strconv.ParseInt(text, 0, 64)``):

@@ -20,9 +20,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rollsim.api.errors import RollsimError
-from rollsim.kubectl import argo, get, rollout, write
-from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, check_err
+from rollsim.api.errors import RollsimError, go_value
+from rollsim.kubectl import argo, delete, get, label, rollout, unsupported, write
+from rollsim.kubectl.cmdutil import (
+    FALSE_SPELLINGS,
+    TRUE_SPELLINGS,
+    Args,
+    Kubectl,
+    KubectlError,
+    check_err,
+)
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -37,6 +44,9 @@ _SHORT = {
     "-w": "watch",
     "-A": "all-namespaces",
     "-p": "patch",
+    "-R": "recursive",
+    "-c": "containers",
+    "-e": "env",
 }
 _BOOLEAN = {
     "watch",
@@ -47,6 +57,12 @@ _BOOLEAN = {
     "no-headers",
     "watch-only",
 }
+#: The writing verbs' boolean flags (pkg/cmd/delete, label, set, apply, create).
+_BOOLEAN |= {"all", "recursive", "ignore-not-found", "wait", "force", "now", "list", "local"}
+_BOOLEAN |= {"client", "namespaced"}
+#: Flags that take a value but read a default when given bare (pflag's ``NoOptDefVal``):
+#: ``--cascade`` is ``background``, ``--dry-run`` the deprecated ``unchanged``.
+_NO_OPTION_DEFAULT = {"cascade": "background", "dry-run": "unchanged"}
 
 _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "argo": argo.plugin,
@@ -57,15 +73,21 @@ _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "set": write.set_,
     "scale": write.scale,
     "annotate": write.annotate,
-    "delete": write.delete,
+    "delete": delete.delete,
     "patch": write.patch,
+    "create": delete.create,
+    "label": label.label,
+    "api-resources": unsupported.api_resources,
+    "version": unsupported.version,
     "wait": get.wait,
 }
 
 
 def _parse(tokens: list[str]) -> Args:
-    """The words after the verb: ``--name=value``, ``--name value``, ``-x value``,
-    ``-xvalue`` and bare boolean flags; everything else is positional."""
+    """The words after the verb, as pflag's ``FlagSet.Parse`` reads them:
+    ``--name=value``, ``--name value``, ``-x value``, ``-xvalue``, bare and grouped
+    boolean shorthands (``-Rf dir``), a bare flag with a no-option default; each value
+    of a repeated flag is kept (``-f a -f b``). Everything else is positional."""
     args = Args()
     i = 0
     while i < len(tokens):
@@ -75,30 +97,62 @@ def _parse(tokens: list[str]) -> Args:
             if not eq:
                 if name in _BOOLEAN:
                     value = "true"
+                elif name in _NO_OPTION_DEFAULT:
+                    value = _NO_OPTION_DEFAULT[name]
                 elif i + 1 < len(tokens):
                     i += 1
                     value = tokens[i]
                 else:
                     raise KubectlError(f"error: flag needs an argument: --{name}")
-            args.flags[name] = value
+            args.set(name, _boolean(name, value) if name in _BOOLEAN else value)
         elif token.startswith("-") and len(token) > 1 and token != "-":
-            flag, value = token[:2], token[2:]
-            name = _SHORT.get(flag, "")
-            if not name:
-                raise KubectlError(f"error: unknown shorthand flag: '{flag[1]}' in {token}")
-            if name in _BOOLEAN:
-                args.flags[name] = "true"
-            else:
-                if not value:
-                    if i + 1 >= len(tokens):
-                        raise KubectlError(f"error: flag needs an argument: '{flag[1]}' in {flag}")
-                    i += 1
-                    value = tokens[i]
-                args.flags[name] = value.removeprefix("=")
+            i = _parse_shorthands(tokens, i, args)
         else:
             args.positional.append(token)
         i += 1
     return args
+
+
+def _parse_shorthands(tokens: list[str], i: int, args: Args) -> int:
+    """One ``-abc`` group (pflag's ``parseShortArg``): boolean letters set in turn, the
+    first letter that takes a value takes the rest of the group or the next word;
+    returns the index of the last word read."""
+    group = tokens[i][1:]
+    while group:
+        letter, group = group[0], group[1:]
+        name = _SHORT.get(f"-{letter}", "")
+        if not name:
+            raise KubectlError(f"error: unknown shorthand flag: '{letter}' in {tokens[i]}")
+        if name in _BOOLEAN:
+            if group.startswith("="):
+                args.set(name, _boolean(name, group[1:]))
+                return i
+            args.set(name, "true")
+            continue
+        if not group:
+            if i + 1 >= len(tokens):
+                raise KubectlError(f"error: flag needs an argument: '{letter}' in -{letter}")
+            i += 1
+            group = tokens[i]
+        args.set(name, group.removeprefix("="))
+        return i
+    return i
+
+
+def _boolean(name: str, value: str) -> str:
+    """A boolean flag's value as pflag's ``boolValue.Set`` reads it (``strconv.ParseBool``),
+    normalized to ``true``/``false``; anything else fails in pflag's words, the flag
+    named with its shorthand as ``FlagSet.set`` names it."""
+    if value in TRUE_SPELLINGS:
+        return "true"
+    if value in FALSE_SPELLINGS:
+        return "false"
+    shorthand = next((short for short, long in _SHORT.items() if long == name), "")
+    shown = f"{shorthand}, --{name}" if shorthand else f"--{name}"
+    raise KubectlError(
+        f'error: invalid argument {go_value(value)} for "{shown}" flag: strconv.ParseBool: '
+        f"parsing {go_value(value)}: invalid syntax"
+    )
 
 
 def _global_flags(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -138,7 +192,7 @@ def run(
     verb, rest = tokens[0], tokens[1:]
     handler = _VERBS.get(verb)
     if handler is None:
-        raise KubectlError(f'error: unknown command "{verb}" for "kubectl"')
+        raise unsupported.unknown_verb(verb)
     args = _parse(leading + rest)
     namespace = args.flags.get("namespace", "default")
     if not namespace:

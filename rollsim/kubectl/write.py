@@ -11,7 +11,6 @@ and prints the ``printer`` line (``deployment.apps/web scaled``).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from rollsim.api.errors import ApplyError, NotFoundError, ValidationError, go_value
@@ -20,9 +19,10 @@ from rollsim.api.manifest import YAMLProblem, compose_yaml
 from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, resource_kind
+from rollsim.kubectl.filenames import manifests
 from rollsim.verbs.apply import Applied
 
-__all__ = ["annotate", "apply", "delete", "patch", "scale", "set_"]
+__all__ = ["annotate", "apply", "patch", "scale", "set_"]
 
 #: The kinds with a pod template that ``set image`` can change (the cases of
 #: polymorphichelpers ``updatePodSpecForObject`` that rollsim has).
@@ -34,65 +34,45 @@ _SCALABLE_KINDS = frozenset({"Deployment", "ReplicaSet", "Rollout"})
 _INT32_MAX = 2**31 - 1
 
 
-#: The files ``-f DIRECTORY`` reads (``FileExtensions`` of kubectl's resource builder).
-_MANIFEST_EXTENSIONS = (".json", ".yaml", ".yml")
-
-
-def _read_source(k: Kubectl, source: str) -> str:
-    """The manifests ``-f`` names: stdin, a file, or the manifest files of a directory
-    (not its subdirectories, as without ``-R``), relative to the working directory.
-
-    Failures read as kubectl's: a missing path, Go's ``open`` error, or the YAML
-    decoder's refusal of bytes that are not UTF-8.
-    """
-    if source == "-":
-        if k.stdin is None:
-            raise KubectlError("error: no objects passed to apply")
-        return k.stdin
-    path = (k.cwd / source) if not Path(source).is_absolute() else Path(source)
-    if not source or not path.exists():
-        raise KubectlError(f'error: the path "{source}" does not exist')
-    files = (
-        sorted(p for p in path.iterdir() if p.is_file() and p.suffix in _MANIFEST_EXTENSIONS)
-        if path.is_dir()
-        else [path]
-    )
-    texts = []
-    for file in files:
-        try:
-            texts.append(file.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            raise KubectlError(
-                f"error: error parsing {file}: error converting YAML to JSON: yaml: "
-                f"invalid leading UTF-8 octet"
-            ) from None
-        except OSError as err:
-            raise KubectlError(f"error: open {file}: {str(err.strerror).lower()}") from None
-    return "\n---\n".join(texts)
-
-
 def apply(k: Kubectl, args: Args) -> str:
-    """``kubectl apply -f FILE|-``: each document in turn, a line per object applied
-    saying whether it was created, configured or left unchanged, then every refused
-    document's error (``ApplyOptions.Run``)."""
-    source = args.flags.get("filename")
-    if source is None:
+    """``kubectl apply -f FILE|DIR|-`` (``-f`` repeated, ``-R`` into subdirectories): each
+    file's documents in turn, a line per object applied saying whether it was
+    created, configured or left unchanged, then every refused document's error
+    (``ApplyOptions.Run``, which goes on past a failing file)."""
+    if not args.slice_flag("filename"):
         raise KubectlError("error: must specify one of -f and -k")
-    text = _read_source(k, source)
+    if args.dry_run(k.warn) != "none":
+        raise KubectlError("error: rollsim does not simulate `kubectl apply --dry-run`")
+    found = manifests(k, args)
     explicit = "namespace" in args.flags
-    try:
-        stored = k.cluster.apply(text, k.namespace if explicit else None)
-    except ApplyError as err:
-        output = _applied_lines(k, err.applied)
-        named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
-        raise KubectlError(error_text(str(named)), output=output) from None
-    except ValidationError as err:
-        named = ValidationError(err.errors, err.kind, err.name, "" if source == "-" else source)
-        raise KubectlError(error_text(str(named))) from None
-    if not stored:
+    output: list[str] = []
+    errors: list[str] = []
+    applied_any = False
+    for manifest in found:
+        where = "" if manifest.stdin else manifest.where
+        try:
+            stored = k.cluster.apply(manifest.text, k.namespace if explicit else None)
+        except ApplyError as err:
+            output.append(_applied_lines(k, err.applied))
+            applied_any = applied_any or bool(err.applied)
+            errors.append(error_text(str(ValidationError(err.errors, err.kind, err.name, where))))
+            continue
+        except ValidationError as err:
+            errors.append(error_text(str(ValidationError(err.errors, err.kind, err.name, where))))
+            continue
+        except NotFoundError as err:
+            # AddSourceToErr: the API server's refusal names the file it came from.
+            sourced = f'error when creating "{where}": ' if where else ""
+            errors.append(f"Error from server (NotFound): {sourced}{err}")
+            continue
+        applied_any = applied_any or bool(stored)
+        output.append(_applied_lines(k, stored))
+    if errors:
+        raise KubectlError("\n".join(errors), output="".join(output))
+    if not applied_any:
         # ApplyOptions.Run: a source of only comments, "---" or nulls holds no object.
         raise KubectlError("error: no objects passed to apply")
-    return _applied_lines(k, stored)
+    return "".join(output)
 
 
 def _applied_lines(k: Kubectl, applied: Applied) -> str:
@@ -109,14 +89,6 @@ def _applied_lines(k: Kubectl, applied: Applied) -> str:
         f"{discovery.info(obj.kind).singular}/{obj.metadata.name} {outcome}\n"
         for obj, outcome in zip(applied, applied.outcomes, strict=True)
     )
-
-
-def delete(k: Kubectl, args: Args) -> str:
-    """``kubectl delete TYPE NAME``; what the object owns goes with it."""
-    info, name = args.target("delete")
-    k.get_object(info, name)
-    k.cluster.delete((info.kind, name), namespace=k.namespace)
-    return f'{info.singular} "{name}" deleted\n'
 
 
 def patch(k: Kubectl, args: Args) -> str:

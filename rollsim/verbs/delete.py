@@ -16,6 +16,7 @@ from rollsim.api.errors import InvalidOperation, not_found
 from rollsim.api.kinds import KindInfo
 from rollsim.controllers.garbagecollector import Propagation, delete_object
 from rollsim.kubelet import Kubelet
+from rollsim.verbs.namespaces import delete_namespace
 from rollsim.world.store import Store
 
 __all__ = ["CASCADE_VALUES", "delete", "parse_cascade"]
@@ -66,7 +67,8 @@ def delete(
 
     Raises ``InvalidOperation`` (kubectl's words) for another cascade value and
     ``NotFoundError`` (the API server's) when there is no such object, both
-    before anything changes.
+    before anything changes. A Namespace is marked Terminating for the namespace
+    controller to empty (``delete_namespace``); an immortal one is ``Forbidden``.
     """
     if cascade not in CASCADE_VALUES:
         raise _invalid(cascade)
@@ -76,7 +78,10 @@ def delete(
             raise not_found("pods", name)
         kubelet.terminate(pod)
         return
-    obj: Any = store.get(info.kind, namespace, name)
+    if info.kind == "Namespace":
+        delete_namespace(store, name, now)
+        return
+    obj: Any = store.get(info.store_key, namespace if info.namespaced else "", name)
     if obj is None:
         raise not_found(info.resource, name)
     delete_object(store, obj, cast(Propagation, cascade), now)

@@ -574,28 +574,18 @@ def test_apply_missing_file() -> None:
 
 
 def test_delete_and_not_found() -> None:
-    """cmd/delete/delete.go PrintObj: '%s "%s" %s' with kind.group and "deleted" (the
-    kubernetes/kubectl mirror at b9c42c1d ends the line there); a second delete is NotFound."""
-    cluster = one_revision()
-    assert cluster.kubectl("delete deployment foo").startswith('deployment.apps "foo" deleted')
-    err = fails(cluster, "delete deployment foo")
-    assert (err.message, err.exit_code) == (
-        'Error from server (NotFound): deployments.apps "foo" not found',
-        1,
-    )
-
-
-@deviation(
-    "newer kubectl delete.go PrintObj appends the namespace for namespaced objects "
-    '(if info.Namespaced() { operation = fmt.Sprintf("%s from %s namespace", ...) }): '
-    "'deployment.apps \"foo\" deleted from default namespace'; rollsim prints the "
-    "older line"
-)
-def test_delete_names_the_namespace() -> None:
+    """cmd/delete/delete.go PrintObj (kubectl 1.34, kubernetes/kubectl#126619): '%s "%s" %s'
+    with kind.group and "deleted from <ns> namespace" for a namespaced object; a second
+    delete is NotFound."""
     cluster = one_revision()
     assert (
         cluster.kubectl("delete deployment foo")
         == 'deployment.apps "foo" deleted from default namespace\n'
+    )
+    err = fails(cluster, "delete deployment foo")
+    assert (err.message, err.exit_code) == (
+        'Error from server (NotFound): deployments.apps "foo" not found',
+        1,
     )
 
 
