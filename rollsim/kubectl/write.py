@@ -20,6 +20,7 @@ from rollsim.api.timefmt import format_time
 from rollsim.controllers.deployment import util
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, resource_kind
 from rollsim.kubectl.filenames import manifests
+from rollsim.kubectl.set import set_env, set_resources
 from rollsim.verbs.apply import Applied
 
 __all__ = ["annotate", "apply", "patch", "scale", "set_"]
@@ -160,12 +161,15 @@ def _check_patch_identity(document: dict[str, Any], name: str, namespace: str) -
 
 
 def set_(k: Kubectl, args: Args) -> str:
-    """``kubectl set image`` or ``kubectl set selector`` (the ``set`` verbs rollsim has)."""
-    if not args.positional or args.positional[0] not in ("image", "selector"):
-        raise KubectlError('error: rollsim supports "kubectl set image" and "kubectl set selector"')
-    if args.positional.pop(0) == "selector":
-        return _set_selector(k, args)
-    return _set_image(k, args)
+    """``kubectl set image|selector|env|resources`` (the ``set`` verbs rollsim has)."""
+    verbs = {"image": _set_image, "selector": _set_selector, "env": set_env}
+    verbs["resources"] = set_resources
+    if not args.positional or args.positional[0] not in verbs:
+        raise KubectlError(
+            'error: rollsim supports "kubectl set image", "set selector", "set env" and '
+            '"set resources"'
+        )
+    return verbs[args.positional.pop(0)](k, args)
 
 
 def _set_image(k: Kubectl, args: Args) -> str:

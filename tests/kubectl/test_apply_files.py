@@ -137,6 +137,6 @@ def test_delete_from_a_directory() -> None:
         'Error from server (NotFound): error when deleting "application/guestbook/'
         'frontend-service.yaml": services "frontend" not found'
     )
-    assert run(
-        cluster, "delete -f application/guestbook --ignore-not-found", cwd=EXAMPLES
-    ) == ("No resources found\n")
+    assert run(cluster, "delete -f application/guestbook --ignore-not-found", cwd=EXAMPLES) == (
+        "No resources found\n"
+    )
