@@ -45,6 +45,7 @@ from rollsim.controllers.rollout.references import (
     resolve_workload_ref,
     template_metrics,
 )
+from rollsim.controllers.rollout.replicaset import RolloutReplicaSets
 from rollsim.controllers.rollout.status import rollout_conditions, was_aborted
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
@@ -79,6 +80,7 @@ class RolloutController:
         self._recorder = recorder
         self._router = endpoints
         self._behaviors = kubelet.behaviors
+        self._replica_sets = RolloutReplicaSets(store)
         self._queue = queues.register("rollout", self.sync)
         store.on("Rollout", self._rollout_written)
         store.on("ReplicaSet", self._replica_set_written)
@@ -99,9 +101,9 @@ class RolloutController:
             self._queue.add((new.metadata.namespace, new.metadata.name))
 
     def _replica_set_written(self, old: ReplicaSet | None, new: ReplicaSet | None) -> None:
-        rs = new if new is not None else old
-        assert rs is not None
-        self._enqueue_controller_of(rs)
+        """Its controller, a Rollout it left, and for an orphan those selecting it sync."""
+        for key in self._replica_sets.written(old, new):
+            self._queue.add(key)
 
     def _workload_written(self, old: Deployment | None, new: Deployment | None) -> None:
         # ``updateRolloutsReferenceAnnotation``: a referenced workload's change (or
@@ -350,7 +352,7 @@ class RolloutController:
             self._store.update(replace(deployment, spec=replace(deployment.spec, replicas=size)))
 
     def _context(self, r: Rollout) -> RolloutContext | None:
-        rss = self._store.owned_replica_sets(r.metadata.uid)
+        rss = self._replica_sets.claim(r)
         template = without_hash(r.spec.template)
         new_rs = next(
             (
