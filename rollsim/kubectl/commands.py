@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rollsim import kustomize
 from rollsim.api.errors import RollsimError, go_value
 from rollsim.kubectl import argo, delete, get, label, rollout, unsupported, write
 from rollsim.kubectl.cmdutil import (
@@ -47,6 +48,7 @@ _SHORT = {
     "-R": "recursive",
     "-c": "containers",
     "-e": "env",
+    "-k": "kustomize",
 }
 _BOOLEAN = {
     "watch",
@@ -80,6 +82,7 @@ _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "api-resources": unsupported.api_resources,
     "version": unsupported.version,
     "wait": get.wait,
+    "kustomize": kustomize.kubectl_kustomize,
 }
 
 

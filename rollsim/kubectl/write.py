@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from rollsim import kustomize
 from rollsim.api.errors import ApplyError, NotFoundError, ValidationError, go_value
 from rollsim.api.kinds import KindInfo
 from rollsim.api.manifest import YAMLProblem, compose_yaml
@@ -40,11 +41,11 @@ def apply(k: Kubectl, args: Args) -> str:
     file's documents in turn, a line per object applied saying whether it was
     created, configured or left unchanged, then every refused document's error
     (``ApplyOptions.Run``, which goes on past a failing file)."""
-    if not args.slice_flag("filename"):
+    if not args.slice_flag("filename") and "kustomize" not in args.flags:
         raise KubectlError("error: must specify one of -f and -k")
     if args.dry_run(k.warn) != "none":
         raise KubectlError("error: rollsim does not simulate `kubectl apply --dry-run`")
-    found = manifests(k, args)
+    found = kustomize.manifests(k, args) if "kustomize" in args.flags else manifests(k, args)
     explicit = "namespace" in args.flags
     output: list[str] = []
     errors: list[str] = []
