@@ -2,7 +2,8 @@
 
 Mirrors argoproj/argo-rollouts pkg/kubectl-argo-rollouts: cmd/get (``get
 rollout``: ``PrintRollout``'s ``%-17s`` summary, then the revision tree through
-a tabwriter with padding 2, printed as with ``--no-color``), cmd/status (one
+a tabwriter with padding 2, printed as with ``--no-color``; ``--watch`` re-renders
+it as the clock runs), cmd/status (one
 line per change until Healthy or Degraded), and cmd/promote (``--full``),
 cmd/abort, cmd/retry (``retry rollout``), cmd/pause, cmd/set (``set image``) and
 cmd/undo, each with the plugin's ``Error: ...`` on failure.
@@ -22,7 +23,7 @@ from rollsim.controllers.rollout.context import (
     rollout_revision,
 )
 from rollsim.controllers.rollout.controller import RolloutController
-from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
+from rollsim.kubectl.cmdutil import DEFAULT_WATCH_LIMIT, Args, Kubectl, KubectlError
 from rollsim.kubectl.printers import human_duration, pod_status_reason, since
 from rollsim.kubectl.tabwriter import tabwrite
 
@@ -52,6 +53,8 @@ _POD_ICONS = {
     "ImagePullBackOff": "⚠",
     "Unknown": "?",
 }
+#: ``GetOptions.Clear``: cursor home, clear the screen, cursor to the top left.
+_CLEAR = "\033[H\033[2J\033[0;0H"
 _RUN_ICONS = {"Successful": "✔", "Failed": "✖", "Error": "⚠", "Inconclusive": "?", "Running": "◌"}
 
 
@@ -83,8 +86,9 @@ def _rs_health(rs: Any) -> str:
     return "ScaledDown" if rs.replicas == 0 else "Healthy"
 
 
-def get_rollout(cluster: Cluster, r: Any) -> str:
-    """``kubectl argo rollouts get rollout NAME`` (``--no-color``)."""
+def get_rollout(cluster: Cluster, r: Any, at: float | None = None) -> str:
+    """``kubectl argo rollouts get rollout NAME`` (``--no-color``), ages as of ``at``
+    (the cluster's clock without it)."""
     status = r.status
     rss = cluster.store.owned_replica_sets(r.metadata.uid)
     lines = [f"{'Name:':<17}{r.metadata.name}", f"{'Namespace:':<17}{r.metadata.namespace}"]
@@ -106,7 +110,8 @@ def get_rollout(cluster: Cluster, r: Any) -> str:
         ("Available", status.available_replicas),
     ):
         lines.append(f"{'  ' + label + ':':<17}{value}")
-    return "\n".join(lines) + "\n\n" + _tree(cluster, r, rss, cluster.now)
+    now = cluster.now if at is None else at
+    return "\n".join(lines) + "\n\n" + _tree(cluster, r, rss, now)
 
 
 def _canary_lines(r: Any, rss: list[Any]) -> list[str]:
@@ -281,6 +286,8 @@ def plugin(k: Kubectl, args: Args) -> str:
             'error: unknown command "argo" for "kubectl" (rollsim knows "kubectl argo rollouts")'
         )
     sub, rest = words[1], words[2:]
+    if sub == "get":
+        return _get(k, args, rest)
     with_words = _WITH_WORDS.get(sub)
     if with_words is not None:
         return with_words(k, rest)
@@ -301,11 +308,47 @@ def _rollout(k: Kubectl, name: str) -> Any:
         raise KubectlError(f"Error: {err}") from None
 
 
-def _get(k: Kubectl, rest: list[str]) -> str:
-    """``get rollout NAME``: the summary and the revision tree."""
+def _get(k: Kubectl, args: Args, rest: list[str]) -> str:
+    """``get rollout NAME [-w] [--timeout-seconds N]``: the summary and the revision tree,
+    once, or as ``WatchRollout`` re-renders it."""
     if len(rest) != 2 or rest[0] not in ("rollout", "rollouts", "ro"):
         raise KubectlError("Error: usage: kubectl argo rollouts get rollout ROLLOUT_NAME")
-    return get_rollout(k.cluster, _rollout(k, rest[1]))
+    r = _rollout(k, rest[1])
+    if not args.bool_flag("watch", False):
+        return get_rollout(k.cluster, r)
+    return _watch_rollout(k, r.metadata.name, args.int_flag("timeout-seconds", 0))
+
+
+def _watch_rollout(k: Kubectl, name: str, timeout_seconds: int) -> str:
+    """``get rollout --watch`` (get_rollout.go ``WatchRollout``): the screen cleared
+    (``GetOptions.Clear``'s escapes, which the plugin writes whether or not the output
+    is a terminal) and the rollout printed again each time it changes, the clock running.
+
+    Upstream also re-renders on a 1 s ticker; those renders differ only in AGE, so a
+    render is printed when the rollout, a ReplicaSet, a pod or an AnalysisRun changed.
+    Upstream stops at ``--timeout-seconds`` (exit 0) or at Ctrl-C; with no timeout the
+    watch here ends where the watching user would stop: the rollout Healthy, Degraded or
+    Paused.
+    """
+    limited = timeout_seconds > 0
+    deadline = k.cluster.now + (timeout_seconds if limited else DEFAULT_WATCH_LIMIT)
+    renders: list[str] = []
+    last_state = ""
+    while True:
+        current = _rollout(k, name)
+        # The state as of the deadline: the ages differ only when an object is new.
+        state = get_rollout(k.cluster, current, at=deadline)
+        screen = get_rollout(k.cluster, current)
+        if state != last_state:
+            renders.append(_CLEAR + screen)
+            last_state = state
+        settled = current.status.phase in ("Healthy", "Degraded", "Paused")
+        if k.cluster.now >= deadline or (settled and not limited):
+            # The ticker's last render, at the timeout, shows the ages then.
+            if renders[-1] != _CLEAR + screen:
+                renders.append(_CLEAR + screen)
+            return "".join(renders)
+        k.advance(deadline)
 
 
 def _retry(k: Kubectl, rest: list[str]) -> str:
@@ -406,7 +449,6 @@ def _status(k: Kubectl, args: Args, r: Any) -> str:
 
 #: Subcommands that read their own words after the subcommand.
 _WITH_WORDS: dict[str, Callable[[Kubectl, list[str]], str]] = {
-    "get": _get,
     "retry": _retry,
     "set": _set_image,
 }

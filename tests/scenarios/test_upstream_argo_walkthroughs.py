@@ -142,13 +142,6 @@ def test_getting_started_deploy_update_promote_abort() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rollsim/kubectl/argo.py _get: 'get rollout NAME --watch' prints once at the "
-    "current instant and returns; the clock never moves, so the guide's 'watch until it "
-    "reaches the paused state' sees the canary pod still ContainerCreating (upstream "
-    "refreshes on every change until Ctrl-C or --timeout-seconds)",
-)
 def test_getting_started_typed_with_watch() -> None:
     """The guide's own ``get rollout --watch`` is what lets the update reach its pause."""
     t = terminal()

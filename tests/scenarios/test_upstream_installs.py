@@ -207,12 +207,6 @@ def test_argo_rollouts_install_then_the_getting_started_rollout() -> None:
     assert (rollout.status.phase, rollout.status.available_replicas) == ("Healthy", 5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rollsim/kubectl/commands.py _VERBS: 'kubectl create namespace argo-rollouts' is "
-    '\'error: unknown command "create" for "kubectl"\' (kubectl: \'namespace/argo-rollouts '
-    "created')",
-)
 def test_argo_rollouts_install_as_typed() -> None:
     t = terminal()
     assert t.type("kubectl create namespace argo-rollouts") == "namespace/argo-rollouts created\n"
