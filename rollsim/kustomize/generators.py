@@ -118,11 +118,16 @@ def _env_file(path: Path) -> list[tuple[str, str]]:
 def content_hash(resource: Resource) -> str:
     """``hasher.Hasher.Hash`` of a ConfigMap or Secret: the sha256 of its encoding
     (kind, name, data, and the type of a Secret) as Go's ``json.Marshal`` writes it,
-    then ``encode``: the first 10 hex digits with 0, 1, 3, a, e read as g, h, k, m, t."""
+    then ``encode``: the first 10 hex digits with 0, 1, 3, a, e read as g, h, k, m, t.
+
+    The name is encoded empty: ``getNodeValues`` looks ``metadata/name`` up as one field
+    name, which no object has, so kustomize 5 hashes every name as "" (kubectl 1.32's
+    kustomize v5.5.0 names a ``FOO=Bar`` ConfigMap ``-42cfbf598f`` whatever it is called).
+    """
     doc = resource.doc
     encoded: dict[str, Any] = {
         "kind": resource.kind,
-        "name": resource.metadata.get("name", ""),
+        "name": "",
         "data": doc.get("data") or "",
     }
     if resource.kind == "Secret":

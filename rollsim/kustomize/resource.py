@@ -42,11 +42,24 @@ class Resource:
         return str(self.metadata.get("namespace") or "")
 
 
+#: The JSON type names encoding/json's ``UnmarshalTypeError`` gives a decoded value.
+_JSON_TYPES = {bool: "bool", int: "number", float: "number", list: "array", dict: "object"}
+
+
 def string_map(kustomization: dict[str, Any], key: str) -> dict[str, str]:
+    """A ``map[string]string`` field (labels, annotations), refused as encoding/json
+    refuses a value of another type (``labels: {tier: 1}`` is a number, not a string)."""
     value = kustomization.get(key) or {}
     if not isinstance(value, dict):
+        given = _JSON_TYPES.get(type(value), "string")
         raise KustomizeError(
-            f"invalid Kustomization: json: cannot unmarshal {type(value).__name__} into Go "
-            f"struct field Kustomization.{key} of type map[string]string"
+            f"invalid Kustomization: json: cannot unmarshal {given} into Go struct field "
+            f"Kustomization.{key} of type map[string]string"
         )
-    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+    for item in value.values():
+        if item is not None and not isinstance(item, str):
+            raise KustomizeError(
+                f"invalid Kustomization: json: cannot unmarshal {_JSON_TYPES[type(item)]} into "
+                f"Go struct field Kustomization.{key} of type string"
+            )
+    return {str(k): item or "" for k, item in value.items()}
