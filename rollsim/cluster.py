@@ -121,7 +121,7 @@ class Cluster:
         self.clock = Clock()
         self.random = RandomStreams(seed)
         self.behaviors = PodBehaviors(pods if pods is not None else PodBehavior(), images or {})
-        self.store = Store(self._new_uid, lambda: self.clock.now)
+        self.store = Store(self._new_uid, lambda: self.clock.now, self.random.stream("node-ports"))
         self._create_system_namespaces()
         self.queues = Workqueues(self.clock, latency)
         self._log = EventLog(self.clock)

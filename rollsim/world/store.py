@@ -21,12 +21,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar, overload
 
+import numpy as np
+
 from rollsim.api.apps import ReplicaSet
 from rollsim.api.errors import not_found
 from rollsim.api.kinds import Discovery
 from rollsim.api.meta import controller_of
 
 __all__ = ["SYSTEM_NAMESPACES", "Handler", "Store", "Watcher"]
+
+#: The node ports the API server hands out (``--service-node-port-range``'s default).
+NODE_PORT_RANGE = range(30000, 32768)
 
 #: The namespaces every cluster starts with (kube-apiserver's system namespaces
 #: controller and ``default``).
@@ -44,13 +49,20 @@ def _kind_name(kind: type[Any] | str) -> str:
 class Store:
     """Objects by kind, then (namespace, name)."""
 
-    def __init__(self, new_uid: Callable[[], str], clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        new_uid: Callable[[], str],
+        clock: Callable[[], float],
+        node_ports: np.random.Generator | None = None,
+    ) -> None:
         self._objects: dict[str, dict[tuple[str, str], Any]] = {}
         self._owned: dict[str, dict[str, ReplicaSet]] = {}
         self._version = 0
         self._new_uid = new_uid
         self._clock = clock
         self._service_ips = 0
+        self._node_ports = node_ports if node_ports is not None else np.random.default_rng(0)
+        self._node_ports_taken: set[int] = set()
         self._handlers: dict[str, list[Handler]] = {}
         #: The kinds this cluster serves, the custom ones it learned included.
         self.discovery = Discovery()
@@ -122,13 +134,59 @@ class Store:
                 generation=1 if self.discovery.info(kind).versioned else 0,
             ),
         )
-        if kind == "Service" and not stored.spec.cluster_ip:
-            stored = replace(stored, spec=replace(stored.spec, cluster_ip=self._next_cluster_ip()))
+        if kind == "Service":
+            stored = self._allocate(stored)
         bucket[key] = stored
         self._index(None, stored)
         self._notify(kind, None, stored)
         result: T = stored
         return result
+
+    def _allocate(self, svc: Any) -> Any:
+        """A new Service's ClusterIP and, for a NodePort or LoadBalancer Service, a node
+        port for each port that names none, as the API server's allocators do at create."""
+        spec = svc.spec
+        if not spec.cluster_ip:
+            spec = replace(spec, cluster_ip=self._next_cluster_ip())
+        if spec.type in ("NodePort", "LoadBalancer"):
+            self._node_ports_taken.update(p.node_port for p in spec.ports if p.node_port)
+            ports = tuple(
+                p if p.node_port else replace(p, node_port=self._next_node_port())
+                for p in spec.ports
+            )
+            spec = replace(spec, ports=ports)
+        return replace(svc, spec=spec)
+
+    def _reallocate(self, old: Any, new: Any) -> Any:
+        """An updated Service: ClusterIP is immutable (a write that leaves it out keeps the
+        allocated one), a node port left out keeps the one its port had, and a port
+        that has none yet gets one; ports no longer used go back to the range."""
+        spec = new.spec
+        if not spec.cluster_ip:
+            spec = replace(spec, cluster_ip=old.spec.cluster_ip)
+        if spec.type in ("NodePort", "LoadBalancer"):
+            kept = {(p.port, p.protocol): p.node_port for p in old.spec.ports if p.node_port}
+            spec = replace(
+                spec,
+                ports=tuple(
+                    p if p.node_port else replace(p, node_port=kept.get((p.port, p.protocol), 0))
+                    for p in spec.ports
+                ),
+            )
+        else:
+            spec = replace(spec, ports=tuple(replace(p, node_port=0) for p in spec.ports))
+        self._node_ports_taken.difference_update(p.node_port for p in old.spec.ports)
+        self._node_ports_taken.update(p.node_port for p in spec.ports if p.node_port)
+        return self._allocate(replace(new, spec=spec))
+
+    def _next_node_port(self) -> int:
+        """A free port of the node-port range (30000-32767), drawn at random as the
+        API server's allocator picks one, from the stream given for it."""
+        while True:
+            port = NODE_PORT_RANGE[0] + int(self._node_ports.integers(0, len(NODE_PORT_RANGE)))
+            if port not in self._node_ports_taken:
+                self._node_ports_taken.add(port)
+                return port
 
     def _next_cluster_ip(self) -> str:
         """The next address of the service range (10.96.0.0/12; .1 is the API server)."""
@@ -161,9 +219,8 @@ class Store:
                 generation=old.metadata.generation + (1 if spec_changed else 0),
             ),
         )
-        if kind == "Service" and not stored.spec.cluster_ip:
-            # ClusterIP is immutable: a write that leaves it out keeps the allocated one.
-            stored = replace(stored, spec=replace(stored.spec, cluster_ip=old.spec.cluster_ip))
+        if kind == "Service":
+            stored = self._reallocate(old, stored)
         if stored == replace(old, metadata=replace(old.metadata, resource_version=version)):
             unchanged: T = old
             return unchanged
@@ -177,6 +234,8 @@ class Store:
         """Remove an object; returns it, or None when there was none."""
         kind_name = _kind_name(kind)
         old = self._objects.get(kind_name, {}).pop((namespace, name), None)
+        if old is not None and kind_name == "Service":
+            self._node_ports_taken.difference_update(p.node_port for p in old.spec.ports)
         if old is not None:
             self._index(old, None)
             self._notify(kind_name, old, None)

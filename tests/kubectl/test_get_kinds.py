@@ -33,16 +33,18 @@ def cluster() -> rollsim.Cluster:
 
 def test_get_all_lists_the_category_with_kind_prefixes(cluster: rollsim.Cluster) -> None:
     """Jobs are in ``all``; ConfigMaps and ServiceAccounts are not."""
+    lb = cluster.get("service", "ingress-nginx-controller", namespace="ingress-nginx")
+    http, https = (p.node_port for p in lb.spec.ports)
     assert cluster.kubectl("get all -n ingress-nginx") == (
         "NAME                                            READY   STATUS    RESTARTS   AGE\n"
         "pod/ingress-nginx-controller-76bf5c58c9-2nl7k   1/1     Running   0          90s\n"
         "\n"
         "NAME                                         TYPE           CLUSTER-IP   EXTERNAL-IP"
-        "   PORT(S)          AGE\n"
+        "   PORT(S)                      AGE\n"
         "service/ingress-nginx-controller             LoadBalancer   10.96.0.2    <pending>  "
-        "   80/TCP,443/TCP   90s\n"
+        f"   80:{http}/TCP,443:{https}/TCP   90s\n"
         "service/ingress-nginx-controller-admission   ClusterIP      10.96.0.3    <none>     "
-        "   443/TCP          90s\n"
+        "   443/TCP                      90s\n"
         "\n"
         "NAME                                       READY   UP-TO-DATE   AVAILABLE   AGE\n"
         "deployment.apps/ingress-nginx-controller   1/1     1            1           90s\n"
