@@ -410,6 +410,8 @@ register_kind(
         "argoproj.io/v1alpha1",
         "AnalysisTemplate",
         "analysistemplates",
+        # The CRD's shortNames (argo-rollouts manifests/crds/analysis-template-crd.yaml).
+        ("at",),
         decoding=Decoding(
             "AnalysisTemplate", AnalysisTemplate, _identity, validate_analysis_template
         ),

@@ -212,3 +212,16 @@ def test_a_namespace_is_defaulted_as_the_api_server_does() -> None:
     }
     assert (wire["spec"], wire["status"]) == ({"finalizers": ["kubernetes"]}, {"phase": "Active"})
     assert c.events == []  # a Namespace is acted on (it admits writes): no NotSimulated
+
+
+def test_argo_kinds_answer_to_their_crds_short_names() -> None:
+    """argo-rollouts manifests/install.yaml: ro, at, cat, ar, exp."""
+    for short, kind in [
+        ("ro", "Rollout"),
+        ("at", "AnalysisTemplate"),
+        ("cat", "ClusterAnalysisTemplate"),
+        ("ar", "AnalysisRun"),
+        ("exp", "Experiment"),
+    ]:
+        found = lookup(short)
+        assert found is not None and found.kind == kind
