@@ -16,23 +16,44 @@ would hold a zero value, and reads here as one (``_struct``, ``_text``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Container, PodTemplateSpec, Probe
 from rollsim.api.timefmt import EPOCH
+from rollsim.kubectl.cmdutil import Kubectl
 from rollsim.kubectl.printers import AggregatedEvent, since
 from rollsim.kubectl.tabwriter import tabwrite
 
-__all__ = ["describe_deployment", "describe_pod_template"]
+__all__ = [
+    "Settings",
+    "annotations_multiline",
+    "describe_deployment",
+    "describe_events",
+    "describe_pod_template",
+    "labels_multiline",
+    "object_events",
+    "rfc1123z",
+]
 
 #: Annotations describe never prints.
 SKIPPED_ANNOTATIONS = frozenset({"kubectl.kubernetes.io/last-applied-configuration"})
 MAX_ANNOTATION_LEN = 140
 
 
-def _labels(title: str, labels: Mapping[str, str], initial: str = "", inner: str = "\t") -> str:
+@dataclass(frozen=True)
+class Settings:
+    """``DescriberSettings``: whether the Events section is printed."""
+
+    show_events: bool = True
+
+
+def labels_multiline(
+    title: str, labels: Mapping[str, str], initial: str = "", inner: str = "\t"
+) -> str:
+    """``printLabelsMultilineWithIndent``: one ``key=value`` a line, sorted; ``<none>``."""
     text = f"{initial}{title}:{inner}"
     if not labels:
         return text + "<none>\n"
@@ -44,9 +65,11 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit] + "..." if len(text) > limit else text
 
 
-def _annotations(
+def annotations_multiline(
     title: str, annotations: Mapping[str, str], initial: str = "", inner: str = "\t"
 ) -> str:
+    """``printAnnotationsMultilineWithIndent``: sorted, last-applied skipped, a long or
+    multi-line value on its own lines, each cut at 140 characters."""
     text = f"{initial}{title}:{inner}"
     keys = sorted(k for k in annotations if k not in SKIPPED_ANNOTATIONS)
     if not keys:
@@ -170,9 +193,9 @@ def _container(container: Container) -> str:
 def describe_pod_template(template: PodTemplateSpec) -> str:
     """``DescribePodTemplate``, with raw tabs (not yet aligned)."""
     out = "Pod Template:\n"
-    out += _labels("  Labels", template.metadata.labels)
+    out += labels_multiline("  Labels", template.metadata.labels)
     if template.metadata.annotations:
-        out += _annotations("  Annotations", template.metadata.annotations)
+        out += annotations_multiline("  Annotations", template.metadata.annotations)
     service_account = template.spec.extra.get("serviceAccountName")
     if service_account:
         out += f"  Service Account:\t{service_account}\n"
@@ -188,7 +211,7 @@ def describe_pod_template(template: PodTemplateSpec) -> str:
     if priority:
         out += f"  Priority Class Name:\t{priority}\n"
     node_selector = _struct(template.spec.extra.get("nodeSelector"))
-    out += _labels("  Node-Selectors", {k: _text(v) for k, v in node_selector.items()})
+    out += labels_multiline("  Node-Selectors", {k: _text(v) for k, v in node_selector.items()})
     tolerations = [_struct(t) for t in _items(template.spec.extra.get("tolerations"))]
     if not tolerations:
         out += "  Tolerations:\t<none>\n"
@@ -206,7 +229,8 @@ def describe_pod_template(template: PodTemplateSpec) -> str:
     return out
 
 
-def _rfc1123z(seconds: float | None) -> str:
+def rfc1123z(seconds: float | None) -> str:
+    """A timestamp as Go's ``time.RFC1123Z`` layout prints it, in UTC."""
     if seconds is None:
         return "<unknown>"
     instant = EPOCH + timedelta(seconds=int(seconds // 1))
@@ -221,6 +245,25 @@ def _replica_sets(rss: Sequence[ReplicaSet]) -> str:
         )
         or "<none>"
     )
+
+
+def object_events(k: Kubectl, kind: str, name: str, namespace: str) -> list[AggregatedEvent]:
+    """``searchEvents``: the events about one object, repeats folded as the event
+    correlator folds them (a count and the last time seen), oldest last-seen first."""
+    folded: dict[tuple[str, ...], AggregatedEvent] = {}
+    for e in k.cluster.events:
+        if e.kind != kind or e.name != name or e.namespace not in (namespace, ""):
+            continue
+        key = (e.type, e.reason, e.message, e.source)
+        found = folded.get(key)
+        if found is None:
+            folded[key] = AggregatedEvent(
+                e.time, e.type, e.reason, e.kind, e.name, e.message, e.source
+            )
+        else:
+            found.count += 1
+            found.last = e.time
+    return sorted(folded.values(), key=lambda e: e.last)
 
 
 def describe_events(events: Sequence[AggregatedEvent], now: float) -> str:
@@ -240,16 +283,16 @@ def describe_deployment(
     d: Deployment,
     old_rss: Sequence[ReplicaSet],
     new_rs: ReplicaSet | None,
-    events: Sequence[AggregatedEvent],
+    events: Sequence[AggregatedEvent] | None,
     now: float,
 ) -> str:
-    """``DeploymentDescriber.Describe``."""
+    """``DeploymentDescriber.Describe``; ``events`` None when describe shows none."""
     meta, spec, status = d.metadata, d.spec, d.status
     out = f"Name:\t{meta.name}\n"
     out += f"Namespace:\t{meta.namespace}\n"
-    out += f"CreationTimestamp:\t{_rfc1123z(meta.creation_timestamp)}\n"
-    out += _labels("Labels", meta.labels)
-    out += _annotations("Annotations", meta.annotations)
+    out += f"CreationTimestamp:\t{rfc1123z(meta.creation_timestamp)}\n"
+    out += labels_multiline("Labels", meta.labels)
+    out += annotations_multiline("Annotations", meta.annotations)
     out += f"Selector:\t{spec.selector if spec.selector else '<none>'}\n"
     out += (
         f"Replicas:\t{d.replicas} desired | {status.updated_replicas} updated | "
@@ -270,5 +313,6 @@ def describe_deployment(
         out += "".join(f"  {c.type} \t{c.status}\t{c.reason}\n" for c in status.conditions)
     out += f"OldReplicaSets:\t{_replica_sets(old_rss)}\n"
     out += f"NewReplicaSet:\t{_replica_sets([new_rs] if new_rs is not None else [])}\n"
-    out += describe_events(events, now)
+    if events is not None:
+        out += describe_events(events, now)
     return tabwrite(out, 0, 2)

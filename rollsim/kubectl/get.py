@@ -15,10 +15,8 @@ from typing import Any
 
 from rollsim.api.kinds import KindInfo, kind_info
 from rollsim.api.meta import LabelSelector, parse_selector
-from rollsim.controllers.controller_utils import replica_sets_by_creation
-from rollsim.controllers.deployment import util
 from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError
-from rollsim.kubectl.describe import describe_deployment
+from rollsim.kubectl.describe_cmd import describe_command
 from rollsim.kubectl.endpoints_view import service_endpoints
 from rollsim.kubectl.output import print_objects
 from rollsim.kubectl.printers import AggregatedEvent, print_table
@@ -221,18 +219,6 @@ def aggregated_events(
 
 
 def describe(k: Kubectl, args: Args) -> str:
-    """``kubectl describe deployment NAME``: the Deployment, its ReplicaSets, its events."""
-    info, name = args.target("describe")
-    if info.kind != "Deployment":
-        raise KubectlError(f"error: rollsim describes deployments only, not {info.kind}")
-    d = k.get_object(info, name)
-    rss = k.cluster.store.owned_replica_sets(d.metadata.uid)
-    new_rs = util.find_new_replica_set(d, rss)
-    _, all_old = util.find_old_replica_sets(d, rss)
-    return describe_deployment(
-        d,
-        replica_sets_by_creation(all_old),
-        new_rs,
-        aggregated_events(k, "Deployment", name),
-        k.cluster.now,
-    )
+    """``kubectl describe``: every object the arguments name, each by its kind's
+    describer (``rollsim.kubectl.describe_cmd``)."""
+    return describe_command(k, args)

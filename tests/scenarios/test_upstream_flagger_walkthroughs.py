@@ -179,11 +179,6 @@ def test_blue_green_iterations_are_reported(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rollsim/kubectl/get.py describe: 'describe canary/podinfo' is 'error: rollsim "
-    "describes deployments only, not Canary'",
-)
 def test_describe_canary_after_promotion(tmp_path: Path) -> None:
     t = terminal(tmp_path)
     bootstrapped(t)

@@ -116,11 +116,6 @@ def test_updating_a_deployment() -> None:
     assert f"NewReplicaSet:   {new} (3/3 replicas created)\n" in described
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rollsim/kubectl/get.py describe: without a name it fails with 'error: you must "
-    "specify the name of the resource to describe'; kubectl describes every Deployment",
-)
 def test_updating_a_deployment_describe_all() -> None:
     """``kubectl describe deployments``, as the page types it, without a name."""
     t = created(terminal())
