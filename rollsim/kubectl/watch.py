@@ -2,8 +2,9 @@
 
 ``get --watch`` mirrors get.go's ``watch``: one resource type; the table as
 listed (not with ``--watch-only``), then a row for each change of a listed
-object as the clock advances, until ``--request-timeout`` (or ``--timeout``, or
-the default watch limit) passes. Rows after the table keep its column widths,
+object as the clock advances, until ``--request-timeout`` (or ``--timeout``)
+passes; without one, until nothing listed has changed for ``WATCH_IDLE_LIMIT``
+(kubectl would wait for Ctrl-C). Rows after the table keep its column widths,
 growing them when a cell needs more, as the tabwriter's ``RememberWidths``
 flag does; a deleted object prints its last state.
 
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
     from rollsim.kubectl.get import Request
 
 __all__ = ["wait", "watch_get"]
+
+#: How long a watch with no timeout goes on once nothing it lists changes. kubectl's
+#: runs until interrupted; a simulated one stops here, so an idle canary's ticks (the
+#: clock always has a next event) cannot keep it running for the whole watch limit.
+WATCH_IDLE_LIMIT = 600.0
 
 #: ``kubectl wait``'s default ``--timeout``.
 WAIT_TIMEOUT = 30.0
@@ -103,14 +109,19 @@ def watch_get(
     writer = _RowWriter()
     watch_only = args.flags.get("watch-only") == "true"
     out = [] if watch_only else [writer.write(lines(list(seen.values()), header=True))]
+    timed = any(args.duration_flag(name) is not None for name in ("request-timeout", "timeout"))
     deadline = _deadline(k, args, ("request-timeout", "timeout"), DEFAULT_WATCH_LIMIT)
+    last_change = k.cluster.now
     while k.cluster.now < deadline:
-        k.advance(deadline)
+        if not timed and k.cluster.now - last_change >= WATCH_IDLE_LIMIT:
+            break
+        k.advance(min(deadline, last_change + WATCH_IDLE_LIMIT) if not timed else deadline)
         current = snapshot()
         changed = [obj for key, obj in current.items() if seen.get(key) != obj]
         changed += [obj for key, obj in seen.items() if key not in current]
         if changed:
             out.append(writer.write(lines(changed, header=watch_only and not out)))
+            last_change = k.cluster.now
         seen = current
     return "".join(out)
 

@@ -104,7 +104,8 @@ def apply(
     is applied to it (the second copy of a duplicate is an update, or a no-op
     when it is the same); a document that is refused changes nothing and the
     others are applied. Raises ``ApplyError`` listing every refused document,
-    with what was applied, when any was. A document naming no namespace goes to
+    with what was applied, when any was; a ``ValidationError`` (or the one
+    refusal's own error) when none was. A document naming no namespace goes to
     ``namespace``; with ``enforce_namespace`` (kubectl's ``-n``) one naming
     another is refused.
     """
@@ -137,7 +138,8 @@ def apply(
         raise failures[0]
     if problems or failures:
         texts = problems + [_kubectl_text(err) for err in failures]
-        raise ApplyError([FieldError("Decode", "", text) for text in texts], applied)
+        refusals = [FieldError("Decode", "", text) for text in texts]
+        raise ApplyError(refusals, applied) if applied else ValidationError(refusals)
     return applied
 
 

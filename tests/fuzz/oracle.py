@@ -48,14 +48,32 @@ PROBE = {
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
+def objects(cluster: rollsim.Cluster) -> dict[tuple[str, str, str], str]:
+    """Every stored object of every kind, by (kind, namespace, name), as text."""
+    return {
+        (kind, obj.metadata.namespace, obj.metadata.name): repr(rollsim.to_dict(obj))
+        for kind in KINDS
+        for obj in cluster.list(kind, namespace=None)
+    }
+
+
 def snapshot(cluster: rollsim.Cluster) -> str:
     """Every stored object of every kind, every event and the clock, as text."""
-    parts = [repr(cluster.now)]
-    for kind in KINDS:
-        for obj in cluster.list(kind, namespace=None):
-            parts.append(repr(rollsim.to_dict(obj)))
+    parts = [repr(cluster.now), *(repr(item) for item in sorted(objects(cluster).items()))]
     parts.extend(repr(event) for event in cluster.events)
     return "\n".join(parts)
+
+
+def written_beyond(
+    cluster: rollsim.Cluster, before: dict[tuple[str, str, str], str], applied: set[tuple[str, str]]
+) -> str:
+    """Why an apply that refused some documents wrote more than the ones it reports
+    applied (``(kind, name)``; kubectl applies each document on its own), or ''."""
+    after = objects(cluster)
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key) and (key[0], key[2]) not in applied:
+            return f"{key[0]}/{key[2]} in {key[1] or 'the cluster'} changed but was not applied"
+    return ""
 
 
 def probe(cluster: rollsim.Cluster) -> tuple[str, str]:
@@ -140,11 +158,17 @@ def attempt(
 ) -> tuple[Outcome | None, Any]:
     """Do ``action``; the outcome if it ended the case (rejected, defect), else its result."""
     before = snapshot(cluster)
+    stored_before = objects(cluster)
     try:
         result = action()
     except rollsim.RollsimError as err:
         outcome = raised(REJECTED, phase, err)
-        why = unchanged(cluster, before, baseline) if check_unchanged else ""
+        applied = _applied_before_refusal(err)
+        if applied is not None:
+            # Documents beside the refused ones were applied: only they may have written.
+            why = written_beyond(cluster, stored_before, applied) if check_unchanged else ""
+        else:
+            why = unchanged(cluster, before, baseline) if check_unchanged else ""
         if why:
             outcome.kind = PARTIAL_WRITE
             outcome.notes.append(why)
@@ -155,6 +179,25 @@ def attempt(
     if too_big:
         return Outcome(ABSURD_SIZE, phase, message=too_big), None
     return None, result
+
+
+def _applied_before_refusal(err: rollsim.RollsimError) -> set[tuple[str, str]] | None:
+    """The (kind, name) of each document an apply wrote before reporting the refused
+    ones: from ``ApplyError.applied``, or the lines kubectl printed; None when the
+    error applied nothing."""
+    if isinstance(err, rollsim.ApplyError) and err.applied:
+        return {(o.kind, o.metadata.name) for o in err.applied}
+    output = getattr(err, "output", "")
+    if isinstance(err, rollsim.KubectlError) and output:
+        applied = set()
+        for line in output.splitlines():
+            ref = line.split(" ", 1)[0]
+            resource, _, name = ref.partition("/")
+            info = lookup(resource)
+            if info is not None and name:
+                applied.add((info.store_key, name))
+        return applied
+    return None
 
 
 def apply_case(

@@ -35,6 +35,7 @@ def test_reproducer_is_refused_or_accepted_as_its_file_says(reproducer: Reproduc
     if outcome.kind == REJECTED:
         assert outcome.error in (
             "ValidationError",
+            "ApplyError",
             "KubectlError",
             "NotFoundError",
             "InvalidOperation",

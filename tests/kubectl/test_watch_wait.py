@@ -82,3 +82,34 @@ def test_watch_only_skips_the_listing() -> None:
     c = _cluster()
     c.run(until=60)
     assert c.kubectl("get deploy --watch-only --request-timeout=5s") == ""
+
+
+def test_a_watch_without_a_timeout_stops_once_nothing_it_lists_changes() -> None:
+    """A Flagger canary ticks forever, so the clock always has a next event: the watch
+    ends WATCH_IDLE_LIMIT after the last change instead of running the whole limit."""
+    from rollsim.kubectl.watch import WATCH_IDLE_LIMIT
+
+    c = rollsim.Cluster(seed=0)
+    c.apply(
+        """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: podinfo}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: podinfo}}
+  template:
+    metadata: {labels: {app: podinfo}}
+    spec: {containers: [{name: podinfod, image: "ghcr.io/stefanprodan/podinfo:6.0.0"}]}
+---
+apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: {name: podinfo}
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+  service: {port: 9898}
+  analysis: {interval: 10s, threshold: 5, maxWeight: 50, stepWeight: 10}
+"""
+    )
+    c.run(until=60)
+    c.kubectl("get deploy/podinfo-primary -w")
+    assert 60 + WATCH_IDLE_LIMIT <= c.now <= 60 + 2 * WATCH_IDLE_LIMIT
