@@ -27,7 +27,7 @@ from rollsim.api.argo import (
     RolloutSpec,
 )
 from rollsim.api.core import Container, PodSpec
-from rollsim.api.flagger import CanaryAnalysis, CanaryMetric, CanarySpec
+from rollsim.api.flagger import CanaryAnalysis, CanarySpec, MetricTemplateProvider
 from rollsim.api.wire import wire_name
 
 __all__ = ["NOT_SIMULATED", "not_simulated_fields"]
@@ -69,7 +69,8 @@ NOT_SIMULATED: Mapping[type, frozenset[str]] = {
     CanaryAnalysis: frozenset(
         {"webhooks", "alerts", "sessionAffinity", "primaryReadyThreshold", "canaryReadyThreshold"}
     ),
-    CanaryMetric: frozenset({"templateVariables"}),
+    # No request leaves the simulation: a provider's connection settings are kept only.
+    MetricTemplateProvider: frozenset({"address", "insecureSkipVerify", "headers", "region"}),
 }
 
 
