@@ -93,20 +93,14 @@ def test_bootstrap_creates_the_canary_objects(tmp_path: Path) -> None:
     assert t.cluster.get("deployment", "podinfo", namespace="test").spec.replicas == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the expected 'apply -k' lines are in file order (hpa.yaml, deployment.yaml); "
-    "kubectl builds -k with kustomize's legacy sort (cli-runtime KustomizeVisitor: "
-    "ReorderOptionLegacy), whose orderFirst has Deployment and not HorizontalPodAutoscaler, "
-    "so kubectl prints deployment.apps/podinfo created first: the assertion needs that order",
-)
 def test_bootstrap_as_typed(tmp_path: Path) -> None:
     """The tutorial's own bootstrap lines: ``create ns`` and ``apply -k`` of kustomize/podinfo."""
     t = terminal(tmp_path)
     assert t.type("kubectl create ns test") == "namespace/test created\n"
     out = t.type(f"kubectl apply -k {FLAGGER / 'kustomize' / 'podinfo'}")
+    # kubectl builds -k with kustomize's legacy sort, whose orderFirst lists Deployment.
     assert out == (
-        "horizontalpodautoscaler.autoscaling/podinfo created\ndeployment.apps/podinfo created\n"
+        "deployment.apps/podinfo created\nhorizontalpodautoscaler.autoscaling/podinfo created\n"
     )
     t.type("kubectl apply -f ./podinfo-canary.yaml")
     t.wait(60)
