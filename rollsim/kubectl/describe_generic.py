@@ -89,23 +89,28 @@ def _go_float_v(value: float) -> str:
     return f"{mantissa.removesuffix('.0')}e{sign}{exponent.lstrip('+-').zfill(2)}"
 
 
-def unstructured_content(content: Mapping[str, Any], level: int = 0, skip_prefix: str = "") -> str:
-    """``printUnstructuredContent``: every field but the skipped ones, in sorted order."""
+def unstructured_content(
+    content: Mapping[str, Any],
+    level: int = 0,
+    skip_prefix: str = "",
+    skip: frozenset[str] = _SKIPPED,
+) -> str:
+    """``printUnstructuredContent``: every field but the ``skip`` paths, in sorted order."""
     out = ""
     indent = "  " * level
     for field in sorted(content):
         value = content[field]
         path = f"{skip_prefix}.{field}"
-        if path in _SKIPPED:
+        if path in skip:
             continue
         if isinstance(value, Mapping):
             out += f"{indent}{smart_label(field)}:\n"
-            out += unstructured_content(value, level + 1, path)
+            out += unstructured_content(value, level + 1, path, skip)
         elif isinstance(value, list):
             out += f"{indent}{smart_label(field)}:\n"
             for child in value:
                 if isinstance(child, Mapping):
-                    out += unstructured_content(child, level + 1, path)
+                    out += unstructured_content(child, level + 1, path, skip)
                 else:
                     out += f"{indent}  {go_print(child)}\n"
         else:
