@@ -52,6 +52,9 @@ class Target:
 
 def delete(k: Kubectl, args: Args) -> str:
     """``kubectl delete (-f FILE | TYPE [NAME... | -l SELECTOR | --all])``."""
+    for flag in ("force", "now", "grace-period", "interactive", "raw", "field-selector"):
+        if flag in args.flags:
+            raise KubectlError(f"error: rollsim does not simulate `kubectl delete --{flag}`")
     policy, warning = _cascade(args)
     dry_run = args.dry_run(k.warn)
     selecting = args.bool_flag("all", False) or "selector" in args.flags

@@ -87,6 +87,9 @@ def _kinds(k: Kubectl, pairs: list[list[str]]) -> list[tuple[Any, str]]:
 
 def label(k: Kubectl, args: Args) -> str:
     """``kubectl label``: a line per object, ``labeled``, ``unlabeled`` or ``not labeled``."""
+    for flag in ("local", "resource-version", "field-selector", "filename"):
+        if flag in args.flags:
+            raise KubectlError(f"error: rollsim does not simulate `kubectl label --{flag}`")
     resources, pairs = resources_and_pairs(args.positional, "label")
     listing = args.bool_flag("list", False)
     if args.bool_flag("all", False) and "selector" in args.flags:

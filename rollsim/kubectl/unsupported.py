@@ -42,7 +42,6 @@ NOT_SIMULATED_VERBS = frozenset(
         "exec",
         "explain",
         "expose",
-        "kustomize",
         "logs",
         "options",
         "plugin",

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from rollsim import Cluster, KubectlError
+from rollsim.kubectl.commands import _VERBS
 from rollsim.kubectl.unsupported import NOT_SIMULATED_VERBS
+
+
+def test_no_verb_is_both_run_and_refused() -> None:
+    assert NOT_SIMULATED_VERBS.isdisjoint(_VERBS)
 
 
 @pytest.mark.parametrize("verb", sorted(NOT_SIMULATED_VERBS))

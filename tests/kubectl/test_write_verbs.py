@@ -212,3 +212,23 @@ def test_boolean_flag_spellings() -> None:
     )
     err = fails(cluster, "label deploy foo tier=fe --overwrite=False")
     assert err.message == "error: 'tier' already has a value (be), and --overwrite is false"
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("delete deploy foo --force", "error: rollsim does not simulate `kubectl delete --force`"),
+        (
+            "delete deploy foo --grace-period=0",
+            "error: rollsim does not simulate `kubectl delete --grace-period`",
+        ),
+        (
+            "label deploy foo a=b --local",
+            "error: rollsim does not simulate `kubectl label --local`",
+        ),
+    ],
+)
+def test_flags_not_simulated_are_refused(command: str, message: str) -> None:
+    cluster = one_revision("foo")
+    assert fails(cluster, command).message == message
+    assert [d.metadata.name for d in cluster.list("deploy")] == ["foo"]
