@@ -35,9 +35,14 @@ from rollsim.api.wire import wire_name
 from rollsim.controllers.deployment.util import LAST_APPLIED_ANNOTATION
 from rollsim.verbs import budget
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
+from rollsim.verbs.namespaces import check_create
+from rollsim.verbs.status import StatusError
 from rollsim.world.store import Store
 
 __all__ = ["Applied", "apply", "merge_patch", "patch"]
+
+#: What refuses one document's write: invalid, a missing object, an admission refusal.
+_Refusal = ValidationError | NotFoundError | StatusError
 
 #: Kinds whose objects rollsim acts on although they are stored as inert objects:
 #: a Namespace admits writes into it, a CRD teaches discovery a kind.
@@ -111,7 +116,7 @@ def apply(
     """
     applied = Applied()
     problems: list[str] = []
-    failures: list[ValidationError | NotFoundError] = []
+    failures: list[_Refusal] = []
     for document in decode_documents(source, store.discovery):
         if document.problem:
             problems.append(document.problem)
@@ -123,7 +128,7 @@ def apply(
             target = _target(document, namespace, enforce_namespace)
             current = store.get(target.kind, target.metadata.namespace, target.metadata.name)
             stored, outcome = _apply_one(store, target, document, max_pods)
-        except (ValidationError, NotFoundError) as err:
+        except (ValidationError, NotFoundError, StatusError) as err:
             failures.append(_from_server(err, document))
             continue
         applied.append(stored)
@@ -149,18 +154,18 @@ def _fields_added(current: Any, stored: Any) -> list[str]:
     return [path for path in not_simulated_fields(stored) if path not in before]
 
 
-def _from_server(
-    err: ValidationError | NotFoundError, document: Decoded
-) -> ValidationError | NotFoundError:
+def _from_server(err: _Refusal, document: Decoded) -> _Refusal:
     """A write the API server refused, as kubectl reports it for ``document``:
-    ``AddSourceToErr`` names the file a NotFound came from."""
-    if isinstance(err, NotFoundError) and document.where:
-        return NotFoundError(f'error when creating "{document.where}": {err}')
+    ``AddSourceToErr`` names the file a NotFound or Forbidden came from."""
+    if isinstance(err, (NotFoundError, StatusError)) and document.where:
+        return type(err)(f'error when creating "{document.where}": {err}')
     return err
 
 
-def _kubectl_text(err: ValidationError | NotFoundError) -> str:
+def _kubectl_text(err: _Refusal) -> str:
     """One refusal among several, as kubectl prints it."""
+    if isinstance(err, StatusError):
+        return f"Error from server ({err.reason}): {err}"
     return f"Error from server (NotFound): {err}" if isinstance(err, NotFoundError) else str(err)
 
 
@@ -214,9 +219,12 @@ def _apply_one(store: Store, obj: Any, document: Decoded, max_pods: int) -> tupl
     kind = document.kind
     assert kind is not None
     namespace = obj.metadata.namespace
-    if kind.namespaced and not store.namespace_exists(namespace):
-        raise not_found("namespaces", namespace)
     current = store.get(obj.kind, namespace, obj.metadata.name)
+    if kind.namespaced and current is None:
+        # The NamespaceLifecycle admission plugin: no such namespace, or terminating.
+        check_create(store, namespace, kind.resource, obj.metadata.name)
+    elif kind.namespaced and not store.namespace_exists(namespace):
+        raise not_found("namespaces", namespace)
     desired = _applied(obj, _as_kubectl_sends(document.manifest, namespace, kind), current)
     if current is not None and obj.kind == "Deployment":
         problems = validate_deployment_update(desired, current)

@@ -66,6 +66,21 @@ def test_create_into_a_terminating_namespace_is_forbidden() -> None:
     )
 
 
+def test_apply_into_a_terminating_namespace_is_forbidden_but_updates_go_through() -> None:
+    """NamespaceLifecycle refuses creates in a terminating namespace; an update of an
+    object already there is let through (the controller deletes it soon after)."""
+    cluster = guestbook_in_test()
+    cluster.kubectl("delete ns test --wait=false")
+    err = _fails(cluster, "apply -f -", stdin=CONFIG_MAP.replace("settings", "late"))
+    assert err.message == (
+        'Error from server (Forbidden): configmaps "late" is forbidden: unable to create new '
+        "content in namespace test because it is being terminated"
+    )
+    assert cluster.kubectl("apply -f -", stdin=CONFIG_MAP + "data: {a: b}\n") == (
+        "configmap/settings configured\n"
+    )
+
+
 @pytest.mark.parametrize("name", ["default", "kube-system", "kube-public"])
 def test_immortal_namespaces_may_not_be_deleted(name: str) -> None:
     err = _fails(Cluster(), f"delete ns {name}")
