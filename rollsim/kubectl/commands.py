@@ -49,6 +49,7 @@ _SHORT = {
     "-c": "containers",
     "-e": "env",
     "-k": "kustomize",
+    "-L": "label-columns",
 }
 _BOOLEAN = {
     "watch",

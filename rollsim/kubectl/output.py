@@ -41,13 +41,13 @@ def crd_columns(k: Kubectl, info: KindInfo) -> list[PrinterColumn] | None:
 
 def table_options(k: Kubectl, args: Args, info: KindInfo, with_kind: bool) -> TableOptions:
     """The print flags as they shape ``info``'s table."""
-    labels = args.flags.get("label-columns", "")
+    labels = args.slice_flag("label-columns")
     return TableOptions(
         wide=args.flags.get("output") == "wide",
         with_namespace=k.all_namespaces and info.namespaced,
         with_kind=info.singular if with_kind else "",
         show_labels=args.flags.get("show-labels") == "true",
-        label_columns=tuple(key.strip() for key in labels.split(",") if key.strip()),
+        label_columns=tuple(key.strip() for key in labels if key.strip()),
         no_headers=args.flags.get("no-headers") == "true",
     )
 

@@ -109,3 +109,14 @@ def test_a_format_rollsim_does_not_print_says_so(cluster: rollsim.Cluster) -> No
     with pytest.raises(rollsim.KubectlError) as raised:
         cluster.kubectl("get deploy -o go-template={{.kind}}")
     assert raised.value.message == "error: rollsim does not simulate `kubectl get -o go-template`"
+
+
+def test_label_columns_by_shorthand_and_repeated() -> None:
+    """``-L`` is ``--label-columns``, a StringSlice: each use adds columns, in order."""
+    c = rollsim.Cluster()
+    c.apply(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, labels: {app: web, tier: fe}}\n"
+    )
+    assert c.kubectl("get cm -L tier -L app") == (
+        "NAME   DATA   AGE   TIER   APP\ncfg    0      0s    fe     web\n"
+    )
