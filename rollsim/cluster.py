@@ -45,6 +45,7 @@ from rollsim.verbs import create as create_verbs
 from rollsim.verbs import delete as delete_verbs
 from rollsim.verbs import deployments, rollouts
 from rollsim.verbs import labels as label_verbs
+from rollsim.verbs import patch as patch_verbs
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.world.clock import Clock
 from rollsim.world.events import Event, EventLog
@@ -441,15 +442,25 @@ class Cluster:
         info, obj_name = self._resolve(ref, name)
         delete_verbs.delete(self.store, self.kubelet, info, namespace, obj_name, cascade, self.now)
 
-    def patch(self, ref: Ref, patch: Mapping[str, Any], namespace: str = "default") -> Any:
-        """Apply a JSON merge patch (RFC 7386) to an object, as ``kubectl patch --type merge``.
+    def patch(
+        self,
+        ref: Ref,
+        patch: Any,
+        namespace: str = "default",
+        type: str = "merge",
+    ) -> Any:
+        """Patch an object as ``kubectl patch --type merge|json|strategic`` does: a JSON
+        merge patch (RFC 7386, the default here), a JSON patch (RFC 6902, a list of
+        operations) or a strategic merge patch (lists merged by their merge keys;
+        refused for custom resources, as the API server refuses it).
 
         The patched object is decoded, defaulted and validated like a manifest;
         on any error nothing changes.
         """
         info, name = self._resolve(ref)
         current = self.get(info.kind, name, namespace)
-        return apply_verbs.patch(self.store, current, patch, self.max_pods)
+        change = patch_verbs.as_merge_patch(current, patch, type, info)
+        return apply_verbs.patch(self.store, current, change, self.max_pods)
 
     def label(self, ref: Ref, labels: Mapping[str, str | None], namespace: str = "default") -> Any:
         """``kubectl label``: set each label given a value, remove each given ``None``.

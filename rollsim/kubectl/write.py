@@ -23,6 +23,7 @@ from rollsim.kubectl.cmdutil import Args, Kubectl, KubectlError, error_text, res
 from rollsim.kubectl.filenames import manifests
 from rollsim.kubectl.set import set_env, set_resources
 from rollsim.verbs.apply import Applied
+from rollsim.verbs.patch import PATCH_TYPES
 
 __all__ = ["annotate", "apply", "patch", "scale", "set_"]
 
@@ -94,35 +95,43 @@ def _applied_lines(k: Kubectl, applied: Applied) -> str:
 
 
 def patch(k: Kubectl, args: Args) -> str:
-    """``kubectl patch TYPE NAME -p PATCH [--type merge|strategic]`` (both applied as a
-    JSON merge patch, which is what they do to the fields rollsim models)."""
+    """``kubectl patch TYPE NAME -p PATCH [--type strategic|merge|json]`` (pkg/cmd/patch
+    ``PatchOptions.RunPatch``): the patch sent as the type names it, ``patched`` or
+    ``patched (no change)`` printed, the server's refusal as kubectl prints it."""
     info, name = args.target("patch")
     text = args.flags.get("patch")
     if text is None:
-        raise KubectlError("error: must specify -p to patch")
+        raise KubectlError(
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+        )
     patch_type = args.flags.get("type", "strategic")
-    if patch_type not in ("strategic", "merge"):
-        raise KubectlError(f"error: rollsim supports --type merge and strategic, not {patch_type}")
-    document = _parse_patch(text)
-    _check_patch_identity(document, name, k.namespace)
+    if patch_type not in PATCH_TYPES:
+        raise KubectlError(
+            f'error: --type must be one of [json merge strategic], not "{patch_type}"'
+        )
+    document = _parse_patch(text, patch_type)
+    if isinstance(document, dict):
+        _check_patch_identity(document, name, k.namespace)
     before = k.get_object(info, name)
     try:
-        after = k.cluster.patch((info.kind, name), document, namespace=k.namespace)
+        after = k.cluster.patch((info.kind, name), document, namespace=k.namespace, type=patch_type)
     except ValidationError as err:
         raise KubectlError(error_text(str(err))) from None
     unchanged = after.metadata.resource_version == before.metadata.resource_version
     return f"{info.singular}/{name} patched{' (no change)' if unchanged else ''}\n"
 
 
-def _parse_patch(text: str) -> dict[str, Any]:
-    """``-p`` as kubectl's ``yaml.ToJSON`` reads it: YAML or JSON, a mapping at the top,
-    composed by the manifest decoder, so its limits (nesting, aliasing, duplicate
-    keys) and go-yaml's words hold for a patch too."""
+def _parse_patch(text: str, patch_type: str) -> Any:
+    """``-p`` as kubectl's ``yaml.ToJSON`` reads it: YAML or JSON, composed by the
+    manifest decoder, so its limits (nesting, aliasing, duplicate keys) and go-yaml's
+    words hold for a patch too. A merge or strategic patch must be a mapping (the
+    handler's ``map[string]interface{}``); a JSON patch's list is checked by the
+    server (``jsonpatch.DecodePatch``)."""
     try:
         document = compose_yaml(text)
     except YAMLProblem as err:
         raise KubectlError(f"error: unable to parse {go_value(text)}: {err}") from None
-    if not isinstance(document, dict):
+    if patch_type != "json" and not isinstance(document, dict):
         raise KubectlError(f"error: unable to parse {go_value(text)}: patch is not a JSON object")
     return document
 

@@ -6,7 +6,8 @@ then reports every error together; the last-applied-configuration annotation
 drives its three-way merge. Each document is decoded, defaulted, validated,
 checked against its namespace and the simulation budget before it is written:
 an invalid document changes nothing, and the documents around it are applied.
-The API server's JSON merge patch (RFC 7386) is here too.
+The patched body of ``kubectl patch`` is written here too (the patches themselves
+are ``rollsim.verbs.patch``; ``merge_patch`` is re-exported from there).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from rollsim.controllers.deployment.util import LAST_APPLIED_ANNOTATION
 from rollsim.verbs import budget
 from rollsim.verbs.budget import DEFAULT_MAX_PODS
 from rollsim.verbs.namespaces import check_create
+from rollsim.verbs.patch import merge_patch
 from rollsim.verbs.status import StatusError
 from rollsim.world.store import Store
 
@@ -69,31 +71,6 @@ class Applied(list[Any]):
         self.not_simulated = []
         self.outcomes = []
         self.fields_not_simulated = []
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch: maps merge recursively, ``null`` deletes, others replace.
-
-    Walks the patch with a stack rather than recursion, so a patch nested ten
-    thousand deep merges like a shallow one instead of raising ``RecursionError``.
-    """
-    if not isinstance(patch, Mapping):
-        return patch
-    merged = dict(target) if isinstance(target, Mapping) else {}
-    pending: list[tuple[dict[Any, Any], Mapping[Any, Any]]] = [(merged, patch)]
-    while pending:
-        result, change = pending.pop()
-        for key, value in change.items():
-            if value is None:
-                result.pop(key, None)
-            elif isinstance(value, Mapping):
-                current = result.get(key)
-                child = dict(current) if isinstance(current, Mapping) else {}
-                result[key] = child
-                pending.append((child, value))
-            else:
-                result[key] = value
-    return merged
 
 
 def apply(
