@@ -59,6 +59,7 @@ _BOOLEAN = {
     "show-labels",
     "no-headers",
     "watch-only",
+    "show-events",
 }
 #: The writing verbs' boolean flags (pkg/cmd/delete, label, set, apply, create).
 _BOOLEAN |= {"all", "recursive", "ignore-not-found", "wait", "force", "now", "list", "local"}
