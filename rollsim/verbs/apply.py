@@ -203,14 +203,8 @@ def _apply_one(store: Store, obj: Any, document: Decoded, max_pods: int) -> tupl
     elif kind.namespaced and not store.namespace_exists(namespace):
         raise not_found("namespaces", namespace)
     desired = _applied(obj, _as_kubectl_sends(document.manifest, namespace, kind), current)
-    if current is not None and obj.kind == "Deployment":
-        problems = validate_deployment_update(desired, current)
-        if problems:
-            raise ValidationError(problems, obj.kind, obj.metadata.name)
-    elif current is not None and obj.kind == "Pod":
-        problems = validate_pod_update(desired, current)
-        if problems:
-            raise ValidationError(problems, obj.kind, obj.metadata.name)
+    if current is not None:
+        _check_update(desired, current)
     budget.check(store, [desired], max_pods)
     if kind.inert:
         store.discovery.learn(kind)
@@ -240,12 +234,22 @@ def patch(
         )
     ((obj, _),) = load_documents(_same_object(merged, current))
     desired = replace(obj, status=current.status) if hasattr(current, "status") else obj
-    if desired.kind == "Deployment":
-        problems = validate_deployment_update(desired, current)
-        if problems:
-            raise ValidationError(problems, desired.kind, desired.metadata.name)
+    _check_update(desired, current)
     budget.check(store, [desired], max_pods)
     return store.update(desired)
+
+
+def _check_update(desired: Any, current: Any) -> None:
+    """The registry strategy's ``ValidateUpdate`` for the kinds that have one: a
+    Deployment's selector is immutable, a Pod's spec mostly so."""
+    if desired.kind == "Deployment":
+        problems = validate_deployment_update(desired, current)
+    elif desired.kind == "Pod":
+        problems = validate_pod_update(desired, current)
+    else:
+        return
+    if problems:
+        raise ValidationError(problems, desired.kind, desired.metadata.name)
 
 
 def _same_object(merged: dict[str, Any], current: Any) -> dict[str, Any]:

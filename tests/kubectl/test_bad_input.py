@@ -282,7 +282,7 @@ def test_patch_emptying_the_namespace_changes_nothing() -> None:
     a no-op. Was a KeyError in the store."""
     cluster = world()
     before = snapshot(cluster)
-    out = cluster.kubectl("""patch canary x -p '{metadata: {namespace: ""}}'""")
+    out = cluster.kubectl("""patch canary x --type merge -p '{metadata: {namespace: ""}}'""")
     assert out == "canary.flagger.app/x patched (no change)\n"
     assert snapshot(cluster) == before
 
@@ -310,7 +310,7 @@ def test_patch_emptying_the_namespace_changes_nothing() -> None:
 def test_patch_cannot_rename_or_move(shared: Cluster, patch: str, message: str) -> None:
     """The patch handler's ``checkName`` compares the patched object with the URL."""
     before = snapshot(shared)
-    assert fails(shared, f"patch canary x -p '{patch}'").message == message
+    assert fails(shared, f"patch canary x --type merge -p '{patch}'").message == message
     assert snapshot(shared) == before
 
 

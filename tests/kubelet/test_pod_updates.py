@@ -117,3 +117,12 @@ def test_adding_a_container_is_forbidden_by_name() -> None:
         'The Pod "nginx" is invalid: spec.containers: Forbidden: '
         "pod updates may not add or remove containers"
     )
+
+
+def test_a_patch_is_held_to_the_same_update_rules() -> None:
+    """The API server validates a patched Pod as it validates a replaced one."""
+    c = running_pod()
+    with pytest.raises(rollsim.ValidationError) as raised:
+        c.patch("pod/nginx", {"spec": {"terminationGracePeriodSeconds": 5}}, type="merge")
+    assert str(raised.value).startswith(FORBIDDEN)
+    assert c.store.get("Pod", "default", "nginx").spec.termination_grace_period_seconds == 30
