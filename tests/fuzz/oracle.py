@@ -14,6 +14,7 @@ or a random draw is caught although the store looks unchanged.
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -181,20 +182,28 @@ def attempt(
     return None, result
 
 
+#: A line kubectl prints for an object it wrote before it reported an error.
+_WRITTEN = re.compile(r'^(?:([^\s/]+)/(\S+) \w+|([^\s"]+) "([^"]+)" deleted)')
+
+
 def _applied_before_refusal(err: rollsim.RollsimError) -> set[tuple[str, str]] | None:
-    """The (kind, name) of each document an apply wrote before reporting the refused
-    ones: from ``ApplyError.applied``, or the lines kubectl printed; None when the
-    error applied nothing."""
+    """The (kind, name) of each object a command wrote before reporting what it refused
+    (kubectl applies, creates and deletes each object on its own): from
+    ``ApplyError.applied``, or the lines kubectl printed; None when it wrote nothing."""
     if isinstance(err, rollsim.ApplyError) and err.applied:
         return {(o.kind, o.metadata.name) for o in err.applied}
     output = getattr(err, "output", "")
     if isinstance(err, rollsim.KubectlError) and output:
         applied = set()
         for line in output.splitlines():
-            ref = line.split(" ", 1)[0]
-            resource, _, name = ref.partition("/")
+            # ``deployment.apps/web created`` (apply, create) or
+            # ``service "web" deleted from default namespace`` (delete).
+            found = _WRITTEN.match(line)
+            if found is None:
+                continue
+            resource, name = found.group(1) or found.group(3), found.group(2) or found.group(4)
             info = lookup(resource)
-            if info is not None and name:
+            if info is not None:
                 applied.add((info.store_key, name))
         return applied
     return None
