@@ -458,7 +458,9 @@ class Cluster:
         on any error nothing changes.
         """
         info, name = self._resolve(ref)
-        current = self.get(info.kind, name, namespace)
+        # A bare pod is patched as stored; ``get`` gives the kubelet's view of it.
+        stored = self.store.get(info.store_key, namespace, name) if info.kind == "Pod" else None
+        current = stored if stored is not None else self.get(info.kind, name, namespace)
         change = patch_verbs.as_merge_patch(current, patch, type, info)
         return apply_verbs.patch(self.store, current, change, self.max_pods)
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import rollsim
 from rollsim.api.core import Container, Pod, PodSpec
+from rollsim.api.defaults import default_pod
 from rollsim.api.meta import ObjectMeta
+
+
+def store_pod(c: rollsim.Cluster, pod: Pod) -> None:
+    """A bare pod written to the store as apply writes one: defaulted (a patch of it is
+    then checked against the defaulted spec, as the API server checks it)."""
+    c.store.create(default_pod(pod))
+
 
 DEPLOYMENT = """
 apiVersion: apps/v1
@@ -52,11 +60,12 @@ def serving_bare_pod() -> rollsim.Cluster:
     c.apply(SERVICE)
     labels = {"app": "web", "pod-template-hash": template_hash()}
     container = Container(name="nginx", image="nginx:1.27")
-    c.store.create(
+    store_pod(
+        c,
         Pod(
             metadata=ObjectMeta(name="bare", namespace="default", labels=labels),
             spec=PodSpec(containers=(container,)),
-        )
+        ),
     )
     c.add_traffic(rollsim.Traffic(rps=100, service="web"))
     c.run(5.0)
@@ -127,11 +136,12 @@ def test_a_bare_pod_relabelled_out_of_the_service_leaves_its_endpoints() -> None
     c = rollsim.Cluster(pods=rollsim.PodBehavior(startup=2.0))
     c.apply(SERVICE)
     container = Container(name="nginx", image="nginx:1.27")
-    c.store.create(
+    store_pod(
+        c,
         Pod(
             metadata=ObjectMeta(name="bare", namespace="default", labels={"app": "web"}),
             spec=PodSpec(containers=(container,)),
-        )
+        ),
     )
     flow = c.add_traffic(rollsim.Traffic(rps=10, service="web", endpoint_lag=1.0))
     c.run(5.0)
