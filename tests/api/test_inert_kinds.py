@@ -203,7 +203,8 @@ def test_an_inert_objects_metadata_is_validated() -> None:
 def test_a_namespace_is_defaulted_as_the_api_server_does() -> None:
     c = rollsim.Cluster()
     [ns] = c.apply(
-        "apiVersion: v1\nkind: Namespace\nmetadata: {name: test, labels: {istio-injection: enabled}}\n"
+        "apiVersion: v1\nkind: Namespace\n"
+        "metadata: {name: test, labels: {istio-injection: enabled}}\n"
     )
     wire = rollsim.to_dict(ns)
     assert wire["metadata"]["labels"] == {
