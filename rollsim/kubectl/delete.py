@@ -213,6 +213,14 @@ def _namespace_of(k: Kubectl, args: Args, info: KindInfo, metadata: dict[str, An
     return given or k.namespace
 
 
+def _by_name(k: Kubectl, named: list[tuple[KindInfo, str]]) -> list[Target]:
+    """Objects named on the command line; with ``-A`` a namespaced one has no namespace
+    to be looked up in (the resource builder's ``visitByName``)."""
+    if k.all_namespaces and any(info.namespaced for info, _ in named):
+        raise KubectlError("error: a resource cannot be retrieved by name across all namespaces")
+    return [Target(*_placed(k, info), name) for info, name in named]
+
+
 def _argument_targets(k: Kubectl, args: Args) -> list[Target]:
     """``TYPE NAME...``, ``TYPE/NAME...``, or ``TYPE`` with ``-l``/``--all`` (listed in
     the namespace, or every namespace with ``-A``)."""
@@ -226,11 +234,11 @@ def _argument_targets(k: Kubectl, args: Args) -> list[Target]:
                 "resource/<resource_name>' instead of 'kubectl get resource "
                 "resource/<resource_name>'"
             )
-        return [Target(*_placed(k, k.kind_named(kind)), name) for kind, name in pairs]
+        return _by_name(k, [(k.kind_named(kind), name) for kind, name in pairs])
     kinds = [k.kind_named(word) for word in first.split(",")]
     names = args.positional[1:]
     if names:
-        return [Target(*_placed(k, info), name) for info in kinds for name in names]
+        return _by_name(k, [(info, name) for info in kinds for name in names])
     if not (args.bool_flag("all", False) or "selector" in args.flags):
         raise KubectlError("error: resource(s) were provided, but no name was specified")
     try:

@@ -68,13 +68,29 @@ def snapshot(cluster: rollsim.Cluster) -> str:
 def written_beyond(
     cluster: rollsim.Cluster, before: dict[tuple[str, str, str], str], applied: set[tuple[str, str]]
 ) -> str:
-    """Why an apply that refused some documents wrote more than the ones it reports
-    applied (``(kind, name)``; kubectl applies each document on its own), or ''."""
+    """Why a command that refused some objects wrote more than the ones it reports
+    written (``(kind, name)``; kubectl writes each object on its own), or ''. What
+    those own (ownerReferences) may change or go with them: the garbage collector's."""
     after = objects(cluster)
-    for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key) and (key[0], key[2]) not in applied:
+    changed = [key for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
+    allowed = set(applied)
+    grew = True
+    while grew:  # ownership is transitive: a Deployment's ReplicaSets, then their pods
+        grew = False
+        for key in changed:
+            texts = before.get(key, "") + after.get(key, "")
+            if (key[0], key[2]) not in allowed and _owned_by(texts, allowed):
+                allowed.add((key[0], key[2]))
+                grew = True
+    for key in changed:
+        if (key[0], key[2]) not in allowed:
             return f"{key[0]}/{key[2]} in {key[1] or 'the cluster'} changed but was not applied"
     return ""
+
+
+def _owned_by(text: str, applied: set[tuple[str, str]]) -> bool:
+    """Whether an object's wire text (``objects``) names one of ``applied`` as owner."""
+    return any(f"'kind': '{kind}', 'name': '{name}'" in text for kind, name in applied)
 
 
 def probe(cluster: rollsim.Cluster) -> tuple[str, str]:

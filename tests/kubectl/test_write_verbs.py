@@ -232,3 +232,17 @@ def test_flags_not_simulated_are_refused(command: str, message: str) -> None:
     cluster = one_revision("foo")
     assert fails(cluster, command).message == message
     assert [d.metadata.name for d in cluster.list("deploy")] == ["foo"]
+
+
+def test_delete_by_name_across_all_namespaces_is_refused() -> None:
+    """cli-runtime's builder (``visitByName``): with -A there is no namespace to look a
+    name up in, so nothing is deleted."""
+    c = Cluster()
+    c.apply("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n")
+    for line in ("delete cm cfg -A", "delete cm/cfg --all-namespaces"):
+        with pytest.raises(KubectlError) as raised:
+            c.kubectl(line)
+        assert raised.value.message == (
+            "error: a resource cannot be retrieved by name across all namespaces"
+        )
+    assert [o.metadata.name for o in c.list("cm")] == ["cfg"]
