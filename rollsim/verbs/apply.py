@@ -41,7 +41,7 @@ from rollsim.verbs.patch import merge_patch
 from rollsim.verbs.status import StatusError
 from rollsim.world.store import Store
 
-__all__ = ["Applied", "apply", "merge_patch", "patch"]
+__all__ = ["Applied", "apply", "document_target", "merge_patch", "patch"]
 
 #: What refuses one document's write: invalid, a missing object, an admission refusal.
 _Refusal = ValidationError | NotFoundError | StatusError
@@ -102,7 +102,7 @@ def apply(
             failures.append(document.error)
             continue
         try:
-            target = _target(document, namespace, enforce_namespace)
+            target = document_target(document, namespace, enforce_namespace)
             current = store.get(target.kind, target.metadata.namespace, target.metadata.name)
             stored, outcome = _apply_one(store, target, document, max_pods)
         except (ValidationError, NotFoundError, StatusError) as err:
@@ -146,7 +146,7 @@ def _kubectl_text(err: _Refusal) -> str:
     return f"Error from server (NotFound): {err}" if isinstance(err, NotFoundError) else str(err)
 
 
-def _target(document: Decoded, namespace: str, enforce: bool) -> Any:
+def document_target(document: Decoded, namespace: str, enforce: bool) -> Any:
     """The document's object in the namespace it goes to: its own, else ``namespace``;
     none for a cluster-scoped kind (the API server clears one a manifest gives)."""
     kind = document.kind

@@ -21,7 +21,7 @@ from rollsim.api.errors import (
 )
 from rollsim.api.manifest import Decoded, decode_documents
 from rollsim.verbs import budget
-from rollsim.verbs.apply import Applied, _target
+from rollsim.verbs.apply import Applied, document_target
 from rollsim.verbs.namespaces import check_create
 from rollsim.verbs.status import StatusError, already_exists
 from rollsim.world.store import Store
@@ -99,7 +99,7 @@ def _create_one(
         raise document.error
     kind = document.kind
     assert kind is not None
-    target = _target(document, namespace, enforce)
+    target = document_target(document, namespace, enforce)
     if dry_run == "client":
         return target
     meta = target.metadata
