@@ -192,6 +192,7 @@ class Kubelet:
         pod.epoch += 1
         pod.restarts += 1
         pod.started = False
+        pod.serving = False
         pod.waiting_reason = "ContainerCreating"
         if pod.ready:
             pod.ready = False
@@ -352,6 +353,7 @@ class Kubelet:
 
     def _turn_ready(self, pod: PodRecord) -> None:
         pod.ready = True
+        pod.serving = True
         pod.ready_since = self._clock.now
         self._changed(pod)
         if pod.unready_after is not None:
@@ -374,6 +376,7 @@ class Kubelet:
 
     def _turn_unready(self, pod: PodRecord) -> None:
         pod.ready = False
+        pod.serving = False
         pod.ready_since = self._clock.now
         pod.available = False
         self._event(
@@ -388,6 +391,7 @@ class Kubelet:
         pod.epoch += 1
         pod.restarts += 1
         pod.started = False
+        pod.serving = False
         if pod.ready:
             pod.ready = False
             pod.ready_since = self._clock.now
@@ -420,6 +424,7 @@ class Kubelet:
         self._clock.at(delay, self._gone, pod)
 
     def _gone(self, pod: PodRecord) -> None:
+        pod.serving = False
         del self.index.by_name[(pod.namespace, pod.name)]
         self.index.orphans.pop(pod.uid, None)
         for handler in self._on_gone:

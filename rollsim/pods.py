@@ -53,6 +53,7 @@ class PodRecord:
         "ready_since",
         "restarts",
         "scheduled_at",
+        "serving",
         "shutdown",
         "start_delay",
         "started",
@@ -95,6 +96,9 @@ class PodRecord:
         self.ready = False
         self.ready_since: float | None = None
         self.available = False
+        #: The application answers requests correctly (the kubelet's Ready is the
+        #: prober's opinion of it, which lags behind, or runs ahead without a probe).
+        self.serving = False
         self.counted_available = False
         self.deleted_at: float | None = None
         self.restarts = 0

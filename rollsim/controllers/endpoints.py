@@ -4,9 +4,10 @@ Mirrors what the EndpointSlice controller and kube-proxy do together: a pod
 is an endpoint while it is Ready; kube-proxy balances uniformly over
 endpoints. ``lag`` is the propagation delay (endpoints controller, then
 every node's proxy or a load balancer) before a pod turning Ready, turning
-NotReady or being deleted is reflected. A pod that stopped serving while it
-is still listed (it crashed, failed readiness, or finished terminating before
-the removal propagated) is a *dead* endpoint: requests sent to it fail. That
+NotReady or being deleted is reflected. A listed pod whose application does
+not answer (``PodRecord.serving`` false: it crashed, hung, is still warming
+up, or finished terminating before the removal propagated) is a *dead*
+endpoint: requests sent to it fail. That
 is the classic source of 5xx during rollouts, and why a preStop sleep longer
 than the lag removes it.
 
@@ -122,10 +123,13 @@ class Route:
 
     def add(self, pod: PodRecord) -> None:
         if pod.uid in self.members:
-            self.set_dead(pod, False)
+            self.set_dead(pod, not pod.serving)
             return
-        self.members[pod.uid] = False
-        self._counts(pod).listed += 1
+        self.members[pod.uid] = not pod.serving
+        counts = self._counts(pod)
+        counts.listed += 1
+        if not pod.serving:
+            counts.dead += 1
 
     def remove(self, pod: PodRecord) -> None:
         dead = self.members.pop(pod.uid, None)
@@ -242,16 +246,17 @@ class EndpointsController:
             if not route.selects(pod):
                 continue
             listed = pod.uid in route.members
+            if listed:
+                # Listed or not (the lagging part), requests reach the pod now: they
+                # fail while its application does not answer.
+                route.set_dead(pod, not pod.serving)
             if pod.deleted_at is not None:
                 if listed:
                     self._later(route, pod, self._remove_if_deleted)
             elif pod.ready:
                 if not listed:
                     self._later(route, pod, self._add_if_ready)
-                else:
-                    route.set_dead(pod, False)
             elif listed:
-                route.set_dead(pod, True)
                 self._later(route, pod, self._remove_if_unready)
         self._changed()
 
