@@ -26,12 +26,20 @@ from rollsim.api.argo import Rollout
 from rollsim.api.flagger import Canary
 from rollsim.api.kinds import Workload, WorkloadFacts, workloads
 from rollsim.pods import PodIndex, ReplicaSetPods
-from rollsim.timeline import CUMULATIVE, GAUGES, REVISION_GAUGES, RevisionTimeline, Timeline
+from rollsim.timeline import (
+    CUMULATIVE,
+    FLOW_COLUMNS,
+    GAUGES,
+    REVISION_GAUGES,
+    FlowTimeline,
+    RevisionTimeline,
+    Timeline,
+)
 from rollsim.traffic import FlowSum, TrafficFlow
 from rollsim.world.clock import RECORDER_PRIORITY, Clock
 from rollsim.world.store import Store
 
-__all__ = ["Recorder", "analysis_service"]
+__all__ = ["Recorder", "analysis_service", "flow_names"]
 
 Array = npt.NDArray[np.float64]
 
@@ -162,6 +170,14 @@ class Recorder:
         self.series: dict[tuple[str, str, str], _DeploymentSeries] = {}
         store.watchers.append(self._object_written)
 
+    def add_flow(self, flow: TrafficFlow) -> None:
+        """Count ``flow`` from now on; a second flow of the same name is refused, as its
+        Timeline columns could not be told apart."""
+        if flow.name and any(other.name == flow.name for other in self.flows):
+            raise ValueError(f"a traffic flow named {flow.name!r} was already added")
+        self.flows.append(flow)
+        self.changed()
+
     def _object_written(self, _kind: str, _old: Any, _new: Any) -> None:
         self.changed()
 
@@ -221,8 +237,7 @@ class Recorder:
         """Append a row to every workload's series (and its ReplicaSets') at ``now``."""
         now = self._clock.now
         for flow in self.flows:
-            flow.advance(now)
-            flow.snapshot()
+            flow.step(now)
         for kind, workload in workloads().items():
             for d in self._store.list(kind, None):
                 key = (kind, d.metadata.namespace, d.metadata.name)
@@ -364,7 +379,52 @@ class Recorder:
             if rs_series.revision:
                 revisions[rs_series.revision] = revision_timeline
         rollouts = tuple((r.start, r.end, r.targets, r.rolled_back) for r in series.rollouts)
-        return Timeline(t, columns, revisions, by_name, name, rollouts)
+        flows = self._flow_timelines(series.flows, t)
+        return Timeline(t, columns, revisions, by_name, name, rollouts, flows)
+
+    def _flow_timelines(self, flows: Sequence[TrafficFlow], t: Array) -> dict[str, FlowTimeline]:
+        """Each flow's own columns at the workload's rows (its logged rows, every one a
+        recorder row), and at ``now`` what it offered since its last row."""
+        names = dict(zip(map(id, self.flows), flow_names(self.flows), strict=True))
+        now = self._clock.now
+        found = {}
+        for flow in flows:
+            logged = np.frombuffer(flow.log_t, dtype=np.float64)
+            index = np.searchsorted(logged, t, side="right") - 1
+            before = index < 0
+            columns = {}
+            for key in FLOW_COLUMNS:
+                recorded = np.append(np.frombuffer(flow.columns[key], dtype=np.float64), 0.0)
+                column = recorded[np.where(before, -1, index)]
+                if key == "latency":
+                    column[before] = np.nan
+                columns[key] = column
+            if len(t) and t[-1] == now and now > flow.since:
+                _flow_row_now(flow, now, columns)
+            name = names[id(flow)]
+            found[name] = FlowTimeline(t, columns, name)
+        return found
+
+
+def flow_names(flows: Sequence[TrafficFlow]) -> list[str]:
+    """Each flow's name in its Timeline: its own, or ``flow-N`` (N from 1, in the order
+    added) for one left unnamed."""
+    return [flow.name or f"flow-{index}" for index, flow in enumerate(flows, 1)]
+
+
+def _flow_row_now(flow: TrafficFlow, now: float, columns: dict[str, Array]) -> None:
+    """The last row of a flow's columns, at ``now`` after its last recorded row: what it
+    offered since, under the split of that row."""
+    offered = flow.traffic.offered(flow.since, now)
+    failed = offered * flow.failing_fraction
+    mirrored, mirror_failed = flow.mirror_fractions
+    columns["requests"][-1] = flow.offered + offered
+    columns["failed"][-1] = flow.failed + failed
+    columns["served"][-1] = columns["requests"][-1] - columns["failed"][-1]
+    columns["mirrored"][-1] = flow.mirrored + offered * mirrored
+    columns["mirror_failed"][-1] = flow.mirror_failed + offered * mirror_failed
+    columns["rps"][-1] = flow.traffic.rate(now)
+    columns["latency"][-1] = flow.latency
 
 
 def _extend_to(

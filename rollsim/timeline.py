@@ -3,7 +3,8 @@
 Columns are exact step functions of time, sampled at every instant in which
 something changed (see ``rollsim.metrics.Recorder``); request counts are
 cumulative and piecewise linear between rows. ``at``, ``resample`` and
-``to_pandas`` read them; ``save``/``load`` keep them as ``.npz``.
+``to_pandas`` read them; ``save``/``load`` keep them as ``.npz``. Each traffic
+flow that reached the workload has columns of its own, ``tl.flows[name]``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["CUMULATIVE", "GAUGES", "REVISION_GAUGES", "RevisionTimeline", "Timeline"]
+__all__ = [
+    "CUMULATIVE",
+    "FLOW_COLUMNS",
+    "FLOW_CUMULATIVE",
+    "GAUGES",
+    "REVISION_GAUGES",
+    "FlowTimeline",
+    "RevisionTimeline",
+    "Timeline",
+]
 
 Array = npt.NDArray[np.float64]
 
@@ -39,6 +49,12 @@ GAUGES = (
 CUMULATIVE = ("requests", "errors")
 #: Per-revision columns.
 REVISION_GAUGES = ("pods", "terminating", "ready", "available", "endpoints", "traffic_share")
+#: A traffic flow's columns: its client's requests, those answered without error
+#: (``served``) and those that failed; the copies a router mirrored to the canary
+#: and how many of them failed (never seen by the client); then the gauges ``rps``
+#: and ``latency`` (mean seconds of the pods its requests reach, NaN if none).
+FLOW_CUMULATIVE = ("requests", "served", "failed", "mirrored", "mirror_failed")
+FLOW_COLUMNS = (*FLOW_CUMULATIVE, "rps", "latency")
 
 
 class _Columns:
@@ -46,6 +62,8 @@ class _Columns:
 
     t: Array
     _columns: dict[str, Array]
+    #: The columns that are cumulative counts (interpolated), not step functions.
+    _cumulative: tuple[str, ...] = CUMULATIVE
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -75,7 +93,7 @@ class _Columns:
             raise ValueError(f"t={time} is before the first sample (t={self.t[0]})")
         values = {}
         for key, data in self._columns.items():
-            if key in CUMULATIVE:
+            if key in self._cumulative:
                 values[key] = float(np.interp(time, self.t, data))
             else:
                 values[key] = float(data[index])
@@ -88,7 +106,8 @@ class _Columns:
         index = np.searchsorted(self.t, grid, side="right") - 1
         columns = {}
         for key, data in self._columns.items():
-            columns[key] = np.interp(grid, self.t, data) if key in CUMULATIVE else data[index]
+            cumulative = key in self._cumulative
+            columns[key] = np.interp(grid, self.t, data) if cumulative else data[index]
         return grid, columns
 
     def to_pandas(self) -> pd.DataFrame:
@@ -117,6 +136,21 @@ class RevisionTimeline(_Columns):
         return f"RevisionTimeline(revision={self.revision}, name={self.name!r}, rows={len(self)})"
 
 
+class FlowTimeline(_Columns):
+    """One traffic flow's columns (``FLOW_COLUMNS``), aligned with its workload's ``t``:
+    zero counts (and no latency) before the flow was added."""
+
+    _cumulative = FLOW_CUMULATIVE
+
+    def __init__(self, t: Array, columns: Mapping[str, Array], name: str) -> None:
+        self.t = t
+        self._columns = dict(columns)
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"FlowTimeline({self.name!r}, rows={len(self)})"
+
+
 class Timeline(_Columns):
     """A Deployment's history as NumPy step functions sampled at every state change.
 
@@ -127,7 +161,8 @@ class Timeline(_Columns):
     weighs the flows by their rates). ``min_available`` and ``max_pods`` are
     the strategy's band: replicas - maxUnavailable and replicas + maxSurge.
     ``rollouts`` lists (start, end or None, target ReplicaSet UIDs, rolled_back)
-    for every template change.
+    for every template change. ``flows`` has, by flow name, a ``FlowTimeline``
+    for every traffic flow that reached the workload: ``tl.flows["beta"]["failed"]``.
     """
 
     def __init__(
@@ -138,6 +173,7 @@ class Timeline(_Columns):
         by_replica_set: Mapping[str, RevisionTimeline],
         name: str = "",
         rollouts: tuple[tuple[float, float | None, tuple[str, ...], bool], ...] = (),
+        flows: Mapping[str, FlowTimeline] | None = None,
     ) -> None:
         self.t = t
         self._columns = dict(columns)
@@ -145,6 +181,7 @@ class Timeline(_Columns):
         self.by_replica_set = dict(by_replica_set)
         self.name = name
         self.rollouts = rollouts
+        self.flows = dict(flows or {})
 
     def __repr__(self) -> str:
         return (
@@ -165,7 +202,10 @@ class Timeline(_Columns):
             names[rev_timeline.name] = resampled
             if rev_timeline.revision:
                 revisions[rev_timeline.revision] = resampled
-        return Timeline(grid, columns, revisions, names, self.name, self.rollouts)
+        flows = {}
+        for name, flow in self.flows.items():
+            flows[name] = FlowTimeline(grid, flow._resampled(dt)[1], name)
+        return Timeline(grid, columns, revisions, names, self.name, self.rollouts, flows)
 
     def save(self, path: str | Path) -> None:
         """Write to ``.npz``; ``Timeline.load`` gives back an identical timeline."""
@@ -176,6 +216,9 @@ class Timeline(_Columns):
             prefix = f"rs:{rev_timeline.name}:{rev_timeline.revision}:{rev_timeline.uid}:"
             for key, data in rev_timeline._columns.items():
                 arrays[prefix + key] = data
+        for flow in self.flows.values():
+            for key, data in flow._columns.items():
+                arrays[f"flow:{key}:{flow.name}"] = data
         arrays["rollouts"] = np.array(
             [[s, np.nan if e is None else e, float(b)] for s, e, _, b in self.rollouts]
             or np.zeros((0, 3))
@@ -205,11 +248,17 @@ class Timeline(_Columns):
                 for (s, e, b), tgt in zip(data["rollouts"], data["rollout_targets"], strict=True)
             )
             name = str(data["name"])
+            flow_columns: dict[str, dict[str, Array]] = {}
+            for key in data.files:
+                if key.startswith("flow:"):
+                    _, column, flow_name = key.split(":", 2)
+                    flow_columns.setdefault(flow_name, {})[column] = data[key]
+        flows = {n: FlowTimeline(t, cols, n) for n, cols in flow_columns.items()}
         by_name = {
             rs: RevisionTimeline(t, cols, rev, rs, uid) for (rs, rev, uid), cols in grouped.items()
         }
         by_revision = {rev: by_name[rs] for (rs, rev, _) in grouped if rev}
-        return cls(t, columns, by_revision, by_name, name, rollouts)
+        return cls(t, columns, by_revision, by_name, name, rollouts, flows)
 
     def _repr_html_(self) -> str:
         """A compact table for notebooks: the rows where the rollout changed most."""

@@ -14,6 +14,13 @@ A flow binds as a load generator does (``start_flow``): it is aimed at a
 Service by name, or at a selector, or at its namespace's only Deployment, and
 it offers requests from the moment it is added, whether or not anything serves
 them yet. Several flows to the same pods add up; each keeps its own counts.
+
+A flow is one class of requests: they all carry its ``method``, ``path``,
+``headers`` and ``cookies``, so a router's header route or mirror route takes
+the whole flow or none of it (``Route.managed_route_for``). A mirrored copy is
+sent to the canary's pods and counted there (``sent``/``failed_by_rs``, which
+analyses read), never in the flow's own ``offered``/``failed``: the client
+never sees the copy's answer.
 """
 
 from __future__ import annotations
@@ -30,11 +37,19 @@ import numpy.typing as npt
 from rollsim.api.apps import Deployment
 from rollsim.api.core import Service
 from rollsim.api.meta import LabelSelector, parse_selector
-from rollsim.controllers.endpoints import EndpointsController, Route
+from rollsim.controllers.endpoints import EndpointsController, Request, Route
+from rollsim.timeline import FLOW_COLUMNS
 from rollsim.world.events import EventRecorder
 from rollsim.world.store import Store
 
-__all__ = ["FlowSum", "Traffic", "TrafficFlow", "diurnal", "noise_stream", "start_flow"]
+__all__ = [
+    "FlowSum",
+    "Traffic",
+    "TrafficFlow",
+    "diurnal",
+    "noise_stream",
+    "start_flow",
+]
 
 Profile = Sequence[tuple[float, float]] | Callable[[float], float]
 
@@ -66,6 +81,17 @@ class Traffic:
     is none yet). ``service`` may be ``namespace/name``, as a reference in any
     other namespace is written. ``endpoint_lag`` is how long endpoint changes
     take to reach the proxies.
+
+    Request classes: ``share`` is the part of ``rps`` (and of its profile) this
+    flow offers, so the classes of one service read as shares of one whole;
+    ``headers``, ``cookies`` (sent as one ``cookie`` header, ``a=1; b=2``),
+    ``method`` and ``path`` are what every request of the flow carries, for a
+    router's header and mirror routes to match. ``name`` labels the flow's
+    columns in a Timeline (``tl.flows["beta"]``; unnamed flows are ``flow-1``,
+    ``flow-2``... in the order added)::
+
+        Traffic(rps=1000, service="web", share=0.95, name="everyone")
+        Traffic(rps=1000, service="web", share=0.05, name="beta", headers={"x-user": "beta"})
     """
 
     rps: float
@@ -75,10 +101,26 @@ class Traffic:
     noise: bool = False
     endpoint_lag: float = 0.0
     namespace: str = "default"
+    name: str = ""
+    share: float = 1.0
+    headers: Mapping[str, str] | None = None
+    cookies: Mapping[str, str] | None = None
+    method: str = "GET"
+    path: str = "/"
 
     def __post_init__(self) -> None:
         if self.rps < 0:
             raise ValueError(f"Traffic.rps must be >= 0, got {self.rps}")
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError(f"Traffic.share must be between 0 and 1, got {self.share}")
+        for label, pairs in (("headers", self.headers), ("cookies", self.cookies)):
+            for key, value in (pairs or {}).items():
+                if not isinstance(key, str) or not isinstance(value, str) or not key:
+                    raise ValueError(
+                        f"Traffic.{label} maps names to strings, got {key!r}: {value!r}"
+                    )
+        if self.cookies and any(k.lower() == "cookie" for k in self.headers or {}):
+            raise ValueError("Traffic takes cookies or a 'cookie' header, not both")
         if self.endpoint_lag < 0:
             raise ValueError(f"Traffic.endpoint_lag must be >= 0, got {self.endpoint_lag}")
         if self.service is not None and self.selector is not None:
@@ -96,7 +138,18 @@ class Traffic:
 
     def rate(self, t: float) -> float:
         """Offered requests per second at ``t``."""
-        return self.rps * self._multiplier(t)
+        return self._rps * self._multiplier(t)
+
+    @property
+    def _rps(self) -> float:
+        return self.rps * self.share if self.share != 1.0 else self.rps
+
+    def request(self) -> Request:
+        """The attributes a router matches every request of this flow on."""
+        headers = {k.lower(): v for k, v in (self.headers or {}).items()}
+        if self.cookies:
+            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return Request(self.method, self.path, headers)
 
     def _multiplier(self, t: float) -> float:
         profile = self.profile
@@ -116,15 +169,15 @@ class Traffic:
             return 0.0
         profile = self.profile
         if profile is None:
-            return self.rps * (end - start)
+            return self._rps * (end - start)
         if callable(profile):
             h = (end - start) / _SIMPSON_STEPS
             total = profile(start) + profile(end)
             for i in range(1, _SIMPSON_STEPS):
                 total += (4 if i % 2 else 2) * profile(start + i * h)
-            return self.rps * total * h / 3
+            return self._rps * total * h / 3
         edges = sorted({start, end, *(t for t, _ in profile if start < t < end)})
-        return sum(self.rps * self._multiplier(a) * (b - a) for a, b in itertools.pairwise(edges))
+        return sum(self._rps * self._multiplier(a) * (b - a) for a, b in itertools.pairwise(edges))
 
 
 def _route_split(route: Route) -> dict[str, tuple[float, float]]:
@@ -143,11 +196,14 @@ def _route_split(route: Route) -> dict[str, tuple[float, float]]:
 class TrafficFlow:
     """One ``Traffic`` at run time: its route and cumulative request counts.
 
-    ``offered`` and ``failed`` are this flow's own counts, ``sent`` and
-    ``failed_by_rs`` the same per ReplicaSet. ``log_t`` and ``log`` keep each
+    ``offered`` and ``failed`` are this flow's own counts (what its client sent
+    and saw fail); ``mirrored`` and ``mirror_failed`` the copies a router's
+    mirror sent to the canary's pods and how many of those failed, which the
+    client never sees. ``sent`` and ``failed_by_rs`` count per ReplicaSet what
+    its pods served, mirrored copies included. ``log_t`` and ``log`` keep each
     ReplicaSet's cumulative (sent, failed) at every state change, so the
     requests of any window can be read back, as an analysis queries its
-    metrics provider.
+    metrics provider; ``columns`` keeps the flow's own, for its Timeline.
 
     ``bound`` says whether the flow's target exists: the Service it names, or a
     Deployment for traffic with neither service nor selector (a selector is
@@ -168,38 +224,59 @@ class TrafficFlow:
         self.traffic = traffic
         self.route = route
         self.bound = bound
+        self.request = traffic.request()
         self._noise = noise
         self.since = since
         self.offered = 0.0
         self.failed = 0.0
+        self.mirrored = 0.0
+        self.mirror_failed = 0.0
         self.sent: dict[str, float] = {}
         self.failed_by_rs: dict[str, float] = {}
         self.log_t: array[float] = array("d")
         self.log: dict[str, tuple[int, array[float], array[float]]] = {}
+        self.columns: dict[str, array[float]] = {name: array("d") for name in FLOW_COLUMNS}
         self._split: dict[str, tuple[float, float]] = {}
+        self._mirror: dict[str, tuple[float, float]] = {}
         self._unrouted = 1.0
+        self.latency = math.nan
         self.snapshot()
+
+    @property
+    def name(self) -> str:
+        return self.traffic.name
 
     def snapshot(self) -> None:
         """Fix the split that holds until the next state change: per ReplicaSet,
-        (share of requests, share that fails), plus the share nothing can serve."""
-        weight = self.route.canary_weight if self.route.canary is not None else 0.0
+        (share of requests, share that fails), plus the share nothing can serve,
+        and the mirrored copies' split; the route the router gives this flow's
+        requests decides both (``Route.managed_route_for``)."""
+        managed = self.route.managed_route_for(self.request)
+        canary = self.route.canary
+        weight = self.route.canary_weight if canary is not None else 0.0
+        if managed is not None and managed.weight is not None:
+            weight = managed.weight
         parts = [(self.route, 1.0 - weight)]
-        if self.route.canary is not None and weight > 0:
-            parts.append((self.route.canary, weight))
-        split: dict[str, tuple[float, float]] = {}
-        unrouted = 0.0
+        if canary is not None and weight > 0:
+            parts.append((canary, weight))
+        self._split, self._unrouted = _combine(parts)
+        mirror = managed.mirror if managed is not None and canary is not None else 0.0
+        self._mirror = _combine([(canary, mirror)])[0] if canary is not None and mirror else {}
+        self.latency = self._mean_latency(parts)
+
+    def _mean_latency(self, parts: Sequence[tuple[Route, float]]) -> float:
+        """The mean ``PodBehavior.latency`` of the pods this flow's requests reach now,
+        weighted by the requests each ReplicaSet gets (NaN while they reach none)."""
+        weighted = total = 0.0
         for route, part in parts:
-            if part <= 0:
+            listed = route.listed
+            if part <= 0 or not listed:
                 continue
-            route_split = _route_split(route)
-            if not route_split:
-                unrouted += part
-            for uid, (share, failing) in route_split.items():
-                old_share, old_failing = split.get(uid, (0.0, 0.0))
-                split[uid] = (old_share + part * share, old_failing + part * failing)
-        self._split = split
-        self._unrouted = unrouted
+            for counts in route.counts.values():
+                share = part * counts.listed / listed
+                weighted += share * counts.latency
+                total += share
+        return weighted / total if total else math.nan
 
     def reaches_service(self, namespace: str, name: str) -> bool:
         """Whether this flow's requests reach the Service ``namespace/name``: it is the
@@ -209,15 +286,44 @@ class TrafficFlow:
         return self.route.key == key or (canary is not None and canary.key == key)
 
     def split_of(self, rs_uid: str) -> tuple[float, float]:
-        """(share of requests, share of requests that fail) going to one ReplicaSet now."""
-        return self._split.get(rs_uid, (0.0, 0.0))
+        """(share of requests, share of requests that fail) one ReplicaSet's pods serve
+        now, per request offered: the client's requests and the mirrored copies."""
+        share, failing = self._split.get(rs_uid, (0.0, 0.0))
+        mirror_share, mirror_failing = self._mirror.get(rs_uid, (0.0, 0.0))
+        return share + mirror_share, failing + mirror_failing
 
     def shares(self) -> dict[str, float]:
+        """Each ReplicaSet's share of the client's requests (no mirrored copies)."""
         return {rs: share for rs, (share, _) in self._split.items()}
 
     @property
     def failing_fraction(self) -> float:
         return self._unrouted + sum(failing for _, failing in self._split.values())
+
+    @property
+    def mirror_fractions(self) -> tuple[float, float]:
+        """(copies mirrored, copies that fail) per request offered, under the current split."""
+        return (
+            math.fsum(share for share, _ in self._mirror.values()),
+            math.fsum(failing for _, failing in self._mirror.values()),
+        )
+
+    def step(self, now: float) -> None:
+        """The recorder's row at ``now``: count ``[since, now]``, take the new split,
+        and log the flow's own columns."""
+        self.advance(now)
+        self.snapshot()
+        c = self.columns
+        for name, value in (
+            ("requests", self.offered),
+            ("served", self.offered - self.failed),
+            ("failed", self.failed),
+            ("mirrored", self.mirrored),
+            ("mirror_failed", self.mirror_failed),
+            ("rps", self.traffic.rate(now)),
+            ("latency", self.latency),
+        ):
+            c[name].append(value)
 
     def advance(self, now: float) -> None:
         """Account for the requests of ``[since, now]`` under the current split."""
@@ -241,16 +347,45 @@ class TrafficFlow:
             sent = offered * np.array(shares)
         self.failed += float(sent[-1])
         for uid, count in zip(uids, sent[:-1], strict=True):
-            share, failing = self._split[uid]
-            fail_fraction = min(failing / share, 1.0) if share else 0.0
-            failed = (
-                float(rng.binomial(int(count), fail_fraction))
-                if rng is not None
-                else float(count) * fail_fraction
-            )
-            self.sent[uid] = self.sent.get(uid, 0.0) + float(count)
-            self.failed_by_rs[uid] = self.failed_by_rs.get(uid, 0.0) + failed
-            self.failed += failed
+            self.failed += self._serve(uid, float(count), self._split[uid], rng)
+        if self._mirror:
+            self._account_mirror(offered, rng)
+
+    def _serve(
+        self,
+        uid: str,
+        count: float,
+        split: tuple[float, float],
+        rng: np.random.Generator | None,
+    ) -> float:
+        """``count`` requests served by one ReplicaSet's pods: counted there; returns
+        how many failed."""
+        share, failing = split
+        fail_fraction = min(failing / share, 1.0) if share else 0.0
+        failed = (
+            float(rng.binomial(int(count), fail_fraction))
+            if rng is not None
+            else count * fail_fraction
+        )
+        self.sent[uid] = self.sent.get(uid, 0.0) + count
+        self.failed_by_rs[uid] = self.failed_by_rs.get(uid, 0.0) + failed
+        return failed
+
+    def _account_mirror(self, offered: float, rng: np.random.Generator | None) -> None:
+        """The mirrored copies of ``offered`` requests: served and counted by the canary's
+        pods, never part of what the client sent or saw fail. With noise, the copies
+        are a binomial draw of the requests, then split as the requests are."""
+        uids = list(self._mirror)
+        shares = np.array([self._mirror[u][0] for u in uids])
+        total = float(shares.sum())
+        if rng is not None:
+            copies = float(rng.binomial(int(offered), min(total, 1.0)))
+            sent = rng.multinomial(int(copies), shares / total).astype(float)
+        else:
+            sent = offered * shares
+        for uid, count in zip(uids, sent, strict=True):
+            self.mirrored += float(count)
+            self.mirror_failed += self._serve(uid, float(count), self._mirror[uid], rng)
 
     def _log(self, now: float) -> None:
         row = len(self.log_t)
@@ -269,7 +404,8 @@ class TrafficFlow:
             entry[2].append(self.failed_by_rs[uid])
 
     def window(self, rs_uids: Sequence[str], start: float, end: float) -> tuple[float, float]:
-        """Requests sent to these ReplicaSets in ``[start, end]``, and how many failed."""
+        """Requests these ReplicaSets' pods served in ``[start, end]`` (mirrored copies
+        included, as the pods' own metrics count them), and how many failed."""
         sent = failed = 0.0
         times = np.frombuffer(self.log_t, dtype=np.float64)
         for uid in rs_uids:
@@ -289,6 +425,23 @@ class TrafficFlow:
                 sent += offered * share
                 failed += offered * failing
         return sent, failed
+
+
+def _combine(parts: Sequence[tuple[Route, float]]) -> tuple[dict[str, tuple[float, float]], float]:
+    """Per ReplicaSet, (share of requests, share that fails) over routes that each take
+    a part of the requests; and the part no endpoint can take."""
+    split: dict[str, tuple[float, float]] = {}
+    unrouted = 0.0
+    for route, part in parts:
+        if part <= 0:
+            continue
+        route_split = _route_split(route)
+        if not route_split:
+            unrouted += part
+        for uid, (share, failing) in route_split.items():
+            old_share, old_failing = split.get(uid, (0.0, 0.0))
+            split[uid] = (old_share + part * share, old_failing + part * failing)
+    return split, unrouted
 
 
 def _cumulative_at(t: npt.NDArray[np.float64], values: npt.NDArray[np.float64], at: float) -> float:

@@ -16,11 +16,19 @@ reading the split costs O(ReplicaSets), never O(pods). A pod that changes hands
 (adopted, released, relabelled: the kubelet's ``watch_regroup``) moves its
 endpoint from its old owner's counts to its new owner's at once, as the
 EndpointSlice names the pod, not its owner.
+
+A router's table rides on a Service's route: ``canary``/``canary_weight`` split
+the traffic addressed to it (Argo's setWeight, Flagger's weights), and
+``managed`` holds the HTTP routes a router puts ahead of that split, each a
+``ManagedRoute`` (Argo's setHeaderRoute and setMirrorRoute, Flagger's A/B
+``match`` and ``mirror``), tried in order as a mesh tries its routes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from rollsim.api.core import Service
 from rollsim.api.meta import LabelSelector
@@ -29,19 +37,103 @@ from rollsim.pods import PodRecord
 from rollsim.world.clock import Clock
 from rollsim.world.store import Store
 
-__all__ = ["EndpointCounts", "EndpointsController", "Route", "RouteKey"]
+__all__ = [
+    "EndpointCounts",
+    "EndpointsController",
+    "ManagedRoute",
+    "Request",
+    "RequestMatch",
+    "Route",
+    "RouteKey",
+    "StringMatch",
+]
 
 
 class EndpointCounts:
     """Endpoints of one ReplicaSet in one route: listed, and of those, not serving;
-    ``error_rate`` is what its live pods fail (the version's ``PodBehavior.error_rate``)."""
+    ``error_rate`` is what its live pods fail (the version's ``PodBehavior.error_rate``)
+    and ``latency`` the mean seconds they take to answer (``PodBehavior.latency``)."""
 
-    __slots__ = ("dead", "error_rate", "listed")
+    __slots__ = ("dead", "error_rate", "latency", "listed")
 
-    def __init__(self, error_rate: float) -> None:
+    def __init__(self, error_rate: float, latency: float = 0.0) -> None:
         self.listed = 0
         self.dead = 0
         self.error_rate = error_rate
+        self.latency = latency
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a router can match a request on: method, path, and headers (names in lower
+    case, as HTTP/2 and the mesh's proxies carry them; cookies in the ``cookie`` header)."""
+
+    method: str = "GET"
+    path: str = "/"
+    headers: Mapping[str, str] | None = None
+
+    def header(self, name: str) -> str | None:
+        return (self.headers or {}).get(name.lower())
+
+
+@dataclass(frozen=True)
+class StringMatch:
+    """Istio's ``StringMatch`` (and Argo's, which is the same): ``exact``, ``prefix`` or an
+    RE2 ``regex`` that must match the whole value, as Envoy's ``safe_regex`` does. A
+    match with none set asks only that the value be present."""
+
+    exact: str = ""
+    prefix: str = ""
+    regex: str = ""
+
+    def matches(self, value: str | None) -> bool:
+        if value is None:
+            return False
+        if self.exact:
+            return value == self.exact
+        if self.prefix:
+            return value.startswith(self.prefix)
+        if self.regex:
+            return re.fullmatch(self.regex, value) is not None
+        return True
+
+
+@dataclass(frozen=True)
+class RequestMatch:
+    """One Istio ``HTTPMatchRequest``: every condition it sets must hold."""
+
+    headers: tuple[tuple[str, StringMatch], ...] = ()
+    method: StringMatch | None = None
+    path: StringMatch | None = None
+
+    def matches(self, request: Request) -> bool:
+        if self.method is not None and not self.method.matches(request.method):
+            return False
+        if self.path is not None and not self.path.matches(request.path):
+            return False
+        return all(match.matches(request.header(name)) for name, match in self.headers)
+
+
+@dataclass(frozen=True)
+class ManagedRoute:
+    """An HTTP route a router puts ahead of its weighted one.
+
+    A request it ``matches`` (any of them; none listed is every request, as an Istio
+    route without ``match``) goes ``weight`` of the time to the canary Service, or
+    by the Service's weighted split when ``weight`` is None; ``mirror`` of those
+    requests are also copied to the canary, and the copies' answers are dropped.
+    Argo's setHeaderRoute is weight 1 (``createHeaderRoute``), its setMirrorRoute
+    keeps the weights and mirrors ``percentage`` (``createMirrorRoute``); Flagger's
+    A/B route carries the canary weight, its mirror ``mirrorWeight`` (``SetRoutes``).
+    """
+
+    name: str
+    matches: tuple[RequestMatch, ...] = ()
+    weight: float | None = None
+    mirror: float = 0.0
+
+    def selects(self, request: Request) -> bool:
+        return not self.matches or any(match.matches(request) for match in self.matches)
 
 
 RouteKey = tuple[str, str, str]
@@ -67,6 +159,14 @@ class Route:
         #: A router's split: this share of requests goes to ``canary``'s endpoints.
         self.canary: Route | None = None
         self.canary_weight = 0.0
+        #: The router's routes ahead of the split, in precedence order.
+        self.managed: tuple[ManagedRoute, ...] = ()
+
+    def managed_route_for(self, request: Request) -> ManagedRoute | None:
+        """The first managed route that takes ``request`` (None: the weighted split)."""
+        if self.canary is None:
+            return None
+        return next((route for route in self.managed if route.selects(request)), None)
 
     def selects(self, pod: PodRecord) -> bool:
         # Every pod made from a ReplicaSet's template carries its labels, so one answer
@@ -118,7 +218,10 @@ class Route:
     def _counts(self, pod: PodRecord) -> EndpointCounts:
         counts = self.counts.get(pod.owner_uid)
         if counts is None:
-            counts = self.counts[pod.owner_uid] = EndpointCounts(pod.behavior.error_rate)
+            behavior = pod.behavior
+            latency = behavior.latency
+            mean = float(latency) if isinstance(latency, (int, float)) else latency.mean
+            counts = self.counts[pod.owner_uid] = EndpointCounts(behavior.error_rate, mean)
         return counts
 
     def add(self, pod: PodRecord) -> None:
@@ -190,6 +293,19 @@ class EndpointsController:
         # The canary route stays attached at weight 0: its counts keep their history.
         route.canary = self.service_route(namespace, canary_service)
         route.canary_weight = max(weight, 0.0)
+        self._changed()
+
+    def set_managed_routes(
+        self, namespace: str, service: str, canary_service: str, routes: Sequence[ManagedRoute]
+    ) -> None:
+        """A router puts ``routes`` ahead of ``service``'s weighted split, in this order of
+        precedence, each sending what it takes to ``canary_service``; none clears them."""
+        route = self.service_route(namespace, service)
+        routes = tuple(routes)
+        if routes == route.managed:
+            return
+        route.canary = self.service_route(namespace, canary_service)
+        route.managed = routes
         self._changed()
 
     def service_route(self, namespace: str, name: str, lag: float = 0.0) -> Route:
