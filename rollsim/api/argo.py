@@ -1,18 +1,17 @@
 """argoproj.io/v1alpha1: Rollout and AnalysisTemplate, as Argo Rollouts defines them.
 
-Mirrors pkg/apis/rollouts/v1alpha1/types.go and analysis_types.go. Fields
-that change what a rollout does are attributes; router-specific
-configuration (nginx, istio, alb, ...), experiments and header/mirror routes
-are accepted and kept in ``extra``: the simulated router applies weights
-exactly as set, whatever the mesh. Defaults follow Argo Rollouts (see
-``default_rollout``); validation mirrors pkg/apis/rollouts/validation/validation.go
-(``ValidateRollout`` and the strategy checks it calls).
+Mirrors pkg/apis/rollouts/v1alpha1/types.go and analysis_types.go. Router configuration
+(nginx, istio, alb, ...) and experiments are kept in ``extra``: the simulated router sets
+weights, header and mirror routes as asked, whatever the mesh. Defaults follow Argo
+Rollouts (``default_rollout``); validation mirrors pkg/apis/rollouts/validation/validation.go
+(``ValidateRollout`` and the strategy checks it calls; the router steps' rules are the
+controller's, ``controllers.rollout.trafficrouting``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from rollsim.api.analysis_validation import (
@@ -97,8 +96,7 @@ class SetCanaryScale:
 
 @dataclass(frozen=True)
 class AnalysisTemplateRef:
-    """``AnalysisTemplateRef``: an AnalysisTemplate in the Rollout's namespace, or with
-    ``clusterScope`` a ClusterAnalysisTemplate."""
+    """An AnalysisTemplate of the Rollout's namespace, or a ClusterAnalysisTemplate."""
 
     template_name: str = ""
     cluster_scope: bool = False
@@ -117,52 +115,90 @@ class RolloutAnalysis:
 
 
 @dataclass(frozen=True)
-class CanaryStep:
-    """One canary step; exactly one kind is set."""
+class StringMatch:
+    exact: str = ""
+    prefix: str = ""
+    regex: str = ""
 
-    OPAQUE = frozenset({"experiment", "setHeaderRoute", "setMirrorRoute", "plugin"})
+
+@dataclass(frozen=True)
+class HeaderRoutingMatch:
+    header_name: str = ""
+    header_value: StringMatch | None = None
+
+
+@dataclass(frozen=True)
+class SetHeaderRoute:
+    """``SetHeaderRoute``: route ``name`` sends what ``match`` takes to the canary."""
+
+    name: str = ""
+    match: tuple[HeaderRoutingMatch, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RouteMatch:
+    """``RouteMatch``: method, path and headers (each a ``StringMatch``'s wire form)."""
+
+    method: StringMatch | None = None
+    path: StringMatch | None = None
+    headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetMirrorRoute:
+    """``SetMirrorRoute``: route ``name`` copies ``percentage`` of what ``match`` takes."""
+
+    name: str = ""
+    match: tuple[RouteMatch, ...] | None = None
+    percentage: int | None = None
+
+
+@dataclass(frozen=True)
+class CanaryStep:
+    """One canary step; exactly one kind (``STEP_KINDS``, or one kept in ``extra``) is set."""
+
+    OPAQUE = frozenset({"experiment", "plugin"})
 
     set_weight: int | None = None
     pause: RolloutPause | None = None
     set_canary_scale: SetCanaryScale | None = None
     analysis: RolloutAnalysis | None = None
+    set_header_route: SetHeaderRoute | None = None
+    set_mirror_route: SetMirrorRoute | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
     @property
     def kind(self) -> str:
-        for name in ("set_weight", "pause", "set_canary_scale", "analysis"):
-            if getattr(self, name) is not None:
-                return name
-        return next(iter(self.extra), "")
+        kinds = [k for k in STEP_KINDS if getattr(self, k) is not None] + list(self.extra)
+        return kinds[0] if kinds else ""
+
+
+STEP_KINDS = tuple(f.name for f in fields(CanaryStep) if f.name != "extra")
+
+
+@dataclass(frozen=True)
+class ManagedRouteName:
+    """``MangedRoutes`` (sic): their order in ``managedRoutes`` is their precedence."""
+
+    name: str = ""
 
 
 @dataclass(frozen=True)
 class TrafficRouting:
-    """Any router: rollsim's router sets weights exactly as asked."""
+    """Any router: rollsim's router sets weights, header and mirror routes exactly as asked."""
 
     OPAQUE = frozenset(
-        {
-            "nginx",
-            "istio",
-            "smi",
-            "alb",
-            "ambassador",
-            "appMesh",
-            "traefik",
-            "apisix",
-            "plugins",
-            "managedRoutes",
-        }
+        {"nginx", "istio", "smi", "alb", "ambassador", "appMesh", "traefik", "apisix", "plugins"}
     )
 
     max_traffic_weight: int | None = None
+    managed_routes: tuple[ManagedRouteName, ...] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 
 
 @dataclass(frozen=True)
 class ReplicaProgressThreshold:
-    """``ReplicaProgressThreshold``: how many of a step's desired canary pods must be
-    available (``Percent`` of them, or a number of ``Pods``) before the step is done."""
+    """How many of a step's canary pods must be available: a ``Percent`` or ``Pods``."""
 
     type: str = ""
     value: int | None = None
@@ -306,15 +342,12 @@ def default_rollout(r: Rollout) -> Rollout:
     progressDeadlineSeconds 600, canary maxSurge/maxUnavailable 25%."""
     spec = r.spec
     strategy = spec.strategy
-    if strategy.canary is not None:
-        canary = strategy.canary
+    canary = strategy.canary
+    if canary is not None:
+        surge = "25%" if canary.max_surge is None else canary.max_surge
+        unavailable = "25%" if canary.max_unavailable is None else canary.max_unavailable
         strategy = replace(
-            strategy,
-            canary=replace(
-                canary,
-                max_surge="25%" if canary.max_surge is None else canary.max_surge,
-                max_unavailable="25%" if canary.max_unavailable is None else canary.max_unavailable,
-            ),
+            strategy, canary=replace(canary, max_surge=surge, max_unavailable=unavailable)
         )
     return replace(
         r,
@@ -501,18 +534,13 @@ def _max_traffic_weight(canary: CanaryStrategy) -> int:
 
 
 def _validate_canary_step(step: CanaryStep, path: str, max_weight: int) -> list[FieldError]:
-    """One step of ``ValidateRolloutStrategyCanary``: one kind only
-    (``hasMultipleStepsType``), setWeight within 0 and the max traffic weight, and a
-    pause whose ``DurationSeconds`` is not negative (garbage reads as -1). Beyond
-    upstream, setCanaryScale's weight is held to the same range and its replicas to
-    non-negative: Argo reads them unchecked, and the simulator would otherwise size
-    a canary of billions of pods."""
+    """One step of ``ValidateRolloutStrategyCanary``: one kind only (``hasMultipleStepsType``),
+    setWeight within 0 and the max traffic weight, a pause whose ``DurationSeconds`` is
+    not negative (garbage reads as -1). Beyond upstream, setCanaryScale's weight is held
+    to the same range and its replicas to non-negative: Argo reads them unchecked, and
+    the simulator would otherwise size a canary of billions of pods."""
     errors: list[FieldError] = []
-    kinds = [
-        k
-        for k in ("set_weight", "pause", "set_canary_scale", "analysis")
-        if getattr(step, k) is not None
-    ] + list(step.extra)
+    kinds = [k for k in STEP_KINDS if getattr(step, k) is not None] + list(step.extra)
     if len(kinds) != 1:
         errors.append(
             FieldError(

@@ -45,6 +45,7 @@ from rollsim.controllers.rollout.replicas import (
     max_surge,
     max_unavailable,
 )
+from rollsim.controllers.rollout.trafficrouting import reconcile_managed_routes
 
 if TYPE_CHECKING:
     from rollsim.controllers.rollout.controller import RolloutController
@@ -68,6 +69,10 @@ def step_description(step: CanaryStep) -> str:
         return "setCanaryScale{matchTrafficWeight: true}"
     if step.analysis is not None:
         return "analysis"
+    if step.set_header_route is not None:
+        return f"setHeaderRoute: {step.set_header_route.name}"
+    if step.set_mirror_route is not None:
+        return f"setMirrorRoute: {step.set_mirror_route.name}"
     return step.kind
 
 
@@ -362,6 +367,7 @@ def reconcile_canary(dc: RolloutController, ctx: RolloutContext) -> None:
         dc.switch_service(ctx, canary.canary_service, ctx.status.current_pod_hash)
         dc.switch_service(ctx, canary.stable_service, ctx.status.stable_rs)
         dc.set_weight(ctx, _weight(ctx, canary, at_desired))
+        reconcile_managed_routes(dc, ctx, step)
     _sync_status(dc, ctx, canary, step, targets, halted)
 
 

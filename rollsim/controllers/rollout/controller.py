@@ -47,6 +47,7 @@ from rollsim.controllers.rollout.references import (
 )
 from rollsim.controllers.rollout.replicaset import RolloutReplicaSets
 from rollsim.controllers.rollout.status import rollout_conditions, was_aborted
+from rollsim.controllers.rollout.trafficrouting import route_steps_error
 from rollsim.kubelet import Kubelet
 from rollsim.metrics import Recorder
 from rollsim.pods import PodRecord
@@ -78,7 +79,7 @@ class RolloutController:
         self._events = events
         self._clock = clock
         self._recorder = recorder
-        self._router = endpoints
+        self.router = endpoints
         self._behaviors = kubelet.behaviors
         self._replica_sets = RolloutReplicaSets(store)
         self._queue = queues.register("rollout", self.sync)
@@ -202,7 +203,7 @@ class RolloutController:
         )
         ctx.status = replace(ctx.status, canary_weight=weight)
         if canary.stable_service and canary.canary_service:
-            self._router.set_weight(
+            self.router.set_weight(
                 ctx.namespace, canary.stable_service, canary.canary_service, weight / maximum
             )
 
@@ -279,7 +280,7 @@ class RolloutController:
             # collector is deleting its ReplicaSets (foreground), which must not come back.
             return
         r, invalid = resolve_workload_ref(self._store, stored)
-        invalid = invalid or referenced_resources_error(self._store, r)
+        invalid = invalid or referenced_resources_error(self._store, r) or route_steps_error(r)
         if invalid is not None:
             self._write_invalid_spec(stored, invalid)
             # As syncHandler: an InvalidSpec may be timing (the Rollout applied before
