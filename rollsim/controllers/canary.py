@@ -348,8 +348,14 @@ class CanaryController:
         if first_step:
             # The tick that runs the pre-rollout hooks starts the analysis proper.
             self.event(c, "Normal", "Synced", f"Starting canary analysis for {label}")
-        if (after.primary_route, after.canary_route) != (before.primary_route, before.canary_route):
+        routes = (after.primary_route, after.canary_route, after.mirrored)
+        if routes != (before.primary_route, before.canary_route, before.mirrored):
             self._route(c, target, before, after)
+        if _ab_testing(c) and after.iterations > before.iterations:
+            # runAB: each iteration that routes the matched requests to the canary.
+            total = c.spec.analysis.iterations if c.spec.analysis is not None else 0
+            message = f"Advance {c.metadata.name}.{c.metadata.namespace} canary iteration"
+            self.event(c, "Normal", "Synced", f"{message} {after.iterations}/{total}")
 
     def _promote_template(self, c: Canary, target: Deployment, primary: Deployment) -> None:
         """Copy the target's template onto the primary, under the primary's app label."""
@@ -392,10 +398,17 @@ class CanaryController:
         """Set the router's canary weight and report the step as Flagger words it."""
         ns, name = c.metadata.namespace, target.metadata.name
         label = f"{name}.{ns}"
-        self._router.set_weight(
-            ns, name, f"{name}-canary", after.canary_route / flagger.FLAGGER_TOTAL_WEIGHT
+        analysis = c.spec.analysis
+        match = analysis.extra.get("match") if analysis is not None else None
+        weight, managed = flagger.mesh_routes(
+            after,
+            self._spec(c),
+            match if isinstance(match, list) else [],
+            analysis.mirror_weight if analysis is not None else 0,
         )
-        if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0:
+        self._router.set_weight(ns, name, f"{name}-canary", weight)
+        self._router.set_managed_routes(ns, name, f"{name}-canary", managed)
+        if after.phase == flagger.FLAGGER_PROGRESSING and after.canary_route > 0 and not managed:
             self.event(c, "Normal", "Synced", f"Advance {label} canary weight {after.canary_route}")
         elif (
             before.phase == flagger.FLAGGER_PROMOTING
@@ -453,6 +466,17 @@ _PHASE_MESSAGES = {
     flagger.FLAGGER_WAITING: "Waiting for approval.",
     flagger.FLAGGER_WAITING_PROMOTION: "Waiting for approval.",
 }
+
+
+def _ab_testing(c: Canary) -> bool:
+    """``GetDeploymentStrategy`` is A/B: iterations and a match, on a router that has one."""
+    a = c.spec.analysis
+    return (
+        a is not None
+        and a.iterations > 0
+        and bool(a.extra.get("match"))
+        and c.spec.provider != flagger.KUBERNETES_PROVIDER
+    )
 
 
 def _canary_replica_sets(store: Any, c: Canary) -> list[ReplicaSet]:

@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Final
+from typing import Any, Final
 
 from rollsim.api.duration import parse_duration
 
 # Re-exported: a tick's readiness input belongs to the scheduler's pure API.
 from rollsim.controllers.canary_ready import DeploymentReadiness, is_deployment_ready
+from rollsim.controllers.endpoints import ManagedRoute, RequestMatch, StringMatch
 
 __all__ = [
     "DEFAULT_ANALYSIS_INTERVAL_SECONDS",
@@ -61,6 +62,7 @@ __all__ = [
     "deployment_strategy",
     "flagger_max_weight",
     "is_deployment_ready",
+    "mesh_routes",
     "next_step_weight",
     "scale_from_zero_replicas",
 ]
@@ -517,3 +519,45 @@ def _advance_run(
     if iterations > 0:
         return _run_blue_green(state, spec, tick, iterations)
     return _run_canary(state, spec, tick, iterations)
+
+
+def _istio_string_match(wire: Any) -> StringMatch:
+    fields = wire if isinstance(wire, dict) else {}
+    return StringMatch(
+        str(fields.get("exact", "")), str(fields.get("prefix", "")), str(fields.get("regex", ""))
+    )
+
+
+def _http_match(wire: Any) -> RequestMatch:
+    """One ``analysis.match`` entry, an Istio ``HTTPMatchRequest``: its ``headers`` (a
+    cookie is matched as the ``cookie`` header, as Flagger's examples write it),
+    ``uri`` and ``method``."""
+    fields = wire if isinstance(wire, dict) else {}
+    headers = fields.get("headers")
+    return RequestMatch(
+        headers=tuple(
+            (str(name).lower(), _istio_string_match(value))
+            for name, value in (headers.items() if isinstance(headers, dict) else ())
+        ),
+        method=_istio_string_match(fields["method"]) if "method" in fields else None,
+        path=_istio_string_match(fields["uri"]) if "uri" in fields else None,
+    )
+
+
+def mesh_routes(
+    state: FlaggerState, spec: FlaggerSpec, match: Sequence[Any], mirror_weight: int
+) -> tuple[float, tuple[ManagedRoute, ...]]:
+    """The canary weight of the apex route and the routes ahead of it, as the mesh
+    router's ``SetRoutes`` writes them (pkg/router/istio.go): with ``analysis.match``
+    (A/B), the matching requests get the primary/canary weights and the rest all go
+    to the primary; otherwise the weights, with, while ``mirrored``, a copy of
+    ``mirrorWeight`` percent of the requests (all when 0) sent to the canary. The
+    Kubernetes provider has no router: it drops the match."""
+    weight = state.canary_route / FLAGGER_TOTAL_WEIGHT
+    if match and spec.provider != KUBERNETES_PROVIDER:
+        ab = ManagedRoute("ab-testing", tuple(_http_match(m) for m in match), weight=weight)
+        return 0.0, (ab,)
+    if state.mirrored:
+        share = mirror_weight / FLAGGER_TOTAL_WEIGHT if mirror_weight > 0 else 1.0
+        return weight, (ManagedRoute("mirror", (), weight=None, mirror=share),)
+    return weight, ()
