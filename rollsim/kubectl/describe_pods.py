@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from rollsim.api.container_validation import parse_quantity
-from rollsim.api.core import Container, ContainerStatus, Pod, Probe
+from rollsim.api.core import Container, ContainerStatus, Pod
+from rollsim.api.defaults import DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
 from rollsim.api.timefmt import parse_time
 from rollsim.kubectl.describe import (
     annotations_multiline,
@@ -26,7 +27,7 @@ from rollsim.kubectl.describe import (
     labels_multiline,
     rfc1123z,
 )
-from rollsim.kubectl.printers import AggregatedEvent
+from rollsim.kubectl.printers import AggregatedEvent, since
 from rollsim.kubectl.tabwriter import tabwrite
 
 __all__ = ["describe_pod", "pod_qos_class"]
@@ -109,23 +110,38 @@ def _command(container: Container) -> str:
     return out
 
 
-def _state(status: ContainerStatus) -> str:
-    """``describeContainerState`` and ``describeStatus``."""
-    state = status.state
+def _started(stamp: Any) -> str:
+    """A container state's timestamp (RFC 3339 on the wire) as describe prints it."""
+    return rfc1123z(parse_time(stamp) if isinstance(stamp, str) else None)
+
+
+def _container_state(title: str, state: Mapping[str, Any]) -> str:
+    """``describeStatus``: Running with its start, Waiting with its reason, Terminated
+    with reason, message, exit code, signal, start and finish; no state is Waiting."""
     if "running" in state:
-        started_at = _map(state["running"]).get("startedAt")
-        started = parse_time(started_at) if isinstance(started_at, str) else None
-        out = f"    State:\tRunning\n      Started:\t{rfc1123z(started)}\n"
-    elif "waiting" in state:
+        running = _map(state["running"])
+        return f"    {title}:\tRunning\n      Started:\t{_started(running.get('startedAt'))}\n"
+    if "waiting" in state:
         reason = _map(state["waiting"]).get("reason") or ""
-        out = "    State:\tWaiting\n" + (f"      Reason:\t{reason}\n" if reason else "")
-    elif "terminated" in state:
-        done = _map(state["terminated"])
-        out = "    State:\tTerminated\n"
-        out += f"      Reason:\t{done['reason']}\n" if done.get("reason") else ""
-        out += f"      Exit Code:\t{done.get('exitCode') or 0}\n"
-    else:
-        out = "    State:\tWaiting\n"
+        return f"    {title}:\tWaiting\n" + (f"      Reason:\t{reason}\n" if reason else "")
+    if "terminated" not in state:
+        return f"    {title}:\tWaiting\n"
+    done = _map(state["terminated"])
+    out = f"    {title}:\tTerminated\n"
+    out += f"      Reason:\t{done['reason']}\n" if done.get("reason") else ""
+    out += f"      Message:\t{done['message']}\n" if done.get("message") else ""
+    out += f"      Exit Code:\t{done.get('exitCode') or 0}\n"
+    out += f"      Signal:\t{done['signal']}\n" if (done.get("signal") or 0) > 0 else ""
+    out += f"      Started:\t{_started(done.get('startedAt'))}\n"
+    return out + f"      Finished:\t{_started(done.get('finishedAt'))}\n"
+
+
+def _state(status: ContainerStatus) -> str:
+    """``describeContainerState``: the state, the last termination when there is one,
+    readiness and restarts."""
+    out = _container_state("State", status.state)
+    if "terminated" in status.last_state:
+        out += _container_state("Last State", status.last_state)
     out += f"    Ready:\t{'True' if status.ready else 'False'}\n"
     return out + f"    Restart Count:\t{status.restart_count}\n"
 
@@ -141,31 +157,17 @@ def _resource_lines(container: Container) -> str:
     return out
 
 
-def _defaulted_probe(raw: Mapping[str, Any]) -> Probe:
-    """A stored liveness or startup probe with ``SetDefaults_Probe``'s values (timeout 1,
-    period 10, success 1, failure 3), as the API server keeps it."""
-    timing = {"initialDelaySeconds", "periodSeconds", "timeoutSeconds"}
-    timing |= {"successThreshold", "failureThreshold"}
-    return Probe(
-        initial_delay_seconds=int(raw.get("initialDelaySeconds") or 0),
-        period_seconds=int(raw.get("periodSeconds") or 10),
-        timeout_seconds=int(raw.get("timeoutSeconds") or 1),
-        success_threshold=int(raw.get("successThreshold") or 1),
-        failure_threshold=int(raw.get("failureThreshold") or 3),
-        extra={k: v for k, v in raw.items() if k not in timing},
-    )
-
-
 def _probes(container: Container) -> str:
-    """``describeContainerProbe``: Liveness, Readiness, Startup."""
-    out = ""
-    for title, key in (("Liveness", "livenessProbe"), ("Startup", "startupProbe")):
-        if key == "startupProbe" and container.readiness_probe is not None:
-            out += f"    Readiness:\t{describe_probe(container.readiness_probe)}\n"
-        raw = container.extra.get(key)
-        if isinstance(raw, Mapping):
-            out += f"    {title}:\t{describe_probe(_defaulted_probe(raw))}\n"
-    return out
+    """``describeContainerProbe``: Liveness, Readiness, Startup, each as ``DescribeProbe``
+    words it (the API server has defaulted their timings)."""
+    probes = (
+        ("Liveness", container.liveness_probe),
+        ("Readiness", container.readiness_probe),
+        ("Startup", container.startup_probe),
+    )
+    return "".join(
+        f"    {title}:\t{describe_probe(probe)}\n" for title, probe in probes if probe is not None
+    )
 
 
 def _environment(container: Container) -> str:
@@ -227,7 +229,7 @@ def _tolerations(tolerations: Sequence[Any]) -> str:
     return "Tolerations:\t" + "\n\t".join(lines) + "\n"
 
 
-def _header(pod: Pod) -> str:
+def _header(pod: Pod, now: float) -> str:
     """Name to Controlled By, as ``describePod`` writes them."""
     meta, spec, status = pod.metadata, pod.spec, pod.status
     out = f"Name:\t{meta.name}\nNamespace:\t{meta.namespace}\n"
@@ -240,7 +242,7 @@ def _header(pod: Pod) -> str:
         out += f"Start Time:\t{rfc1123z(status.start_time)}\n"
     out += labels_multiline("Labels", meta.labels)
     out += annotations_multiline("Annotations", meta.annotations)
-    out += f"Status:\t{status.phase}\n"
+    out += _phase(pod, now)
     out += f"Reason:\t{status.reason}\n" if status.reason else ""
     out += f"IP:\t{status.pod_ip}\n"
     out += f"IPs:\n  IP:\t{status.pod_ip}\n" if status.pod_ip else "IPs:\t<none>\n"
@@ -251,9 +253,41 @@ def _header(pod: Pod) -> str:
     return out
 
 
+def _phase(pod: Pod, now: float) -> str:
+    """``describePod``'s Status line: a deleted pod that has not finished is
+    ``Terminating (lasts ...)``, the time since its deletionTimestamp (the end of its
+    grace period, so ``<invalid>`` until then, as kubectl prints it), with the grace
+    period the deletion gave it (the pod's own: rollsim refuses ``--grace-period``)."""
+    phase = pod.status.phase
+    deletion = pod.metadata.deletion_timestamp
+    if deletion is None or phase in ("Failed", "Succeeded"):
+        return f"Status:\t{phase}\n"
+    grace = pod.spec.termination_grace_period_seconds
+    if grace is None:
+        grace = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
+    out = f"Status:\tTerminating (lasts {since(deletion, now)})\n"
+    return out + f"Termination Grace Period:\t{grace}s\n"
+
+
+def _readiness_gates(pod: Pod) -> str:
+    """``describePod``'s Readiness Gates: each gate's condition type and the status of
+    the pod's condition of that type, ``<none>`` while it has none."""
+    gates = [_map(g) for g in _list(pod.spec.extra.get("readinessGates"))]
+    if not gates:
+        return ""
+    statuses: dict[str, str] = {}
+    for condition in pod.status.conditions:
+        statuses.setdefault(condition.type, condition.status)
+    out = "Readiness Gates:\n  Type\tStatus\n"
+    for gate in gates:
+        kind = str(gate.get("conditionType") or "")
+        out += f"  {kind} \t{statuses.get(kind, '<none>')} \n"
+    return out
+
+
 def describe_pod(pod: Pod, events: Sequence[AggregatedEvent] | None, now: float) -> str:
     """``describePod``; ``events`` None when describe shows none."""
-    out = _header(pod) + _containers(pod)
+    out = _header(pod, now) + _containers(pod) + _readiness_gates(pod)
     if pod.status.conditions:
         out += "Conditions:\n  Type\tStatus\n"
         out += "".join(f"  {c.type} \t{c.status} \n" for c in pod.status.conditions)

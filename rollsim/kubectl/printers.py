@@ -11,12 +11,12 @@ kubectl's settings (minimum width 6, padding 3).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.core import Pod, Service
-from rollsim.api.timefmt import format_time
+from rollsim.api.timefmt import format_time, parse_time
 from rollsim.kubectl.tabwriter import tabwrite
 
 __all__ = [
@@ -87,6 +87,14 @@ class AggregatedEvent:
         self.source = source
 
 
+#: ``IsPodPhaseTerminal``: the phases a pod does not leave.
+_TERMINAL = ("Failed", "Succeeded")
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _join(values: Sequence[str]) -> str:
     return ",".join(values)
 
@@ -152,28 +160,93 @@ def pod_status_reason(pod: Pod) -> str:
     return reason
 
 
+def _terminated_reason(done: Mapping[str, Any]) -> str:
+    """A terminated container's word for STATUS: its reason, else its signal or exit code."""
+    if done.get("reason"):
+        return str(done["reason"])
+    if done.get("signal"):
+        return f"Signal:{done['signal']}"
+    return f"ExitCode:{done.get('exitCode') or 0}"
+
+
+def _containers_column(pod: Pod, reason: str) -> tuple[str, int, float | None]:
+    """``printPod``'s walk of the container statuses, last to first: STATUS taken from
+    a waiting or terminated container, the ready running containers counted, and the
+    latest end of a previous container (``lastState.terminated.finishedAt``)."""
+    ready, has_running, last_restart = 0, False, None
+    for status in reversed(pod.status.container_statuses):
+        finished = _map(status.last_state.get("terminated")).get("finishedAt")
+        if isinstance(finished, str):
+            at = parse_time(finished)
+            last_restart = at if last_restart is None else max(last_restart, at)
+        waiting, done = _map(status.state.get("waiting")), status.state.get("terminated")
+        if waiting.get("reason"):
+            reason = str(waiting["reason"])
+        elif done is not None:
+            reason = _terminated_reason(_map(done))
+        elif status.ready and "running" in status.state:
+            has_running = True
+            ready += 1
+    if reason == "Completed" and has_running:
+        ready_condition = any(
+            c.type == "Ready" and c.status == "True" for c in pod.status.conditions
+        )
+        reason = "Running" if ready_condition else "NotReady"
+    return reason, ready, last_restart
+
+
+def _pod_cells(pod: Pod, now: float) -> list[str]:
+    """``printPod``: NAME, READY, STATUS, RESTARTS, AGE. STATUS is the pod's reason or
+    phase (``SchedulingGated`` while gated), then what its containers say, then
+    ``Terminating`` for a deleted pod not yet finished; RESTARTS says how long ago the
+    last restart ended, once one is known."""
+    reason = pod.status.reason or pod.status.phase
+    for condition in pod.status.conditions:
+        if condition.type == "PodScheduled" and condition.reason == "SchedulingGated":
+            reason = "SchedulingGated"
+    reason, ready, last_restart = _containers_column(pod, reason)
+    if pod.metadata.deletion_timestamp is not None and pod.status.phase not in _TERMINAL:
+        reason = "Terminating"
+    restarts = sum(c.restart_count for c in pod.status.container_statuses)
+    shown = str(restarts)
+    if restarts and last_restart is not None:
+        shown = f"{restarts} ({since(last_restart, now)} ago)"
+    total = len(pod.spec.containers)
+    return [
+        pod.metadata.name,
+        f"{ready}/{total}",
+        reason,
+        shown,
+        since(pod.metadata.creation_timestamp, now),
+    ]
+
+
+def _readiness_gates_cell(pod: Pod) -> str:
+    """``printPod -o wide``'s READINESS GATES: gates whose condition is True, of all."""
+    gates = [_map(g).get("conditionType") for g in pod.spec.extra.get("readinessGates") or ()]
+    if not gates:
+        return "<none>"
+    statuses: dict[str, str] = {}
+    for condition in pod.status.conditions:
+        statuses.setdefault(condition.type, condition.status)
+    passed = sum(1 for gate in gates if statuses.get(str(gate)) == "True")
+    return f"{passed}/{len(gates)}"
+
+
 def _pod_rows(items: Sequence[Pod], now: float, wide: bool) -> list[list[str]]:
     head = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
     if wide:
         head += ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
     rows = [head]
     for pod in items:
-        total = len(pod.spec.containers)
-        ready = sum(1 for c in pod.status.container_statuses if c.ready)
-        restarts = sum(c.restart_count for c in pod.status.container_statuses)
-        row = [
-            pod.metadata.name,
-            f"{ready}/{total}",
-            pod_status_reason(pod),
-            str(restarts),
-            since(pod.metadata.creation_timestamp, now),
-        ]
+        row = _pod_cells(pod, now)
         if wide:
+            # No preemption is simulated, so no pod is ever nominated to a node.
             row += [
                 pod.status.pod_ip or "<none>",
                 pod.spec.node_name or "<none>",
                 "<none>",
-                "<none>",
+                _readiness_gates_cell(pod),
             ]
         rows.append(row)
     return rows
