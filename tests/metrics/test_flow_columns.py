@@ -107,7 +107,7 @@ def test_cost_does_not_grow_with_the_rate() -> None:
 
 
 def test_request_classes_are_checked() -> None:
-    with pytest.raises(ValueError, match="Traffic.share must be between 0 and 1, got 1.5"):
+    with pytest.raises(ValueError, match=r"Traffic\.share must be between 0 and 1, got 1\.5"):
         rollsim.Traffic(rps=1, service="web", share=1.5)
     with pytest.raises(ValueError, match="cookies or a 'cookie' header, not both"):
         rollsim.Traffic(rps=1, service="web", headers={"Cookie": "a=1"}, cookies={"b": "2"})

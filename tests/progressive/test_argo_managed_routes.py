@@ -160,7 +160,8 @@ def upstream_header_routes() -> rollsim.Cluster:
 
 def canary_share(c: rollsim.Cluster, t: float) -> float:
     tl = c.timeline("rollout/rollouts-demo")
-    return tl.by_replica_set[rs_of(c, "nginx:1.21-alpine", "rollouts-demo").metadata.name].at(t)["traffic_share"]
+    canary = rs_of(c, "nginx:1.21-alpine", "rollouts-demo").metadata.name
+    return float(tl.by_replica_set[canary].at(t)["traffic_share"])
 
 
 def test_upstream_header_route_follows_each_step() -> None:
