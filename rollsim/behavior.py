@@ -26,13 +26,19 @@ class PodBehavior:
 
     Timeline of a healthy pod: created, then ``schedule`` until it is bound
     to a node, ``pull`` for the image, ``startup`` until the container runs
-    (phase Running), ``ready`` until the application would answer its
-    readiness probe. Without a readinessProbe the pod turns Ready then; with
-    one, at the first probe (``initialDelaySeconds`` + k * ``periodSeconds``
-    after start) that finds the application ready, plus further periods up to
-    ``successThreshold``. On deletion the pod leaves its ReplicaSet's counts at
-    once and is gone ``shutdown`` seconds later, capped by
-    ``terminationGracePeriodSeconds``.
+    (phase Running), then ``warmup`` until the application answers requests
+    correctly. Readiness is the kubelet's, as upstream: without a
+    readinessProbe the pod is Ready as soon as its container runs (requests
+    routed to it during the warm-up fail); with one, Ready at the probe that
+    finds the application warm (the prober's tick grid, ``initialDelaySeconds``,
+    ``successThreshold``). Liveness and startup probes run as the kubelet's
+    probers do, and a container that fails them is restarted.
+
+    On deletion the pod leaves its ReplicaSet's counts at once; its preStop
+    hook runs (``sleep`` and exec ``sleep N`` for their seconds, any other hook
+    for ``pre_stop``), then SIGTERM, after which the application goes on
+    serving for ``shutdown`` seconds before it exits; everything is capped by
+    ``terminationGracePeriodSeconds`` (SIGKILL), as ``killContainer`` does.
 
     Fault modes:
 
@@ -41,10 +47,15 @@ class PodBehavior:
     - ``crash_loop``: the container exits after running this long; the kubelet
       restarts it at once the first time, then after 10 s doubling up to 300 s
       (CrashLoopBackOff).
-    - ``never_ready``: the container runs but never passes readiness.
-    - ``unready_after``: the application fails this long after the pod became
-      Ready, and stays failed; with a readinessProbe the pod turns NotReady at
-      the failureThreshold-th failing probe.
+    - ``never_ready``: the application never finishes warming up: requests to
+      it fail, a readinessProbe never passes (without one the pod is Ready
+      anyway, as upstream), a liveness probe restarts it.
+    - ``unready_after``: this long after it began serving, the application
+      fails its readiness check and every request (a dependency is down), and
+      stays so; its liveness check still passes.
+    - ``hangs_after``: this long after it began serving, the application stops
+      answering anything (probes time out); a livenessProbe restarts it, and
+      the new container hangs again as long after its own warm-up.
 
     ``error_rate`` (0..1) and ``latency`` (seconds) describe the requests this
     version serves, for the traffic model.
@@ -53,12 +64,14 @@ class PodBehavior:
     schedule: Duration = 0.0
     pull: Duration = 0.0
     startup: Duration = 0.0
-    ready: Duration = 0.0
+    warmup: Duration = 0.0
     shutdown: Duration = 0.0
+    pre_stop: Duration = 0.0
     image_pull_error: bool = False
     crash_loop: Duration | None = None
     never_ready: bool = False
     unready_after: Duration | None = None
+    hangs_after: Duration | None = None
     error_rate: float = 0.0
     latency: Duration = 0.0
 
@@ -66,9 +79,9 @@ class PodBehavior:
         """Refuse what the kubelet could not simulate, naming the field: a timing that
         is not seconds or a distribution (or is negative, NaN or infinite), a fault
         flag that is not a bool, an error rate outside [0, 1]."""
-        for name in ("schedule", "pull", "startup", "ready", "shutdown", "latency"):
+        for name in ("schedule", "pull", "startup", "warmup", "shutdown", "pre_stop", "latency"):
             _check_duration(name, getattr(self, name))
-        for name in ("crash_loop", "unready_after"):
+        for name in ("crash_loop", "unready_after", "hangs_after"):
             value = getattr(self, name)
             if value is not None:
                 _check_duration(name, value)

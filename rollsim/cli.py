@@ -44,7 +44,18 @@ _DISTRIBUTIONS = {
 _CONFIG_FIELDS = ("pods", "images")
 _BEHAVIOR_FIELDS = tuple(f.name for f in fields(PodBehavior))
 _TIMED_FIELDS = frozenset(
-    {"schedule", "pull", "startup", "ready", "shutdown", "crash_loop", "unready_after", "latency"}
+    {
+        "schedule",
+        "pull",
+        "startup",
+        "warmup",
+        "shutdown",
+        "pre_stop",
+        "crash_loop",
+        "unready_after",
+        "hangs_after",
+        "latency",
+    }
 )
 
 
@@ -146,7 +157,11 @@ def _config(path: str, pods: dict[str, Any]) -> tuple[PodBehavior, dict[str, Pod
 
 def _cluster(args: argparse.Namespace) -> Cluster:
     """A fresh cluster with the command line's seed, timings and ``--config``."""
-    pods: dict[str, Any] = {"startup": args.startup, "ready": args.ready, "shutdown": args.shutdown}
+    pods: dict[str, Any] = {
+        "startup": args.startup,
+        "warmup": args.warmup,
+        "shutdown": args.shutdown,
+    }
     if args.config is None:
         return Cluster(seed=args.seed, pods=PodBehavior(**pods))
     try:
@@ -164,7 +179,7 @@ def _seed(text: str) -> int:
 
 
 def _seconds(text: str) -> float:
-    """``--startup``, ``--ready``, ``--shutdown``: finite seconds, not negative, as
+    """``--startup``, ``--warmup``, ``--shutdown``: finite seconds, not negative, as
     PodBehavior takes them."""
     try:
         seconds = float(text)
@@ -193,10 +208,10 @@ def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
         help="seconds from pod creation to container start (default 2)",
     )
     parser.add_argument(
-        "--ready",
+        "--warmup",
         type=_seconds,
         default=0.0,
-        help="seconds from container start to readiness (default 0)",
+        help="seconds from container start until the application answers (default 0)",
     )
     parser.add_argument(
         "--shutdown",

@@ -26,7 +26,14 @@ from typing import Any
 
 from rollsim.api.apps import Deployment, ReplicaSet
 from rollsim.api.argo import Rollout
-from rollsim.api.errors import ApplyError, InvalidOperation, not_found
+from rollsim.api.core import Pod
+from rollsim.api.errors import (
+    ApplyError,
+    FieldError,
+    InvalidOperation,
+    ValidationError,
+    not_found,
+)
 from rollsim.api.inert import InertObject, default_inert
 from rollsim.api.kinds import KindInfo, workloads
 from rollsim.api.meta import LabelSelector, ObjectMeta
@@ -463,6 +470,25 @@ class Cluster:
         current = stored if stored is not None else self.get(info.kind, name, namespace)
         change = patch_verbs.as_merge_patch(current, patch, type, info)
         return apply_verbs.patch(self.store, current, change, self.max_pods)
+
+    def set_pod_condition(
+        self, name: str, condition_type: str, status: str = "True", namespace: str = "default"
+    ) -> Pod:
+        """Set a condition in a pod's status, as a load balancer controller does for the
+        pod's readiness gate (or ``kubectl patch pod --subresource=status``): a pod with
+        ``spec.readinessGates`` is Ready only once each gate's condition is True.
+        Returns the pod as the API server then returns it."""
+        if status not in ("True", "False", "Unknown"):
+            supported = 'supported values: "False", "True", "Unknown"'
+            error = FieldError(
+                "Unsupported value", "status.conditions[0].status", supported, status
+            )
+            raise ValidationError([error], "Pod", name)
+        record = self.kubelet.pods.get((namespace, name))
+        if record is None:
+            raise not_found("pods", name)
+        self.kubelet.set_condition(record, condition_type, status)
+        return self.kubelet.view(record)
 
     def label(self, ref: Ref, labels: Mapping[str, str | None], namespace: str = "default") -> Any:
         """``kubectl label``: set each label given a value, remove each given ``None``.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections import OrderedDict
+from typing import Any
 
 from rollsim.api.core import PodTemplateSpec
 from rollsim.behavior import PodBehavior
@@ -31,15 +32,21 @@ class PodRecord:
     """One pod's state. ``bucket`` and ``counted_available`` belong to the ReplicaSet index."""
 
     __slots__ = (
+        "anchor",
+        "app",
         "available",
         "behavior",
         "bucket",
+        "containers_ready",
         "counted_available",
         "crash_after",
         "created",
         "deleted_at",
         "epoch",
+        "gates",
+        "hang_after",
         "ip",
+        "last_exit",
         "name",
         "namespace",
         "node",
@@ -47,9 +54,11 @@ class PodRecord:
         "owner",
         "owner_uid",
         "phase",
+        "pre_stop",
+        "probe_epoch",
+        "probers",
         "pull",
         "ready",
-        "ready_delay",
         "ready_since",
         "restarts",
         "scheduled_at",
@@ -58,10 +67,13 @@ class PodRecord:
         "start_delay",
         "started",
         "started_at",
+        "startup_done",
+        "stopping",
         "template",
         "uid",
         "unready_after",
         "waiting_reason",
+        "warmup",
     )
 
     def __init__(
@@ -103,11 +115,30 @@ class PodRecord:
         self.deleted_at: float | None = None
         self.restarts = 0
         self.waiting_reason = "ContainerCreating"
+        #: Bumped when the container stops or starts: its pending transitions go stale.
         self.epoch = 0
+        #: Bumped whenever the probers are planned again: their pending results go stale.
+        self.probe_epoch = 0
+        #: The application: "off", "warming", "serving", "failing" or "hung".
+        self.app = "off"
+        self.containers_ready = False
+        #: The startup probe passed (ContainerStatus.started), or there is none.
+        self.startup_done = False
+        #: The container is being stopped to restart it (liveness, a changed definition).
+        self.stopping = False
+        #: Readiness gate conditions set on the pod: condition type -> status.
+        self.gates: dict[str, str] | None = None
+        #: The previous container's end: (reason, exit code, started at, finished at).
+        self.last_exit: tuple[str, int, float, float] | None = None
+        #: The probe workers of the first container, by kind; their ticker anchor.
+        self.probers: dict[str, Any] | None = None
+        self.anchor = 0.0
         self.bucket: dict[str, PodRecord] | None = None
         self.pull = 0.0
         self.start_delay = 0.0
-        self.ready_delay = 0.0
+        self.warmup = 0.0
+        self.hang_after: float | None = None
+        self.pre_stop = 0.0
         self.shutdown = 0.0
         self.crash_after: float | None = None
         self.unready_after: float | None = None

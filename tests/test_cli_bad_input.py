@@ -130,8 +130,8 @@ def test_session_file_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 _KNOWN = (
-    "schedule, pull, startup, ready, shutdown, image_pull_error, crash_loop, never_ready, "
-    "unready_after, error_rate, latency"
+    "schedule, pull, startup, warmup, shutdown, pre_stop, image_pull_error, crash_loop, "
+    "never_ready, unready_after, hangs_after, error_rate, latency"
 )
 
 
@@ -249,8 +249,8 @@ def test_config_spellings_that_work(
     [
         (["--startup", "nan"], "argument --startup: must be a finite number of seconds >= 0"),
         (["--shutdown", "-1"], "argument --shutdown: must be a finite number of seconds >= 0"),
-        (["--ready=inf"], "argument --ready: must be a finite number of seconds >= 0"),
-        (["--ready", "2s"], "argument --ready: must be a number of seconds, got '2s'"),
+        (["--warmup=inf"], "argument --warmup: must be a finite number of seconds >= 0"),
+        (["--warmup", "2s"], "argument --warmup: must be a number of seconds, got '2s'"),
     ],
 )
 def test_bad_timing_options_are_refused_by_the_parser(
@@ -280,7 +280,7 @@ def test_negative_seed_is_refused_by_the_parser(
     ("arguments", "field", "detail"),
     [
         ({"startup": -1}, "startup", "must be >= 0"),
-        ({"ready": math.nan}, "ready", "must be a finite number"),
+        ({"warmup": math.nan}, "warmup", "must be a finite number"),
         ({"pull": math.inf}, "pull", "must be a finite number"),
         ({"schedule": "2s"}, "schedule", "must be seconds or a rollsim.dist distribution"),
         ({"latency": True}, "latency", "must be seconds or a rollsim.dist distribution"),

@@ -54,7 +54,8 @@ class EnvVar:
 
 @dataclass(frozen=True)
 class Probe:
-    """A readinessProbe's timing; the handler (httpGet, exec, ...) is opaque."""
+    """A probe's timing (readiness, liveness or startup); the handler (httpGet, exec,
+    tcpSocket, grpc) and the probe's own terminationGracePeriodSeconds are opaque."""
 
     OPAQUE = PROBE_HANDLER_FIELDS
 
@@ -74,7 +75,9 @@ class Container:
     image: str = ""
     image_pull_policy: str = field(default="", metadata={"go": "v1.PullPolicy"})
     env: tuple[EnvVar, ...] = ()
+    liveness_probe: Probe | None = None
     readiness_probe: Probe | None = None
+    startup_probe: Probe | None = None
     termination_message_path: str = ""
     termination_message_policy: str = field(
         default="", metadata={"go": "v1.TerminationMessagePolicy"}
@@ -127,6 +130,7 @@ class ContainerStatus:
     started: bool = False
     restart_count: int = 0
     state: Mapping[str, Any] = field(default_factory=dict)
+    last_state: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,9 @@ def _default_container(container: Container) -> Container:
         image_pull_policy=container.image_pull_policy or _pull_policy(container.image),
         termination_message_path=container.termination_message_path or "/dev/termination-log",
         termination_message_policy=container.termination_message_policy or "File",
+        liveness_probe=_default_probe(container.liveness_probe),
         readiness_probe=_default_probe(container.readiness_probe),
+        startup_probe=_default_probe(container.startup_probe),
         extra=_default_ports(container.extra),
     )
 

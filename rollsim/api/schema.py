@@ -243,8 +243,6 @@ def container_fields(probe: Any) -> Mapping[str, Node]:
             )
         ),
         "volumeDevices": ListOf(struct("v1.VolumeDevice", name=STRING, devicePath=STRING)),
-        "livenessProbe": Modelled(probe, "v1.Probe"),
-        "startupProbe": Modelled(probe, "v1.Probe"),
         "lifecycle": struct(
             "v1.Lifecycle",
             postStart=LIFECYCLE_HANDLER,

@@ -2,8 +2,8 @@
 
 A real manifest sets many fields that change what a rollout does in a real
 cluster: resource requests and affinity decide where (and whether) pods
-schedule, a liveness probe restarts them, a preStop hook delays their
-exit, a Flagger webhook gates promotion. rollsim keeps each one (``get -o
+schedule, a postStart hook delays their start, a Flagger webhook gates
+promotion. rollsim keeps each one (``get -o
 yaml`` shows it) but nothing acts on it yet, so ``apply`` names every one a
 manifest sets: a result that silently ignored them would read as a
 prediction it is not.
@@ -48,15 +48,13 @@ NOT_SIMULATED: Mapping[type, frozenset[str]] = {
             "resources",
             "overhead",
             "runtimeClassName",
-            "readinessGates",
             "initContainers",
             "activeDeadlineSeconds",
         }
     ),
-    # The kubelet: probes other than readiness, hooks, requests and limits, sidecars.
-    Container: frozenset(
-        {"resources", "livenessProbe", "startupProbe", "lifecycle", "restartPolicy"}
-    ),
+    # The kubelet: requests and limits, sidecars (its probes and preStop hook are
+    # simulated; the rest of ``lifecycle`` is in ``NOT_SIMULATED_WITHIN``).
+    Container: frozenset({"resources", "restartPolicy"}),
     # Argo Rollouts.
     RolloutSpec: frozenset({"analysis", "rollbackWindow"}),
     CanaryStrategy: frozenset({"canaryMetadata", "stableMetadata", "antiAffinity", "pingPong"}),
@@ -71,6 +69,12 @@ NOT_SIMULATED: Mapping[type, frozenset[str]] = {
     ),
     # No request leaves the simulation: a provider's connection settings are kept only.
     MetricTemplateProvider: frozenset({"address", "insecureSkipVerify", "headers", "region"}),
+}
+
+
+#: Opaque fields simulated in part: by class and field, the members that are not.
+NOT_SIMULATED_WITHIN: Mapping[type, Mapping[str, frozenset[str]]] = {
+    Container: {"lifecycle": frozenset({"postStart", "stopSignal"})},
 }
 
 
@@ -90,8 +94,13 @@ def not_simulated_fields(obj: Any) -> list[str]:
             continue
         ignored = NOT_SIMULATED.get(type(node), frozenset())
         extra = getattr(node, "extra", None)
-        if ignored and isinstance(extra, Mapping):
-            found += [_join(path, key) for key in extra if key in ignored]
+        if isinstance(extra, Mapping):
+            within = NOT_SIMULATED_WITHIN.get(type(node), {})
+            for key, value in extra.items():
+                if key in ignored:
+                    found.append(_join(path, key))
+                elif key in within and isinstance(value, Mapping):
+                    found += [_join(path, f"{key}.{k}") for k in value if k in within[key]]
         children = [
             (getattr(node, f.name), _join(path, wire_name(f)))
             for f in dataclasses.fields(node)

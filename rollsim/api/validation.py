@@ -248,8 +248,7 @@ def _validate_containers(
                     c.image_pull_policy,
                 )
             )
-        if c.readiness_probe is not None:
-            errors += _validate_probe(c.readiness_probe, f"{cpath}.readinessProbe")
+        errors += _validate_probes(c, cpath)
         errors += _validate_container_extra(c, volumes, cpath)
     return errors
 
@@ -260,6 +259,44 @@ def _validate_container_extra(c: Container, volumes: set[str], path: str) -> lis
     errors = validate_container_ports(c.extra.get("ports"), f"{path}.ports")
     errors += validate_volume_mounts(c.extra.get("volumeMounts"), volumes, f"{path}.volumeMounts")
     errors += validate_resources(c.extra.get("resources"), f"{path}.resources")
+    return errors
+
+
+def _validate_probes(c: Container, path: str) -> list[FieldError]:
+    """``validateContainerCommon``'s probes, in upstream's order (liveness, readiness,
+    startup): a liveness or startup probe must succeed once to count
+    (``validateLivenessProbe``, ``validateStartupProbe``), and only they may carry
+    their own terminationGracePeriodSeconds (``validateReadinessProbe``)."""
+    errors: list[FieldError] = []
+    for name, probe in (
+        ("livenessProbe", c.liveness_probe),
+        ("readinessProbe", c.readiness_probe),
+        ("startupProbe", c.startup_probe),
+    ):
+        if probe is None:
+            continue
+        ppath = f"{path}.{name}"
+        errors += _validate_probe(probe, ppath)
+        if name == "readinessProbe":
+            grace = probe.extra.get("terminationGracePeriodSeconds")
+            if grace is not None:
+                errors.append(
+                    FieldError(
+                        "Invalid value",
+                        f"{ppath}.terminationGracePeriodSeconds",
+                        "must not be set for readinessProbes",
+                        grace,
+                    )
+                )
+        elif probe.success_threshold != 1:
+            errors.append(
+                FieldError(
+                    "Invalid value",
+                    f"{ppath}.successThreshold",
+                    "must be 1",
+                    probe.success_threshold,
+                )
+            )
     return errors
 
 

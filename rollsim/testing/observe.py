@@ -76,13 +76,19 @@ def faulty(behavior: PodBehavior) -> bool:
         or behavior.image_pull_error
         or behavior.crash_loop is not None
         or behavior.unready_after is not None
+        or behavior.hangs_after is not None
     )
 
 
 def loses_availability(behavior: PodBehavior) -> bool:
     """Whether an available pod of this behaviour can turn unavailable by itself
-    (a crash or a failing readiness probe), with no controller deleting it."""
-    return behavior.crash_loop is not None or behavior.unready_after is not None
+    (a crash, a failing readiness probe, a liveness restart), with no controller
+    deleting it."""
+    return (
+        behavior.crash_loop is not None
+        or behavior.unready_after is not None
+        or behavior.hangs_after is not None
+    )
 
 
 @dataclass(frozen=True)

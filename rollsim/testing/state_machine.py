@@ -104,7 +104,7 @@ class WorkloadStateMachine(RuleBasedStateMachine):
     workload_kind: ClassVar[str]
     default_manifest: ClassVar[Any]
     manifest: ClassVar[Any] = None
-    pods: ClassVar[PodBehavior] = PodBehavior(startup=1.0, ready=2.0, shutdown=1.0)
+    pods: ClassVar[PodBehavior] = PodBehavior(startup=3.0, shutdown=1.0)
     max_wait: ClassVar[int] = 120
     seed: ClassVar[int] = 0
     traffic: ClassVar[Traffic | None] = None

@@ -64,7 +64,7 @@ def durations(max_seconds: int = 30, distributions: bool = True) -> SearchStrate
     return st.one_of(whole, st.floats(0.0, float(max_seconds)), spread)
 
 
-_FAULTS = ("never_ready", "image_pull_error", "crash_loop", "unready_after")
+_FAULTS = ("never_ready", "image_pull_error", "crash_loop", "unready_after", "hangs_after")
 
 
 @st.composite
@@ -73,11 +73,11 @@ def pod_behaviors(
 ) -> PodBehavior:
     """A ``rollsim.PodBehavior``: timings from ``durations`` and, with ``faults``, at most
     one fault mode (``never_ready``, ``image_pull_error``, ``crash_loop`` after a
-    duration, ``unready_after`` a duration), plus an ``error_rate``.
+    duration, ``unready_after`` or ``hangs_after`` a duration), plus an ``error_rate``.
     ``require_fault`` always picks a fault (a bad version to inject)."""
     timing = durations(max_seconds)
     fields: dict[str, Any] = {
-        name: draw(timing) for name in ("schedule", "pull", "startup", "ready", "shutdown")
+        name: draw(timing) for name in ("schedule", "pull", "startup", "warmup", "shutdown")
     }
     if faults or require_fault:
         kinds: list[str | None] = list(_FAULTS) if require_fault else [None, *_FAULTS]

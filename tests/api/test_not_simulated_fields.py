@@ -21,7 +21,9 @@ spec:
         env: [{name: MODE, value: fast}]
         resources: {requests: {cpu: 100m}}
         livenessProbe: {httpGet: {path: /, port: 80}}
-        lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
+        lifecycle:
+          postStart: {exec: {command: [sh, -c, "echo hi"]}}
+          preStop: {exec: {command: [sleep, "5"]}}
 """
 
 
@@ -33,8 +35,7 @@ def test_apply_names_each_field_that_is_stored_but_not_simulated() -> None:
     assert paths == [
         "spec.template.spec.nodeSelector",
         "spec.template.spec.containers[0].resources",
-        "spec.template.spec.containers[0].livenessProbe",
-        "spec.template.spec.containers[0].lifecycle",
+        "spec.template.spec.containers[0].lifecycle.postStart",
     ]
     # Fields that cannot change a rollout (env) are stored without comment, and a
     # re-apply does not repeat what the object already had.
@@ -50,8 +51,7 @@ def test_kubectl_apply_warns_on_stderr() -> None:
     assert notices == [
         "Warning: deployment.apps/web: spec.template.spec.nodeSelector, "
         "spec.template.spec.containers[0].resources, "
-        "spec.template.spec.containers[0].livenessProbe, "
-        "spec.template.spec.containers[0].lifecycle: stored, not simulated\n"
+        "spec.template.spec.containers[0].lifecycle.postStart: stored, not simulated\n"
     ]
 
 

@@ -42,14 +42,16 @@ def manifest(
     paused: bool = False,
     progress_deadline_seconds: int | None = None,
 ) -> str:
-    """A Deployment manifest (YAML text) with one container named ``nginx``."""
+    """A Deployment manifest (YAML text) with one container named ``nginx``; a
+    ``NEVER_READY`` container has a readinessProbe, which is what keeps it from Ready
+    (without one the kubelet calls a running container Ready)."""
+    container: dict[str, Any] = {"name": "nginx", "image": image}
+    if image == NEVER_READY:
+        container["readinessProbe"] = {"httpGet": {"path": "/", "port": 80}}
     spec: dict[str, Any] = {
         "replicas": replicas,
         "selector": {"matchLabels": {"app": name}},
-        "template": {
-            "metadata": {"labels": {"app": name}},
-            "spec": {"containers": [{"name": "nginx", "image": image}]},
-        },
+        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [container]}},
     }
     if paused:
         spec["paused"] = True

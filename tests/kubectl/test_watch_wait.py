@@ -69,11 +69,14 @@ def test_wait_for_an_unknown_condition_is_refused() -> None:
 
 def test_get_watch_prints_a_row_per_change_until_the_request_timeout() -> None:
     c = _cluster()
+    # The container starts at 4; its readinessProbe (initialDelaySeconds 5) is first
+    # allowed at 9, and the prober's ticker, every 10 s from the bind at 0, next
+    # probes at 10; minReadySeconds 5 later the pod is available.
     assert c.kubectl("get deploy podinfo -w --request-timeout=30s") == (
         "NAME      READY   UP-TO-DATE   AVAILABLE   AGE\n"
         "podinfo   0/1     1            0           0s\n"
-        "podinfo   1/1     1            0           9s\n"
-        "podinfo   1/1     1            1           14s\n"
+        "podinfo   1/1     1            0           10s\n"
+        "podinfo   1/1     1            1           15s\n"
     )
     assert c.now == 30
 

@@ -44,7 +44,8 @@ def test_the_kubelet_runs_lists_and_deletes_a_bare_pod() -> None:
         "NAME   READY   STATUS    RESTARTS   AGE\npod1   1/1     Running   0          5s\n"
     )
     c.delete("pod", "pod1")
-    assert c.get("pod", "pod1").metadata.deletion_timestamp == 5.0
+    # The API server stamps the end of the grace period (30 s by default).
+    assert c.get("pod", "pod1").metadata.deletion_timestamp == 35.0
     c.run(8.0)
     assert c.list("pod") == [] and c.store.get("Pod", "default", "pod1") is None
 

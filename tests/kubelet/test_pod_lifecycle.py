@@ -1,12 +1,15 @@
 """Pod lifecycles: timings, readiness probes, availability, termination and fault modes.
 
 Every expected time below is derived by hand from the ``rollsim.PodBehavior``
-docstring (created -> ``schedule`` -> bound -> ``pull`` -> ``startup`` -> Running
--> ``ready`` -> Ready; a readinessProbe turns the pod Ready at the first probe,
-``initialDelaySeconds + k * periodSeconds`` after the container started, that
-finds the application ready, plus further periods up to ``successThreshold``;
-deletion takes the pod out of its ReplicaSet's counts at once and it is gone
-``min(shutdown, terminationGracePeriodSeconds)`` later) and from upstream
+docstring (created -> ``schedule`` -> bound -> ``pull`` -> ``startup`` -> Running,
+Ready at once without a readinessProbe, and the application warm ``warmup``
+later; a readinessProbe turns the pod Ready at the first probe that finds the
+application warm: the readiness worker runs once when the container starts,
+then on its ticker, every ``periodSeconds`` from when the pod was bound,
+skipping probes less than ``initialDelaySeconds`` after the start
+(pkg/kubelet/prober/worker.go), plus further periods up to
+``successThreshold``; deletion takes the pod out of its ReplicaSet's counts at
+once and it is gone ``min(shutdown, terminationGracePeriodSeconds)`` later) and from upstream
 behaviour (reference sections 7.1 and 9; kubelet crash-loop back-off: the first
 restart is immediate, then 10 s doubling up to 300 s). None is copied from
 rollsim's output.
@@ -98,8 +101,8 @@ def event_times(c: Cluster, reason: str, name: str | None = None) -> list[float]
 
 
 def test_pending_running_ready_timeline() -> None:
-    # created 0, bound 0+1, pulled 1+2, Running 3+3, Ready 6+4.
-    c = started(PodBehavior(schedule=1, pull=2, startup=3, ready=4))
+    # created 0, bound 0+1, pulled 1+2, Running 3+3, Ready 6+4 (startup 7 in all).
+    c = started(PodBehavior(schedule=1, pull=2, startup=7))
     pod = only_pod(c)
     name = pod.metadata.name
     assert pod.status.phase == "Pending"
@@ -113,20 +116,16 @@ def test_pending_running_ready_timeline() -> None:
     assert condition(pod, "PodScheduled").status == "True"
     assert pod.status.container_statuses[0].state == {"waiting": {"reason": "ContainerCreating"}}
 
-    c.run(until=6.0 - EPS)
-    assert c.get("pod", name).status.phase == "Pending"
-    c.run(until=6.0)
+    c.run(until=10.0 - EPS)
+    pod = c.get("pod", name)
+    assert pod.status.phase == "Pending"
+    assert not is_ready(pod)
+    assert the_rs(c).status.ready_replicas == 0
+    c.run(until=10.0)
     pod = c.get("pod", name)
     assert pod.status.phase == "Running"
     assert "running" in pod.status.container_statuses[0].state
     assert pod.status.container_statuses[0].started is True
-    assert not is_ready(pod)
-
-    c.run(until=10.0 - EPS)
-    assert not is_ready(c.get("pod", name))
-    assert the_rs(c).status.ready_replicas == 0
-    c.run(until=10.0)
-    pod = c.get("pod", name)
     assert is_ready(pod)
     assert condition(pod, "Ready").last_transition_time == 10.0
     assert condition(pod, "ContainersReady").status == "True"
@@ -136,11 +135,25 @@ def test_pending_running_ready_timeline() -> None:
 
     assert event_times(c, "Scheduled", name) == [1.0]
     assert event_times(c, "Pulled", name) == [3.0]
-    assert event_times(c, "Started", name) == [6.0]
+    assert event_times(c, "Started", name) == [10.0]
+
+
+def test_without_a_readiness_probe_the_pod_is_ready_while_the_application_warms_up() -> None:
+    # UpdatePodStatus: no readinessProbe -> always ready. The container runs at 2 and is
+    # Ready then; the application answers from 2 + 4.
+    c = started(PodBehavior(startup=2, warmup=4))
+    name = only_pod(c).metadata.name
+    c.run(until=2.0)
+    assert is_ready(c.get("pod", name))
+    assert condition(c.get("pod", name), "Ready").last_transition_time == 2.0
+    record = c.kubelet.pods[("default", name)]
+    assert (record.ready, record.serving) == (True, False)
+    c.run(until=6.0)
+    assert (record.ready, record.serving) == (True, True)
 
 
 def test_pod_scheduled_transition_time_is_the_bind_time() -> None:
-    c = started(PodBehavior(schedule=1, pull=2, startup=3, ready=4))
+    c = started(PodBehavior(schedule=1, pull=2, startup=3, warmup=4))
     c.run(until=1.0)
     assert condition(only_pod(c), "PodScheduled").last_transition_time == 1.0
 
@@ -148,51 +161,47 @@ def test_pod_scheduled_transition_time_is_the_bind_time() -> None:
 # --- readinessProbe grid ------------------------------------------------------------
 
 
-# The docstring's grid: probes at initialDelaySeconds + k * periodSeconds after the
-# container started. (The real kubelet's prober ticks every periodSeconds from when its
-# worker started and skips ticks before initialDelaySeconds, so its grid is the same up
-# to a phase shift of less than one period.)
+# The container starts at 2 (startup 2) on a pod bound at ``bound``; the readiness
+# worker's ticker runs from the bind, every periodSeconds; it also probes once when the
+# container starts; probes less than initialDelaySeconds after the start are skipped.
 @pytest.mark.parametrize(
-    ("initial", "period", "app_ready", "ready_after_start"),
+    ("bound", "initial", "period", "warmup", "ready_at"),
     [
-        # Probes at initial + k*period after start; Ready at the first that finds the app ready.
-        (5, 10, 7, 15),  # probes at 5 (not yet), 15 (ready)
-        (5, 10, 3, 5),  # ready before the first probe: Ready at initialDelaySeconds
-        (5, 10, 5, 5),  # ready exactly when the first probe runs
-        (5, 10, 25, 25),  # ready exactly on the third probe
-        (5, 10, 26, 35),  # just missed the third probe
-        (0, 10, 7, 10),
-        (0, 10, 0, 0),  # probe at start finds it ready
-        (0, 3, 7, 9),
-        (0, None, 7, 10),  # periodSeconds defaults to 10 (SetDefaults_Probe)
+        (0, 5, 10, 7, 10),  # warm at 9; the start's probe is too early; tick 10
+        (0, 5, 10, 3, 10),  # warm at 5, before the first probe allowed (7): tick 10
+        (0, 5, 10, 8, 10),  # warm exactly at the tick
+        (0, 5, 10, 25, 30),  # warm at 27: ticks 10, 20 fail, 30 passes
+        (0, 5, 10, 18, 20),
+        (0, 0, 10, 7, 10),  # the start's probe fails (warming), tick 10 passes
+        (0, 0, 10, 0, 2),  # the start's probe finds it warm
+        (0, 0, 3, 7, 9),  # ticks 3, 6, 9
+        (0, 0, None, 7, 10),  # periodSeconds defaults to 10 (SetDefaults_Probe)
+        (4, 0, 10, 7, 14),  # bound at 4: start 6, warm 13, ticks at 4 + 10k
+        (4, 20, 10, 0, 34),  # ticks 14, 24 are within 20 s of the start at 6
     ],
 )
 def test_readiness_probe_grid(
-    initial: int, period: int | None, app_ready: float, ready_after_start: float
+    bound: float, initial: int, period: int | None, warmup: float, ready_at: float
 ) -> None:
     probe: dict[str, Any] = {"initialDelaySeconds": initial}
     if period is not None:
         probe["periodSeconds"] = period
-    c = started(PodBehavior(startup=2, ready=app_ready), probe=probe)  # container starts at 2
+    c = started(PodBehavior(schedule=bound, startup=2, warmup=warmup), probe=probe)
     name = only_pod(c).metadata.name
-    expected = 2 + ready_after_start
-    if expected > 2:
-        c.run(until=expected - EPS)
-        assert not is_ready(c.get("pod", name))
-    c.run(until=expected)
+    c.run(until=ready_at - EPS)
+    assert not is_ready(c.get("pod", name))
+    c.run(until=ready_at)
     pod = c.get("pod", name)
     assert is_ready(pod)
-    assert condition(pod, "Ready").last_transition_time == expected
+    assert condition(pod, "Ready").last_transition_time == ready_at
 
 
-@pytest.mark.parametrize(("success_threshold", "ready_after_start"), [(2, 25), (3, 35)])
-def test_readiness_probe_success_threshold(
-    success_threshold: int, ready_after_start: float
-) -> None:
-    # initialDelay 5, period 10, app ready at 7: first success at 15, then one more
+@pytest.mark.parametrize(("success_threshold", "ready_at"), [(2, 20), (3, 30)])
+def test_readiness_probe_success_threshold(success_threshold: int, ready_at: float) -> None:
+    # initialDelay 5, period 10, warm at 7: first success at tick 10, then one more
     # success per period until successThreshold consecutive successes.
     c = started(
-        PodBehavior(ready=7),
+        PodBehavior(warmup=7),
         probe={
             "initialDelaySeconds": 5,
             "periodSeconds": 10,
@@ -200,9 +209,9 @@ def test_readiness_probe_success_threshold(
         },
     )
     name = only_pod(c).metadata.name
-    c.run(until=ready_after_start - EPS)
+    c.run(until=ready_at - EPS)
     assert not is_ready(c.get("pod", name))
-    c.run(until=ready_after_start)
+    c.run(until=ready_at)
     assert is_ready(c.get("pod", name))
 
 
@@ -210,7 +219,7 @@ def test_readiness_probe_success_threshold(
 
 
 def test_available_exactly_min_ready_seconds_after_ready() -> None:
-    c = started(PodBehavior(schedule=1, pull=2, startup=3, ready=4), min_ready=20)
+    c = started(PodBehavior(schedule=1, pull=2, startup=7), min_ready=20)
     c.run(until=10.0)  # Ready at 10
     rs = the_rs(c)
     assert (rs.status.ready_replicas, rs.status.available_replicas) == (1, 0)
@@ -223,7 +232,7 @@ def test_available_exactly_min_ready_seconds_after_ready() -> None:
 
 
 def test_available_at_once_without_min_ready_seconds() -> None:
-    c = started(PodBehavior(ready=4))
+    c = started(PodBehavior(startup=4))
     c.run(until=4.0)
     rs = the_rs(c)
     assert (rs.status.ready_replicas, rs.status.available_replicas) == (1, 1)
@@ -252,7 +261,8 @@ def test_termination_leaves_counts_at_once_and_is_gone_later(
     status = the_rs(c).status
     assert (status.replicas, status.ready_replicas, status.available_replicas) == (0, 0, 0)
     pod = c.get("pod", name)  # still there, terminating
-    assert pod.metadata.deletion_timestamp == 50.0
+    # The API server stamps the end of the grace period (CheckGracefulDelete).
+    assert pod.metadata.deletion_timestamp == 50.0 + (30 if grace is None else grace)
     assert event_times(c, "Killing", name) == [50.0]
     c.run(until=50.0 + gone_after - EPS)
     c.get("pod", name)
@@ -329,7 +339,7 @@ def test_crash_loop_restart_counts_and_back_off_state() -> None:
         [status] = pod.status.container_statuses
         assert status.restart_count == restarts, start
         assert "running" in status.state
-        assert is_ready(pod)  # ready=0: Ready as soon as it runs
+        assert is_ready(pod)  # no readinessProbe: Ready as soon as it runs
     c2 = started(PodBehavior(crash_loop=5.0))
     c2.run(until=15.0)  # between crash #2 (10) and restart (20)
     pod = only_pod(c2)
@@ -349,54 +359,74 @@ def test_crash_loop_restart_adds_startup_to_back_off() -> None:
     assert event_times(c, "Started", name) == [2.0, 9.0, 26.0, 53.0]
 
 
-def test_never_ready() -> None:
+def test_never_ready_without_a_probe_is_ready_but_never_serves() -> None:
+    # Upstream marks a container with no readinessProbe Ready when it runs, whatever
+    # the application does: the rollout goes on while every request fails.
     c = started(PodBehavior(startup=1.0, never_ready=True))
+    c.run(until=1000.0)
+    pod = only_pod(c)
+    assert is_ready(pod)
+    assert c.kubelet.pods[("default", pod.metadata.name)].serving is False
+
+
+def test_never_ready_with_a_probe() -> None:
+    c = started(PodBehavior(startup=1.0, never_ready=True), probe={})
     c.run(until=1000.0)
     pod = only_pod(c)
     assert pod.status.phase == "Running"
     assert not is_ready(pod)
+    assert condition(pod, "Ready").reason == "ContainersNotReady"
+    assert condition(pod, "Ready").message == "containers with unready status: [nginx]"
     rs = the_rs(c)
     assert (rs.status.replicas, rs.status.ready_replicas, rs.status.available_replicas) == (1, 0, 0)
     assert c.get("deployment", "web").status.available_replicas == 0
+    # Connection refused at the start's probe and the ticks 10 and 20: the run reaches
+    # failureThreshold 3 at 20; later failures are not recorded one by one.
+    refused = 'Get "http://10.244.0.3:80/": dial tcp 10.244.0.3:80: connect: connection refused'
+    unhealthy = [(e.time, e.message) for e in c.events if e.reason == "Unhealthy"]
+    assert unhealthy == [(t, f"Readiness probe failed: {refused}") for t in (1.0, 10.0, 20.0)]
 
 
-def test_unready_after_without_probe() -> None:
-    # Ready at 1+1 = 2, NotReady unready_after=30 later, and stays so.
-    c = started(PodBehavior(startup=1.0, ready=1.0, unready_after=30.0))
+def test_unready_after_without_probe_fails_requests_but_stays_ready() -> None:
+    # Serving from 2 (startup 1, warm-up 1), failing unready_after=30 later, and stays
+    # so; with no readinessProbe nothing notices: the pod stays Ready.
+    c = started(PodBehavior(startup=1.0, warmup=1.0, unready_after=30.0))
     name = only_pod(c).metadata.name
+    record = c.kubelet.pods[("default", name)]
     c.run(until=32.0 - EPS)
+    assert record.serving
+    c.run(until=32.0)
+    assert not record.serving
+    c.run(until=500.0)
     assert is_ready(c.get("pod", name))
     assert the_rs(c).status.ready_replicas == 1
-    c.run(until=32.0)
-    pod = c.get("pod", name)
-    assert not is_ready(pod)
-    assert condition(pod, "Ready").last_transition_time == 32.0
-    assert the_rs(c).status.ready_replicas == 0
-    assert the_rs(c).status.available_replicas == 0
-    c.run(until=500.0)
-    assert not is_ready(c.get("pod", name))
 
 
 def test_unready_after_with_probe_follows_the_probe_grid() -> None:
+    # Serving from 0; failing from 12 (503); ticks 20, 30, 40 fail: NotReady at 40.
     c = started(
         PodBehavior(unready_after=12.0),
         probe={"initialDelaySeconds": 0, "periodSeconds": 10, "failureThreshold": 3},
     )
     name = only_pod(c).metadata.name
     c.run(until=0.0)
-    assert is_ready(c.get("pod", name))  # probe at start finds the app ready
+    assert is_ready(c.get("pod", name))  # the start's probe finds the app warm
     c.run(until=40.0 - EPS)
     assert is_ready(c.get("pod", name))
     c.run(until=40.0)
     assert not is_ready(c.get("pod", name))
+    assert [(e.time, e.message) for e in c.events if e.reason == "Unhealthy"] == [
+        (t, "Readiness probe failed: HTTP probe failed with statuscode: 503") for t in (20, 30, 40)
+    ]
 
 
 # --- ReplicaSet deletion ranking (reference 9.2, rule 3) ------------------------------
 
 
 def test_scale_down_deletes_not_ready_pods_before_ready_ones() -> None:
-    # Every pod is Ready at 0; each turns NotReady at 15 or at 1000 (a seeded draw).
-    c = started(PodBehavior(unready_after=Empirical([15.0, 1000.0])), replicas=4, seed=3)
+    # Every pod is Ready at 0; each fails at 15 or at 1000 (a seeded draw), and its
+    # readinessProbe (every 10 s, failureThreshold 3) turns it NotReady at 40.
+    c = started(PodBehavior(unready_after=Empirical([15.0, 1000.0])), replicas=4, seed=3, probe={})
     c.run(until=60.0)
     pods = c.list("pod")
     not_ready = {p.metadata.name for p in pods if not is_ready(p)}
@@ -430,7 +460,7 @@ def test_pod_names_are_rs_name_and_five_safe_characters() -> None:
 def test_same_seed_same_names_and_times() -> None:
     def run(seed: int) -> list[tuple[float, str, str]]:
         c = started(
-            PodBehavior(startup=LogNormal(3, 0.5), ready=Uniform(1, 4)), replicas=5, seed=seed
+            PodBehavior(startup=LogNormal(3, 0.5), warmup=Uniform(1, 4)), replicas=5, seed=seed
         )
         c.run(until=100.0)
         return [(e.time, e.reason, e.message) for e in c.events]

@@ -39,10 +39,15 @@ def test_an_image_change_restarts_the_container_with_the_new_image() -> None:
     changed = TEXT.replace('"nginx:1.14.2"', '"nginx:1.16.1"')
     assert c.kubectl("apply -f -", stdin=changed) == "pod/nginx configured\n"
     c.run(5.5)
-    # Killed for its new definition: not Ready until the new container is.
+    # Killed for its new definition: it runs until it exits (shutdown 1 s), then is
+    # not Ready until the new container is.
+    assert c.kubectl("get pods") == (
+        "NAME    READY   STATUS    RESTARTS   AGE\nnginx   1/1     Running   0          5s\n"
+    )
+    c.run(6.5)
     assert c.kubectl("get pods") == (
         "NAME    READY   STATUS              RESTARTS   AGE\n"
-        "nginx   0/1     ContainerCreating   1          5s\n"
+        "nginx   0/1     ContainerCreating   1          6s\n"
     )
     c.run(10.0)
     pod = c.get("pod", "nginx")

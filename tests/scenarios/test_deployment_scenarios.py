@@ -93,8 +93,17 @@ def deployment(
     history_limit: int | None = None,
     grace: int | None = None,
 ) -> dict[str, Any]:
-    """A Deployment manifest (camelCase, as in a YAML file)."""
-    pod_spec: dict[str, Any] = {"containers": [{"name": "app", "image": image}]}
+    """A Deployment manifest (camelCase, as in a YAML file). Its container has a
+    readinessProbe that notices a failing application within a second: without one
+    the kubelet calls a running container Ready whatever its application does."""
+    probe = {
+        "httpGet": {"path": "/healthz", "port": 8080},
+        "periodSeconds": 1,
+        "failureThreshold": 1,
+    }
+    pod_spec: dict[str, Any] = {
+        "containers": [{"name": "app", "image": image, "readinessProbe": probe}]
+    }
     if grace is not None:
         pod_spec["terminationGracePeriodSeconds"] = grace
     spec: dict[str, Any] = {
@@ -531,7 +540,8 @@ def test_recreate_waits_for_old_pods_to_be_gone(
         assert [rs.metadata.name for rs in c.list("replicaset")] == [a.metadata.name]
         pods = c.list("pod")
         assert len(pods) == 3
-        assert {p.metadata.deletion_timestamp for p in pods} == {10.0}
+        # deletionTimestamp: the end of the grace period, as the API server sets it.
+        assert {p.metadata.deletion_timestamp for p in pods} == {10.0 + (grace or 30)}
         assert {p.spec.containers[0].image for p in pods} == {IMG_V1}
         d = c.get("deployment", "web")
         # Terminating pods are not counted (ref §7.2): everything is 0, even unavailable
@@ -603,7 +613,8 @@ def test_recreate_rollback_reuses_the_old_replica_set() -> None:
     c.run(until=20)
     assert c.rollback("deployment/web") == "rolled back"
     c.run(until=24)
-    assert {p.metadata.deletion_timestamp for p in c.list("pod")} == {20.0}
+    # Deleted at 20; the deletionTimestamp is the end of the 30 s grace period.
+    assert {p.metadata.deletion_timestamp for p in c.list("pod")} == {50.0}
     assert c.run_until_complete("deployment/web") and c.now == 27.0
     a, b = rs_for(c, IMG_V1), rs_for(c, IMG_V2)
     assert scalings(c, "web", since=20) == [(20.0, down(b, 3, 0)), (25.0, up(a, 0, 3))]
@@ -1045,7 +1056,7 @@ def test_deleted_pod_is_replaced_at_once() -> None:
         (p.metadata.name, p.metadata.deletion_timestamp)
         for p in pods
         if p.metadata.deletion_timestamp is not None
-    ] == [(victim, 10.0)]
+    ] == [(victim, 40.0)]  # deleted at 10, with a grace period of 30 s
     fresh = [p for p in pods if p.metadata.creation_timestamp == 10.0]
     assert len(fresh) == 1 and not is_ready(fresh[0])
     assert rs_state(a) == (4, 4, 3, 3)
@@ -1684,7 +1695,7 @@ def random_timing_run(seed: int) -> list[rollsim.Event]:
         schedule=Uniform(0.0, 0.5),
         pull=LogNormal(3.0, 0.5),
         startup=LogNormal(2.0, 0.3),
-        ready=Uniform(0.0, 2.0),
+        warmup=Uniform(0.0, 2.0),
         shutdown=Uniform(0.0, 3.0),
     )
     c = rollsim.Cluster(

@@ -41,7 +41,8 @@ def test_background_deletes_the_owner_now_and_its_dependents_after() -> None:
     c.delete("deployment/web")
     assert names(c, "deploy") == [] and names(c, "rs") == []
     assert [p.status.phase for p in c.list("pod")] == ["Running"] * 3
-    assert all(p.metadata.deletion_timestamp == 30.0 for p in c.list("pod"))
+    # A pod's deletionTimestamp is the end of its grace period (30 s by default).
+    assert all(p.metadata.deletion_timestamp == 60.0 for p in c.list("pod"))
     assert rs == ["web-" + rs[0].split("-")[1]]
     c.run(35.0)
     assert c.list("pod") == []
@@ -61,7 +62,7 @@ def test_foreground_keeps_the_owner_listed_until_its_pods_are_gone() -> None:
     c.run(34.0)
     assert names(c, "deploy") == ["web"] and names(c, "rs") == [rs_name]
     assert c.get("rs", rs_name).status.replicas == 0
-    assert [p.metadata.deletion_timestamp for p in c.list("pod")] == [30.0] * 3
+    assert [p.metadata.deletion_timestamp for p in c.list("pod")] == [60.0] * 3
     assert c.kubectl("get rs") == (
         "NAME            DESIRED   CURRENT   READY   AGE\n"
         f"{rs_name}   3         0         0       34s\n"

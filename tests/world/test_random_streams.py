@@ -12,7 +12,7 @@ V2 = "examples/ngx-dep-v2.yaml"
 
 def _pod_trace(seed: int, traffic: rollsim.Traffic | None) -> list[tuple[float, str, str, str]]:
     """Every pod and ReplicaSet event of a rollout with random start-up times."""
-    behavior = rollsim.PodBehavior(startup=dist.LogNormal(3.0, 0.6), ready=dist.Uniform(0, 4))
+    behavior = rollsim.PodBehavior(startup=dist.LogNormal(3.0, 0.6), warmup=dist.Uniform(0, 4))
     c = rollsim.Cluster(seed=seed, pods=behavior)
     c.apply(V1)
     if traffic is not None:

@@ -5,9 +5,16 @@ kubelet's ``PodIndex``; ``view`` materialises the ``Pod`` the API would return.
 
 A pod's timings are drawn when it is created, one vectorised draw per batch
 and field, from the pod-timings random stream (no other concern's draws can
-shift them). Transitions are scheduled on the
-cluster's agenda; a per-pod ``epoch`` invalidates transitions that a crash or
-a deletion made stale, instead of cancelling events.
+shift them). Transitions are scheduled on the cluster's agenda; a per-pod
+``epoch`` invalidates the transitions of a container that stopped, and
+``probe_epoch`` the probe results planned before the application changed,
+instead of cancelling events.
+
+What the application does (``PodRecord.app``: warming up, serving, failing,
+hung) is apart from what the kubelet concludes (Ready, restarts): requests
+reach a pod while its endpoint is listed and fail while its application does
+not serve, which is why a pod without a readinessProbe serves errors during
+its warm-up and why a preStop sleep longer than the endpoint lag saves them.
 """
 
 from __future__ import annotations
@@ -19,18 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from rollsim.api.core import (
-    ContainerStatus,
-    Pod,
-    PodCondition,
-    PodSpec,
-    PodStatus,
-    PodTemplateSpec,
-)
-from rollsim.api.meta import ObjectMeta, OwnerReference
-from rollsim.api.timefmt import format_time
+from rollsim.api.core import Pod, PodSpec, PodTemplateSpec
+from rollsim.api.meta import ObjectMeta
 from rollsim.behavior import PodBehaviors
 from rollsim.dist import as_distribution
+from rollsim.kubelet.lifecycle import pre_stop_hook, stop_timeline
+from rollsim.kubelet.prober import Prober, answer, probe_timing
+from rollsim.kubelet.status import grace_period, pod_view, readiness_gates
 from rollsim.pods import PodIndex, PodRecord
 from rollsim.world.clock import Clock
 from rollsim.world.events import EventRecorder
@@ -182,26 +184,22 @@ class Kubelet:
         if not changed:
             return
         pod.behavior = self.behaviors.for_template(pod.template)
-        if not pod.started or pod.deleted_at is not None:
+        if not pod.started or pod.deleted_at is not None or pod.stopping:
             # No container running (not started yet, backing off, stopping): the next
             # start is already the new image's.
             return
-        for name in changed:
-            message = f"Container {name} definition changed, will be restarted"
-            self._event(pod, "Normal", "Killing", message)
-        pod.epoch += 1
+        for name in changed[1:]:
+            self._event(pod, "Normal", "Killing", f"Container {name} definition changed")
+        message = f"Container {changed[0]} definition changed, will be restarted"
+        self._stop_container(pod, message, float(grace_period(pod)), self._redefined)
+
+    def _redefined(self, pod: PodRecord) -> None:
+        """The old definition's container has stopped: start the new one, no back-off
+        (a new definition is a new back-off key)."""
         pod.restarts += 1
-        pod.started = False
-        pod.serving = False
         pod.waiting_reason = "ContainerCreating"
-        if pod.ready:
-            pod.ready = False
-            pod.ready_since = self._clock.now
-        pod.available = False
         self._changed(pod)
-        grace = spec.termination_grace_period_seconds
-        stopped = pod.shutdown if grace is None else min(pod.shutdown, float(grace))
-        self._after(stopped, self._pull, pod)
+        self._pull(pod)
 
     def _pull(self, pod: PodRecord) -> None:
         if pod.behavior.image_pull_error:
@@ -241,36 +239,59 @@ class Kubelet:
         n = len(names)
         rng = self._timings
 
-        def draw(value: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
-            return np.maximum(as_distribution(value).sample(rng, n), 0.0)
+        def draw(value: Any) -> list[float]:
+            return [float(x) for x in np.maximum(as_distribution(value).sample(rng, n), 0.0)]
 
+        def maybe(value: Any) -> list[float | None]:
+            return [None] * n if value is None else list(draw(value))
+
+        # The draw order is the stream's contract: a new field draws after the others.
         schedule = draw(behavior.schedule)
         pull = draw(behavior.pull)
         start = draw(behavior.startup)
-        ready = draw(behavior.ready)
+        warmup = draw(behavior.warmup)
         shutdown = draw(behavior.shutdown)
-        crash = draw(behavior.crash_loop) if behavior.crash_loop is not None else None
-        unready = draw(behavior.unready_after) if behavior.unready_after is not None else None
+        crash = maybe(behavior.crash_loop)
+        unready = maybe(behavior.unready_after)
+        hang = maybe(behavior.hangs_after)
+        pre_stop = draw(behavior.pre_stop) if behavior.pre_stop != 0.0 else [0.0] * n
         now = self._clock.now
         pods = []
         for i in range(n):
             pod = PodRecord(uids[i], names[i], namespace, owner, owner_uid, template, behavior, now)
-            pod.pull = float(pull[i])
-            pod.start_delay = float(start[i])
-            pod.ready_delay = float(ready[i])
-            pod.shutdown = float(shutdown[i])
-            pod.crash_after = float(crash[i]) if crash is not None else None
-            pod.unready_after = float(unready[i]) if unready is not None else None
+            pod.pull = pull[i]
+            pod.start_delay = start[i]
+            pod.warmup = math.inf if behavior.never_ready else warmup[i]
+            pod.shutdown = shutdown[i]
+            pod.crash_after = crash[i]
+            pod.unready_after = unready[i]
+            pod.hang_after = hang[i]
+            pod.pre_stop = pre_stop[i]
             self.index.by_name[(namespace, names[i])] = pod
             pods.append(pod)
-            self._after(float(schedule[i]), self._bind, pod)
+            self._after(schedule[i], self._bind, pod)
         return pods
 
     def _after(self, delay: float, action: Callable[[PodRecord], None], pod: PodRecord) -> None:
+        """Run ``action`` in ``delay`` seconds unless the container has changed since, or
+        the pod was deleted."""
         epoch = pod.epoch
 
         def fire(p: PodRecord) -> None:
             if p.epoch == epoch and p.deleted_at is None:
+                action(p)
+
+        self._clock.at(delay, fire, pod)
+
+    def _after_stop(
+        self, delay: float, action: Callable[[PodRecord], None], pod: PodRecord
+    ) -> None:
+        """As ``_after``, for the steps of stopping a container: they go on once the pod
+        is deleted too."""
+        epoch = pod.epoch
+
+        def fire(p: PodRecord) -> None:
+            if p.epoch == epoch:
                 action(p)
 
         self._clock.at(delay, fire, pod)
@@ -292,8 +313,22 @@ class Kubelet:
             f"Successfully assigned {pod.namespace}/{pod.name} to {NODE_NAME}",
             "default-scheduler",
         )
+        pod.probers = self._probers(pod)
         self._changed(pod)
         self._pull(pod)
+
+    def _probers(self, pod: PodRecord) -> dict[str, Prober] | None:
+        """The first container's probe workers, their tickers started now: the kubelet
+        adds them when it first syncs the pod (``prober.Manager.AddPod``)."""
+        container = pod.template.spec.containers[0]
+        probes = (
+            ("Startup", container.startup_probe),
+            ("Readiness", container.readiness_probe),
+            ("Liveness", container.liveness_probe),
+        )
+        now = self._clock.now
+        found = {kind: Prober(probe_timing(kind, p), now) for kind, p in probes if p is not None}
+        return found or None
 
     def _pull_failed(self, pod: PodRecord) -> None:
         pod.waiting_reason = "ImagePullBackOff"
@@ -326,6 +361,9 @@ class Kubelet:
         self._after(pod.start_delay, self._start, pod)
 
     def _start(self, pod: PodRecord) -> None:
+        """The container runs: its application starts warming up, its probers count
+        from now, and without a startup or readiness probe it is Ready at once
+        ("no readinessProbe -> always ready", ``UpdatePodStatus``)."""
         now = self._clock.now
         pod.phase = "Running"
         pod.started = True
@@ -333,69 +371,201 @@ class Kubelet:
         pod.waiting_reason = ""
         self._event(pod, "Normal", "Created", f"Created container: {pod.container}")
         self._event(pod, "Normal", "Started", f"Started container: {pod.container}")
-        self._changed(pod)
+        probers = pod.probers or {}
+        pod.startup_done = "Startup" not in probers
+        if "Startup" in probers:
+            probers["Startup"].arm(now, now, trigger=False)
+        else:
+            self._arm_started(pod)
         if pod.crash_after is not None:
             self._after(pod.crash_after, self._crash, pod)
-        if not pod.behavior.never_ready:
-            self._after(self._readiness_delay(pod), self._turn_ready, pod)
+        if pod.warmup <= 0:
+            self._warmed(pod)
+            return
+        if pod.warmup < math.inf:
+            self._after(pod.warmup, self._warmed, pod)
+        self._set_app(pod, "warming")
 
-    def _readiness_delay(self, pod: PodRecord) -> float:
-        """Seconds from container start to Ready: the probe grid, if there is a probe."""
-        probe = pod.template.spec.containers[0].readiness_probe
-        if probe is None:
-            return pod.ready_delay
-        period = float(probe.period_seconds or 10)
-        initial = float(probe.initial_delay_seconds)
-        probes = (
-            0 if pod.ready_delay <= initial else math.ceil((pod.ready_delay - initial) / period)
-        )
-        return initial + (probes + max(probe.success_threshold, 1) - 1) * period
-
-    def _turn_ready(self, pod: PodRecord) -> None:
-        pod.ready = True
-        pod.serving = True
-        pod.ready_since = self._clock.now
-        self._changed(pod)
-        if pod.unready_after is not None:
-            self._after(self._unready_delay(pod, pod.unready_after), self._turn_unready, pod)
-
-    def _unready_delay(self, pod: PodRecord, failing_in: float) -> float:
-        """Seconds until the kubelet marks the pod NotReady once the application fails
-        ``failing_in`` seconds from now: the first probe on the grid that finds it
-        failing, plus failureThreshold - 1 more periods."""
-        probe = pod.template.spec.containers[0].readiness_probe
-        if probe is None or pod.started_at is None:
-            return failing_in
+    def _arm_started(self, pod: PodRecord) -> None:
+        """The container counts as started: liveness and readiness probing begin (the
+        readiness worker at once), or, without a readinessProbe, it is ready."""
+        probers = pod.probers or {}
         now = self._clock.now
-        period = float(probe.period_seconds or 10)
-        first_probe = pod.started_at + float(probe.initial_delay_seconds)
-        failing_at = now + failing_in
-        probes = max(0, math.ceil((failing_at - first_probe) / period))
-        detected = first_probe + (probes + max(probe.failure_threshold, 1) - 1) * period
-        return max(0.0, detected - now)
+        assert pod.started_at is not None
+        if "Liveness" in probers:
+            probers["Liveness"].arm(pod.started_at, now, trigger=False)
+        if "Readiness" in probers:
+            probers["Readiness"].arm(pod.started_at, now, trigger=True)
+        else:
+            pod.containers_ready = True
+            self._update_ready(pod)
 
-    def _turn_unready(self, pod: PodRecord) -> None:
-        pod.ready = False
-        pod.serving = False
-        pod.ready_since = self._clock.now
-        pod.available = False
-        self._event(
-            pod,
-            "Warning",
-            "Unhealthy",
-            "Readiness probe failed: HTTP probe failed with statuscode: 503",
-        )
+    def _warmed(self, pod: PodRecord) -> None:
+        """The application answers correctly from now; its faults count from here."""
+        if pod.unready_after is not None:
+            self._after(pod.unready_after, self._fails, pod)
+        if pod.hang_after is not None:
+            self._after(pod.hang_after, self._hangs, pod)
+        self._set_app(pod, "serving")
+
+    def _fails(self, pod: PodRecord) -> None:
+        if pod.app == "serving":
+            self._set_app(pod, "failing")
+
+    def _hangs(self, pod: PodRecord) -> None:
+        if pod.app in ("serving", "failing"):
+            self._set_app(pod, "hung")
+
+    def _set_app(self, pod: PodRecord, app: str) -> None:
+        pod.app = app
+        pod.serving = app == "serving"
+        self._plan_probes(pod)
         self._changed(pod)
 
-    def _crash(self, pod: PodRecord) -> None:
-        pod.epoch += 1
-        pod.restarts += 1
-        pod.started = False
-        pod.serving = False
-        if pod.ready:
-            pod.ready = False
+    def _plan_probes(self, pod: PodRecord) -> None:
+        """Plan every armed prober again under the application's new answers: the
+        ``Unhealthy`` events of the failing probes to come, and the probe at which its
+        result is published (``worker.doProbe``'s thresholds)."""
+        if pod.probers is None:
+            return
+        pod.probe_epoch += 1
+        now = self._clock.now
+        container = pod.template.spec.containers[0]
+        for kind, prober in pod.probers.items():
+            prober.catch_up(now, prober.current)
+            prober.current = answer(prober.timing, pod.app, pod.ip, container)
+            failures, reached, _ = prober.plan(prober.current)
+            message = f"{kind} probe failed: {prober.current.output}"
+            for t in failures:
+                self._probe_at(pod, t - now, self._unhealthy, message)
+            if reached is not None:
+                self._probe_at(pod, reached - now, self._published, kind)
+
+    def _probe_at(
+        self,
+        pod: PodRecord,
+        delay: float,
+        action: Callable[[PodRecord, str], None],
+        argument: str,
+    ) -> None:
+        epoch, probe_epoch = pod.epoch, pod.probe_epoch
+
+        def fire(p: PodRecord) -> None:
+            if p.epoch == epoch and p.probe_epoch == probe_epoch and p.deleted_at is None:
+                action(p, argument)
+
+        self._clock.at(max(delay, 0.0), fire, pod)
+
+    def _unhealthy(self, pod: PodRecord, message: str) -> None:
+        self._event(pod, "Warning", "Unhealthy", message)
+
+    def _published(self, pod: PodRecord, kind: str) -> None:
+        """A prober's run reached its threshold: readiness sets the container's
+        readiness; a failed liveness or startup probe has the container restarted
+        (``computePodActions``); a passed startup probe lets the others begin."""
+        assert pod.probers is not None
+        prober = pod.probers[kind]
+        success = prober.current.success
+        if kind == "Readiness":
+            pod.containers_ready = success
+            self._update_ready(pod)
+            self._changed(pod)
+        elif kind == "Startup" and success:
+            pod.startup_done = True
+            prober.disarm()
+            self._arm_started(pod)
+            self._plan_probes(pod)
+            self._changed(pod)
+        elif not success:
+            will = "" if self._never_restarts(pod) else ", will be restarted"
+            message = f"Container {pod.container} failed {kind.lower()} probe{will}"
+            grace = prober.timing.termination_grace
+            seconds = float(grace if grace is not None else grace_period(pod))
+            self._stop_container(pod, message, seconds, self._restart)
+
+    def _never_restarts(self, pod: PodRecord) -> bool:
+        return pod.template.spec.restart_policy == "Never"
+
+    def _update_ready(self, pod: PodRecord) -> None:
+        """Pod Ready: its containers are ready and every readiness gate's condition is
+        True (``GeneratePodReadyCondition``); a pod no longer Ready is no longer
+        available."""
+        ready = pod.containers_ready and all(
+            (pod.gates or {}).get(gate) == "True" for gate in readiness_gates(pod)
+        )
+        if ready != pod.ready:
+            pod.ready = ready
             pod.ready_since = self._clock.now
+            if not ready:
+                pod.available = False
+
+    def set_condition(self, pod: PodRecord, condition_type: str, status: str) -> None:
+        """Set a condition of the pod's status, as a router or ``kubectl patch
+        --subresource=status`` does for a readiness gate; Ready follows."""
+        if pod.gates is None:
+            pod.gates = {}
+        pod.gates[condition_type] = status
+        self._update_ready(pod)
+        self._changed(pod)
+
+    def _stop_container(
+        self,
+        pod: PodRecord,
+        message: str,
+        grace: float,
+        then: Callable[[PodRecord], None],
+    ) -> None:
+        """Kill the running container as ``killContainer`` does: the ``Killing`` event, the
+        preStop hook, SIGTERM, and SIGKILL once the grace period is up; the application
+        serves until it exits. ``then`` runs once it has (unless the pod was deleted
+        meanwhile: then the pod is gone)."""
+        pod.stopping = True
+        pod.epoch += 1
+        for prober in (pod.probers or {}).values():
+            prober.disarm()
+        self._event(pod, "Normal", "Killing", message)
+        hook = pre_stop_hook(pod.template.spec.containers[0], pod.app, pod.pre_stop)
+        if hook is not None and hook.fails and grace > 0:
+            self._event(pod, "Warning", "FailedPreStopHook", "PreStopHook failed")
+        timeline = stop_timeline(grace, hook)
+        if pod.app == "hung":
+            exit_at, code = timeline.sigkill, 137
+        else:
+            exit_at = min(timeline.sigterm + pod.shutdown, timeline.sigkill)
+            code = 137 if timeline.sigterm + pod.shutdown > timeline.sigkill else 0
+        reason = "Error" if code else "Completed"
+
+        def exited(p: PodRecord) -> None:
+            self._exited(p, reason, code)
+            if p.deleted_at is not None:
+                self._gone(p)
+            else:
+                then(p)
+
+        self._after_stop(exit_at, exited, pod)
+
+    def _exited(self, pod: PodRecord, reason: str, code: int) -> None:
+        """The container has exited: nothing runs until the next one starts."""
+        assert pod.started_at is not None
+        pod.last_exit = (reason, code, pod.started_at, self._clock.now)
+        pod.epoch += 1
+        pod.stopping = False
+        pod.started = False
+        pod.startup_done = False
+        pod.app = "off"
+        pod.serving = False
+        pod.containers_ready = False
+        self._update_ready(pod)
         pod.available = False
+
+    def _restart(self, pod: PodRecord) -> None:
+        """Start the container again after the kubelet's back-off (``doBackOff``), or,
+        with ``restartPolicy: Never``, leave the pod Failed."""
+        if self._never_restarts(pod):
+            pod.phase = "Failed"
+            self._changed(pod)
+            return
+        pod.restarts += 1
         backoff = crash_backoff(pod.restarts)
         pod.waiting_reason = "CrashLoopBackOff" if backoff > 0 else ""
         if backoff > 0:
@@ -409,22 +579,37 @@ class Kubelet:
         self._changed(pod)
         self._after(backoff + pod.start_delay, self._start, pod)
 
+    def _crash(self, pod: PodRecord) -> None:
+        """The application exits on its own (``crash_loop``), with an error."""
+        self._exited(pod, "Error", 1)
+        self._restart(pod)
+
     def terminate(self, pod: PodRecord) -> None:
-        """Delete a pod: it leaves every count now and is gone after its shutdown."""
+        """Delete a pod: it leaves every count now; its container is stopped as
+        ``killContainer`` does (preStop, SIGTERM, grace period), and the pod is gone
+        once it has exited. A pod with no running container is gone at once."""
         if pod.deleted_at is not None:
             return
         pod.deleted_at = self._clock.now
-        pod.epoch += 1
         pod.available = False
-        if pod.started:
-            self._event(pod, "Normal", "Killing", f"Stopping container {pod.container}")
+        grace = float(grace_period(pod))
+        if pod.stopping:
+            # A restart's kill is under way: the pod is gone when that container exits.
+            self._changed(pod)
+            return
+        if not pod.started or grace <= 0:
+            pod.epoch += 1
+            self._changed(pod)
+            self._clock.at(0.0, self._gone, pod)
+            return
+        self._stop_container(pod, f"Stopping container {pod.container}", grace, self._gone)
         self._changed(pod)
-        grace = pod.template.spec.termination_grace_period_seconds
-        delay = pod.shutdown if grace is None else min(pod.shutdown, float(grace))
-        self._clock.at(delay, self._gone, pod)
 
     def _gone(self, pod: PodRecord) -> None:
         pod.serving = False
+        pod.epoch += 1
+        if self.index.by_name.get((pod.namespace, pod.name)) is not pod:
+            return
         del self.index.by_name[(pod.namespace, pod.name)]
         self.index.orphans.pop(pod.uid, None)
         for handler in self._on_gone:
@@ -432,90 +617,4 @@ class Kubelet:
 
     def view(self, pod: PodRecord) -> Pod:
         """The pod as the API server would return it."""
-        spec = replace(pod.template.spec, node_name=pod.node)
-        return Pod(metadata=_pod_metadata(pod), spec=spec, status=_pod_status(pod))
-
-
-def _pod_metadata(pod: PodRecord) -> ObjectMeta:
-    """The pod's metadata: its template's labels and annotations, owned by its ReplicaSet
-    (an orphan has no owner reference)."""
-    template = pod.template
-    owners = (
-        (
-            OwnerReference(
-                api_version="apps/v1",
-                kind="ReplicaSet",
-                name=pod.owner,
-                uid=pod.owner_uid,
-                controller=True,
-                block_owner_deletion=True,
-            ),
-        )
-        if pod.owner
-        else ()
-    )
-    return ObjectMeta(
-        name=pod.name,
-        generate_name=pod.owner + "-" if pod.owner else template.metadata.generate_name,
-        namespace=pod.namespace,
-        labels=dict(template.metadata.labels),
-        annotations=dict(template.metadata.annotations),
-        uid=pod.uid,
-        creation_timestamp=pod.created,
-        deletion_timestamp=pod.deleted_at,
-        generation=1,
-        owner_references=owners,
-    )
-
-
-def _pod_status(pod: PodRecord) -> PodStatus:
-    """The pod's status; only a scheduled pod has a start time, a host and containers."""
-    return PodStatus(
-        phase=pod.phase,
-        conditions=_pod_conditions(pod),
-        container_statuses=_container_statuses(pod) if pod.node else (),
-        start_time=pod.created if pod.node else None,
-        host_ip="10.0.0.1" if pod.node else "",
-        pod_ip=pod.ip,
-    )
-
-
-def _pod_conditions(pod: PodRecord) -> tuple[PodCondition, ...]:
-    """PodScheduled alone until the pod is bound to a node; Initialized, Ready,
-    ContainersReady and PodScheduled from then on."""
-    scheduled = PodCondition(
-        "PodScheduled",
-        "True" if pod.node else "False",
-        last_transition_time=pod.scheduled_at or pod.created,
-    )
-    if not pod.node:
-        return (scheduled,)
-    ready_text = "True" if pod.ready else "False"
-    ready_at = pod.ready_since if pod.ready_since is not None else pod.created
-    return (
-        PodCondition("Initialized", "True", last_transition_time=pod.created),
-        PodCondition("Ready", ready_text, last_transition_time=ready_at),
-        PodCondition("ContainersReady", ready_text, last_transition_time=ready_at),
-        scheduled,
-    )
-
-
-def _container_statuses(pod: PodRecord) -> tuple[ContainerStatus, ...]:
-    """One status per container, all in the pod's one state: the record models the first
-    container's lifecycle, so only that one counts restarts."""
-    state: dict[str, Any]
-    if pod.started and pod.started_at is not None:
-        state = {"running": {"startedAt": format_time(pod.started_at)}}
-    else:
-        state = {"waiting": {"reason": pod.waiting_reason or "ContainerCreating"}}
-    return tuple(
-        ContainerStatus(
-            name=c.name,
-            image=c.image,
-            ready=pod.ready,
-            started=pod.started,
-            restart_count=pod.restarts if i == 0 else 0,
-            state=state,
-        )
-        for i, c in enumerate(pod.template.spec.containers)
-    )
+        return pod_view(pod)
