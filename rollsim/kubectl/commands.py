@@ -18,10 +18,12 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rollsim import kustomize
 from rollsim.api.errors import RollsimError, go_value
+from rollsim.api.kinds import KindInfo
+from rollsim.api.manifest import YAMLProblem, compose_yaml, to_dict
 from rollsim.kubectl import argo, delete, get, label, rollout, unsupported, write
 from rollsim.kubectl.cmdutil import (
     FALSE_SPELLINGS,
@@ -31,6 +33,7 @@ from rollsim.kubectl.cmdutil import (
     KubectlError,
     check_err,
 )
+from rollsim.verbs.patch import PATCH_TYPES, pod_status_conditions
 
 if TYPE_CHECKING:
     from rollsim.cluster import Cluster
@@ -68,6 +71,67 @@ _BOOLEAN |= {"client", "namespaced"}
 #: ``--cascade`` is ``background``, ``--dry-run`` the deprecated ``unchanged``.
 _NO_OPTION_DEFAULT = {"cascade": "background", "dry-run": "unchanged"}
 
+#: The subresources the API server (or a CRD) serves that ``kubectl patch --subresource``
+#: can write, by kind; of them rollsim simulates a pod's ``status`` alone.
+_PATCHABLE_SUBRESOURCES = {
+    "Pod": frozenset({"status", "ephemeralcontainers", "resize"}),
+    "Deployment": frozenset({"status", "scale"}),
+    "ReplicaSet": frozenset({"status", "scale"}),
+    "Rollout": frozenset({"status", "scale"}),
+    "Service": frozenset({"status"}),
+    "Canary": frozenset({"status"}),
+    "Namespace": frozenset({"status", "finalize"}),
+}
+
+
+def _patch(k: Kubectl, args: Args) -> str:
+    """``kubectl patch``; with ``--subresource`` (``AddSubresourceFlags``, which since
+    1.32 lets any name through to the server) the patch goes to that subresource."""
+    subresource = args.flags.get("subresource", "")
+    if not subresource:
+        return write.patch(k, args)
+    info, name = args.target("patch")
+    text = args.flags.get("patch")
+    if text is None:
+        raise KubectlError(
+            "error: must specify --patch or --patch-file containing the contents of the patch"
+        )
+    patch_type = args.flags.get("type", "strategic")
+    if patch_type not in PATCH_TYPES:
+        raise KubectlError(
+            f'error: --type must be one of [json merge strategic], not "{patch_type}"'
+        )
+    try:
+        document = compose_yaml(text)
+    except YAMLProblem as err:
+        raise KubectlError(f"error: unable to parse {go_value(text)}: {err}") from None
+    if subresource not in _PATCHABLE_SUBRESOURCES.get(info.kind, ()):
+        # The resource builder's GET of an unserved subresource path meets a 404 that is
+        # no Status, which client-go words as NewGenericServerResponse does.
+        raise KubectlError(
+            "Error from server (NotFound): the server could not find the requested "
+            f"resource (get {info.resource} {name})"
+        )
+    if info.kind != "Pod" or subresource != "status":
+        raise KubectlError(
+            f"error: rollsim does not simulate `kubectl patch --subresource={subresource}` "
+            f"of {info.plural}"
+        )
+    return _patch_pod_status(k, info, name, document, patch_type)
+
+
+def _patch_pod_status(k: Kubectl, info: KindInfo, name: str, patch: Any, patch_type: str) -> str:
+    """A patch of a pod's ``status``: the readiness gates' conditions it sets, each as
+    ``Cluster.set_pod_condition`` sets it (the pod's Ready follows); ``patched (no
+    change)`` when it sets none, as ``RunPatch`` finds the object unchanged."""
+    pod = k.get_object(info, name)
+    gates = [str(g.get("conditionType")) for g in pod.spec.extra.get("readinessGates") or ()]
+    conditions = pod_status_conditions(to_dict(pod), patch, patch_type, gates)
+    for condition_type, status in conditions.items():
+        k.cluster.set_pod_condition(name, condition_type, status, namespace=k.namespace)
+    return f"pod/{name} patched{'' if conditions else ' (no change)'}\n"
+
+
 _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "argo": argo.plugin,
     "apply": write.apply,
@@ -78,7 +142,7 @@ _VERBS: dict[str, Callable[[Kubectl, Args], str]] = {
     "scale": write.scale,
     "annotate": write.annotate,
     "delete": delete.delete,
-    "patch": write.patch,
+    "patch": _patch,
     "create": delete.create,
     "label": label.label,
     "api-resources": unsupported.api_resources,

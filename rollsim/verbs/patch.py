@@ -13,14 +13,15 @@ decoded and validated as any update is (``rollsim.verbs.apply.patch``).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rollsim.api.errors import FieldError, ValidationError
+from rollsim.api.errors import FieldError, InvalidOperation, ValidationError
 from rollsim.api.kinds import KindInfo
 from rollsim.api.manifest import to_dict
 
 __all__ = [
+    "KUBELET_CONDITIONS",
     "PATCH_TYPES",
     "PatchError",
     "as_merge_patch",
@@ -28,6 +29,7 @@ __all__ = [
     "merge_patch",
     "merge_patch_between",
     "patched_document",
+    "pod_status_conditions",
     "strategic_merge_patch",
 ]
 
@@ -525,3 +527,71 @@ def _ordered(merged: list[Any], patch: list[Any], live: list[Any], merge_key: st
                 continue
         result.append(patched.pop(0))
     return result
+
+
+# The pod's status subresource, as a readiness gate's controller patches it.
+
+#: The pod conditions the kubelet writes (pkg/kubelet/types ``PodConditionsByKubelet``):
+#: the kubelet's status manager puts them back over whatever a client wrote.
+KUBELET_CONDITIONS = frozenset(
+    {"PodScheduled", "Ready", "Initialized", "ContainersReady", "PodReadyToStartContainers"}
+)
+#: What rollsim keeps of a condition a client writes: its status (its times are the view's).
+_CONDITION_TIMES = frozenset({"lastProbeTime", "lastTransitionTime"})
+
+
+def pod_status_conditions(
+    pod: Mapping[str, Any], patch: Any, patch_type: str, gates: Sequence[str]
+) -> dict[str, str]:
+    """The readiness-gate conditions that ``patch``, sent to the ``status`` subresource of
+    ``pod`` (its wire form), sets, by type: the patch applies to the whole pod and the
+    status strategy keeps only its status (``podStatusStrategy.PrepareForUpdate`` resets
+    spec and metadata). A kubelet-owned condition left out (a merge patch replaces the
+    list) is the kubelet's to restore; any other status change is refused as not
+    simulated: the kubelet's own conditions, other status fields, a condition that is
+    no readiness gate of the pod, a gate's condition removed or given a reason."""
+    patched = patched_document(copy.deepcopy(dict(pod)), patch, patch_type, "v1", "Pod")
+    before, after = _mapping(pod.get("status")), _mapping(patched.get("status"))
+    changed = _changed_keys(before, after, {"conditions"})
+    if changed:
+        raise _status_not_simulated(f"changes status.{changed[0]}")
+    old = {str(c.get("type")): c for c in map(_mapping, before.get("conditions") or ())}
+    new = {str(c.get("type")): c for c in map(_mapping, after.get("conditions") or ())}
+    sets: dict[str, str] = {}
+    for kind, condition in new.items():
+        current = old.get(kind, {})
+        if kind in KUBELET_CONDITIONS:
+            if condition.get("status") != current.get("status"):
+                raise _status_not_simulated(f"changes the {kind} condition, which the kubelet sets")
+            continue
+        if kind not in gates:
+            raise _status_not_simulated(f"sets condition {kind}, which is no readiness gate")
+        extra = _changed_keys(current, condition, _CONDITION_TIMES | {"type", "status"})
+        if extra:
+            raise _status_not_simulated(f"sets the {extra[0]} of condition {kind}")
+        if condition.get("status") != current.get("status"):
+            sets[kind] = str(condition.get("status"))
+    removed = [kind for kind in old if kind not in new and kind not in KUBELET_CONDITIONS]
+    if removed:
+        raise _status_not_simulated(f"removes condition {removed[0]}")
+    return sets
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _changed_keys(
+    before: Mapping[str, Any], after: Mapping[str, Any], ignored: frozenset[str] | set[str]
+) -> list[str]:
+    """The keys, sorted, whose values differ between two maps, apart from ``ignored``."""
+    keys = (before.keys() | after.keys()) - ignored
+    return sorted(k for k in keys if before.get(k) != after.get(k))
+
+
+def _status_not_simulated(what: str) -> InvalidOperation:
+    """The refusal of a status patch rollsim has no model for."""
+    return InvalidOperation(
+        f"rollsim does not simulate a pod status patch that {what}: only the "
+        "conditions of the pod's readiness gates (spec.readinessGates) are simulated"
+    )
