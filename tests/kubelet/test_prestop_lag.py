@@ -108,3 +108,38 @@ def test_a_pre_stop_http_get_to_an_application_not_listening_fails_at_once() -> 
         ("Killing", "Stopping container web"),
         ("FailedPreStopHook", "PreStopHook failed"),
     ]
+
+
+def rollout(pre_stop: dict[str, Any] | None) -> dict[str, Any]:
+    """The same workload as an Argo Rollout: a basic canary to a third, then all."""
+    deployment = manifests(pre_stop, None)[0]
+    spec = {k: v for k, v in deployment["spec"].items() if k != "strategy"}
+    steps = [{"setWeight": 34}, {"pause": {"duration": "30s"}}]
+    return {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout",
+        "metadata": {"name": "web"},
+        "spec": {**spec, "strategy": {"canary": {"steps": steps}}},
+    }
+
+
+def rollout_failures(pre_stop: dict[str, Any] | None) -> float:
+    c = rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=10.0))
+    c.apply(rollout(pre_stop))
+    c.apply(manifests(None, None)[1])
+    flow = c.add_traffic(rollsim.Traffic(rps=RPS, service="web", endpoint_lag=LAG))
+    c.run(until=60.0)
+    before = flow.failed
+    c.set_image("rollout/web", web="web:2")
+    c.run(until=200.0)
+    assert c.kubectl("argo rollouts status web --timeout 1s").startswith("Healthy")
+    return flow.failed - before
+
+
+def test_argo_rollout_pods_stop_the_same_way() -> None:
+    # The Rollout's old pods go through the same kubelet: without a hook, each is
+    # dead for the lag while listed, one endpoint of three (the canary's pods are
+    # Ready before a stable pod goes): three old pods, as for the Deployment; with a
+    # 5 s sleep, none is.
+    assert rollout_failures(None) == pytest.approx(RPS * LAG)
+    assert rollout_failures({"sleep": {"seconds": 5}}) == 0.0
