@@ -436,18 +436,28 @@ class Cluster:
         name: str | None = None,
         namespace: str = "default",
         cascade: str = "background",
+        grace_period: int | None = None,
     ) -> None:
-        """Delete an object as ``kubectl delete --cascade=...`` does.
+        """Delete an object as ``kubectl delete --cascade=... --grace-period=...`` does.
 
         ``background``: gone now, its dependents (ReplicaSets, pods) after it;
         ``foreground``: listed with a deletionTimestamp until its dependents are
         gone; ``orphan``: gone now, its dependents kept without their reference
         to it (a Deployment's ReplicaSets keep their pods, and a new Deployment
         selecting them adopts them). Another value raises ``InvalidOperation``
-        in kubectl's words.
+        in kubectl's words. ``grace_period`` replaces a pod's
+        terminationGracePeriodSeconds for this deletion (0: gone at once).
         """
+        if grace_period is not None and (
+            isinstance(grace_period, bool) or not isinstance(grace_period, int) or grace_period < 0
+        ):
+            raise invalid_argument(
+                "Cluster.delete", "grace_period", grace_period, "must be an int >= 0"
+            )
         info, obj_name = self._resolve(ref, name)
-        delete_verbs.delete(self.store, self.kubelet, info, namespace, obj_name, cascade, self.now)
+        delete_verbs.delete(
+            self.store, self.kubelet, info, namespace, obj_name, cascade, self.now, grace_period
+        )
 
     def patch(
         self,

@@ -42,6 +42,7 @@ class PodRecord:
         "crash_after",
         "created",
         "deleted_at",
+        "deletion_grace",
         "epoch",
         "gates",
         "hang_after",
@@ -113,6 +114,8 @@ class PodRecord:
         self.serving = False
         self.counted_available = False
         self.deleted_at: float | None = None
+        #: The grace period the deletion was given (the spec's unless the delete said).
+        self.deletion_grace = 0
         self.restarts = 0
         self.waiting_reason = "ContainerCreating"
         #: Bumped when the container stops or starts: its pending transitions go stale.

@@ -52,10 +52,11 @@ class Target:
 
 def delete(k: Kubectl, args: Args) -> str:
     """``kubectl delete (-f FILE | TYPE [NAME... | -l SELECTOR | --all])``."""
-    for flag in ("force", "now", "grace-period", "interactive", "raw", "field-selector"):
+    for flag in ("interactive", "raw", "field-selector"):
         if flag in args.flags:
             raise KubectlError(f"error: rollsim does not simulate `kubectl delete --{flag}`")
     policy, warning = _cascade(args)
+    grace = _grace_period(k, args)
     dry_run = args.dry_run(k.warn)
     selecting = args.bool_flag("all", False) or "selector" in args.flags
     if args.bool_flag("all", False) and "selector" in args.flags:
@@ -76,7 +77,7 @@ def delete(k: Kubectl, args: Args) -> str:
             k.warn(_CLUSTER_SCOPED_WARNING)
             warned = True
         try:
-            uid = _delete_one(k, target, policy, dry_run)
+            uid = _delete_one(k, target, policy, dry_run, grace)
         except NotFoundError as err:
             if not ignore:
                 errors.append(_sourced(target, err))
@@ -84,7 +85,7 @@ def delete(k: Kubectl, args: Args) -> str:
         except RollsimError as err:
             errors.append(check_err(err).message)
             continue
-        lines.append(_deleted_line(target, output, dry_run))
+        lines.append(_deleted_line(target, output, dry_run, grace == 0))
         deleted.append((target, uid))
     if errors:
         raise KubectlError("\n".join(errors), output="".join(lines))
@@ -109,24 +110,56 @@ def _sourced(target: Target, err: NotFoundError) -> str:
     return f"Error from server (NotFound): {where}{err}"
 
 
-def _deleted_line(target: Target, output: str, dry_run: str) -> str:
-    """``DeleteOptions.PrintObj``: ``deployment.apps "web" deleted from default namespace``."""
+def _grace_period(k: Kubectl, args: Args) -> int | None:
+    """``--grace-period``, ``--now`` and ``--force`` as ``DeleteOptions.Complete`` and
+    ``Validate`` settle them: None for the object's own grace period."""
+    grace = args.int_flag("grace-period", -1)
+    force = args.bool_flag("force", False)
+    if args.bool_flag("now", False):
+        if grace != -1:
+            raise KubectlError("error: --now and --grace-period cannot be specified together")
+        grace = 1
+    if grace == 0 and not force:
+        # kubectl's backward compatibility: --grace-period=0 alone means 1.
+        grace = 1
+    if force and grace < 0:
+        grace = 0
+    if force and grace == 0:
+        k.warn(
+            "Warning: Immediate deletion does not wait for confirmation that the running "
+            "resource has been terminated. The resource may continue to run on the cluster "
+            "indefinitely.\n"
+        )
+    elif force:
+        k.warn("Warning: --force is ignored because --grace-period is not 0.\n")
+    return None if grace < 0 else grace
+
+
+def _deleted_line(target: Target, output: str, dry_run: str, forced: bool) -> str:
+    """``DeleteOptions.PrintObj``: ``deployment.apps "web" deleted from default namespace``
+    (``force deleted`` with a grace period of 0)."""
     singular = target.info.singular
     if output == "name":
         return f"{singular}/{target.name}\n"
-    operation = "deleted"
+    operation = "force deleted" if forced else "deleted"
     if target.info.namespaced:
         operation += f" from {target.namespace} namespace"
     operation += {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run, "")
     return f'{singular} "{target.name}" {operation}\n'
 
 
-def _delete_one(k: Kubectl, target: Target, policy: str, dry_run: str) -> str:
+def _delete_one(k: Kubectl, target: Target, policy: str, dry_run: str, grace: int | None) -> str:
     """Delete one object (a dry run only looks it up); its UID, which the wait watches."""
     info = target.info
     live = k.cluster.get(info.resource, target.name, target.namespace)
     if dry_run == "none":
-        k.cluster.delete(info.resource, target.name, namespace=target.namespace, cascade=policy)
+        k.cluster.delete(
+            info.resource,
+            target.name,
+            namespace=target.namespace,
+            cascade=policy,
+            grace_period=grace,
+        )
     return str(live.metadata.uid)
 
 

@@ -584,25 +584,30 @@ class Kubelet:
         self._exited(pod, "Error", 1)
         self._restart(pod)
 
-    def terminate(self, pod: PodRecord) -> None:
+    def terminate(self, pod: PodRecord, grace: int | None = None) -> None:
         """Delete a pod: it leaves every count now; its container is stopped as
         ``killContainer`` does (preStop, SIGTERM, grace period), and the pod is gone
-        once it has exited. A pod with no running container is gone at once."""
+        once it has exited. A pod with no running container is gone at once.
+
+        ``grace`` is the delete's own grace period (``DeleteOptions``, ``kubectl delete
+        --grace-period``), else the spec's; 0 is a force deletion: the pod is gone from
+        the API at once, whatever its container still does."""
         if pod.deleted_at is not None:
             return
         pod.deleted_at = self._clock.now
+        pod.deletion_grace = grace_period(pod) if grace is None else grace
         pod.available = False
-        grace = float(grace_period(pod))
-        if pod.stopping:
+        if pod.stopping and pod.deletion_grace > 0:
             # A restart's kill is under way: the pod is gone when that container exits.
             self._changed(pod)
             return
-        if not pod.started or grace <= 0:
+        if not pod.started or pod.deletion_grace <= 0:
             pod.epoch += 1
             self._changed(pod)
             self._clock.at(0.0, self._gone, pod)
             return
-        self._stop_container(pod, f"Stopping container {pod.container}", grace, self._gone)
+        message = f"Stopping container {pod.container}"
+        self._stop_container(pod, message, float(pod.deletion_grace), self._gone)
         self._changed(pod)
 
     def _gone(self, pod: PodRecord) -> None:

@@ -59,7 +59,7 @@ def _metadata(pod: PodRecord) -> ObjectMeta:
         if pod.owner
         else ()
     )
-    deletion = None if pod.deleted_at is None else pod.deleted_at + grace_period(pod)
+    deletion = None if pod.deleted_at is None else pod.deleted_at + pod.deletion_grace
     return ObjectMeta(
         name=pod.name,
         generate_name=pod.owner + "-" if pod.owner else template.metadata.generate_name,

@@ -62,8 +62,13 @@ def delete(
     name: str,
     cascade: str,
     now: float,
+    grace: int | None = None,
 ) -> None:
     """Delete one object with ``cascade`` (``background``, ``foreground`` or ``orphan``).
+
+    ``grace`` (``DeleteOptions.gracePeriodSeconds``) replaces a pod's own
+    terminationGracePeriodSeconds, 0 deleting it at once; only pods delete
+    gracefully, so other kinds ignore it, as their registries do.
 
     Raises ``InvalidOperation`` (kubectl's words) for another cascade value and
     ``NotFoundError`` (the API server's) when there is no such object, both
@@ -76,7 +81,7 @@ def delete(
         pod = kubelet.pods.get((namespace, name))
         if pod is None or pod.deleted_at is not None:
             raise not_found("pods", name)
-        kubelet.terminate(pod)
+        kubelet.terminate(pod, grace)
         return
     if info.kind == "Namespace":
         delete_namespace(store, name, now)

@@ -217,11 +217,7 @@ def test_boolean_flag_spellings() -> None:
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        ("delete deploy foo --force", "error: rollsim does not simulate `kubectl delete --force`"),
-        (
-            "delete deploy foo --grace-period=0",
-            "error: rollsim does not simulate `kubectl delete --grace-period`",
-        ),
+        ("delete deploy foo --raw=/x", "error: rollsim does not simulate `kubectl delete --raw`"),
         (
             "label deploy foo a=b --local",
             "error: rollsim does not simulate `kubectl label --local`",
