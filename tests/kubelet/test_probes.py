@@ -7,6 +7,13 @@ probe that times out lands timeoutSeconds late; a failed liveness or startup
 probe has the container killed and restarted) and from kuberuntime_container.go
 ``killContainer`` (preStop within the grace period, at least 2 s more before
 SIGKILL). The first pod bound gets the IP 10.244.0.3.
+
+Upstream's own cases, as scenarios: kubernetes/kubernetes
+pkg/kubelet/prober/worker_test.go ``TestOnHoldOnLivenessOrStartupCheckFailure`` (a
+failed liveness probe holds the worker until the container is a new one:
+``test_liveness_restarts_a_hung_application`` counts the new container's probes from
+its own start) and ``TestLivenessProbeDisabledByStarted`` (liveness and readiness wait
+for the startup probe: ``test_before_its_startup_probe_passes_...``).
 """
 
 from __future__ import annotations
