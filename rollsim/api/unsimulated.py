@@ -59,7 +59,7 @@ NOT_SIMULATED: Mapping[type, frozenset[str]] = {
     RolloutSpec: frozenset({"analysis", "rollbackWindow"}),
     CanaryStrategy: frozenset({"canaryMetadata", "stableMetadata", "antiAffinity", "pingPong"}),
     BlueGreenStrategy: frozenset({"previewMetadata", "activeMetadata", "antiAffinity"}),
-    CanaryStep: frozenset({"experiment", "setHeaderRoute", "setMirrorRoute", "plugin"}),
+    CanaryStep: frozenset({"experiment", "plugin"}),
     RolloutAnalysis: frozenset({"dryRun", "measurementRetention"}),
     AnalysisTemplateSpec: frozenset({"dryRun", "measurementRetention"}),
     # Flagger.
