@@ -355,9 +355,8 @@ class Kubelet:
                 f"({pod.pull:.3g}s including waiting)",
             )
         else:
-            self._event(
-                pod, "Normal", "Pulled", f'Container image "{pod.image}" already present on machine'
-            )
+            self._image_present(pod)
+            return
         self._after(pod.start_delay, self._start, pod)
 
     def _start(self, pod: PodRecord) -> None:
@@ -577,7 +576,13 @@ class Kubelet:
                 f"{pod.name}_{pod.namespace}({pod.uid})",
             )
         self._changed(pod)
-        self._after(backoff + pod.start_delay, self._start, pod)
+        self._after(backoff, self._image_present, pod)
+
+    def _image_present(self, pod: PodRecord) -> None:
+        """A restart: the image is on the node already (``EnsureImageExists``)."""
+        message = f'Container image "{pod.image}" already present on machine'
+        self._event(pod, "Normal", "Pulled", message)
+        self._after(pod.start_delay, self._start, pod)
 
     def _crash(self, pod: PodRecord) -> None:
         """The application exits on its own (``crash_loop``), with an error."""

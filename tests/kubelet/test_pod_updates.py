@@ -46,8 +46,8 @@ def test_an_image_change_restarts_the_container_with_the_new_image() -> None:
     )
     c.run(6.5)
     assert c.kubectl("get pods") == (
-        "NAME    READY   STATUS              RESTARTS   AGE\n"
-        "nginx   0/1     ContainerCreating   1          6s\n"
+        "NAME    READY   STATUS              RESTARTS     AGE\n"
+        "nginx   0/1     ContainerCreating   1 (0s ago)   6s\n"
     )
     c.run(10.0)
     pod = c.get("pod", "nginx")
