@@ -30,7 +30,7 @@ from rollsim.forecast import Comparison, Forecast, compare, forecast
 from rollsim.kubectl import KubectlError
 from rollsim.scenario import Action, Scenario
 from rollsim.summary import RolloutSummary
-from rollsim.timeline import RevisionTimeline, Timeline
+from rollsim.timeline import FlowTimeline, RevisionTimeline, Timeline
 from rollsim.traffic import Traffic, diurnal
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "Deployment",
     "Event",
     "FieldError",
+    "FlowTimeline",
     "Forecast",
     "InertObject",
     "InvalidOperation",

@@ -311,14 +311,19 @@ class Cluster:
         ``TrafficUnbound`` warning event says so and every request fails (see
         ``rollsim.traffic.start_flow``). Flows add up; each keeps its own counts,
         and its noise draws from a stream of its own. Counts feed timelines,
-        summaries and analyses.
+        summaries and analyses. Each flow's Timeline columns are under its name
+        (``tl.flows["beta"]``), so a second flow of the same name is refused, before
+        anything is bound.
         """
+        if traffic.name and any(f.traffic.name == traffic.name for f in self.recorder.flows):
+            raise invalid_argument(
+                "Traffic", "name", traffic.name, "a traffic flow of this name was already added"
+            )
         stream = self.random.stream(noise_stream(len(self.recorder.flows)))
         flow = start_flow(
             traffic, self.store, self.endpoints, self._log.recorder("traffic"), self.now, stream
         )
-        self.recorder.flows.append(flow)
-        self.recorder.changed()
+        self.recorder.add_flow(flow)
         return flow
 
     def timeline(self, ref: Ref, namespace: str = "default") -> Timeline:
