@@ -75,6 +75,22 @@ NOT_SIMULATED: Mapping[type, frozenset[str]] = {
 #: Opaque fields simulated in part: by class and field, the members that are not.
 NOT_SIMULATED_WITHIN: Mapping[type, Mapping[str, frozenset[str]]] = {
     Container: {"lifecycle": frozenset({"postStart", "stopSignal"})},
+    # Flagger's router matches requests on headers, uri and method only.
+    CanaryAnalysis: {
+        "match": frozenset(
+            {
+                "scheme",
+                "authority",
+                "port",
+                "sourceLabels",
+                "sourceNamespace",
+                "gateways",
+                "queryParams",
+                "ignoreUriCase",
+                "withoutHeaders",
+            }
+        )
+    },
 }
 
 
@@ -99,8 +115,8 @@ def not_simulated_fields(obj: Any) -> list[str]:
             for key, value in extra.items():
                 if key in ignored:
                     found.append(_join(path, key))
-                elif key in within and isinstance(value, Mapping):
-                    found += [_join(path, f"{key}.{k}") for k in value if k in within[key]]
+                elif key in within:
+                    found += _within(_join(path, key), value, within[key])
         children = [
             (getattr(node, f.name), _join(path, wire_name(f)))
             for f in dataclasses.fields(node)
@@ -108,6 +124,15 @@ def not_simulated_fields(obj: Any) -> list[str]:
         ]
         pending.extend(reversed(children))
     return found
+
+
+def _within(path: str, value: Any, members: frozenset[str]) -> list[str]:
+    """The members of an opaque object (or of each object of a list) not simulated."""
+    if isinstance(value, Mapping):
+        return [f"{path}.{k}" for k in value if k in members]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _within(f"{path}[{i}]", item, members)]
+    return []
 
 
 def _join(path: str, key: str) -> str:

@@ -75,3 +75,31 @@ spec:
 """
     )
     assert applied.fields_not_simulated[0][1] == ["spec.strategy.canary.steps[1].experiment"]
+
+
+def test_flagger_match_keys_the_router_does_not_read_are_named() -> None:
+    # Flagger's router matches on headers, uri and method; an Istio match on source
+    # labels or query parameters would route differently in a real mesh.
+    c = rollsim.Cluster()
+    applied = c.apply(
+        """apiVersion: flagger.app/v1beta1
+kind: Canary
+metadata: {name: podinfo}
+spec:
+  targetRef: {apiVersion: apps/v1, kind: Deployment, name: podinfo}
+  service: {port: 9898}
+  analysis:
+    interval: 1m
+    threshold: 5
+    iterations: 10
+    match:
+    - headers: {x-canary: {exact: insider}}
+    - sourceLabels: {app: web}
+      queryParams: {beta: {exact: "1"}}
+"""
+    )
+    [(_, paths)] = applied.fields_not_simulated
+    assert paths == [
+        "spec.analysis.match[1].sourceLabels",
+        "spec.analysis.match[1].queryParams",
+    ]
