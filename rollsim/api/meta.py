@@ -49,6 +49,7 @@ class ObjectMeta:
     generation: int = field(default=0, metadata={"omitempty": True, "go": "int64"})
     creation_timestamp: float | None = field(default=None, metadata={"time": True})
     deletion_timestamp: float | None = field(default=None, metadata={"time": True})
+    deletion_grace_period_seconds: int | None = field(default=None, metadata={"go": "int64"})
     owner_references: tuple[OwnerReference, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, metadata={"extra": True})
 

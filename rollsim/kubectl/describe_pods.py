@@ -257,12 +257,14 @@ def _phase(pod: Pod, now: float) -> str:
     """``describePod``'s Status line: a deleted pod that has not finished is
     ``Terminating (lasts ...)``, the time since its deletionTimestamp (the end of its
     grace period, so ``<invalid>`` until then, as kubectl prints it), with the grace
-    period the deletion gave it (the pod's own: rollsim refuses ``--grace-period``)."""
+    period the deletion gave it (``metadata.deletionGracePeriodSeconds``)."""
     phase = pod.status.phase
     deletion = pod.metadata.deletion_timestamp
     if deletion is None or phase in ("Failed", "Succeeded"):
         return f"Status:\t{phase}\n"
-    grace = pod.spec.termination_grace_period_seconds
+    grace = pod.metadata.deletion_grace_period_seconds
+    if grace is None:
+        grace = pod.spec.termination_grace_period_seconds
     if grace is None:
         grace = DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS
     out = f"Status:\tTerminating (lasts {since(deletion, now)})\n"

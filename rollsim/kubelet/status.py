@@ -69,6 +69,7 @@ def _metadata(pod: PodRecord) -> ObjectMeta:
         uid=pod.uid,
         creation_timestamp=pod.created,
         deletion_timestamp=deletion,
+        deletion_grace_period_seconds=None if pod.deleted_at is None else pod.deletion_grace,
         generation=1,
         owner_references=owners,
     )

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import rollsim
 
 PROBES = Path(__file__).parent.parent / "manifests" / "kubernetes-website" / "pods" / "probe"
@@ -210,11 +208,6 @@ def test_a_deleted_pod_is_terminating_through_its_grace_period() -> None:
     assert cluster.kubectl("get pods") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Pod view has no metadata.deletionGracePeriodSeconds yet: describe prints the "
-    "spec's grace period, not the one delete --grace-period gave",
-)
 def test_describe_prints_the_grace_period_the_deletion_gave() -> None:
     cluster = _pod("tcp-liveness-readiness.yaml", rollsim.PodBehavior(startup=2, shutdown=10))
     cluster.run(40)
