@@ -37,12 +37,14 @@ from rollsim.api.errors import (
 from rollsim.api.inert import InertObject, default_inert
 from rollsim.api.kinds import KindInfo, workloads
 from rollsim.api.meta import LabelSelector, ObjectMeta
+from rollsim.api.names import qualified_name_errors
 from rollsim.behavior import PodBehavior, PodBehaviors
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.endpoints import EndpointsController
 from rollsim.controllers.registry import CONTROLLERS
 from rollsim.dist import as_distribution, check_seconds, invalid_argument
 from rollsim.kubelet import Kubelet
+from rollsim.kubelet.status import KUBELET_CONDITIONS
 from rollsim.metrics import Recorder
 from rollsim.summary import RolloutSummary, latency_percentiles, summarize
 from rollsim.timeline import Timeline
@@ -492,16 +494,28 @@ class Cluster:
         """Set a condition in a pod's status, as a load balancer controller does for the
         pod's readiness gate (or ``kubectl patch pod --subresource=status``): a pod with
         ``spec.readinessGates`` is Ready only once each gate's condition is True.
-        Returns the pod as the API server then returns it."""
-        if status not in ("True", "False", "Unknown"):
-            supported = 'supported values: "False", "True", "Unknown"'
-            error = FieldError(
-                "Unsupported value", "status.conditions[0].status", supported, status
-            )
-            raise ValidationError([error], "Pod", name)
+        Returns the pod as the API server then returns it.
+
+        As ``validatePodConditions``, the type must be a qualified name and the
+        status is free text (only "True" satisfies a gate); the conditions the
+        kubelet owns (Ready, ContainersReady, ...) are its own to set.
+        """
         record = self.kubelet.pods.get((namespace, name))
         if record is None:
             raise not_found("pods", name)
+        types = [c.type for c in self.kubelet.view(record).status.conditions]
+        if condition_type in KUBELET_CONDITIONS:
+            raise InvalidOperation(
+                f"the kubelet sets the {condition_type} condition of pod {name!r}: rollsim "
+                "does not simulate writing it"
+            )
+        index = types.index(condition_type) if condition_type in types else len(types)
+        errors = [
+            FieldError("Invalid value", f"status.conditions[{index}].Type", m, condition_type)
+            for m in qualified_name_errors(condition_type)
+        ]
+        if errors:
+            raise ValidationError(errors, "Pod", name)
         self.kubelet.set_condition(record, condition_type, status)
         return self.kubelet.view(record)
 

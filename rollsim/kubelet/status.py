@@ -16,7 +16,18 @@ from rollsim.api.meta import ObjectMeta, OwnerReference
 from rollsim.api.timefmt import format_time
 from rollsim.pods import PodRecord
 
-__all__ = ["DEFAULT_GRACE_PERIOD", "grace_period", "pod_view", "readiness_gates"]
+__all__ = [
+    "DEFAULT_GRACE_PERIOD",
+    "KUBELET_CONDITIONS",
+    "grace_period",
+    "pod_view",
+    "readiness_gates",
+]
+
+#: The pod conditions the kubelet (and the scheduler) write themselves.
+KUBELET_CONDITIONS = frozenset(
+    {"PodScheduled", "Initialized", "Ready", "ContainersReady", "PodReadyToStartContainers"}
+)
 
 #: ``terminationGracePeriodSeconds`` when the spec leaves it unset.
 DEFAULT_GRACE_PERIOD = 30
@@ -115,10 +126,11 @@ def _conditions(pod: PodRecord) -> tuple[PodCondition, ...]:
         ready = replace(
             ready, status="False", reason="ReadinessGatesNotReady", message=_gate_message(pod)
         )
+    # Every condition written to the pod's status, gate or not, as the API server
+    # stores them, in the order they were first written.
     gates = tuple(
-        PodCondition(gate, (pod.gates or {}).get(gate, ""), last_transition_time=ready_at)
-        for gate in readiness_gates(pod)
-        if gate in (pod.gates or {})
+        PodCondition(kind, status, last_transition_time=ready_at)
+        for kind, status in (pod.gates or {}).items()
     )
     return (
         PodCondition("Initialized", "True", last_transition_time=pod.created),
