@@ -125,8 +125,7 @@ def _patch_pod_status(k: Kubectl, info: KindInfo, name: str, patch: Any, patch_t
     ``Cluster.set_pod_condition`` sets it (the pod's Ready follows); ``patched (no
     change)`` when it sets none, as ``RunPatch`` finds the object unchanged."""
     pod = k.get_object(info, name)
-    gates = [str(g.get("conditionType")) for g in pod.spec.extra.get("readinessGates") or ()]
-    conditions = pod_status_conditions(to_dict(pod), patch, patch_type, gates)
+    conditions = pod_status_conditions(to_dict(pod), patch, patch_type)
     for condition_type, status in conditions.items():
         k.cluster.set_pod_condition(name, condition_type, status, namespace=k.namespace)
     return f"pod/{name} patched{'' if conditions else ' (no change)'}\n"

@@ -13,7 +13,7 @@ decoded and validated as any update is (``rollsim.verbs.apply.patch``).
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from rollsim.api.errors import FieldError, InvalidOperation, ValidationError
@@ -540,16 +540,14 @@ KUBELET_CONDITIONS = frozenset(
 _CONDITION_TIMES = frozenset({"lastProbeTime", "lastTransitionTime"})
 
 
-def pod_status_conditions(
-    pod: Mapping[str, Any], patch: Any, patch_type: str, gates: Sequence[str]
-) -> dict[str, str]:
-    """The readiness-gate conditions that ``patch``, sent to the ``status`` subresource of
+def pod_status_conditions(pod: Mapping[str, Any], patch: Any, patch_type: str) -> dict[str, str]:
+    """The conditions that ``patch``, sent to the ``status`` subresource of
     ``pod`` (its wire form), sets, by type: the patch applies to the whole pod and the
     status strategy keeps only its status (``podStatusStrategy.PrepareForUpdate`` resets
     spec and metadata). A kubelet-owned condition left out (a merge patch replaces the
     list) is the kubelet's to restore; any other status change is refused as not
-    simulated: the kubelet's own conditions, other status fields, a condition that is
-    no readiness gate of the pod, a gate's condition removed or given a reason."""
+    simulated: the kubelet's own conditions, other status fields, a condition removed
+    or given a reason. Any other condition is stored (a readiness gate's counts)."""
     patched = patched_document(copy.deepcopy(dict(pod)), patch, patch_type, "v1", "Pod")
     before, after = _mapping(pod.get("status")), _mapping(patched.get("status"))
     changed = _changed_keys(before, after, {"conditions"})
@@ -564,8 +562,6 @@ def pod_status_conditions(
             if condition.get("status") != current.get("status"):
                 raise _status_not_simulated(f"changes the {kind} condition, which the kubelet sets")
             continue
-        if kind not in gates:
-            raise _status_not_simulated(f"sets condition {kind}, which is no readiness gate")
         extra = _changed_keys(current, condition, _CONDITION_TIMES | {"type", "status"})
         if extra:
             raise _status_not_simulated(f"sets the {extra[0]} of condition {kind}")
@@ -592,6 +588,6 @@ def _changed_keys(
 def _status_not_simulated(what: str) -> InvalidOperation:
     """The refusal of a status patch rollsim has no model for."""
     return InvalidOperation(
-        f"rollsim does not simulate a pod status patch that {what}: only the "
-        "conditions of the pod's readiness gates (spec.readinessGates) are simulated"
+        f"rollsim does not simulate a pod status patch that {what}: only conditions "
+        "other than the kubelet's (as a readiness gate's controller writes them) are simulated"
     )

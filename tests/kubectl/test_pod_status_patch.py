@@ -150,28 +150,22 @@ def test_a_pod_without_gates_shows_none() -> None:
         (
             '--subresource=status --type=merge -p \'{"status":{"phase":"Failed"}}\'',
             "error: rollsim does not simulate a pod status patch that changes status.phase: "
-            "only the conditions of the pod's readiness gates (spec.readinessGates) are simulated",
+            "only conditions other than the kubelet's (as a readiness gate's controller "
+            "writes them) are simulated",
         ),
         (
             "--subresource=status -p "
             '\'{"status":{"conditions":[{"type":"Ready","status":"True"}]}}\'',
             "error: rollsim does not simulate a pod status patch that changes the Ready "
-            "condition, which the kubelet sets: only the conditions of the pod's readiness "
-            "gates (spec.readinessGates) are simulated",
-        ),
-        (
-            "--subresource=status -p "
-            '\'{"status":{"conditions":[{"type":"other","status":"True"}]}}\'',
-            "error: rollsim does not simulate a pod status patch that sets condition other, "
-            "which is no readiness gate: only the conditions of the pod's readiness gates "
-            "(spec.readinessGates) are simulated",
+            "condition, which the kubelet sets: only conditions other than the kubelet's (as "
+            "a readiness gate's controller writes them) are simulated",
         ),
         (
             '--subresource=status -p \'{"status":{"conditions":[{"type":"example.com/gate",'
             '"status":"True","reason":"Registered"}]}}\'',
             "error: rollsim does not simulate a pod status patch that sets the reason of "
-            "condition example.com/gate: only the conditions of the pod's readiness gates "
-            "(spec.readinessGates) are simulated",
+            "condition example.com/gate: only conditions other than the kubelet's (as a "
+            "readiness gate's controller writes them) are simulated",
         ),
         (
             "--subresource=status --type=yaml -p '{}'",
@@ -189,6 +183,17 @@ def test_what_is_refused(gated: tuple[rollsim.Cluster, str], flags: str, message
         cluster.kubectl(f"patch pod {name} {flags}")
     assert str(raised.value) == message.format(name=name)
     assert _wide_row(cluster)[-1] == "0/1"
+
+
+def test_a_condition_that_is_no_gate_is_stored(gated: tuple[rollsim.Cluster, str]) -> None:
+    cluster, name = gated
+    patch = '\'{"status":{"conditions":[{"type":"example.com/other","status":"True"}]}}\''
+    assert cluster.kubectl(f"patch pod {name} --subresource=status -p {patch}") == (
+        f"pod/{name} patched\n"
+    )
+    pod = cluster.get("pod", name)
+    assert [c.type for c in pod.status.conditions][-1] == "example.com/other"
+    assert _wide_row(cluster)[-1] == "0/1"  # the gate still holds Ready
 
 
 def test_other_kinds_and_missing_pods(gated: tuple[rollsim.Cluster, str]) -> None:
