@@ -21,6 +21,7 @@ from rollsim.api.meta import LabelSelector, ObjectMeta
 from rollsim.controllers.context import ControllerContext
 from rollsim.controllers.controller_utils import claim_object, is_pod_available
 from rollsim.kubelet import Kubelet
+from rollsim.kubelet.source import serve
 from rollsim.pods import PodIndex, PodRecord, ReplicaSetPods
 from rollsim.world.clock import Clock
 from rollsim.world.events import EventRecorder
@@ -264,7 +265,7 @@ def start(ctx: ControllerContext) -> ReplicaSetController:
     controller watches it, so a bare pod is running when the controller first
     hears of it and can adopt it.
     """
-    ctx.kubelet.serve(ctx.store)
+    serve(ctx.kubelet, ctx.store)
     return ReplicaSetController(
         ctx.store,
         ctx.kubelet,

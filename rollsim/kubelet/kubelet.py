@@ -30,13 +30,12 @@ from rollsim.api.core import Pod, PodSpec, PodTemplateSpec
 from rollsim.api.meta import ObjectMeta
 from rollsim.behavior import PodBehaviors
 from rollsim.dist import as_distribution
-from rollsim.kubelet.lifecycle import pre_stop_hook, stop_timeline
+from rollsim.kubelet.lifecycle import crash_backoff, pre_stop_hook, stop_timeline
 from rollsim.kubelet.prober import Prober, answer, probe_timing
 from rollsim.kubelet.status import grace_period, pod_view, readiness_gates
 from rollsim.pods import PodIndex, PodRecord
 from rollsim.world.clock import Clock
 from rollsim.world.events import EventRecorder
-from rollsim.world.store import Store
 
 __all__ = ["NODE_NAME", "Kubelet"]
 
@@ -46,17 +45,6 @@ RegroupHandler = Callable[[PodRecord, str], None]
 
 #: The one node rollsim schedules onto (node capacity is not modelled).
 NODE_NAME = "node-1"
-
-#: Kubelet crash-loop back-off: the first restart is immediate, then 10 s doubling to 300 s.
-BACKOFF_INITIAL = 10.0
-BACKOFF_MAX = 300.0
-
-
-def crash_backoff(restarts: int) -> float:
-    """Seconds the kubelet waits before restart number ``restarts`` (1-based)."""
-    if restarts <= 1:
-        return 0.0
-    return min(BACKOFF_INITIAL * 2.0 ** (restarts - 2), BACKOFF_MAX)
 
 
 class Kubelet:
@@ -110,41 +98,6 @@ class Kubelet:
         for handler in self._on_regroup:
             handler(pod, previous_owner_uid)
         self._changed(pod)
-
-    def serve(self, store: Store) -> None:
-        """Run the pods written to the API server, as the kubelet's API server source
-        (pkg/kubelet/config/apiserver.go ``NewSourceApiserver``) does.
-
-        A Pod the user applies (a bare pod: no controller made it) becomes a pod
-        record here, bound and started as any other; its labels and spec follow
-        later writes (an image changed restarts its container), and deleting the
-        object deletes the pod. Once its pod has finished
-        terminating the object goes from the store too. The ReplicaSet controller's
-        pods are never written to the store, so this costs them nothing.
-        """
-
-        def written(old: Pod | None, new: Pod | None) -> None:
-            obj = new if new is not None else old
-            assert obj is not None
-            pod = self.index.by_name.get((obj.metadata.namespace, obj.metadata.name))
-            if new is None:
-                if pod is not None:
-                    self.terminate(pod)
-            elif pod is None:
-                self.admit(new)
-            elif old is not None:
-                if old.spec != new.spec:
-                    self.update_spec(pod, new.spec)
-                if old.metadata.labels != new.metadata.labels:
-                    self.relabel(pod, new.metadata.labels)
-
-        def gone(pod: PodRecord) -> None:
-            obj = store.get(Pod, pod.namespace, pod.name)
-            if obj is not None and obj.metadata.uid == pod.uid:
-                store.delete(Pod, pod.namespace, pod.name)
-
-        store.on("Pod", written)
-        self.watch(None, gone)
 
     def admit(self, pod: Pod) -> PodRecord:
         """Run one bare pod: a record with the object's UID, labels and spec, and no owner."""

@@ -1,4 +1,5 @@
-"""How the kubelet stops a container: the preStop hook, SIGTERM, SIGKILL.
+"""How the kubelet stops a container (the preStop hook, SIGTERM, SIGKILL) and how
+long it waits to start it again.
 
 Mirrors pkg/kubelet/kuberuntime/kuberuntime_container.go ``killContainer`` and
 ``executePreStopHook``, and pkg/kubelet/lifecycle/handlers.go. The kubelet runs
@@ -21,9 +22,28 @@ from typing import Any
 from rollsim.api.core import Container
 from rollsim.kubelet.prober import AppState
 
-__all__ = ["MINIMUM_GRACE_PERIOD", "PreStopHook", "StopTimeline", "pre_stop_hook", "stop_timeline"]
+__all__ = [
+    "MINIMUM_GRACE_PERIOD",
+    "PreStopHook",
+    "StopTimeline",
+    "crash_backoff",
+    "pre_stop_hook",
+    "stop_timeline",
+]
 
 MINIMUM_GRACE_PERIOD = 2.0
+
+#: Kubelet crash-loop back-off: the first restart is immediate, then 10 s doubling to 300 s.
+BACKOFF_INITIAL = 10.0
+BACKOFF_MAX = 300.0
+
+
+def crash_backoff(restarts: int) -> float:
+    """Seconds the kubelet waits before restart number ``restarts`` (1-based)."""
+    if restarts <= 1:
+        return 0.0
+    return min(BACKOFF_INITIAL * 2.0 ** (restarts - 2), BACKOFF_MAX)
+
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "busybox"})
 _SLEEP = re.compile(r"\s*sleep\s+(\d+(?:\.\d+)?)([smhd]?)\s*(?:$|[;&|\n])")
