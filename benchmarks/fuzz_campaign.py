@@ -1,7 +1,7 @@
 """The long fuzz campaign of issue 11: mutated manifests and kubectl lines, classified.
 
     python benchmarks/fuzz_campaign.py --manifests 100000 --kubectl 40000 [--seed N]
-        [--workers 2] [--save-corpus]
+        [--workers 2] [--save-corpus] [--replay manifests:31]
 
 Each worker draws its share of cases from the fuzz suite's Hypothesis strategies
 (``tests/fuzz``: seeded, generation only, no shrinking), runs each in a forked
@@ -10,6 +10,12 @@ the count per class and every distinct defect (class, exception type, the
 rollsim function it was raised in) with its smallest input. ``--save-corpus``
 reduces each new defect's smallest input (dropping lines or tokens while the
 same defect persists) and writes it to ``tests/fuzz/corpus/``.
+
+A chunk whose harness fails (a strategy Hypothesis finds flaky, a bug in the
+classifier) costs that chunk only: what it classified before the error is
+counted, the error is listed with the chunk's name and Hypothesis seed, the
+other chunks run on, and the exit status is 1. ``--replay manifests:31`` runs
+that one chunk in this process, so its traceback is printed whole.
 """
 
 from __future__ import annotations
@@ -36,6 +42,27 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 Signature = tuple[str, str, str, str]
+#: One chunk of work: what it draws, how many cases, its Hypothesis seed, its index.
+Job = tuple[str, int, int, int]
+
+
+@dataclass(frozen=True)
+class HarnessError:
+    """A chunk the harness itself could not finish, and how to run it again alone."""
+
+    what: str
+    index: int
+    seed: int
+    done: int
+    error: str
+    message: str
+
+    def describe(self) -> str:
+        return (
+            f"{self.what} chunk {self.index} (Hypothesis seed {self.seed}) stopped with "
+            f"{self.done} cases classified: {self.error}: {self.message[:160]!r}; "
+            f"rerun alone with --replay {self.what}:{self.index}"
+        )
 
 
 @dataclass
@@ -55,6 +82,7 @@ class Tally:
     classes: Counter[str] = field(default_factory=Counter)
     findings: dict[Signature, Finding] = field(default_factory=dict)
     seconds: float = 0.0
+    harness: list[HarnessError] = field(default_factory=list)
 
     def add(self, outcome: Outcome, example: dict[str, Any], size: int) -> None:
         self.classes[outcome.kind] += 1
@@ -68,6 +96,7 @@ class Tally:
     def merge(self, other: Tally) -> None:
         self.classes.update(other.classes)
         self.seconds += other.seconds
+        self.harness.extend(other.harness)
         for sig, theirs in other.findings.items():
             mine = self.findings.setdefault(sig, Finding(theirs.outcome))
             mine.count += theirs.count
@@ -98,9 +127,13 @@ def _run(
     classify: Callable[[Any], tuple[Outcome, dict[str, Any], int]],
     count: int,
     seed: int,
-) -> Tally:
-    """``count`` seeded examples of ``strategy``, each classified into one tally."""
-    tally = Tally()
+    tally: Tally,
+) -> None:
+    """``count`` seeded examples of ``strategy``, each classified into ``tally``.
+
+    The ``@given`` function is built afresh for each chunk, so Hypothesis never
+    replays one chunk's examples in another; generation only, nothing shrunk.
+    """
 
     @hypothesis_seed(seed)
     @settings(
@@ -115,24 +148,50 @@ def _run(
         tally.add(*classify(case))
 
     start = time.perf_counter()
-    campaign()
-    tally.seconds = time.perf_counter() - start
+    try:
+        campaign()
+    finally:
+        tally.seconds += time.perf_counter() - start
+
+
+Classify = Callable[[Any], tuple[Outcome, dict[str, Any], int]]
+#: What each kind of chunk draws, and how one drawn case is classified.
+STRATEGIES: dict[str, tuple[Callable[[], st.SearchStrategy[Any]], Classify]] = {
+    "manifests": (cases, _manifest_case),
+    "kubectl": (lines, _line_case),
+}
+
+
+def chunk(job: Job) -> Tally:
+    """One chunk run in this process; a harness error propagates with its traceback."""
+    what, count, seed, _ = job
+    strategy, classify = STRATEGIES[what]
+    tally = Tally()
+    _run(strategy(), classify, count, seed, tally)
     return tally
 
 
-def _work(job: tuple[str, int, int]) -> tuple[str, Tally]:
-    what, count, seed = job
-    if what == "manifests":
-        return what, _run(cases(), _manifest_case, count, seed)
-    return what, _run(lines(), _line_case, count, seed)
+def _work(job: Job) -> tuple[str, Tally]:
+    """One chunk in a pool worker: a harness error is reported in the tally, not raised,
+    so one chunk's failure never loses the campaign's other chunks."""
+    what, count, seed, index = job
+    strategy, classify = STRATEGIES[what]
+    tally = Tally()
+    try:
+        _run(strategy(), classify, count, seed, tally)
+    except Exception as err:  # the harness's own failure: reported, the chunk given up
+        first = (str(err).strip().splitlines() or [""])[0]
+        done = sum(tally.classes.values())
+        tally.harness.append(HarnessError(what, index, seed, done, type(err).__name__, first))
+    return what, tally
 
 
-def _jobs(manifests: int, kubectl: int, seed: int, chunk: int) -> list[tuple[str, int, int]]:
+def _jobs(manifests: int, kubectl: int, seed: int, chunk: int) -> list[Job]:
     """Chunks of work, each with its own Hypothesis seed, so two workers share evenly."""
     jobs = []
     for what, total in (("manifests", manifests), ("kubectl", kubectl)):
         for index, start in enumerate(range(0, total, chunk)):
-            jobs.append((what, min(chunk, total - start), seed * 100_003 + index))
+            jobs.append((what, min(chunk, total - start), seed * 100_003 + index, index))
     return jobs
 
 
@@ -238,7 +297,20 @@ def table(tallies: dict[str, Tally]) -> str:
         for finding in ranked:
             lines.append(f"{finding.count:>7}  {finding.outcome.describe()[:230]}")
             lines.append(f"{'':>9}smallest: {_snippet(finding.example)}")
+    failed = [error for tally in tallies.values() for error in tally.harness]
+    lines.append(f"\n{len(failed)} chunks stopped by a harness error:")
+    lines.extend(f"  {error.describe()}" for error in failed)
     return "\n".join(lines)
+
+
+def _replay(name: str, jobs: list[Job]) -> int:
+    """Run the chunk ``manifests:31`` (or ``kubectl:4``) of this campaign in-process."""
+    what, _, index = name.partition(":")
+    found = [job for job in jobs if job[0] == what and str(job[3]) == index]
+    if not found:
+        raise SystemExit(f"no chunk {name!r}: chunks are manifests:N and kubectl:N")
+    print(table({what: chunk(found[0])}))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -249,20 +321,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk", type=int, default=250)
     parser.add_argument("--save-corpus", action="store_true")
+    parser.add_argument("--replay", metavar="WHAT:INDEX", help="run one chunk in-process")
     args = parser.parse_args(argv)
     jobs = _jobs(args.manifests, args.kubectl, args.seed, args.chunk)
+    if args.replay:
+        return _replay(args.replay, jobs)
     tallies = {"manifests": Tally(), "kubectl": Tally()}
     start = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers, maxtasksperchild=4) as pool:
         for done, (what, tally) in enumerate(pool.imap_unordered(_work, jobs), 1):
             tallies[what].merge(tally)
-            print(f"[{time.perf_counter() - start:7.0f} s] {done}/{len(jobs)} chunks", flush=True)
+            failed = "".join(f"; {error.describe()}" for error in tally.harness)
+            elapsed = time.perf_counter() - start
+            print(f"[{elapsed:7.0f} s] {done}/{len(jobs)} chunks{failed}", flush=True)
     print(table(tallies))
     if args.save_corpus:
         findings = {**tallies["manifests"].findings, **tallies["kubectl"].findings}
         for path in save(findings):
             print(f"saved {path}")
-    return 0
+    return 1 if any(tally.harness for tally in tallies.values()) else 0
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ while a fix is pending, covers one class of bad input.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,7 +72,10 @@ STRINGS: list[Any] = [
     "\udfff", "\u202eevil", "\ufeff", "\t", "\n", "a" * 300, "web:1", "Deployment", "{{x}}",
     "${HOME}", "../../etc", "UPPER", "-lead", "trail-", "a.b", "a/b", "😀",
 ]  # fmt: skip
-SHAPES: list[Any] = [None, [], {}, [1], [None], {"a": 1}, {"": ""}, [[]], [{}], {"a": {}}]
+#: Containers to swap in. Drawn only through ``copies``: a later mutation of the same
+#: case may add keys to what it swapped in, and a pool changed by one example makes
+#: Hypothesis replay another's choices into different draws (FlakyStrategyDefinition).
+SHAPES: tuple[Any, ...] = (None, [], {}, [1], [None], {"a": 1}, {"": ""}, [[]], [{}], {"a": {}})
 KINDS_POOL = [
     "Deployment", "ReplicaSet", "Service", "Pod", "Event", "Rollout", "AnalysisTemplate",
     "Canary", "ConfigMap", "Secret", "Ingress", "CustomResourceDefinition", "", "deployment",
@@ -115,6 +119,12 @@ class Case:
 Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
+def copies(pool: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    """A value of ``pool``, copied: the case owns what it draws, so no mutation of one
+    example can change what the same choices draw in the next."""
+    return st.sampled_from(pool).map(copy.deepcopy)
+
+
 def _path(draw: Draw, case: Case, containers_only: bool = False) -> Path | None:
     """A path in the documents, biased to keys the simulation reads."""
     found = [p for p in paths(case.docs) if len(p) > 1]
@@ -144,7 +154,7 @@ def delete_key(draw: Draw, case: Case) -> None:
 
 def swap_type(draw: Draw, case: Case) -> None:
     values = st.one_of(
-        st.sampled_from(SHAPES),
+        copies(SHAPES),
         st.sampled_from(NUMBERS),
         st.sampled_from(STRINGS),
         st.text(max_size=8),
