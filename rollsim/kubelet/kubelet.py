@@ -383,9 +383,10 @@ class Kubelet:
         pod.probe_epoch += 1
         now = self._clock.now
         container = pod.template.spec.containers[0]
+        latency = as_distribution(pod.behavior.latency).mean
         for kind, prober in pod.probers.items():
             prober.catch_up(now, prober.current)
-            prober.current = answer(prober.timing, pod.app, pod.ip, container)
+            prober.current = answer(prober.timing, pod.app, pod.ip, container, latency)
             failures, reached, _ = prober.plan(prober.current)
             message = f"{kind} probe failed: {prober.current.output}"
             for t in failures:

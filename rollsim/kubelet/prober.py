@@ -96,9 +96,15 @@ def _port(handler: Mapping[str, Any], container: Container) -> str:
     return str(port)
 
 
-def answer(timing: ProbeTiming, app: AppState, ip: str, container: Container) -> Answer:
-    """What a probe of ``timing``'s handler gets from an application in state ``app``,
-    worded as pkg/probe's HTTP, TCP, gRPC and exec runners report it."""
+def answer(
+    timing: ProbeTiming, app: AppState, ip: str, container: Container, latency: float = 0.0
+) -> Answer:
+    """What a probe of ``timing``'s handler gets from an application in state ``app``
+    that answers in ``latency`` seconds (its mean), worded as pkg/probe's HTTP, TCP,
+    gRPC and exec runners report it. An answer slower than ``timeoutSeconds`` is a
+    probe that times out, as against a hung application."""
+    if app in ("serving", "failing") and latency > timing.timeout:
+        app = "hung"
     if app == "serving" or (app == "failing" and timing.kind != "Readiness"):
         return _OK
     handler = timing.handler

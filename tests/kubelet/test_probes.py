@@ -202,3 +202,19 @@ def test_restart_policy_never_leaves_the_pod_failed() -> None:
     view = c.get("pod", "web")
     assert view.status.phase == "Failed"
     assert view.status.container_statuses[0].state["terminated"]["exitCode"] == 137
+
+
+def test_an_application_slower_than_the_probe_timeout_fails_its_probes() -> None:
+    # Mean latency 2 s against timeoutSeconds 1: every probe times out (a second late),
+    # so the pod never turns Ready; a 3 s timeout lets the first probe pass.
+    slow = rollsim.PodBehavior(latency=2.0)
+    c = run(slow, pod({"readinessProbe": probe(timeoutSeconds=1)}), until=100.0)
+    assert c.kubelet.pods[("default", "web")].ready is False
+    assert kubelet_events(c, "Unhealthy")[0] == (
+        1.0,
+        "Unhealthy",
+        f"Readiness probe failed: {HUNG}",
+    )
+    c = run(slow, pod({"readinessProbe": probe(timeoutSeconds=3)}), until=100.0)
+    assert c.kubelet.pods[("default", "web")].ready is True
+    assert kubelet_events(c, "Unhealthy") == []
