@@ -58,7 +58,8 @@ class PodBehavior:
       the new container hangs again as long after its own warm-up.
 
     ``error_rate`` (0..1) and ``latency`` (seconds) describe the requests this
-    version serves, for the traffic model.
+    version serves, for the traffic model; a probe times out when the mean
+    ``latency`` exceeds its ``timeoutSeconds``.
     """
 
     schedule: Duration = 0.0
