@@ -3,8 +3,9 @@
 Classes (``isolation.CLASSES``): accepted; rejected with a rollsim error;
 any other exception (a defect); a hang; a partial write (the apply or command
 raised but the store, the clock, the event log or the hidden allocators moved);
-an absurd size accepted (more replicas than ``MAX_REPLICAS``, or annotations
-past the API server's 256 KiB total).
+an absurd size accepted (more replicas than the cluster's simulation budget,
+``Cluster.max_pods``, asked for by one workload or by all of them together, or
+annotations past the API server's 256 KiB total).
 
 Hidden state is checked with a probe: after a rejection the child applies one
 more Service and compares its ClusterIP and UID with what the same cluster
@@ -21,6 +22,7 @@ from typing import Any
 
 import rollsim
 from rollsim.api.kinds import KINDS, lookup
+from rollsim.api.meta import controller_of
 
 from .isolation import (
     ABSURD_SIZE,
@@ -32,8 +34,6 @@ from .isolation import (
     raised,
 )
 
-#: More replicas than this, accepted, is an absurd size (issue 11).
-MAX_REPLICAS = 10**6
 #: The API server's limit on the total size of an object's annotations
 #: (apimachinery ValidateAnnotationsSize, TotalAnnotationSizeLimitB).
 MAX_ANNOTATIONS = 256 * 1024
@@ -99,22 +99,43 @@ def probe(cluster: rollsim.Cluster) -> tuple[str, str]:
     return str(svc.spec.cluster_ip), str(svc.metadata.uid)
 
 
+#: The kinds whose own ``spec.replicas`` are pods they run: a ReplicaSet a Deployment
+#: or Rollout controls is counted in its owner's replicas instead.
+_WORKLOADS = ("Deployment", "Rollout", "ReplicaSet")
+
+
 def absurd(cluster: rollsim.Cluster) -> str:
-    """Why a stored object is absurdly large, or '' when none is."""
+    """Why a stored object is absurdly large, or '' when none is.
+
+    The size limit is the cluster's own budget (``cluster.max_pods``), never a
+    number of the oracle's, so the budget and the oracle cannot disagree: an
+    accepted workload asking for more pods than it, or workloads that together
+    ask for more (each runs at least its replicas), is an absurd size the budget
+    let through.
+    """
+    total = 0
     for kind in KINDS:
         if kind in ("Pod", "Event"):
             continue
         for obj in cluster.list(kind, namespace=None):
             replicas = getattr(getattr(obj, "spec", None), "replicas", None)
-            if isinstance(replicas, int) and replicas > MAX_REPLICAS:
+            if isinstance(replicas, int) and replicas > cluster.max_pods:
                 return f"{kind}/{obj.metadata.name} has spec.replicas {replicas}"
-            annotations = obj.metadata.annotations or {}
-            size = sum(
-                len(str(k)) + len(str(v)) for k, v in annotations.items() if k != _LAST_APPLIED
-            )
-            if size > MAX_ANNOTATIONS:
-                return f"{kind}/{obj.metadata.name} has {size} bytes of annotations"
+            if isinstance(replicas, int) and kind in _WORKLOADS and not controller_of(obj):
+                total += replicas
+            too_big = _annotations_too_big(obj)
+            if too_big:
+                return f"{kind}/{obj.metadata.name} has {too_big} bytes of annotations"
+    if total > cluster.max_pods:
+        return f"the workloads ask for {total} replicas, over the budget of {cluster.max_pods}"
     return ""
+
+
+def _annotations_too_big(obj: Any) -> int:
+    """The size of ``obj``'s annotations if past the API server's total, else 0."""
+    annotations = obj.metadata.annotations or {}
+    size = sum(len(str(k)) + len(str(v)) for k, v in annotations.items() if k != _LAST_APPLIED)
+    return size if size > MAX_ANNOTATIONS else 0
 
 
 def _refs(objects: Iterable[Any]) -> list[str]:

@@ -28,8 +28,17 @@ KUBECTL_WORLD = [
 ]
 
 
+#: The simulation budget of the fuzz clusters (``Cluster(max_pods=...)``), which the
+#: oracle judges sizes against. Not the default's two million: an accepted size must
+#: also run its minute and be read back inside the hang limit, and measured here one
+#: Deployment of 10,000 replicas does so in 0.3 s, 100,000 in 3.2 s, while 1,000,000
+#: ends in MemoryError under the child's ceiling after 14 s. The budget's check is the
+#: same at any limit, so sizes just past it exercise it as 10^9 does past the default.
+MAX_PODS = 10_000
+
+
 def _pristine() -> rollsim.Cluster:
-    return rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0))
+    return rollsim.Cluster(seed=0, pods=rollsim.PodBehavior(startup=2.0), max_pods=MAX_PODS)
 
 
 @functools.cache

@@ -7,12 +7,22 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import rollsim
 
-from .isolation import ABSURD_SIZE, EXCEPTION, HANG, PARTIAL_WRITE, REJECTED, Outcome, isolated
+from .isolation import (
+    ABSURD_SIZE,
+    ACCEPTED,
+    EXCEPTION,
+    HANG,
+    PARTIAL_WRITE,
+    REJECTED,
+    Outcome,
+    isolated,
+)
 from .oracle import PROBE, attempt
-from .runner import empty_world
+from .runner import MAX_PODS, empty_world, kubectl_outcome, manifest_outcome
 
 
 def _raising(error: BaseException) -> None:
@@ -63,29 +73,88 @@ def test_a_rejection_that_consumed_an_allocation_is_a_partial_write() -> None:
     assert outcome.notes[0].startswith("hidden state moved: probe got ('10.96.0.3', ")
 
 
-def test_absurd_replicas_accepted_are_found_before_running() -> None:
-    cluster, baseline = empty_world()
-    big = {
-        "apiVersion": "apps/v1",
-        "kind": "ReplicaSet",
-        "metadata": {"name": "big"},
-        "spec": {
-            "replicas": 3,
-            "selector": {"matchLabels": {"a": "b"}},
-            "template": {
-                "metadata": {"labels": {"a": "b"}},
-                "spec": {"containers": [{"name": "c", "image": "i"}]},
-            },
+_BIG = {
+    "apiVersion": "apps/v1",
+    "kind": "ReplicaSet",
+    "metadata": {"name": "big"},
+    "spec": {
+        "replicas": 3,
+        "selector": {"matchLabels": {"a": "b"}},
+        "template": {
+            "metadata": {"labels": {"a": "b"}},
+            "spec": {"containers": [{"name": "c", "image": "i"}]},
         },
-    }
+    },
+}
+
+
+def _inflated(replicas: int, copies: int = 1) -> Outcome:
+    """Apply ``copies`` ReplicaSets of 3, then set each one's replicas behind the budget's
+        back, as an unchecked apply would have stored them; classify what is left (accepted
+    when ``attempt`` finds nothing to report)."""
+    cluster, baseline = empty_world()
 
     def accept_then_inflate() -> None:
-        (rs,) = cluster.apply(big)
-        rs.spec.__dict__["replicas"] = 10**9  # what an unchecked apply would have stored
+        for index in range(copies):
+            (rs,) = cluster.apply({**_BIG, "metadata": {"name": f"big-{index}"}})
+            rs.spec.__dict__["replicas"] = replicas
 
-    outcome = isolated(lambda: attempt(cluster, accept_then_inflate, baseline, "apply")[0])
+    return isolated(
+        lambda: (
+            attempt(cluster, accept_then_inflate, baseline, "apply")[0]
+            or Outcome(ACCEPTED, "apply")
+        )
+    )
+
+
+def test_absurd_replicas_accepted_are_found_before_running() -> None:
+    outcome = _inflated(10**9)
     assert outcome.kind == ABSURD_SIZE
-    assert outcome.message == "ReplicaSet/big has spec.replicas 1000000000"
+    assert outcome.message == "ReplicaSet/big-0 has spec.replicas 1000000000"
+
+
+def test_the_oracle_judges_sizes_by_the_budget_of_the_cluster_it_runs_on() -> None:
+    assert empty_world()[0].max_pods == MAX_PODS == 10_000
+    assert _inflated(MAX_PODS).kind == ACCEPTED
+    outcome = _inflated(MAX_PODS + 1)
+    assert (outcome.kind, outcome.message) == (
+        ABSURD_SIZE,
+        "ReplicaSet/big-0 has spec.replicas 10001",
+    )
+    outcome = _inflated(MAX_PODS // 2 + 1, copies=2)
+    assert (outcome.kind, outcome.message) == (
+        ABSURD_SIZE,
+        "the workloads ask for 10002 replicas, over the budget of 10000",
+    )
+
+
+def _deployment(replicas: int) -> str:
+    text = (Path(__file__).resolve().parents[2] / "examples" / "ngx-dep-v2.yaml").read_text()
+    assert "replicas: 4\n" in text
+    return text.replace("replicas: 4\n", f"replicas: {replicas}\n")
+
+
+def test_a_size_past_the_budget_is_refused_in_under_a_second() -> None:
+    outcome = manifest_outcome(_deployment(MAX_PODS + 1))
+    assert (outcome.kind, outcome.error, outcome.where) == (
+        REJECTED,
+        "ValidationError",
+        "rollsim/verbs/budget.py:_refuse",
+    )
+    assert outcome.message.startswith(
+        'The Deployment "ngx-dep" is invalid: spec.replicas: Invalid value: 10001: exceeds '
+        "the simulation budget of 10000 pods"
+    )
+    assert outcome.seconds < 1.0
+    outcome = kubectl_outcome(f"scale deploy/ngx-dep --replicas={MAX_PODS + 1}")
+    assert (outcome.kind, outcome.error) == (REJECTED, "KubectlError")
+    assert outcome.seconds < 1.0
+
+
+def test_a_size_within_the_budget_is_run_and_not_called_absurd() -> None:
+    # 6,000 replicas and their 25% surge (1,500) fit in 10,000 pods.
+    outcome = manifest_outcome(_deployment(6_000))
+    assert (outcome.kind, outcome.phase, outcome.message) == (ACCEPTED, "run", "")
 
 
 def _sleep_forever() -> Outcome:
